@@ -1,0 +1,117 @@
+# relance - build, test and install.
+#
+#   make            build/relanced and build/relancectl
+#   make deps       install the Debian packages the build and tests need
+#   make check      deps, unit tests (ASan+UBSan), integration tests (real Postfix)
+#   make install    honours PREFIX, DESTDIR, SYSCONFDIR
+
+PREFIX      ?= /usr/local
+SBINDIR     ?= $(PREFIX)/sbin
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+STATEDIR    ?= /var/lib/relance
+DESTDIR     ?=
+
+VERSION     := 0.1.0
+CORPUS      ?= $(abspath $(CURDIR)/../shared/corpus)
+
+CC          ?= cc
+PKGS        := milter gmime-3.0 sqlite3 libsodium libxml-2.0 poppler-glib libcmark
+PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+WARN        := -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral -Wvla
+DEFS        := -D_GNU_SOURCE -DRELANCE_VERSION='"$(VERSION)"' \
+               -DRELANCE_SYSCONFDIR='"$(SYSCONFDIR)"' -DRELANCE_STATEDIR='"$(STATEDIR)"'
+CFLAGS      ?= -O2 -g
+ALL_CFLAGS   = -std=gnu11 $(WARN) $(DEFS) -Iinclude $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+SAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined
+
+MAINS       := src/relanced.c src/relancectl.c
+LIB_SRCS    := $(filter-out $(MAINS),$(wildcard src/*.c))
+LIB_OBJS    := $(LIB_SRCS:src/%.c=build/obj/%.o)
+SAN_OBJS    := $(LIB_SRCS:src/%.c=build/asan/obj/%.o)
+UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+TOOL_SRCS   := $(wildcard tests/tools/*.c)
+TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
+
+.PHONY: all deps check unit integration accuracy install uninstall clean asan tools
+
+all: build/relanced build/relancectl
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/asan/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+build/librelance.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/librelance.a: $(SAN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/relanced: build/obj/relanced.o build/librelance.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/relancectl: build/obj/relancectl.o build/librelance.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Sanitized daemon and tool, used by the integration tests.
+asan: build/asan/relanced build/asan/relancectl
+
+build/asan/relanced: build/asan/obj/relanced.o build/asan/librelance.a
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/asan/relancectl: build/asan/obj/relancectl.o build/asan/librelance.a
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/asan/tests/%: tests/unit/%.c build/asan/librelance.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/asan/librelance.a $(PKG_LIBS) -lcmocka
+
+tools: $(TOOL_BINS)
+
+build/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+deps:
+	bash tests/deps.sh
+
+unit: $(UNIT_BINS)
+	RELANCE_CORPUS="$(CORPUS)" bash tests/run-unit.sh $(UNIT_BINS)
+
+integration: all asan tools
+	RELANCE_CORPUS="$(CORPUS)" bash tests/integration/run.sh
+
+check: deps
+	$(MAKE) unit
+	$(MAKE) integration
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
+	install -m 0755 build/relanced $(DESTDIR)$(SBINDIR)/relanced
+	install -m 0755 build/relancectl $(DESTDIR)$(BINDIR)/relancectl
+	install -d $(DESTDIR)$(SYSCONFDIR)/relance
+	test -e $(DESTDIR)$(SYSCONFDIR)/relance/relanced.conf || \
+	  install -m 0644 conf/relanced.conf $(DESTDIR)$(SYSCONFDIR)/relance/relanced.conf
+	install -d $(DESTDIR)$(UNITDIR)
+	install -m 0644 systemd/relanced.service $(DESTDIR)$(UNITDIR)/relanced.service
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/relanced $(DESTDIR)$(BINDIR)/relancectl
+	rm -f $(DESTDIR)$(UNITDIR)/relanced.service
+
+clean:
+	rm -rf build
+
+-include $(wildcard build/obj/*.d build/asan/obj/*.d build/asan/tests/*.d build/tools/*.d)

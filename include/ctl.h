@@ -1,0 +1,46 @@
+/*
+ * ctl.h - relancectl's command groups. Each command gets the common
+ * options (configuration, --json) and its own arguments, prints a table
+ * for people or JSON for scripts, and returns the process exit status:
+ * 0 done, 1 failed, 2 usage error.
+ */
+#ifndef RELANCE_CTL_H
+#define RELANCE_CTL_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "invoice.h"
+#include "json.h"
+#include "store.h"
+
+struct ctl_env {
+    const char *config_path; /* -c, or the default */
+    bool config_given;       /* -c was given: a missing file is an error */
+    bool json;               /* --json */
+    struct config *cfg;      /* loaded on first use */
+};
+
+/* The configuration, loaded on first use; NULL (errors printed) if broken. */
+struct config *ctl_config(struct ctl_env *env);
+/* Opens the database named by the configuration; NULL with a message. */
+struct store *ctl_open_store(struct ctl_env *env);
+/* Prints to stderr and returns 2. */
+int ctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* JSON shapes shared by commands (field names are a stable interface). */
+void ctl_json_invoice_fields(struct json *j, const struct invoice *inv);
+/* Writes a case's fields into the object the caller has opened. */
+void ctl_json_case_fields(struct json *j, const struct case_row *c);
+/* Writes a case as one object. */
+void ctl_json_case(struct json *j, const struct case_row *c);
+
+/* ctl_cases.c */
+int ctl_list(struct ctl_env *env, int argc, char **argv);
+int ctl_show(struct ctl_env *env, int argc, char **argv);
+/* ctl_inspect.c */
+int ctl_inspect(struct ctl_env *env, int argc, char **argv);
+/* ctl_keygen.c */
+int ctl_keygen(struct ctl_env *env, int argc, char **argv);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * ctl_cases.c - `relancectl list` and `relancectl show`: who owes what,
+ * and one case with its history.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ctl.h"
+#include "money.h"
+
+static void print_json(struct strbuf *sb)
+{
+    fwrite(sb->data, 1, sb->len, stdout);
+    fputc('\n', stdout);
+}
+
+static void list_table(const struct case_list *cases)
+{
+    printf("%-20s %-11s %-10s %12s %-3s %-9s %3s  %s\n", "NUMBER", "TYPE", "DUE", "BALANCE", "CUR",
+           "STATUS", "LVL", "DEBTOR");
+    for (size_t i = 0; i < cases->count; i++) {
+        const struct case_row *c = &cases->items[i];
+        char due[DATE_STR_MAX], balance[MONEY_STR_MAX];
+
+        date_format(c->inv.due_date, due);
+        money_format_decimal(c->balance, balance);
+        printf("%-20s %-11s %-10s %12s %-3s %-9s %3d  %s\n", c->inv.number, invoice_type_name(c->inv.type),
+               due[0] ? due : "-", balance, c->inv.currency, c->status, c->level,
+               c->debtor_email[0] ? c->debtor_email : "-");
+    }
+}
+
+static void list_json(const struct case_list *cases)
+{
+    struct strbuf sb;
+    struct json j;
+
+    strbuf_init(&sb);
+    json_init(&j, &sb, true);
+    json_array_begin(&j);
+    for (size_t i = 0; i < cases->count; i++)
+        ctl_json_case(&j, &cases->items[i]);
+    json_array_end(&j);
+    print_json(&sb);
+    strbuf_free(&sb);
+}
+
+int ctl_list(struct ctl_env *env, int argc, char **argv)
+{
+    struct case_list cases;
+    struct store *st;
+    enum store_result r;
+
+    if (argc > 1)
+        return ctl_usage_error("list takes no arguments");
+    (void)argv;
+    if ((st = ctl_open_store(env)) == NULL)
+        return 1;
+    r = store_list_cases(st, &cases);
+    if (r != STORE_OK) {
+        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+        store_close(st);
+        return 1;
+    }
+    if (env->json)
+        list_json(&cases);
+    else
+        list_table(&cases);
+    case_list_free(&cases);
+    store_close(st);
+    return 0;
+}
+
+static void show_table(const struct case_row *c, const struct event_list *events)
+{
+    char issue[DATE_STR_MAX], due[DATE_STR_MAX], amount[MONEY_STR_MAX], balance[MONEY_STR_MAX];
+
+    date_format(c->inv.issue_date, issue);
+    date_format(c->inv.due_date, due);
+    money_format_decimal(c->inv.amount_due, amount);
+    money_format_decimal(c->balance, balance);
+    printf("number:       %s\n", c->inv.number);
+    printf("type:         %s\n", invoice_type_name(c->inv.type));
+    printf("seller:       %s\n", c->inv.seller_name);
+    printf("debtor:       %s <%s>\n", c->debtor_name[0] ? c->debtor_name : c->inv.buyer_name, c->debtor_email);
+    printf("issue date:   %s\n", issue[0] ? issue : "-");
+    printf("due date:     %s\n", due[0] ? due : "-");
+    printf("amount due:   %s %s\n", amount, c->inv.currency);
+    printf("balance:      %s %s\n", balance, c->inv.currency);
+    printf("status:       %s (level %d)\n", c->status, c->level);
+    printf("source:       %s, confidence %d (%s)\n", invoice_source_name(c->inv.source), c->inv.confidence,
+           c->inv.origin);
+    printf("message:      <%s> (queue id %s)\n", c->message_id, c->queue_id);
+    printf("history:\n");
+    for (size_t i = 0; i < events->count; i++)
+        printf("  %s  %-18s %-9s %s\n", events->items[i].at, events->items[i].kind,
+               events->items[i].actor, events->items[i].detail);
+}
+
+static void show_json(const struct case_row *c, const struct event_list *events)
+{
+    struct strbuf sb;
+    struct json j;
+
+    strbuf_init(&sb);
+    json_init(&j, &sb, true);
+    json_object_begin(&j);
+    ctl_json_case_fields(&j, c);
+    json_key(&j, "history");
+    json_array_begin(&j);
+    for (size_t i = 0; i < events->count; i++) {
+        json_object_begin(&j);
+        json_kv_string(&j, "at", events->items[i].at);
+        json_kv_string(&j, "kind", events->items[i].kind);
+        json_kv_string(&j, "actor", events->items[i].actor);
+        json_key(&j, "detail");
+        json_raw(&j, events->items[i].detail);
+        json_object_end(&j);
+    }
+    json_array_end(&j);
+    json_object_end(&j);
+    print_json(&sb);
+    strbuf_free(&sb);
+}
+
+int ctl_show(struct ctl_env *env, int argc, char **argv)
+{
+    const char *seller = NULL;
+    struct case_list cases;
+    struct event_list events;
+    const struct case_row *found = NULL;
+    struct store *st;
+    int rc = 1;
+
+    if (argc == 4 && strcmp(argv[2], "--seller") == 0)
+        seller = argv[3];
+    else if (argc != 2)
+        return ctl_usage_error("usage: show NUMBER [--seller NAME] [--json]");
+    if ((st = ctl_open_store(env)) == NULL)
+        return 1;
+    if (store_find_cases(st, argv[1], &cases) != STORE_OK) {
+        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+        store_close(st);
+        return 1;
+    }
+    for (size_t i = 0; i < cases.count; i++) {
+        if (seller && strcasecmp(seller, cases.items[i].inv.seller_name) != 0)
+            continue;
+        if (found) {
+            fprintf(stderr, "relancectl: several sellers have an invoice %s; name one with --seller\n", argv[1]);
+            found = NULL;
+            goto out;
+        }
+        found = &cases.items[i];
+    }
+    if (found == NULL) {
+        fprintf(stderr, "relancectl: no case with number %s\n", argv[1]);
+        goto out;
+    }
+    if (store_list_events(st, found->id, &events) != STORE_OK) {
+        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+        goto out;
+    }
+    if (env->json)
+        show_json(found, &events);
+    else
+        show_table(found, &events);
+    event_list_free(&events);
+    rc = 0;
+out:
+    case_list_free(&cases);
+    store_close(st);
+    return rc;
+}
