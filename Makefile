@@ -35,6 +35,8 @@ LIB_SRCS    := $(filter-out $(MAINS),$(wildcard src/*.c))
 LIB_OBJS    := $(LIB_SRCS:src/%.c=build/obj/%.o)
 SAN_OBJS    := $(LIB_SRCS:src/%.c=build/asan/obj/%.o)
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+SUPPORT_SRCS := $(wildcard tests/unit/support/*.c)
+SUPPORT_OBJS := $(SUPPORT_SRCS:tests/unit/support/%.c=build/asan/support/%.o)
 UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
@@ -74,9 +76,13 @@ build/asan/relanced: build/asan/obj/relanced.o build/asan/librelance.a
 build/asan/relancectl: build/asan/obj/relancectl.o build/asan/librelance.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/asan/tests/%: tests/unit/%.c build/asan/librelance.a
+build/asan/support/%.o: tests/unit/support/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/asan/librelance.a $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit/support -c -o $@ $<
+
+build/asan/tests/%: tests/unit/%.c $(SUPPORT_OBJS) build/asan/librelance.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit/support -o $@ $< $(SUPPORT_OBJS) build/asan/librelance.a $(PKG_LIBS) -lcmocka
 
 tools: $(TOOL_BINS)
 
@@ -114,4 +120,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(wildcard build/obj/*.d build/asan/obj/*.d build/asan/tests/*.d build/tools/*.d)
+-include $(wildcard build/obj/*.d build/asan/obj/*.d build/asan/tests/*.d build/asan/support/*.d build/tools/*.d)

@@ -38,6 +38,7 @@ struct msg_state {
     struct strlist recipients;
     char *message_id;
     char *header_from;
+    bool authenticated; /* SMTP AUTH succeeded ({auth_authen}) */
     struct strbuf raw;   /* headers as received, then the body */
     bool oversized;
 };
@@ -45,7 +46,7 @@ struct msg_state {
 /* State of one SMTP connection (or one sendmail(1) submission). */
 struct conn_state {
     struct config *cfg; /* reference held for the connection */
-    bool internal;      /* client in InternalHosts */
+    bool internal;      /* client in InternalHosts, or a local submission */
     unsigned long protocol; /* steps negotiated */
     struct msg_state msg;
 };
@@ -165,9 +166,9 @@ static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
     struct conn_state *c = conn_get_or_create(ctx);
 
-    (void)hostname;
     /* No address: a local submission (sendmail(1) through the MTA). */
     c->internal = hostaddr == NULL || config_is_internal_host(c->cfg, hostaddr);
+    log_debug(NULL, "connect from %s (%s)", hostname ? hostname : "?", c->internal ? "internal" : "external");
     return no_reply(c, SMFIP_NR_CONN);
 }
 
@@ -179,6 +180,8 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
         return SMFIS_ACCEPT;
     msg_reset(&c->msg);
     c->msg.sender = strip_brackets(argv[0] ? argv[0] : "");
+    c->msg.authenticated = smfi_getsymval(ctx, "{auth_authen}") != NULL &&
+                           *smfi_getsymval(ctx, "{auth_authen}") != '\0';
     read_queue_id(ctx, &c->msg);
     return no_reply(c, SMFIP_NR_MAIL);
 }
@@ -246,10 +249,16 @@ static bool header_from_is_invoice_sender(const struct config *cfg, const char *
     return match;
 }
 
+/* Outgoing mail from an internal host is read whoever sends it. From
+ * elsewhere, only an authenticated client can speak for an invoice
+ * sender: an unauthenticated stranger using the company's address is
+ * inbound mail, and must not be able to plant a case. */
 static bool message_can_matter(const struct conn_state *c)
 {
-    return c->internal || config_is_invoice_sender(c->cfg, c->msg.sender) ||
-           header_from_is_invoice_sender(c->cfg, c->msg.header_from);
+    if (c->internal)
+        return true;
+    return c->msg.authenticated && (config_is_invoice_sender(c->cfg, c->msg.sender) ||
+                                    header_from_is_invoice_sender(c->cfg, c->msg.header_from));
 }
 
 static sfsistat cb_eoh(SMFICTX *ctx)
@@ -260,7 +269,8 @@ static sfsistat cb_eoh(SMFICTX *ctx)
         return SMFIS_ACCEPT;
     read_queue_id(ctx, &c->msg);
     if (!message_can_matter(c)) {
-        log_debug(c->msg.queue_id, "not from an invoice sender or internal host: accepted unread");
+        log_debug(c->msg.queue_id, "from <%s>, not an internal host nor an authenticated invoice sender: accepted unread",
+                  c->msg.sender ? c->msg.sender : "");
         msg_reset(&c->msg);
         return SMFIS_ACCEPT;
     }
@@ -285,7 +295,12 @@ static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 static sfsistat add_result_header(SMFICTX *ctx, struct conn_state *c, const char *value)
 {
-    if (smfi_addheader(ctx, "X-Relance", (char *)value) != MI_SUCCESS) {
+    /* With HDR_LEADSPC the MTA writes values verbatim: supply the space. */
+    char *text = xasprintf("%s%s", (c->protocol & SMFIP_HDR_LEADSPC) ? " " : "", value);
+    int rc = smfi_addheader(ctx, "X-Relance", text);
+
+    free(text);
+    if (rc != MI_SUCCESS) {
         log_error(c->msg.queue_id, "the MTA refused the X-Relance header");
         return on_error(c, c->msg.queue_id, false);
     }

@@ -271,6 +271,13 @@ static int run(const struct options *opt, struct config *cfg)
         log_error(NULL, "KeyFile: %s", why);
         return 1;
     }
+    /* libmilter wants the callbacks registered before the socket opens. */
+    setup.cfg = cfg;
+    setup.pool = store_pool_new(cfg->database, (int)cfg->database_timeout * 1000);
+    if (!milter_register(&setup)) {
+        log_error(NULL, "cannot register with libmilter");
+        return 1;
+    }
     if (!prepare_socket(cfg, pw) || !drop_privileges(pw))
         return 1;
     st = store_open(cfg->database, (int)cfg->database_timeout * 1000, why, sizeof why);
@@ -286,12 +293,6 @@ static int run(const struct options *opt, struct config *cfg)
     write_pid_file(cfg->pid_file);
     message_library_init();
     invoice_xml_init();
-    setup.cfg = cfg;
-    setup.pool = store_pool_new(cfg->database, (int)cfg->database_timeout * 1000);
-    if (!milter_register(&setup)) {
-        log_error(NULL, "cannot register with libmilter");
-        return 1;
-    }
     /* Block SIGUSR1 everywhere but in the reload thread. */
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
