@@ -75,6 +75,7 @@ enum store_result store_track_invoice(struct store *st, const struct audit_key *
                                       struct case_row *out, bool *created);
 
 enum store_result store_list_cases(struct store *st, struct case_list *out);
+enum store_result store_get_case(struct store *st, int64_t id, struct case_row *out);
 /* Every case with this number (one per seller). */
 enum store_result store_find_cases(struct store *st, const char *number, struct case_list *out);
 

@@ -7,8 +7,13 @@
  * migrate it. The tables cover the whole product: debtors, invoices (the
  * cases), reminders and the invoices each one covered, replies, payments,
  * and the append-only, hash-chained event log.
+ *
+ * This file holds the connection, the schema and its migrations, the
+ * statement helpers, the event log and the pool; the queries of each
+ * concern live in store_<concern>.c (cases, reminders, replies, ...).
  */
 #include "store.h"
+#include "store_internal.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -18,14 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "json.h"
-#include "log.h"
-#include "money.h"
 
-struct store {
-    sqlite3 *db;
-    char error[256];
-};
 
 /* Version N's migration is migrations[N - 1]. Never edit a released one:
  * add the next. */
@@ -145,7 +143,7 @@ static void set_error(struct store *st, const char *what)
     snprintf(st->error, sizeof st->error, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
-static enum store_result result_of(struct store *st, int rc, const char *what)
+enum store_result store_result_of(struct store *st, int rc, const char *what)
 {
     if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
         return STORE_OK;
@@ -160,7 +158,7 @@ const char *store_last_error(struct store *st)
     return st->error;
 }
 
-static int exec(struct store *st, const char *sql)
+int store_exec(struct store *st, const char *sql)
 {
     return sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 }
@@ -188,7 +186,7 @@ static bool migrate(struct store *st, char *why, size_t whylen)
     int version, rc;
     char sql[64];
 
-    rc = exec(st, "BEGIN IMMEDIATE");
+    rc = store_exec(st, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) {
         str_format(why, whylen, "cannot lock the database: %s", sqlite3_errmsg(st->db));
         return false;
@@ -197,20 +195,20 @@ static bool migrate(struct store *st, char *why, size_t whylen)
     if (version < 0 || version > STORE_SCHEMA_VERSION) {
         str_format(why, whylen, "database schema version %d is not supported (this program knows up to %d)",
                    version, STORE_SCHEMA_VERSION);
-        exec(st, "ROLLBACK");
+        store_exec(st, "ROLLBACK");
         return false;
     }
     for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
-        if (exec(st, migrations[v]) != SQLITE_OK) {
+        if (store_exec(st, migrations[v]) != SQLITE_OK) {
             str_format(why, whylen, "migration to schema %d failed: %s", v + 1, sqlite3_errmsg(st->db));
-            exec(st, "ROLLBACK");
+            store_exec(st, "ROLLBACK");
             return false;
         }
     }
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
-    if (exec(st, sql) != SQLITE_OK || exec(st, "COMMIT") != SQLITE_OK) {
+    if (store_exec(st, sql) != SQLITE_OK || store_exec(st, "COMMIT") != SQLITE_OK) {
         str_format(why, whylen, "cannot record the schema version: %s", sqlite3_errmsg(st->db));
-        exec(st, "ROLLBACK");
+        store_exec(st, "ROLLBACK");
         return false;
     }
     return true;
@@ -231,9 +229,9 @@ struct store *store_open(const char *path, int timeout_ms, char *why, size_t why
     sqlite3_extended_result_codes(st->db, 0);
     /* WAL: readers never block the writer; FULL: a commit survives power
      * loss, which the "sent exactly once" promise needs. */
-    if (exec(st, "PRAGMA journal_mode = WAL") != SQLITE_OK ||
-        exec(st, "PRAGMA synchronous = FULL") != SQLITE_OK ||
-        exec(st, "PRAGMA foreign_keys = ON") != SQLITE_OK) {
+    if (store_exec(st, "PRAGMA journal_mode = WAL") != SQLITE_OK ||
+        store_exec(st, "PRAGMA synchronous = FULL") != SQLITE_OK ||
+        store_exec(st, "PRAGMA foreign_keys = ON") != SQLITE_OK) {
         str_format(why, whylen, "cannot set up %s: %s", path, sqlite3_errmsg(st->db));
         store_close(st);
         return NULL;
@@ -264,12 +262,12 @@ void store_now_text(char out[32])
 
 /* ---- helpers for statements ---- */
 
-static void bind_text(sqlite3_stmt *stmt, int index, const char *s)
+void store_bind_text(sqlite3_stmt *stmt, int index, const char *s)
 {
     sqlite3_bind_text(stmt, index, s ? s : "", -1, SQLITE_TRANSIENT);
 }
 
-static void bind_date(sqlite3_stmt *stmt, int index, struct date d)
+void store_bind_date(sqlite3_stmt *stmt, int index, struct date d)
 {
     char text[DATE_STR_MAX];
 
@@ -281,13 +279,13 @@ static void bind_date(sqlite3_stmt *stmt, int index, struct date d)
     sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
-static void column_copy(sqlite3_stmt *stmt, int col, char *dst, size_t size)
+void store_column_copy(sqlite3_stmt *stmt, int col, char *dst, size_t size)
 {
     const unsigned char *text = sqlite3_column_text(stmt, col);
     str_copy(dst, size, text ? (const char *)text : "");
 }
 
-static struct date column_date(sqlite3_stmt *stmt, int col)
+struct date store_column_date(sqlite3_stmt *stmt, int col)
 {
     const unsigned char *text = sqlite3_column_text(stmt, col);
     struct date d = {0, 0, 0};
@@ -297,13 +295,13 @@ static struct date column_date(sqlite3_stmt *stmt, int col)
     return d;
 }
 
-static const char *due_basis_name(enum due_basis basis)
+const char *store_due_basis_name(enum due_basis basis)
 {
     static const char *const names[] = {"none", "document", "terms", "default"};
     return (unsigned)basis < ARRAY_LEN(names) ? names[basis] : "none";
 }
 
-static enum due_basis due_basis_parse(const char *s)
+enum due_basis store_due_basis_parse(const char *s)
 {
     static const char *const names[] = {"none", "document", "terms", "default"};
     for (size_t i = 0; i < ARRAY_LEN(names); i++)
@@ -312,7 +310,7 @@ static enum due_basis due_basis_parse(const char *s)
     return DUE_BASIS_NONE;
 }
 
-static enum invoice_source source_parse(const char *s)
+enum invoice_source store_source_parse(const char *s)
 {
     for (int i = INVOICE_SOURCE_FACTURX; i <= INVOICE_SOURCE_BODY; i++)
         if (strcmp(s, invoice_source_name((enum invoice_source)i)) == 0)
@@ -321,38 +319,13 @@ static enum invoice_source source_parse(const char *s)
 }
 
 /* Seller names are compared without case and extra white space. */
-static char *seller_key(const char *seller)
+char *store_seller_key(const char *seller)
 {
     char *key = xstrdup(seller);
 
     str_squeeze_spaces(key);
     str_tolower_ascii(key);
     return key;
-}
-
-/* ---- debtors ---- */
-
-static enum store_result debtor_upsert(struct store *st, const char *email, const char *name,
-                                       const char *now, int64_t *id)
-{
-    static const char sql[] =
-        "INSERT INTO debtors (email, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)"
-        " ON CONFLICT(email) DO UPDATE SET"
-        "   name = CASE WHEN debtors.name = '' THEN excluded.name ELSE debtors.name END"
-        " RETURNING id";
-    sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-
-    if (rc != SQLITE_OK)
-        return result_of(st, rc, "prepare debtor");
-    bind_text(stmt, 1, email);
-    bind_text(stmt, 2, name);
-    bind_text(stmt, 3, now);
-    rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    return result_of(st, rc, "insert debtor");
 }
 
 /* ---- events ---- */
@@ -363,18 +336,18 @@ static enum store_result last_hash(struct store *st, char out[AUDIT_HASH_HEX])
     int rc = sqlite3_prepare_v2(st->db, "SELECT hash FROM events ORDER BY id DESC LIMIT 1", -1, &stmt, NULL);
 
     if (rc != SQLITE_OK)
-        return result_of(st, rc, "prepare last hash");
+        return store_result_of(st, rc, "prepare last hash");
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
-        column_copy(stmt, 0, out, AUDIT_HASH_HEX);
+        store_column_copy(stmt, 0, out, AUDIT_HASH_HEX);
     else
         str_copy(out, AUDIT_HASH_HEX, AUDIT_GENESIS);
     sqlite3_finalize(stmt);
-    return result_of(st, rc, "read last hash");
+    return store_result_of(st, rc, "read last hash");
 }
 
 /* Appends one event inside the caller's transaction. */
-static enum store_result event_insert(struct store *st, const struct audit_key *key, int64_t case_id,
+enum store_result store_event_insert(struct store *st, const struct audit_key *key, int64_t case_id,
                                       const char *kind, const char *actor, const char *detail)
 {
     static const char sql[] = "INSERT INTO events (at, invoice_id, kind, actor, detail, prev_hash, hash)"
@@ -396,315 +369,47 @@ static enum store_result event_insert(struct store *st, const struct audit_key *
     audit_chain_hash(key, prev, &fields, hash);
     rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
     if (rc != SQLITE_OK)
-        return result_of(st, rc, "prepare event");
-    bind_text(stmt, 1, now);
+        return store_result_of(st, rc, "prepare event");
+    store_bind_text(stmt, 1, now);
     if (case_id > 0)
         sqlite3_bind_int64(stmt, 2, case_id);
     else
         sqlite3_bind_null(stmt, 2);
-    bind_text(stmt, 3, kind);
-    bind_text(stmt, 4, actor);
-    bind_text(stmt, 5, detail);
-    bind_text(stmt, 6, prev);
-    bind_text(stmt, 7, hash);
+    store_bind_text(stmt, 3, kind);
+    store_bind_text(stmt, 4, actor);
+    store_bind_text(stmt, 5, detail);
+    store_bind_text(stmt, 6, prev);
+    store_bind_text(stmt, 7, hash);
     rc = sqlite3_step(stmt);
     sqlite3_finalize(stmt);
-    return result_of(st, rc, "insert event");
+    return store_result_of(st, rc, "insert event");
 }
 
-static enum store_result begin(struct store *st)
+enum store_result store_begin(struct store *st)
 {
-    return result_of(st, exec(st, "BEGIN IMMEDIATE"), "begin");
+    return store_result_of(st, store_exec(st, "BEGIN IMMEDIATE"), "begin");
 }
 
-static enum store_result finish(struct store *st, enum store_result r)
+enum store_result store_finish(struct store *st, enum store_result r)
 {
     if (r == STORE_OK) {
-        int rc = exec(st, "COMMIT");
+        int rc = store_exec(st, "COMMIT");
         if (rc == SQLITE_OK)
             return STORE_OK;
-        r = result_of(st, rc, "commit");
+        r = store_result_of(st, rc, "commit");
     }
-    exec(st, "ROLLBACK");
+    store_exec(st, "ROLLBACK");
     return r;
 }
 
 enum store_result store_append_event(struct store *st, const struct audit_key *key, int64_t case_id,
                                      const char *kind, const char *actor, const char *detail)
 {
-    enum store_result r = begin(st);
+    enum store_result r = store_begin(st);
 
     if (r != STORE_OK)
         return r;
-    return finish(st, event_insert(st, key, case_id, kind, actor, detail));
-}
-
-/* ---- cases ---- */
-
-#define CASE_COLUMNS                                                                               \
-    "i.id, i.seller, i.number, i.type, i.type_code, i.issue_date, i.due_date, i.due_basis,"       \
-    " i.amount_due, i.balance, i.currency, i.buyer_name, i.buyer_email, i.referenced_number,"      \
-    " i.payment_terms, i.source, i.confidence, i.origin, i.status, i.level, i.message_id,"         \
-    " i.queue_id, i.created_at, i.updated_at, i.debtor_id, COALESCE(d.email, ''),"                 \
-    " COALESCE(d.name, '')"
-#define CASE_FROM " FROM invoices i LEFT JOIN debtors d ON d.id = i.debtor_id"
-
-static void case_from_row(sqlite3_stmt *stmt, struct case_row *c)
-{
-    char text[64];
-
-    memset(c, 0, sizeof *c);
-    invoice_init(&c->inv);
-    c->id = sqlite3_column_int64(stmt, 0);
-    column_copy(stmt, 1, c->inv.seller_name, sizeof c->inv.seller_name);
-    column_copy(stmt, 2, c->inv.number, sizeof c->inv.number);
-    column_copy(stmt, 3, text, sizeof text);
-    c->inv.type = strcmp(text, "credit_note") == 0 ? INVOICE_TYPE_CREDIT_NOTE : INVOICE_TYPE_INVOICE;
-    c->inv.type_code = sqlite3_column_int(stmt, 4);
-    c->inv.issue_date = column_date(stmt, 5);
-    c->inv.due_date = column_date(stmt, 6);
-    column_copy(stmt, 7, text, sizeof text);
-    c->inv.due_basis = due_basis_parse(text);
-    c->inv.amount_due = sqlite3_column_int64(stmt, 8);
-    c->inv.has_amount_due = true;
-    c->balance = sqlite3_column_int64(stmt, 9);
-    column_copy(stmt, 10, c->inv.currency, sizeof c->inv.currency);
-    column_copy(stmt, 11, c->inv.buyer_name, sizeof c->inv.buyer_name);
-    column_copy(stmt, 12, c->inv.buyer_email, sizeof c->inv.buyer_email);
-    column_copy(stmt, 13, c->inv.referenced_number, sizeof c->inv.referenced_number);
-    column_copy(stmt, 14, c->inv.payment_terms, sizeof c->inv.payment_terms);
-    column_copy(stmt, 15, text, sizeof text);
-    c->inv.source = source_parse(text);
-    c->inv.confidence = sqlite3_column_int(stmt, 16);
-    column_copy(stmt, 17, c->inv.origin, sizeof c->inv.origin);
-    column_copy(stmt, 18, c->status, sizeof c->status);
-    c->level = sqlite3_column_int(stmt, 19);
-    column_copy(stmt, 20, c->message_id, sizeof c->message_id);
-    column_copy(stmt, 21, c->queue_id, sizeof c->queue_id);
-    column_copy(stmt, 22, c->created_at, sizeof c->created_at);
-    column_copy(stmt, 23, c->updated_at, sizeof c->updated_at);
-    c->debtor_id = sqlite3_column_int64(stmt, 24);
-    column_copy(stmt, 25, c->debtor_email, sizeof c->debtor_email);
-    column_copy(stmt, 26, c->debtor_name, sizeof c->debtor_name);
-}
-
-static enum store_result query_cases(struct store *st, sqlite3_stmt *stmt, struct case_list *out)
-{
-    size_t cap = 0;
-    int rc;
-
-    out->items = NULL;
-    out->count = 0;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (out->count == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
-        case_from_row(stmt, &out->items[out->count++]);
-    }
-    sqlite3_finalize(stmt);
-    return result_of(st, rc, "read cases");
-}
-
-void case_list_free(struct case_list *list)
-{
-    free(list->items);
-    list->items = NULL;
-    list->count = 0;
-}
-
-enum store_result store_list_cases(struct store *st, struct case_list *out)
-{
-    sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT " CASE_COLUMNS CASE_FROM " ORDER BY i.id", -1, &stmt, NULL);
-
-    if (rc != SQLITE_OK)
-        return result_of(st, rc, "prepare list");
-    return query_cases(st, stmt, out);
-}
-
-enum store_result store_find_cases(struct store *st, const char *number, struct case_list *out)
-{
-    sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT " CASE_COLUMNS CASE_FROM " WHERE i.number = ?1 ORDER BY i.id",
-                                -1, &stmt, NULL);
-
-    if (rc != SQLITE_OK)
-        return result_of(st, rc, "prepare find");
-    bind_text(stmt, 1, number);
-    return query_cases(st, stmt, out);
-}
-
-static enum store_result case_by_id(struct store *st, int64_t id, struct case_row *out)
-{
-    struct case_list list;
-    sqlite3_stmt *stmt;
-    enum store_result r;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT " CASE_COLUMNS CASE_FROM " WHERE i.id = ?1", -1, &stmt, NULL);
-
-    if (rc != SQLITE_OK)
-        return result_of(st, rc, "prepare case");
-    sqlite3_bind_int64(stmt, 1, id);
-    r = query_cases(st, stmt, &list);
-    if (r == STORE_OK && list.count == 0)
-        r = STORE_NOT_FOUND;
-    if (r == STORE_OK)
-        *out = list.items[0];
-    case_list_free(&list);
-    return r;
-}
-
-/* A case starts open when something is owed, closed otherwise (credit
- * notes, zero or negative balances: nothing to collect). */
-static const char *initial_status(const struct invoice *inv)
-{
-    if (inv->type == INVOICE_TYPE_CREDIT_NOTE || !inv->has_amount_due || inv->amount_due <= 0)
-        return "closed";
-    return "open";
-}
-
-static void tracked_detail(const struct invoice *inv, const struct track_context *ctx, struct strbuf *out)
-{
-    char amount[MONEY_STR_MAX], due[DATE_STR_MAX];
-    struct json j;
-
-    money_format_decimal(inv->amount_due, amount);
-    date_format(inv->due_date, due);
-    json_init(&j, out, false);
-    json_object_begin(&j);
-    json_kv_string(&j, "number", inv->number);
-    json_kv_string(&j, "type", invoice_type_name(inv->type));
-    json_kv_string(&j, "amount_due", amount);
-    json_kv_string(&j, "currency", inv->currency);
-    json_kv_string_or_null(&j, "due_date", due);
-    json_kv_string(&j, "debtor_email", ctx->debtor_email);
-    json_kv_string(&j, "source", invoice_source_name(inv->source));
-    json_kv_string(&j, "message_id", ctx->message_id);
-    json_kv_string(&j, "queue_id", ctx->queue_id);
-    json_object_end(&j);
-}
-
-static enum store_result invoice_insert(struct store *st, const struct invoice *inv,
-                                        const struct track_context *ctx, int64_t debtor_id,
-                                        const char *now, int64_t *id, bool *created)
-{
-    static const char sql[] =
-        "INSERT INTO invoices (seller, seller_key, number, type, type_code, issue_date, due_date,"
-        " due_basis, amount_due, balance, currency, debtor_id, buyer_name, buyer_email,"
-        " referenced_number, payment_terms, source, confidence, origin, status, message_id,"
-        " queue_id, created_at, updated_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?19, ?20, ?21, ?22, ?22)"
-        " ON CONFLICT(seller_key, number) DO NOTHING RETURNING id";
-    char *key = seller_key(inv->seller_name);
-    sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-
-    if (rc != SQLITE_OK) {
-        free(key);
-        return result_of(st, rc, "prepare invoice");
-    }
-    bind_text(stmt, 1, inv->seller_name);
-    bind_text(stmt, 2, key);
-    bind_text(stmt, 3, inv->number);
-    bind_text(stmt, 4, invoice_type_name(inv->type));
-    sqlite3_bind_int(stmt, 5, inv->type_code);
-    bind_date(stmt, 6, inv->issue_date);
-    bind_date(stmt, 7, inv->due_date);
-    bind_text(stmt, 8, due_basis_name(inv->due_basis));
-    sqlite3_bind_int64(stmt, 9, inv->has_amount_due ? inv->amount_due : 0);
-    bind_text(stmt, 10, inv->currency);
-    if (debtor_id > 0)
-        sqlite3_bind_int64(stmt, 11, debtor_id);
-    else
-        sqlite3_bind_null(stmt, 11);
-    bind_text(stmt, 12, inv->buyer_name);
-    bind_text(stmt, 13, inv->buyer_email);
-    bind_text(stmt, 14, inv->referenced_number);
-    bind_text(stmt, 15, inv->payment_terms);
-    bind_text(stmt, 16, invoice_source_name(inv->source));
-    sqlite3_bind_int(stmt, 17, inv->confidence);
-    bind_text(stmt, 18, inv->origin);
-    bind_text(stmt, 19, initial_status(inv));
-    bind_text(stmt, 20, ctx->message_id);
-    bind_text(stmt, 21, ctx->queue_id);
-    bind_text(stmt, 22, now);
-    rc = sqlite3_step(stmt);
-    *created = rc == SQLITE_ROW;
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    free(key);
-    return result_of(st, rc, "insert invoice");
-}
-
-static enum store_result invoice_id_by_key(struct store *st, const struct invoice *inv, int64_t *id)
-{
-    char *key = seller_key(inv->seller_name);
-    sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT id FROM invoices WHERE seller_key = ?1 AND number = ?2",
-                                -1, &stmt, NULL);
-
-    if (rc != SQLITE_OK) {
-        free(key);
-        return result_of(st, rc, "prepare lookup");
-    }
-    bind_text(stmt, 1, key);
-    bind_text(stmt, 2, inv->number);
-    rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    free(key);
-    if (rc == SQLITE_DONE)
-        return STORE_NOT_FOUND;
-    return result_of(st, rc, "lookup invoice");
-}
-
-static enum store_result track_in_transaction(struct store *st, const struct audit_key *key,
-                                              const struct invoice *inv,
-                                              const struct track_context *ctx, int64_t *id,
-                                              bool *created)
-{
-    struct strbuf detail;
-    int64_t debtor_id = 0;
-    char now[32];
-    enum store_result r;
-
-    store_now_text(now);
-    if (ctx->debtor_email && ctx->debtor_email[0]) {
-        r = debtor_upsert(st, ctx->debtor_email, inv->buyer_name, now, &debtor_id);
-        if (r != STORE_OK)
-            return r;
-    }
-    r = invoice_insert(st, inv, ctx, debtor_id, now, id, created);
-    if (r != STORE_OK)
-        return r;
-    if (!*created)
-        return invoice_id_by_key(st, inv, id);
-    strbuf_init(&detail);
-    tracked_detail(inv, ctx, &detail);
-    r = event_insert(st, key, *id, "invoice-tracked", ctx->actor ? ctx->actor : "milter", detail.data);
-    strbuf_free(&detail);
-    return r;
-}
-
-enum store_result store_track_invoice(struct store *st, const struct audit_key *key,
-                                      const struct invoice *inv, const struct track_context *ctx,
-                                      struct case_row *out, bool *created)
-{
-    int64_t id = 0;
-    enum store_result r = begin(st);
-
-    *created = false;
-    if (r != STORE_OK)
-        return r;
-    r = finish(st, track_in_transaction(st, key, inv, ctx, &id, created));
-    if (r != STORE_OK) {
-        *created = false;
-        return r;
-    }
-    return out ? case_by_id(st, id, out) : STORE_OK;
+    return store_finish(st, store_event_insert(st, key, case_id, kind, actor, detail));
 }
 
 /* ---- events, read side ---- */
@@ -732,7 +437,7 @@ enum store_result store_list_events(struct store *st, int64_t case_id, struct ev
     out->items = NULL;
     out->count = 0;
     if (rc != SQLITE_OK)
-        return result_of(st, rc, "prepare events");
+        return store_result_of(st, rc, "prepare events");
     if (case_id > 0)
         sqlite3_bind_int64(stmt, 1, case_id);
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -745,17 +450,17 @@ enum store_result store_list_events(struct store *st, int64_t case_id, struct ev
         }
         e = &out->items[out->count++];
         e->id = sqlite3_column_int64(stmt, 0);
-        column_copy(stmt, 1, e->at, sizeof e->at);
+        store_column_copy(stmt, 1, e->at, sizeof e->at);
         e->case_id = sqlite3_column_int64(stmt, 2);
-        column_copy(stmt, 3, e->kind, sizeof e->kind);
-        column_copy(stmt, 4, e->actor, sizeof e->actor);
+        store_column_copy(stmt, 3, e->kind, sizeof e->kind);
+        store_column_copy(stmt, 4, e->actor, sizeof e->actor);
         detail = sqlite3_column_text(stmt, 5);
         e->detail = xstrdup(detail ? (const char *)detail : "");
-        column_copy(stmt, 6, e->prev_hash, sizeof e->prev_hash);
-        column_copy(stmt, 7, e->hash, sizeof e->hash);
+        store_column_copy(stmt, 6, e->prev_hash, sizeof e->prev_hash);
+        store_column_copy(stmt, 7, e->hash, sizeof e->hash);
     }
     sqlite3_finalize(stmt);
-    return result_of(st, rc, "read events");
+    return store_result_of(st, rc, "read events");
 }
 
 /* ---- pool ---- */

@@ -1,0 +1,42 @@
+/*
+ * store_internal.h - what the store's files share and nothing else sees:
+ * the connection, transactions, statement helpers and the event writer.
+ */
+#ifndef RELANCE_STORE_INTERNAL_H
+#define RELANCE_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct store {
+    sqlite3 *db;
+    char error[256];
+};
+
+/* Maps an SQLite code to a result, keeping the error text on st. */
+enum store_result store_result_of(struct store *st, int rc, const char *what);
+int store_exec(struct store *st, const char *sql);
+/* BEGIN IMMEDIATE; store_finish commits when r is STORE_OK, else rolls back. */
+enum store_result store_begin(struct store *st);
+enum store_result store_finish(struct store *st, enum store_result r);
+
+void store_bind_text(sqlite3_stmt *stmt, int index, const char *s);
+/* Binds YYYY-MM-DD, or NULL for an unset date. */
+void store_bind_date(sqlite3_stmt *stmt, int index, struct date d);
+void store_column_copy(sqlite3_stmt *stmt, int col, char *dst, size_t size);
+struct date store_column_date(sqlite3_stmt *stmt, int col);
+const char *store_due_basis_name(enum due_basis basis);
+enum due_basis store_due_basis_parse(const char *s);
+enum invoice_source store_source_parse(const char *s);
+/* Seller names compared without case and extra white space; owned. */
+char *store_seller_key(const char *seller);
+
+/* Debtor by address, created on first sight; its name filled when empty. */
+enum store_result store_debtor_upsert(struct store *st, const char *email, const char *name,
+                                      const char *now, int64_t *id);
+/* Appends one event inside the caller's transaction. */
+enum store_result store_event_insert(struct store *st, const struct audit_key *key, int64_t case_id,
+                                     const char *kind, const char *actor, const char *detail);
+
+#endif
