@@ -111,7 +111,9 @@ install: all
 	test -e $(DESTDIR)$(SYSCONFDIR)/relance/relanced.conf || \
 	  install -m 0644 conf/relanced.conf $(DESTDIR)$(SYSCONFDIR)/relance/relanced.conf
 	install -d $(DESTDIR)$(UNITDIR)
-	install -m 0644 systemd/relanced.service $(DESTDIR)$(UNITDIR)/relanced.service
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	  systemd/relanced.service.in >$(DESTDIR)$(UNITDIR)/relanced.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/relanced.service
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/relanced $(DESTDIR)$(BINDIR)/relancectl

@@ -131,6 +131,30 @@ static bool prepare_socket(const struct config *cfg, const struct passwd *pw)
     return true;
 }
 
+/* The database's directory is made on first start, owned by UserID, so
+ * that a fresh install needs no manual step beyond the user. */
+static bool prepare_state_directory(const struct config *cfg, const struct passwd *pw)
+{
+    char *dir = xstrdup(cfg->database);
+    char *slash = strrchr(dir, '/');
+    bool ok = true;
+
+    if (slash != NULL && slash != dir) {
+        *slash = '\0';
+        if (mkdir(dir, 0750) == 0) {
+            if (pw && chown(dir, pw->pw_uid, pw->pw_gid) != 0) {
+                log_error(NULL, "cannot give %s to %s: %s", dir, pw->pw_name, strerror(errno));
+                ok = false;
+            }
+        } else if (errno != EEXIST) {
+            log_error(NULL, "cannot create %s: %s", dir, strerror(errno));
+            ok = false;
+        }
+    }
+    free(dir);
+    return ok;
+}
+
 static bool drop_privileges(const struct passwd *pw)
 {
     if (pw == NULL)
@@ -278,7 +302,7 @@ static int run(const struct options *opt, struct config *cfg)
         log_error(NULL, "cannot register with libmilter");
         return 1;
     }
-    if (!prepare_socket(cfg, pw) || !drop_privileges(pw))
+    if (!prepare_socket(cfg, pw) || !prepare_state_directory(cfg, pw) || !drop_privileges(pw))
         return 1;
     st = store_open(cfg->database, (int)cfg->database_timeout * 1000, why, sizeof why);
     if (st == NULL) {
