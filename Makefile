@@ -2,7 +2,9 @@
 #
 #   make            build/relanced and build/relancectl
 #   make deps       install the Debian packages the build and tests need
-#   make check      deps, unit tests (ASan+UBSan), integration tests (real Postfix)
+#   make check      deps, unit tests and fuzz-target replays (ASan+UBSan),
+#                   integration tests (real Postfix)
+#   make fuzz       coverage-guided fuzzing with clang's libFuzzer
 #   make install    honours PREFIX, DESTDIR, SYSCONFDIR
 
 PREFIX      ?= /usr/local
@@ -38,10 +40,14 @@ UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 SUPPORT_SRCS := $(wildcard tests/unit/support/*.c)
 SUPPORT_OBJS := $(SUPPORT_SRCS:tests/unit/support/%.c=build/asan/support/%.o)
 UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRCS:tests/fuzz/%.c=build/asan/fuzz/%)
+FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_TIME   ?= 60
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
 
-.PHONY: all deps check unit integration accuracy install uninstall clean asan tools
+.PHONY: all deps check unit integration fuzz-replay fuzz accuracy install uninstall clean asan tools
 
 all: build/relanced build/relancectl
 
@@ -84,6 +90,32 @@ build/asan/tests/%: tests/unit/%.c $(SUPPORT_OBJS) build/asan/librelance.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit/support -o $@ $< $(SUPPORT_OBJS) build/asan/librelance.a $(PKG_LIBS) -lcmocka
 
+# Fuzz targets replayed over seeds and mutations with gcc (part of check).
+build/asan/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c build/asan/librelance.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c build/asan/librelance.a $(PKG_LIBS)
+
+fuzz-replay: $(FUZZ_REPLAY)
+	RELANCE_CORPUS="$(CORPUS)" bash tests/fuzz/run-replay.sh
+
+# Real coverage-guided fuzzing with clang's libFuzzer, FUZZ_TIME seconds
+# per target: make fuzz FUZZ_TIME=600
+FUZZ_CC     ?= clang
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 $(DEFS) -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS:src/%.c=build/fuzz/obj/%.o)
+	$(FUZZ_CC) -std=gnu11 $(DEFS) -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -o $@ $^ $(PKG_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@for t in $(FUZZ_BINS); do \
+	  mkdir -p build/fuzz/corpus/$${t##*/}; \
+	  echo "== $$t ($(FUZZ_TIME) s)"; \
+	  $$t -max_total_time=$(FUZZ_TIME) -max_len=1048576 build/fuzz/corpus/$${t##*/} || exit 1; \
+	done
+
 tools: $(TOOL_BINS)
 
 build/tools/%: tests/tools/%.c
@@ -101,6 +133,7 @@ integration: all asan tools
 
 check: deps
 	$(MAKE) unit
+	$(MAKE) fuzz-replay
 	$(MAKE) integration
 
 install: all

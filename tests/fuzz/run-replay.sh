@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Replays every fuzz target over its seeds and their mutations (see
+# replay.c). Seeds come from the shared corpus and the project's test data.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+corpus=${RELANCE_CORPUS:-$top/../shared/corpus}
+bin=$top/build/asan/fuzz
+export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
+
+seeds() { # TARGET: the seed files of one target
+    case $1 in
+    fuzz_config) ls "$top"/conf/*.conf "$top"/tests/data/config/*.conf 2>/dev/null ;;
+    fuzz_invoice_xml) ls "$corpus"/cii/* "$corpus"/ubl/* "$corpus"/facturx/embedded/*.xml ;;
+    fuzz_pdf) ls "$corpus"/facturx/*.pdf "$corpus"/pdf-plain/*.pdf ;;
+    fuzz_message) ls "$corpus"/mime/*.eml "$top"/tests/data/*/*.eml 2>/dev/null ;;
+    *) ls "$top"/tests/data/fuzz/"$1"/* 2>/dev/null ;;
+    esac
+}
+
+status=0
+for target in "$bin"/fuzz_*; do
+    [[ $target == *.d ]] && continue
+    name=${target##*/}
+    mapfile -t files < <(seeds "$name")
+    if [ "${#files[@]}" -eq 0 ]; then
+        echo "$name: no seeds"; status=1; continue
+    fi
+    printf '%s: ' "$name"
+    # Large PDFs are slow under the sanitizers: fewer mutations for them.
+    if [ "$name" = fuzz_pdf ]; then m=2; else m=8; fi
+    "$target" -m "$m" "${files[@]}" || { echo "$name FAILED"; status=1; }
+done
+exit $status
