@@ -1,6 +1,7 @@
 # relance - build, test and install.
 #
 #   make            build/relanced and build/relancectl
+#   make demo       a private Postfix with relanced: invoices, reminders, a dispute
 #   make deps       install the Debian packages the build and tests need
 #   make check      deps, unit tests and fuzz-target replays (ASan+UBSan),
 #                   integration tests (real Postfix)
@@ -47,7 +48,7 @@ FUZZ_TIME   ?= 60
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
 
-.PHONY: all deps check unit integration fuzz-replay fuzz accuracy install uninstall clean asan tools
+.PHONY: all demo deps check unit integration fuzz-replay fuzz accuracy install uninstall clean asan tools
 
 all: build/relanced build/relancectl
 
@@ -124,6 +125,10 @@ build/tools/%: tests/tools/%.c
 
 deps:
 	bash tests/deps.sh
+
+demo: deps
+	@$(MAKE) -s all tools
+	RELANCE_CORPUS="$(CORPUS)" bash tests/demo/run.sh
 
 unit: $(UNIT_BINS)
 	RELANCE_CORPUS="$(CORPUS)" bash tests/run-unit.sh $(UNIT_BINS)

@@ -176,18 +176,26 @@ stop_postfix() {
 
 # ---- relanced ----
 
-# write_relance_conf [EXTRA LINES...]
+# write_relance_conf [LINE...]: the test configuration; a given line
+# replaces the base line of the same key.
 write_relance_conf() {
     MILTER_PORT=${MILTER_PORT:-$(free_port)}
     [ -f "$T/relance.key" ] || "$RELANCECTL" keygen "$T/relance.key" >/dev/null
+    local base=(
+        "Socket inet:$MILTER_PORT@127.0.0.1"
+        "Database $RELANCE_DB"
+        "KeyFile $T/relance.key"
+        "InvoiceSenders billing@creditor.test, @factures.creditor.test"
+        "UserID"
+        "Syslog no"
+        "LogLevel debug"
+    )
     {
-        echo "Socket inet:$MILTER_PORT@127.0.0.1"
-        echo "Database $RELANCE_DB"
-        echo "KeyFile $T/relance.key"
-        echo "InvoiceSenders billing@creditor.test, @factures.creditor.test"
-        echo "UserID"
-        echo "Syslog no"
-        echo "LogLevel debug"
+        for line in "${base[@]}"; do
+            local key=${line%% *} overridden=0
+            for extra in "$@"; do [ "${extra%% *}" = "$key" ] && overridden=1; done
+            [ "$overridden" = 0 ] && echo "$line"
+        done
         for line in "$@"; do echo "$line"; done
     } >"$RELANCE_CONF"
 }
