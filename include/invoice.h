@@ -23,6 +23,8 @@
 #define INVOICE_EMAIL_MAX 256
 #define INVOICE_TERMS_MAX 256
 #define INVOICE_ORIGIN_MAX 256
+#define INVOICE_KIND_MAX 32
+#define INVOICE_WHY_MAX 384
 
 enum invoice_type {
     INVOICE_TYPE_INVOICE = 0,
@@ -94,19 +96,49 @@ struct scan_limits {
 
 void scan_limits_default(struct scan_limits *limits);
 
+/* A document that was read but is not to be tracked, and why: a quote,
+ * a paid invoice, a text invoice read with too little confidence. */
+struct invoice_rejection {
+    struct invoice inv;          /* what was read; number may be empty */
+    char kind[INVOICE_KIND_MAX]; /* "quote", "invoice", "credit note", ... */
+    char why[INVOICE_WHY_MAX];
+};
+
 /* What one message holds. */
 struct invoice_scan {
     struct invoice_list invoices; /* records to track, one per (seller, number) */
     struct strlist notes;         /* what was seen, and why anything was left out */
+    struct invoice_rejection *rejected; /* documents read but not tracked */
+    size_t rejected_count;
+    size_t rejected_cap;
 };
 
 void invoice_scan_init(struct invoice_scan *scan);
 void invoice_scan_free(struct invoice_scan *scan);
 
+/* Records a document read but not tracked. The same (kind, number,
+ * source) is recorded once: a body sent as text and as HTML says it
+ * twice. */
+void invoice_scan_reject(struct invoice_scan *scan, const struct invoice *inv, const char *kind,
+                         const char *why);
+
 /* Scans a raw RFC 5322 message. Never fails on bad input: what cannot be
- * read is noted and skipped. */
+ * read is noted and skipped. Ends with invoice_scan_finish. */
 void invoice_scan_message(const char *data, size_t len, const struct scan_limits *limits,
                           struct invoice_scan *scan);
+
+/* Scans one file (a PDF or an XML document) as if it were the only
+ * attachment of a message; for relancectl inspect and the accuracy
+ * tools. Ends with invoice_scan_finish. */
+void invoice_scan_document(const char *name, const char *data, size_t len,
+                           const struct scan_limits *limits, struct invoice_scan *scan);
+
+/* The last step of a scan, once every reader has merged its records:
+ * invoices without a due date get one from their payment terms
+ * (DUE_BASIS_TERMS) or from DefaultPaymentTerms (DUE_BASIS_DEFAULT), and
+ * records read from text below MinimumConfidence move to the rejected
+ * list, with what was missing. */
+void invoice_scan_finish(struct invoice_scan *scan, const struct scan_limits *limits);
 
 /* Adds rec to the scan, merging with an existing record for the same
  * (seller, number): the more trusted source wins, and its empty fields are

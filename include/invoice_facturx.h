@@ -16,4 +16,11 @@
 int invoice_facturx_read(struct pdf_doc *pdf, const char *pdf_name, const struct scan_limits *limits,
                          struct invoice_scan *scan);
 
+/* The same, also counting in *xml_seen the embedded XML documents read,
+ * invoices or not: a PDF whose XML says "order" or "not an invoice" has
+ * spoken, and its visual text must not be read as an invoice. Unreadable
+ * XML does not count. */
+int invoice_facturx_read_counted(struct pdf_doc *pdf, const char *pdf_name, const struct scan_limits *limits,
+                                 struct invoice_scan *scan, int *xml_seen);
+
 #endif

@@ -31,4 +31,12 @@ int pdf_each_embedded_file(struct pdf_doc *doc, size_t max_size, pdf_file_fn fn,
 bool pdf_read_text(struct pdf_doc *doc, int max_pages, size_t max_text, unsigned max_ms,
                    struct strbuf *out, char *why, size_t whylen);
 
+/* The same bounds and result, but each line of text is a physical line
+ * of the page: the glyphs that share a baseline, left to right, with one
+ * space between words and two between columns, as "pdftotext -layout"
+ * prints them. Poppler's own reading order puts a table's labels and
+ * values in separate blocks; invoices need them side by side. */
+bool pdf_read_layout_text(struct pdf_doc *doc, int max_pages, size_t max_text, unsigned max_ms,
+                          struct strbuf *out, char *why, size_t whylen);
+
 #endif

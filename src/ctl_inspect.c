@@ -1,8 +1,11 @@
 /*
- * ctl_inspect.c - `relancectl inspect FILE.eml`: what the milter would
- * recognise in a message, and why, with no daemon and no database. The
- * envelope is taken from the headers (From for the sender, To and Cc for
- * the recipients), since a file has none.
+ * ctl_inspect.c - `relancectl inspect FILE`: what the milter would
+ * recognise in a message, and why, with no daemon and no database: the
+ * records it would track (with source, confidence and where the due date
+ * comes from), the documents it read but would not track and why, and
+ * its notes. The envelope is taken from the headers (From for the
+ * sender, To and Cc for the recipients), since a file has none. A PDF or
+ * XML file is read as the only attachment of a message.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +13,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "invoice_xml.h"
 #include "message.h"
 #include "money.h"
 #include "outgoing.h"
@@ -43,6 +47,31 @@ static void envelope_free(struct inspect_envelope *ie)
     free(ie->message_id);
 }
 
+static const char *due_basis_name(enum due_basis basis)
+{
+    switch (basis) {
+    case DUE_BASIS_DOCUMENT:
+        return "document";
+    case DUE_BASIS_TERMS:
+        return "terms";
+    case DUE_BASIS_DEFAULT:
+        return "default";
+    case DUE_BASIS_NONE:
+        break;
+    }
+    return "none";
+}
+
+static void json_rejection(struct json *j, const struct invoice_rejection *r)
+{
+    json_object_begin(j);
+    json_kv_string(j, "kind", r->kind);
+    ctl_json_invoice_fields(j, &r->inv);
+    json_kv_string(j, "origin", r->inv.origin);
+    json_kv_string(j, "why", r->why);
+    json_object_end(j);
+}
+
 static void print_json_result(const char *path, const struct invoice_scan *scan, const struct envelope *env)
 {
     char debtor[INVOICE_EMAIL_MAX];
@@ -66,9 +95,16 @@ static void print_json_result(const char *path, const struct invoice_scan *scan,
         json_kv_string_or_null(&j, "buyer_email", inv->buyer_email);
         json_kv_string_or_null(&j, "referenced_number", inv->referenced_number);
         json_kv_string_or_null(&j, "payment_terms", inv->payment_terms);
+        json_kv_string(&j, "due_basis", due_basis_name(inv->due_basis));
+        json_kv_int(&j, "type_code", inv->type_code);
         json_kv_string(&j, "origin", inv->origin);
         json_object_end(&j);
     }
+    json_array_end(&j);
+    json_key(&j, "not_tracked");
+    json_array_begin(&j);
+    for (size_t i = 0; i < scan->rejected_count; i++)
+        json_rejection(&j, &scan->rejected[i]);
     json_array_end(&j);
     json_key(&j, "notes");
     json_array_begin(&j);
@@ -97,13 +133,42 @@ static void print_table_result(const char *path, const struct invoice_scan *scan
         printf("    seller:     %s\n", inv->seller_name);
         printf("    debtor:     %s <%s>\n", inv->buyer_name, debtor);
         printf("    issued:     %s\n", issue[0] ? issue : "-");
-        printf("    due:        %s\n", due[0] ? due : "-");
+        printf("    due:        %s (%s)\n", due[0] ? due : "-", due_basis_name(inv->due_basis));
         printf("    amount due: %s %s\n", inv->has_amount_due ? amount : "-", inv->currency);
+        if (inv->payment_terms[0])
+            printf("    terms:      %s\n", inv->payment_terms);
+        if (inv->referenced_number[0])
+            printf("    corrects:   %s\n", inv->referenced_number);
+    }
+    if (scan->rejected_count)
+        printf("\nnot tracked:\n");
+    for (size_t i = 0; i < scan->rejected_count; i++) {
+        const struct invoice_rejection *r = &scan->rejected[i];
+
+        printf("  - %s %s (%s, confidence %d, from %s): %s\n", r->kind,
+               r->inv.number[0] ? r->inv.number : "-", invoice_source_name(r->inv.source), r->inv.confidence,
+               r->inv.origin, r->why);
     }
     if (scan->notes.count)
         printf("\nnotes:\n");
     for (size_t i = 0; i < scan->notes.count; i++)
         printf("  - %s\n", scan->notes.items[i]);
+}
+
+/* A PDF or XML file rather than a message. */
+static bool is_document(const char *path, const char *data, size_t len)
+{
+    if (len >= 5 && memcmp(data, "%PDF-", 5) == 0)
+        return true;
+    return str_iends_with(path, ".pdf") || str_iends_with(path, ".xml") ||
+           invoice_xml_looks_like_xml(data, len);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return slash ? slash + 1 : path;
 }
 
 int ctl_inspect(struct ctl_env *env, int argc, char **argv)
@@ -117,7 +182,7 @@ int ctl_inspect(struct ctl_env *env, int argc, char **argv)
     char *data;
 
     if (argc != 2)
-        return ctl_usage_error("usage: inspect FILE.eml [--json]");
+        return ctl_usage_error("usage: inspect FILE.eml|FILE.pdf|FILE.xml [--json]");
     if ((cfg = ctl_config(env)) == NULL)
         return 1;
     data = file_read_all(argv[1], (size_t)cfg->max_message_size, &len);
@@ -128,8 +193,13 @@ int ctl_inspect(struct ctl_env *env, int argc, char **argv)
     }
     outgoing_scan_limits(cfg, &limits);
     invoice_scan_init(&scan);
-    invoice_scan_message(data, len, &limits, &scan);
-    envelope_from_headers(data, len, &ie);
+    if (is_document(argv[1], data, len)) {
+        invoice_scan_document(base_name(argv[1]), data, len, &limits, &scan);
+        envelope_from_headers("", 0, &ie);
+    } else {
+        invoice_scan_message(data, len, &limits, &scan);
+        envelope_from_headers(data, len, &ie);
+    }
     envelope.queue_id = NULL;
     envelope.sender = ie.senders.count ? ie.senders.items[0] : "";
     envelope.recipients = &ie.recipients;

@@ -79,12 +79,40 @@ void invoice_scan_init(struct invoice_scan *scan)
 {
     invoice_list_init(&scan->invoices);
     strlist_init(&scan->notes);
+    scan->rejected = NULL;
+    scan->rejected_count = 0;
+    scan->rejected_cap = 0;
 }
 
 void invoice_scan_free(struct invoice_scan *scan)
 {
     invoice_list_free(&scan->invoices);
     strlist_free(&scan->notes);
+    free(scan->rejected);
+    scan->rejected = NULL;
+    scan->rejected_count = 0;
+    scan->rejected_cap = 0;
+}
+
+void invoice_scan_reject(struct invoice_scan *scan, const struct invoice *inv, const char *kind,
+                         const char *why)
+{
+    struct invoice_rejection *r;
+
+    for (size_t i = 0; i < scan->rejected_count; i++) {
+        r = &scan->rejected[i];
+        if (strcmp(r->kind, kind) == 0 && strcasecmp(r->inv.number, inv->number) == 0 &&
+            r->inv.source == inv->source)
+            return;
+    }
+    if (scan->rejected_count == scan->rejected_cap) {
+        scan->rejected_cap = scan->rejected_cap ? scan->rejected_cap * 2 : 4;
+        scan->rejected = xrealloc(scan->rejected, scan->rejected_cap * sizeof *scan->rejected);
+    }
+    r = &scan->rejected[scan->rejected_count++];
+    r->inv = *inv;
+    str_copy(r->kind, sizeof r->kind, kind);
+    str_copy(r->why, sizeof r->why, why);
 }
 
 /* Invoice numbers are compared without case and white space: "F 2026-1"

@@ -16,6 +16,7 @@ struct facturx_walk {
     const char *pdf_name;
     struct invoice_scan *scan;
     int found;
+    int xml_seen;
 };
 
 static void set_origin(struct invoice *inv, const char *pdf_name, const char *file_name)
@@ -36,6 +37,7 @@ static bool read_embedded_file(const char *name, const char *data, size_t len, v
         return true;
     switch (invoice_xml_read(data, len, &inv, why, sizeof why)) {
     case INVOICE_XML_INVOICE:
+        walk->xml_seen++;
         inv.source = INVOICE_SOURCE_FACTURX;
         set_origin(&inv, walk->pdf_name, name);
         /* A PDF may carry the same invoice twice (ZUGFeRD 1 and Factur-X
@@ -44,6 +46,7 @@ static bool read_embedded_file(const char *name, const char *data, size_t len, v
         walk->found++;
         break;
     case INVOICE_XML_NOT_INVOICE:
+        walk->xml_seen++;
         strlist_addf(&walk->scan->notes, "%s/%s: not an invoice: %s", walk->pdf_name, name, why);
         break;
     case INVOICE_XML_ERROR:
@@ -53,11 +56,20 @@ static bool read_embedded_file(const char *name, const char *data, size_t len, v
     return true;
 }
 
+int invoice_facturx_read_counted(struct pdf_doc *pdf, const char *pdf_name, const struct scan_limits *limits,
+                                 struct invoice_scan *scan, int *xml_seen)
+{
+    struct facturx_walk walk = {pdf_name != NULL ? pdf_name : "", scan, 0, 0};
+
+    pdf_each_embedded_file(pdf, limits->max_part_size, read_embedded_file, &walk);
+    *xml_seen = walk.xml_seen;
+    return walk.found;
+}
+
 int invoice_facturx_read(struct pdf_doc *pdf, const char *pdf_name, const struct scan_limits *limits,
                          struct invoice_scan *scan)
 {
-    struct facturx_walk walk = {pdf_name != NULL ? pdf_name : "", scan, 0};
+    int xml_seen;
 
-    pdf_each_embedded_file(pdf, limits->max_part_size, read_embedded_file, &walk);
-    return walk.found;
+    return invoice_facturx_read_counted(pdf, pdf_name, limits, scan, &xml_seen);
 }

@@ -2,8 +2,11 @@
  * outgoing.c - turns an outgoing message into cases (see outgoing.h).
  *
  * Order of work: scan (no store needed), then one store transaction per
- * invoice. A store failure stops the storing but not the message: the
- * caller applies On-DBError, and what was found is still logged.
+ * invoice, invoices before credit notes so that a credit note can reduce
+ * an invoice sent in the same message. A store failure stops the storing
+ * but not the message: the caller applies On-DBError, and what was found
+ * is still logged. Every document read but not tracked gets a log line
+ * saying what it was and why.
  */
 #include "outgoing.h"
 
@@ -87,6 +90,18 @@ static void log_notes(const struct envelope *env, const struct invoice_scan *sca
         log_info(env->queue_id, "note: %s", scan->notes.items[i]);
 }
 
+/* One line per document read but not tracked: what, from where, why. */
+static void log_rejections(const struct envelope *env, const struct invoice_scan *scan)
+{
+    for (size_t i = 0; i < scan->rejected_count; i++) {
+        const struct invoice_rejection *r = &scan->rejected[i];
+
+        log_notice(env->queue_id, "not tracked: %s %s from %s (%s), confidence %d: %s", r->kind,
+                   r->inv.number[0] ? r->inv.number : "(no number)", invoice_source_name(r->inv.source),
+                   r->inv.origin, r->inv.confidence, r->why);
+    }
+}
+
 /* Seller unknown (text invoices): the sending domain stands for it, so
  * that (seller, number) still names one case. */
 static void fill_seller(struct invoice *inv, const struct envelope *env)
@@ -95,11 +110,55 @@ static void fill_seller(struct invoice *inv, const struct envelope *env)
         str_copy(inv->seller_name, sizeof inv->seller_name, domain_of(env->sender));
 }
 
+/* A credit note that names a tracked invoice lowers its balance. */
+static void apply_credit(struct store *st, const struct audit_key *key, const struct invoice *credit,
+                         const struct envelope *env)
+{
+    struct credit_result res;
+    char balance[MONEY_STR_MAX];
+
+    if (store_apply_credit_note(st, key, credit, "milter", &res) != STORE_OK) {
+        log_error(env->queue_id, "cannot apply credit note %s: %s", credit->number, store_last_error(st));
+        return;
+    }
+    money_format_decimal(res.balance_after, balance);
+    if (res.outcome == CREDIT_APPLIED)
+        log_info(env->queue_id, "credit note %s applied to invoice %s: balance %s %s, status %s",
+                 credit->number, credit->referenced_number, balance, credit->currency, res.status);
+    else
+        log_info(env->queue_id, "credit note %s not applied to invoice %s: %s", credit->number,
+                 credit->referenced_number, credit_outcome_name(res.outcome));
+}
+
+/* Records one invoice or credit note; false when the store failed. */
+static bool store_one(struct store *st, const struct audit_key *key, struct invoice *inv,
+                      const struct envelope *env, struct strbuf *header)
+{
+    char debtor[INVOICE_EMAIL_MAX];
+    struct track_context tc = {debtor, env->message_id, env->queue_id, "milter"};
+    bool created = false;
+
+    fill_seller(inv, env);
+    outgoing_choose_debtor(inv, env, debtor, sizeof debtor);
+    if (store_track_invoice(st, key, inv, &tc, NULL, &created) != STORE_OK) {
+        log_error(env->queue_id, "cannot record %s %s: %s", invoice_type_name(inv->type), inv->number,
+                  store_last_error(st));
+        return false;
+    }
+    header_add(header, created ? "tracked" : "already tracked", inv);
+    log_info(env->queue_id, "%s %s %s from %s (%s, confidence %d), debtor=<%s>",
+             created ? "tracked" : "already tracked", invoice_type_name(inv->type), inv->number,
+             invoice_source_name(inv->source), inv->origin, inv->confidence, debtor);
+    if (created && inv->type == INVOICE_TYPE_CREDIT_NOTE && inv->referenced_number[0] != '\0')
+        apply_credit(st, key, inv, env);
+    return true;
+}
+
 static enum outgoing_result store_invoices(const struct config *cfg, struct store_pool *pool,
                                            const struct audit_key *key, struct invoice_scan *scan,
                                            const struct envelope *env, struct strbuf *header)
 {
-    char why[256], debtor[INVOICE_EMAIL_MAX];
+    char why[256];
     struct store *st = store_pool_get(pool, why, sizeof why);
     enum outgoing_result result = OUTGOING_OK;
 
@@ -108,25 +167,18 @@ static enum outgoing_result store_invoices(const struct config *cfg, struct stor
         log_error(env->queue_id, "database unavailable: %s", why);
         return OUTGOING_DB_ERROR;
     }
-    for (size_t i = 0; i < scan->invoices.count; i++) {
-        struct invoice *inv = &scan->invoices.items[i];
-        struct track_context tc = {debtor, env->message_id, env->queue_id, "milter"};
-        bool created = false;
-        enum store_result r;
+    /* Invoices first: a credit note may correct one sent alongside. */
+    for (int pass = 0; pass < 2 && result == OUTGOING_OK; pass++) {
+        enum invoice_type wanted = pass == 0 ? INVOICE_TYPE_INVOICE : INVOICE_TYPE_CREDIT_NOTE;
 
-        fill_seller(inv, env);
-        outgoing_choose_debtor(inv, env, debtor, sizeof debtor);
-        r = store_track_invoice(st, key, inv, &tc, NULL, &created);
-        if (r != STORE_OK) {
-            log_error(env->queue_id, "cannot record %s %s: %s", invoice_type_name(inv->type),
-                      inv->number, store_last_error(st));
-            result = OUTGOING_DB_ERROR;
-            break;
+        for (size_t i = 0; i < scan->invoices.count; i++) {
+            if (scan->invoices.items[i].type != wanted)
+                continue;
+            if (!store_one(st, key, &scan->invoices.items[i], env, header)) {
+                result = OUTGOING_DB_ERROR;
+                break;
+            }
         }
-        header_add(header, created ? "tracked" : "already tracked", inv);
-        log_info(env->queue_id, "%s %s %s from %s (%s), debtor=<%s>", created ? "tracked" : "already tracked",
-                 invoice_type_name(inv->type), inv->number, invoice_source_name(inv->source),
-                 inv->origin, debtor);
     }
     store_pool_put(pool, st);
     return result;
@@ -144,6 +196,7 @@ enum outgoing_result outgoing_process(const struct config *cfg, struct store_poo
     invoice_scan_init(&scan);
     invoice_scan_message(data, len, &limits, &scan);
     log_notes(env, &scan);
+    log_rejections(env, &scan);
     if (scan.invoices.count == 0)
         log_info(env->queue_id, "analysed %zu bytes from <%s>: no invoice", len, env->sender);
     else

@@ -191,3 +191,155 @@ bool pdf_read_text(struct pdf_doc *pdf, int max_pages, size_t max_text, unsigned
     }
     return true;
 }
+
+/* ------------------------------------------------------------------ */
+/* Text by physical lines                                              */
+
+/* One character of a page, where it stands. */
+struct glyph {
+    double x1, x2, top, bottom;
+    const char *utf8; /* into the page text */
+    int len;
+};
+
+struct glyph_line {
+    size_t first, count; /* into the glyphs sorted by line */
+    double top, bottom;
+};
+
+static int by_top(const void *a, const void *b)
+{
+    const struct glyph *ga = a, *gb = b;
+    double ca = (ga->top + ga->bottom) / 2, cb = (gb->top + gb->bottom) / 2;
+
+    return ca < cb ? -1 : ca > cb ? 1 : (ga->x1 < gb->x1 ? -1 : ga->x1 > gb->x1);
+}
+
+static int by_x(const void *a, const void *b)
+{
+    const struct glyph *ga = a, *gb = b;
+
+    return ga->x1 < gb->x1 ? -1 : ga->x1 > gb->x1;
+}
+
+/* The glyphs of a page with their boxes; line breaks are dropped. */
+static size_t page_glyphs(const char *text, const PopplerRectangle *rects, guint n_rects, struct glyph *out)
+{
+    size_t n = 0;
+    guint i = 0;
+
+    for (const char *p = text; *p != '\0' && i < n_rects; p = g_utf8_next_char(p), i++) {
+        const PopplerRectangle *r = &rects[i];
+
+        if (*p == '\n' || *p == '\r' || r->y2 <= r->y1)
+            continue;
+        out[n].x1 = r->x1;
+        out[n].x2 = r->x2;
+        out[n].top = r->y1;
+        out[n].bottom = r->y2;
+        out[n].utf8 = p;
+        out[n].len = (int)(g_utf8_next_char(p) - p);
+        n++;
+    }
+    return n;
+}
+
+/* Writes one line: a space where words part, two where columns do. */
+static void write_glyph_line(const struct glyph *g, size_t count, double height, struct strbuf *line)
+{
+    bool pending_space = false;
+
+    for (size_t i = 0; i < count; i++) {
+        bool is_space = g[i].len == 1 && g[i].utf8[0] == ' ';
+        double gap = i > 0 ? g[i].x1 - g[i - 1].x2 : 0;
+
+        if (is_space) {
+            pending_space = line->len > 0;
+            continue;
+        }
+        if (i > 0 && gap > 1.5 * height)
+            strbuf_puts(line, "  ");
+        else if (pending_space || (i > 0 && gap > 0.25 * height))
+            strbuf_putc(line, ' ');
+        pending_space = false;
+        strbuf_append(line, g[i].utf8, (size_t)g[i].len);
+    }
+}
+
+/* Groups glyphs sorted top-down into lines: a glyph whose middle lies
+ * within the current line's height joins it. */
+static void write_page_lines(struct glyph *g, size_t n, size_t room, struct strbuf *out)
+{
+    struct strbuf line;
+    size_t start = 0;
+
+    qsort(g, n, sizeof *g, by_top);
+    strbuf_init(&line);
+    while (start < n && out->len < room) {
+        double top = g[start].top, bottom = g[start].bottom;
+        size_t end = start + 1;
+
+        while (end < n && (g[end].top + g[end].bottom) / 2 >= top &&
+               (g[end].top + g[end].bottom) / 2 <= bottom)
+            end++;
+        qsort(g + start, end - start, sizeof *g, by_x);
+        strbuf_reset(&line);
+        write_glyph_line(g + start, end - start, bottom - top, &line);
+        strbuf_putc(&line, '\n');
+        strbuf_append(out, line.data, line.len < room - out->len ? line.len : room - out->len);
+        start = end;
+    }
+    strbuf_free(&line);
+}
+
+static size_t append_page_layout(PopplerPage *page, size_t room, struct strbuf *out)
+{
+    PopplerRectangle *rects = NULL;
+    guint n_rects = 0;
+    char *text = poppler_page_get_text(page);
+    size_t before = out->len, n;
+    struct glyph *glyphs;
+
+    if (text == NULL || !poppler_page_get_text_layout(page, &rects, &n_rects)) {
+        g_free(text);
+        return 0;
+    }
+    glyphs = xcalloc(n_rects + 1, sizeof *glyphs);
+    n = page_glyphs(text, rects, n_rects, glyphs);
+    write_page_lines(glyphs, n, out->len + room, out);
+    free(glyphs);
+    g_free(rects);
+    g_free(text);
+    return out->len - before;
+}
+
+bool pdf_read_layout_text(struct pdf_doc *pdf, int max_pages, size_t max_text, unsigned max_ms,
+                          struct strbuf *out, char *why, size_t whylen)
+{
+    uint64_t deadline = clock_ms() + max_ms;
+    size_t total = 0;
+    int pages;
+
+    if (pdf == NULL || (pages = poppler_document_get_n_pages(pdf->doc)) <= 0) {
+        str_copy(why, whylen, "PDF has no page");
+        return false;
+    }
+    if (max_pages >= 0 && pages > max_pages)
+        pages = max_pages;
+    for (int i = 0; i < pages && total < max_text; i++) {
+        PopplerPage *page;
+
+        if (i > 0 && clock_ms() > deadline)
+            break;
+        page = poppler_document_get_page(pdf->doc, i);
+        if (page == NULL)
+            continue;
+        total += append_page_layout(page, max_text - total, out);
+        g_object_unref(page);
+    }
+    if (total == 0) {
+        str_copy(why, whylen, "PDF has no text");
+        return false;
+    }
+    return true;
+}

@@ -1,6 +1,7 @@
 /*
  * fuzz_pdf.c - libFuzzer entry point for the PDF path: pdf_open, every
- * embedded file through the XML reader, then pdf_read_text.
+ * embedded file through the XML reader, then pdf_read_text and
+ * pdf_read_layout_text.
  *
  * Bounds are small so that one input stays fast; only "no crash, no
  * sanitizer report, bounds respected" is checked. Seed it with the
@@ -49,6 +50,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pdf_each_embedded_file(pdf, FUZZ_MAX_FILE, read_embedded, NULL);
     strbuf_init(&text);
     pdf_read_text(pdf, 3, FUZZ_MAX_TEXT, 1000, &text, why, sizeof why);
+    if (text.len > FUZZ_MAX_TEXT)
+        abort();
+    strbuf_reset(&text);
+    pdf_read_layout_text(pdf, 3, FUZZ_MAX_TEXT, 1000, &text, why, sizeof why);
     if (text.len > FUZZ_MAX_TEXT)
         abort();
     strbuf_free(&text);
