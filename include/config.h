@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "calendar.h"
+#include "ladder.h"
 #include "util.h"
 
 #ifndef RELANCE_SYSCONFDIR
@@ -32,6 +34,23 @@ enum config_type {
     CONFIG_ENUM,     /* one of the choices; stored as its index */
     CONFIG_SENDERS,  /* list of addresses and @domain entries; repeatable */
     CONFIG_NETWORKS, /* list of IPv4/IPv6 addresses or CIDR networks; repeatable */
+    CONFIG_RATE,     /* annual percentage, up to 4 decimals ("12.15"), in rate units
+                        (money.h) within [min, max]; empty (-1) when the default is empty */
+    CONFIG_MONEY,    /* amount ("40.00") in cents within [min, max] */
+    CONFIG_DATES,    /* list of YYYY-MM-DD dates; repeatable */
+    CONFIG_WEEKDAYS, /* days of the week: "Mon-Fri", "Mon,Wed,Fri" */
+    CONFIG_HOURS,    /* a daily window "HH:MM-HH:MM" (end exclusive, up to 24:00) */
+    CONFIG_STEPS,    /* one step of the ladder per line (ladder.h); repeatable;
+                        empty: the built-in ladder */
+    CONFIG_ADDRESS,  /* an addr-spec, or empty */
+    CONFIG_TIMEZONE, /* a time zone name known to the system (Europe/Paris) */
+    CONFIG_SUBMIT,   /* sendmail:COMMAND ARGS... or smtp:HOST:PORT */
+};
+
+/* A daily window in minutes after midnight: [start, end). */
+struct hours_range {
+    int start;
+    int end;
 };
 
 /* One network of InternalHosts. */
@@ -57,8 +76,20 @@ struct network_list {
 #define CONFIG_CTYPE_ENUM int
 #define CONFIG_CTYPE_SENDERS struct strlist
 #define CONFIG_CTYPE_NETWORKS struct network_list
+#define CONFIG_CTYPE_RATE long long
+#define CONFIG_CTYPE_MONEY long long
+#define CONFIG_CTYPE_DATES struct date_list
+#define CONFIG_CTYPE_WEEKDAYS unsigned
+#define CONFIG_CTYPE_HOURS struct hours_range
+#define CONFIG_CTYPE_STEPS struct ladder_steps
+#define CONFIG_CTYPE_ADDRESS char *
+#define CONFIG_CTYPE_TIMEZONE char *
+#define CONFIG_CTYPE_SUBMIT char *
 
 enum { ON_ERROR_ACCEPT = 0, ON_ERROR_TEMPFAIL = 1 };
+/* Values of the reminder keys' ENUMs, in their choices' order. */
+enum { HOLIDAYS_FR = 0, HOLIDAYS_NONE = 1 };
+enum { DEBTOR_BUSINESS = 0, DEBTOR_CONSUMER = 1 };
 
 struct config {
 #define CONFIG_FIELD(type, field, name, def, min, max, choices) CONFIG_CTYPE_##type field;
@@ -98,7 +129,14 @@ bool config_is_internal_host(const struct config *cfg, const struct sockaddr *sa
 bool network_list_contains(const struct network_list *list, const struct sockaddr *sa);
 bool network_parse(const char *text, struct network *out);
 
-/* Writes every key with its effective value, one "Key Value" line each. */
+/* Writes every key with its effective value, one "Key Value" line each
+ * (one line per step for Step). */
 void config_write(const struct config *cfg, struct strbuf *out);
+
+/* The sending calendar the configuration describes (points into cfg). */
+void config_calendar(const struct config *cfg, struct calendar *out);
+/* The annual rate of late penalties: ContractualRate when set, else
+ * EcbRate + 10 points (C. com. L441-10). */
+long long config_penalty_rate(const struct config *cfg);
 
 #endif

@@ -42,5 +42,14 @@ int ctl_show(struct ctl_env *env, int argc, char **argv);
 int ctl_inspect(struct ctl_env *env, int argc, char **argv);
 /* ctl_keygen.c */
 int ctl_keygen(struct ctl_env *env, int argc, char **argv);
+/* ctl_reminders.c */
+int ctl_run_due(struct ctl_env *env, int argc, char **argv);
+int ctl_preview(struct ctl_env *env, int argc, char **argv);
+int ctl_reminders(struct ctl_env *env, int argc, char **argv);
+int ctl_release(struct ctl_env *env, int argc, char **argv);
+int ctl_pay(struct ctl_env *env, int argc, char **argv);
+int ctl_debtor(struct ctl_env *env, int argc, char **argv);
+/* One reminder as a JSON object (shared by reminders and show). */
+void ctl_json_reminder(struct json *j, const struct reminder_row *r);
 
 #endif

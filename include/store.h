@@ -17,6 +17,7 @@
 
 #include "audit.h"
 #include "invoice.h"
+#include "money.h"
 
 #define STORE_SCHEMA_VERSION 1
 
@@ -25,6 +26,7 @@ enum store_result {
     STORE_NOT_FOUND,
     STORE_BUSY,  /* locked past the timeout */
     STORE_ERROR, /* anything else; the handle is still usable */
+    STORE_CONFLICT, /* the change lost a race or no longer applies (nothing was changed) */
 };
 
 struct store;
@@ -102,6 +104,156 @@ enum store_result store_list_events(struct store *st, int64_t case_id, struct ev
 /* Appends one event, chained to the last one. detail is JSON text. */
 enum store_result store_append_event(struct store *st, const struct audit_key *key, int64_t case_id,
                                      const char *kind, const char *actor, const char *detail);
+
+/* ---- reminders (store_reminders.c) ---- */
+
+/* A case as the scheduler sees it: the case, its debtor's profile and
+ * where it stands on the ladder. */
+struct due_case {
+    struct case_row c;
+    char debtor_kind[16];    /* business | consumer | "" (configured default) */
+    char debtor_language[4]; /* fr | en | "" (configured default) */
+    bool undeliverable;
+    char last_step_at[32];   /* sent_at of the reminder that carried step `level`, or "" */
+    bool courtesy_done;
+    bool busy;               /* a pending or held reminder covers it (or, in a dry
+                                run, the next step was already written) */
+};
+
+struct due_case_list {
+    struct due_case *items;
+    size_t count;
+};
+
+void due_case_list_free(struct due_case_list *list);
+/* Open invoices with something owed, a due date and a debtor, by debtor
+ * and due date. dry_run: dry-run reminders count as done (a rehearsal
+ * writes each step once); otherwise they are ignored. */
+enum store_result store_list_due_cases(struct store *st, bool dry_run, struct due_case_list *out);
+/* The same view of one case, whatever its status. */
+enum store_result store_get_due_case(struct store *st, int64_t case_id, bool dry_run, struct due_case *out);
+
+struct claim_item {
+    int64_t case_id;
+    int expected_level; /* the case's level when the step was chosen */
+    int64_t principal, penalties, indemnity;
+};
+
+/* A reminder about to be handed to the MTA. */
+struct reminder_claim {
+    int64_t debtor_id;
+    int step;
+    const char *step_name;
+    const char *message_id; /* without brackets */
+    const char *token;
+    const char *sender;
+    const char *recipient;
+    const char *at;                   /* the run's moment (UTC text): sent_at */
+    const char *day_start, *day_end;  /* the local day of `at` (UTC text), for one a day */
+    bool dry_run;
+    const struct claim_item *items;
+    size_t count;
+};
+
+/* In one IMMEDIATE transaction: checks that the debtor had no reminder
+ * that day and that every case is still open at the expected level, then
+ * records the reminder as 'pending' with its items. UNIQUE(invoice_id,
+ * step) makes a second claim of a step fail. STORE_CONFLICT: nothing was
+ * claimed (another runner, a reminder today, a case that moved). */
+enum store_result store_claim_reminder(struct store *st, const struct reminder_claim *claim, int64_t *id);
+
+/* Outcomes of a claimed reminder; each writes one event per case. */
+/* pending|held -> sent: raises each case's level to the step (court: the
+ * open cases become 'court'). */
+enum store_result store_reminder_sent(struct store *st, const struct audit_key *key, int64_t id, bool court,
+                                      const char *actor, const char *note);
+/* pending -> dry-run (written to a file, not sent). */
+enum store_result store_reminder_dry_run(struct store *st, const struct audit_key *key, int64_t id,
+                                         const char *actor, const char *path);
+/* pending|held -> failed: the items are deleted so that the step may be
+ * sent again. Only for a reminder that certainly did not go out. */
+enum store_result store_reminder_failed(struct store *st, const struct audit_key *key, int64_t id,
+                                        const char *actor, const char *error);
+/* pending -> held: may have gone out; the operator decides. */
+enum store_result store_reminder_held(struct store *st, const struct audit_key *key, int64_t id,
+                                      const char *actor, const char *error);
+/* The milter met a reminder's marker: records when (once). STORE_NOT_FOUND
+ * when no reminder has this Message-ID and token. */
+enum store_result store_reminder_seen(struct store *st, const char *message_id, const char *token);
+
+struct reminder_row {
+    int64_t id;
+    int64_t debtor_id;
+    char debtor_email[INVOICE_EMAIL_MAX];
+    int step;
+    char step_name[32];
+    char state[16];
+    char message_id[256];
+    char token[64];
+    char sender[256];
+    char recipient[256];
+    char created_at[32];
+    char sent_at[32];
+    char mta_seen_at[32];
+    char error[256];
+    char numbers[512]; /* invoice numbers, comma-separated */
+};
+
+struct reminder_list {
+    struct reminder_row *items;
+    size_t count;
+};
+
+void reminder_list_free(struct reminder_list *list);
+/* Reminders, newest first: all (state NULL) or in one state; of one case
+ * (case_id > 0) or all. */
+enum store_result store_list_reminders(struct store *st, const char *state, int64_t case_id,
+                                       struct reminder_list *out);
+enum store_result store_get_reminder(struct store *st, int64_t id, struct reminder_row *out);
+/* 'pending' reminders created (real time) before `before`: a runner died. */
+enum store_result store_list_stale_reminders(struct store *st, const char *before, struct reminder_list *out);
+
+/* ---- payments and debtors (store_payments.c) ---- */
+
+/* Records a payment (or part of one) on a case: balance reduced, the case
+ * 'paid' when nothing is left, one event. */
+enum store_result store_record_payment(struct store *st, const struct audit_key *key, int64_t case_id,
+                                       int64_t amount, struct date paid_on, const char *source,
+                                       const char *actor, int64_t *balance_after);
+/* Payments of a case, oldest first (owned array in *out). */
+enum store_result store_list_payments(struct store *st, int64_t case_id, struct money_payment **out,
+                                      size_t *count);
+/* Sets a debtor's kind and/or language (NULL: unchanged), creating the
+ * debtor when unknown; one event. */
+enum store_result store_set_debtor_profile(struct store *st, const struct audit_key *key, const char *email,
+                                           const char *kind, const char *language, const char *actor);
+
+/* ---- credit notes (store_credits.c) ---- */
+
+enum credit_outcome {
+    CREDIT_APPLIED = 0,
+    CREDIT_ALREADY_APPLIED,   /* this credit note was applied before: nothing changed */
+    CREDIT_NO_INVOICE,        /* no tracked invoice (or no single one) has that number */
+    CREDIT_CURRENCY_MISMATCH, /* the invoice is in another currency: nothing changed */
+    CREDIT_NO_AMOUNT,         /* the credit note states no positive amount */
+};
+
+struct credit_result {
+    enum credit_outcome outcome;
+    int64_t invoice_id;    /* the invoice credited (0 when none) */
+    int64_t balance_after; /* cents, when applied */
+    char status[16];       /* the invoice's status after: 'closed' when nothing is left */
+};
+
+/* Applies a credit note (type credit note, referenced_number set, amount
+ * in cents as a positive value) to the tracked invoice it references: a
+ * 'credit_note' payment, the balance lowered, the case closed at zero, an
+ * audit event, in one transaction. Errors are the store's; every other
+ * outcome is reported in out. */
+enum store_result store_apply_credit_note(struct store *st, const struct audit_key *key,
+                                          const struct invoice *credit, const char *actor,
+                                          struct credit_result *out);
+const char *credit_outcome_name(enum credit_outcome outcome);
 
 /* A small pool of handles for the milter's threads. */
 struct store_pool;

@@ -32,6 +32,18 @@ enum invoice_source store_source_parse(const char *s);
 /* Seller names compared without case and extra white space; owned. */
 char *store_seller_key(const char *seller);
 
+/* The columns of a case (invoice i, debtor d) in the order
+ * store_case_from_row reads them from column 0. */
+#define STORE_CASE_COLUMNS                                                                         \
+    "i.id, i.seller, i.number, i.type, i.type_code, i.issue_date, i.due_date, i.due_basis,"       \
+    " i.amount_due, i.balance, i.currency, i.buyer_name, i.buyer_email, i.referenced_number,"      \
+    " i.payment_terms, i.source, i.confidence, i.origin, i.status, i.level, i.message_id,"         \
+    " i.queue_id, i.created_at, i.updated_at, i.debtor_id, COALESCE(d.email, ''),"                 \
+    " COALESCE(d.name, '')"
+#define STORE_CASE_COLUMN_COUNT 27
+#define STORE_CASE_FROM " FROM invoices i LEFT JOIN debtors d ON d.id = i.debtor_id"
+void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c);
+
 /* Debtor by address, created on first sight; its name filled when empty. */
 enum store_result store_debtor_upsert(struct store *st, const char *email, const char *name,
                                       const char *now, int64_t *id);

@@ -22,6 +22,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "money.h"
+#include "submit.h"
+
 #define CONFIG_MAX_FILE (1024 * 1024)
 
 struct key_slot {
@@ -56,7 +59,27 @@ static const struct key_slot *key_find(const char *name)
 
 static bool is_list_type(enum config_type type)
 {
-    return type == CONFIG_SENDERS || type == CONFIG_NETWORKS;
+    return type == CONFIG_SENDERS || type == CONFIG_NETWORKS || type == CONFIG_DATES ||
+           type == CONFIG_STEPS;
+}
+
+/* Types whose value may be empty in a file. */
+static bool may_be_empty(const struct key_slot *slot)
+{
+    switch (slot->info.type) {
+    case CONFIG_PATH:
+    case CONFIG_STRING:
+    case CONFIG_ADDRESS:
+    case CONFIG_SENDERS:
+    case CONFIG_NETWORKS:
+    case CONFIG_DATES:
+    case CONFIG_STEPS: /* an empty Step: the built-in ladder */
+        return true;
+    case CONFIG_RATE:
+        return slot->info.default_text[0] == '\0';
+    default:
+        return false;
+    }
 }
 
 /* ---- value readers: each returns NULL on success or an error text ---- */
@@ -267,6 +290,145 @@ static const char *add_network(const char *item, void *ctx)
     return NULL;
 }
 
+
+/* ---- readers of the reminder keys ---- */
+
+static const char *read_rate(const char *text, long long *out)
+{
+    int64_t rate;
+
+    if (text[0] == '\0') {
+        *out = -1;
+        return NULL;
+    }
+    if (!rate_parse_percent(text, &rate))
+        return "expected a percentage with at most four decimals (12.15)";
+    *out = rate;
+    return NULL;
+}
+
+static const char *read_money(const char *text, long long *out)
+{
+    int64_t cents;
+
+    if (!money_parse_decimal(text, &cents) || cents < 0)
+        return "expected an amount (40.00)";
+    *out = cents;
+    return NULL;
+}
+
+static const char *add_date(const char *item, void *ctx)
+{
+    struct date_list *list = ctx;
+    struct date d;
+
+    if (strlen(item) != 10 || !date_parse(item, &d))
+        return "expected dates as YYYY-MM-DD";
+    list->items = xrealloc(list->items, (list->count + 1) * sizeof *list->items);
+    list->items[list->count++] = d;
+    return NULL;
+}
+
+static const char *const weekday_names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+static int weekday_index(const char *s, size_t n)
+{
+    for (int i = 0; i < 7; i++)
+        if (n == 3 && strncasecmp(s, weekday_names[i], 3) == 0)
+            return i;
+    return -1;
+}
+
+/* "Mon-Fri" or "Mon,Wed,Fri" (ranges may wrap: "Sat-Mon"). */
+static const char *add_weekdays(const char *item, void *ctx)
+{
+    unsigned *mask = ctx;
+    const char *dash = strchr(item, '-');
+    int first = weekday_index(item, dash ? (size_t)(dash - item) : strlen(item));
+    int last = dash ? weekday_index(dash + 1, strlen(dash + 1)) : first;
+
+    if (first < 0 || last < 0)
+        return "expected days as Mon, Tue, ... Sun, or a range Mon-Fri";
+    for (int d = first;; d = (d + 1) % 7) {
+        *mask |= 1u << d;
+        if (d == last)
+            break;
+    }
+    return NULL;
+}
+
+static const char *read_weekdays(const char *text, unsigned *out)
+{
+    unsigned mask = 0;
+    const char *err = read_list(text, add_weekdays, &mask);
+
+    if (err == NULL && mask == 0)
+        err = "no day given";
+    if (err == NULL)
+        *out = mask;
+    return err;
+}
+
+/* "HH:MM" into minutes; 24:00 allowed as an end. */
+static bool read_clock(const char *s, size_t n, int *minutes)
+{
+    int h, m;
+
+    if (n != 5 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
+        !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+        return false;
+    h = (s[0] - '0') * 10 + (s[1] - '0');
+    m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (m > 59 || h > 24 || (h == 24 && m != 0))
+        return false;
+    *minutes = h * 60 + m;
+    return true;
+}
+
+static const char *read_hours(const char *text, struct hours_range *out)
+{
+    const char *dash = strchr(text, '-');
+    struct hours_range r;
+
+    if (dash == NULL || !read_clock(text, (size_t)(dash - text), &r.start) ||
+        !read_clock(dash + 1, strlen(dash + 1), &r.end))
+        return "expected HH:MM-HH:MM";
+    if (r.start >= r.end)
+        return "the window must end after it starts";
+    *out = r;
+    return NULL;
+}
+
+static const char *add_step(const char *text, struct ladder_steps *steps)
+{
+    static __thread char why[200];
+
+    if (steps->count >= LADDER_MAX_STEPS)
+        return "too many steps";
+    if (!ladder_parse_step(text, &steps->items[steps->count], why, sizeof why))
+        return why;
+    steps->count++;
+    return NULL;
+}
+
+static const char *read_address(const char *text)
+{
+    return text[0] == '\0' || str_is_email(text) ? NULL : "expected an address (name@domain)";
+}
+
+static const char *read_submit(const char *text)
+{
+    static __thread char why[200];
+    struct submit_spec spec;
+
+    if (!submit_spec_parse(text, &spec, why, sizeof why))
+        return why;
+    submit_spec_free(&spec);
+    return NULL;
+}
+
+static void clear_field(struct config *cfg, const struct key_slot *slot);
+
 static void clear_field(struct config *cfg, const struct key_slot *slot)
 {
     void *field = (char *)cfg + slot->offset;
@@ -275,8 +437,21 @@ static void clear_field(struct config *cfg, const struct key_slot *slot)
     case CONFIG_STRING:
     case CONFIG_PATH:
     case CONFIG_SOCKET:
+    case CONFIG_ADDRESS:
+    case CONFIG_TIMEZONE:
+    case CONFIG_SUBMIT:
         free(*(char **)field);
         *(char **)field = NULL;
+        break;
+    case CONFIG_DATES: {
+        struct date_list *dl = field;
+        free(dl->items);
+        dl->items = NULL;
+        dl->count = 0;
+        break;
+    }
+    case CONFIG_STEPS:
+        ((struct ladder_steps *)field)->count = 0;
         break;
     case CONFIG_SENDERS:
         strlist_free(field);
@@ -293,6 +468,25 @@ static void clear_field(struct config *cfg, const struct key_slot *slot)
     }
 }
 
+/* Checks the text of a key stored as a string; NULL or an error. */
+static const char *check_text(enum config_type type, const char *text)
+{
+    switch (type) {
+    case CONFIG_SOCKET:
+        return read_socket(text);
+    case CONFIG_PATH:
+        return text[0] != '\0' && text[0] != '/' ? "path must be absolute" : NULL;
+    case CONFIG_ADDRESS:
+        return read_address(text);
+    case CONFIG_TIMEZONE:
+        return calendar_timezone_known(text) ? NULL : "unknown time zone (see /usr/share/zoneinfo)";
+    case CONFIG_SUBMIT:
+        return read_submit(text);
+    default:
+        return NULL;
+    }
+}
+
 /* Sets one key from text; list keys append. Returns NULL or an error
  * ("out of range" errors are completed with the bounds by the caller). */
 static const char *set_value(struct config *cfg, const struct key_slot *slot, const char *text)
@@ -303,16 +497,38 @@ static const char *set_value(struct config *cfg, const struct key_slot *slot, co
 
     switch (slot->info.type) {
     case CONFIG_SOCKET:
-        if ((err = read_socket(text)) != NULL)
-            return err;
-        /* fall through */
+    case CONFIG_ADDRESS:
+    case CONFIG_TIMEZONE:
+    case CONFIG_SUBMIT:
     case CONFIG_STRING:
     case CONFIG_PATH:
-        if (slot->info.type == CONFIG_PATH && text[0] != '\0' && text[0] != '/')
-            return "path must be absolute";
+        if ((err = check_text(slot->info.type, text)) != NULL)
+            return err;
         free(*(char **)field);
         *(char **)field = xstrdup(text);
         return NULL;
+    case CONFIG_DATES:
+        return read_list(text, add_date, field);
+    case CONFIG_WEEKDAYS:
+        return read_weekdays(text, field);
+    case CONFIG_HOURS:
+        return read_hours(text, field);
+    case CONFIG_STEPS:
+        if (text[0] == '\0') {
+            ladder_default_steps(field);
+            return NULL;
+        }
+        return add_step(text, field);
+    case CONFIG_RATE:
+        err = read_rate(text, &v);
+        if (err == NULL && v == -1) {
+            *(long long *)field = v;
+            return NULL;
+        }
+        break;
+    case CONFIG_MONEY:
+        err = read_money(text, &v);
+        break;
     case CONFIG_BOOL:
         return read_bool(text, field);
     case CONFIG_ENUM:
@@ -414,8 +630,7 @@ static void parse_line(struct parse_state *st, char *line, int lineno)
         return;
     }
     index = (size_t)(slot - key_table);
-    if (value[0] == '\0' && slot->info.type != CONFIG_PATH && slot->info.type != CONFIG_STRING &&
-        !is_list_type(slot->info.type)) {
+    if (value[0] == '\0' && !may_be_empty(slot)) {
         parse_error(st, lineno, "%s: missing value", slot->info.name);
         return;
     }
@@ -437,6 +652,63 @@ static void parse_line(struct parse_state *st, char *line, int lineno)
                     slot->info.min, slot->info.max);
     else if (err != NULL)
         parse_error(st, lineno, "%s: %s: '%s'", slot->info.name, err, value);
+}
+
+/* Line of a key's first occurrence, 0 when it was not given. */
+static int line_of(const struct parse_state *st, const char *name)
+{
+    const struct key_slot *slot = key_find(name);
+    return slot ? st->first_line[slot - key_table] : 0;
+}
+
+/* The law's floor for a contractual penalty rate: three times the legal
+ * interest rate (C. com. L441-10). */
+static void check_rates(struct parse_state *st)
+{
+    const struct config *cfg = st->cfg;
+    char given[MONEY_TEXT_MAX], floor[MONEY_TEXT_MAX];
+
+    if (cfg->contractual_rate < 0 || cfg->contractual_rate >= 3 * cfg->legal_rate)
+        return;
+    rate_format_decimal(cfg->contractual_rate, given);
+    rate_format_decimal(3 * cfg->legal_rate, floor);
+    parse_error(st, line_of(st, "ContractualRate"),
+                "ContractualRate: %s %% is below three times LegalInterestRate (%s %%), the floor of C. com. L441-10",
+                given, floor);
+}
+
+static void check_ladder(struct parse_state *st)
+{
+    const struct config *cfg = st->cfg;
+    char why[200];
+    bool letters = false;
+
+    if (!ladder_check(&cfg->steps, why, sizeof why))
+        parse_error(st, line_of(st, "Step"), "Step: %s", why);
+    for (size_t i = 0; i < cfg->steps.count; i++)
+        letters |= cfg->steps.items[i].letter;
+    if (letters && cfg->letter_dir[0] == '\0')
+        parse_error(st, line_of(st, "LetterDirectory"), "LetterDirectory: steps produce letters: a directory is needed");
+}
+
+static void check_sending(struct parse_state *st)
+{
+    const struct config *cfg = st->cfg;
+    const char *at = strrchr(cfg->reply_address, '@');
+
+    if (cfg->dry_run && cfg->dry_run_dir[0] == '\0')
+        parse_error(st, line_of(st, "DryRunDirectory"), "DryRunDirectory: DryRun needs a directory");
+    /* The token is added as "+TOKEN": a '+' already there would hide it. */
+    if (at && memchr(cfg->reply_address, '+', (size_t)(at - cfg->reply_address)))
+        parse_error(st, line_of(st, "ReplyAddress"), "ReplyAddress: must not contain '+' (relance adds +TOKEN)");
+}
+
+/* What one key alone cannot tell. */
+static void check_across_keys(struct parse_state *st)
+{
+    check_rates(st);
+    check_ladder(st);
+    check_sending(st);
 }
 
 struct config *config_parse_text(const char *name, const char *text, struct strlist *errors)
@@ -463,6 +735,8 @@ struct config *config_parse_text(const char *name, const char *text, struct strl
         p = nl ? nl + 1 : NULL;
     }
     free(copy);
+    if (st.error_count == 0)
+        check_across_keys(&st);
     if (st.error_count > 0) {
         config_unref(st.cfg);
         return NULL;
@@ -591,6 +865,61 @@ static void write_enum(const char *choices, int index, struct strbuf *out)
         strbuf_append(out, p, strcspn(p, "|"));
 }
 
+static void write_reminder_value(const struct key_slot *slot, const void *field, struct strbuf *out)
+{
+    char text[MONEY_TEXT_MAX];
+
+    switch (slot->info.type) {
+    case CONFIG_RATE:
+        if (*(const long long *)field >= 0) {
+            rate_format_decimal(*(const long long *)field, text);
+            strbuf_puts(out, text);
+        }
+        break;
+    case CONFIG_MONEY: {
+        char amount[MONEY_STR_MAX];
+        money_format_decimal(*(const long long *)field, amount);
+        strbuf_puts(out, amount);
+        break;
+    }
+    case CONFIG_DATES: {
+        const struct date_list *l = field;
+        for (size_t j = 0; j < l->count; j++) {
+            char d[DATE_STR_MAX];
+            date_format(l->items[j], d);
+            strbuf_printf(out, "%s%s", j ? ", " : "", d);
+        }
+        break;
+    }
+    case CONFIG_WEEKDAYS: {
+        bool first = true;
+        for (int d = 0; d < 7; d++) {
+            if (*(const unsigned *)field & (1u << d)) {
+                strbuf_printf(out, "%s%s", first ? "" : ",", weekday_names[d]);
+                first = false;
+            }
+        }
+        break;
+    }
+    case CONFIG_HOURS: {
+        const struct hours_range *h = field;
+        strbuf_printf(out, "%02d:%02d-%02d:%02d", h->start / 60, h->start % 60, h->end / 60, h->end % 60);
+        break;
+    }
+    case CONFIG_STEPS: {
+        const struct ladder_steps *steps = field;
+        for (size_t j = 0; j < steps->count; j++) {
+            if (j > 0)
+                strbuf_printf(out, "\n%s ", slot->info.name);
+            ladder_format_step(&steps->items[j], out);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
 void config_write(const struct config *cfg, struct strbuf *out)
 {
     for (size_t i = 0; i < ARRAY_LEN(key_table); i++) {
@@ -602,7 +931,18 @@ void config_write(const struct config *cfg, struct strbuf *out)
         case CONFIG_STRING:
         case CONFIG_PATH:
         case CONFIG_SOCKET:
+        case CONFIG_ADDRESS:
+        case CONFIG_TIMEZONE:
+        case CONFIG_SUBMIT:
             strbuf_puts(out, *(char *const *)field ? *(char *const *)field : "");
+            break;
+        case CONFIG_RATE:
+        case CONFIG_MONEY:
+        case CONFIG_DATES:
+        case CONFIG_WEEKDAYS:
+        case CONFIG_HOURS:
+        case CONFIG_STEPS:
+            write_reminder_value(slot, field, out);
             break;
         case CONFIG_BOOL:
             strbuf_puts(out, *(const bool *)field ? "yes" : "no");
@@ -633,4 +973,20 @@ void config_write(const struct config *cfg, struct strbuf *out)
         }
         strbuf_putc(out, '\n');
     }
+}
+
+void config_calendar(const struct config *cfg, struct calendar *out)
+{
+    out->french_holidays = cfg->holidays == HOLIDAYS_FR;
+    out->extra_holidays = &cfg->extra_holidays;
+    out->weekdays = cfg->send_days;
+    out->window_start = cfg->send_hours.start;
+    out->window_end = cfg->send_hours.end;
+}
+
+long long config_penalty_rate(const struct config *cfg)
+{
+    if (cfg->contractual_rate >= 0)
+        return cfg->contractual_rate;
+    return cfg->ecb_rate + 10 * RATE_PER_PERCENT;
 }

@@ -1,6 +1,7 @@
 /*
  * ctl_cases.c - `relancectl list` and `relancectl show`: who owes what,
- * and one case with its history.
+ * and one case with its history and its reminders (held ones included,
+ * so that nothing waiting for the operator goes unnoticed).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -47,6 +48,18 @@ static void list_json(const struct case_list *cases)
     strbuf_free(&sb);
 }
 
+/* Held reminders wait for a decision: say so under the table. */
+static void print_held_hint(struct store *st)
+{
+    struct reminder_list held;
+
+    if (store_list_reminders(st, "held", 0, &held) != STORE_OK)
+        return;
+    if (held.count > 0)
+        printf("\n%zu reminder(s) held for the operator: relancectl reminders --held\n", held.count);
+    reminder_list_free(&held);
+}
+
 int ctl_list(struct ctl_env *env, int argc, char **argv)
 {
     struct case_list cases;
@@ -64,13 +77,25 @@ int ctl_list(struct ctl_env *env, int argc, char **argv)
         store_close(st);
         return 1;
     }
-    if (env->json)
+    if (env->json) {
         list_json(&cases);
-    else
+    } else {
         list_table(&cases);
+        print_held_hint(st);
+    }
     case_list_free(&cases);
     store_close(st);
     return 0;
+}
+
+static void show_reminders_table(const struct reminder_list *reminders)
+{
+    printf("reminders:\n");
+    for (size_t i = reminders->count; i-- > 0;) {
+        const struct reminder_row *r = &reminders->items[i];
+        printf("  #%lld  step %d %-22s %-8s %s  to <%s>%s%s\n", (long long)r->id, r->step, r->step_name, r->state,
+               r->sent_at[0] ? r->sent_at : "-", r->recipient, r->error[0] ? "  " : "", r->error);
+    }
 }
 
 static void show_table(const struct case_row *c, const struct event_list *events)
@@ -99,7 +124,8 @@ static void show_table(const struct case_row *c, const struct event_list *events
                events->items[i].actor, events->items[i].detail);
 }
 
-static void show_json(const struct case_row *c, const struct event_list *events)
+static void show_json(const struct case_row *c, const struct event_list *events,
+                      const struct reminder_list *reminders)
 {
     struct strbuf sb;
     struct json j;
@@ -108,6 +134,11 @@ static void show_json(const struct case_row *c, const struct event_list *events)
     json_init(&j, &sb, true);
     json_object_begin(&j);
     ctl_json_case_fields(&j, c);
+    json_key(&j, "reminders");
+    json_array_begin(&j);
+    for (size_t i = reminders->count; i-- > 0;)
+        ctl_json_reminder(&j, &reminders->items[i]);
+    json_array_end(&j);
     json_key(&j, "history");
     json_array_begin(&j);
     for (size_t i = 0; i < events->count; i++) {
@@ -130,6 +161,7 @@ int ctl_show(struct ctl_env *env, int argc, char **argv)
     const char *seller = NULL;
     struct case_list cases;
     struct event_list events;
+    struct reminder_list reminders;
     const struct case_row *found = NULL;
     struct store *st;
     int rc = 1;
@@ -163,10 +195,18 @@ int ctl_show(struct ctl_env *env, int argc, char **argv)
         fprintf(stderr, "relancectl: %s\n", store_last_error(st));
         goto out;
     }
-    if (env->json)
-        show_json(found, &events);
-    else
+    if (store_list_reminders(st, NULL, found->id, &reminders) != STORE_OK) {
+        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+        event_list_free(&events);
+        goto out;
+    }
+    if (env->json) {
+        show_json(found, &events, &reminders);
+    } else {
         show_table(found, &events);
+        show_reminders_table(&reminders);
+    }
+    reminder_list_free(&reminders);
     event_list_free(&events);
     rc = 0;
 out:

@@ -18,6 +18,8 @@
 
 #include "log.h"
 #include "outgoing.h"
+#include "reminder.h"
+#include "scheduler.h"
 
 /* Steps relance asks the MTA to skip or not to wait for. */
 #define WANTED_PROTOCOL                                                                            \
@@ -38,6 +40,7 @@ struct msg_state {
     struct strlist recipients;
     char *message_id;
     char *header_from;
+    char *marker;       /* X-Relance-Reminder: relance's own mail */
     bool authenticated; /* SMTP AUTH succeeded ({auth_authen}) */
     struct strbuf raw;   /* headers as received, then the body */
     bool oversized;
@@ -78,6 +81,7 @@ static void msg_reset(struct msg_state *m)
     free(m->sender);
     free(m->message_id);
     free(m->header_from);
+    free(m->marker);
     strlist_free(&m->recipients);
     strbuf_free(&m->raw);
     memset(m, 0, sizeof *m);
@@ -209,6 +213,8 @@ static void note_header(struct msg_state *m, const char *name, const char *value
         slot = &m->message_id;
     else if (strcasecmp(name, "From") == 0)
         slot = &m->header_from;
+    else if (strcasecmp(name, REMINDER_MARKER_HEADER) == 0)
+        slot = &m->marker;
     if (slot && *slot == NULL)
         *slot = strip_brackets(value);
 }
@@ -268,6 +274,12 @@ static sfsistat cb_eoh(SMFICTX *ctx)
     if (c == NULL)
         return SMFIS_ACCEPT;
     read_queue_id(ctx, &c->msg);
+    /* relance's own reminders and copies are never invoices. */
+    if (c->msg.marker && scheduler_note_sighting(shared.pool, &shared.key, c->msg.queue_id,
+                                                 c->msg.message_id, c->msg.marker)) {
+        msg_reset(&c->msg);
+        return SMFIS_ACCEPT;
+    }
     if (!message_can_matter(c)) {
         log_debug(c->msg.queue_id, "from <%s>, not an internal host nor an authenticated invoice sender: accepted unread",
                   c->msg.sender ? c->msg.sender : "");

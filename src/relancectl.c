@@ -24,6 +24,12 @@ static const struct command commands[] = {
     {"show", ctl_show, "show NUMBER [--seller NAME] [--json]  one case and its history"},
     {"inspect", ctl_inspect, "inspect FILE.eml [--json]     what relance recognises in a message"},
     {"keygen", ctl_keygen, "keygen [FILE]                 create the KeyFile secret (mode 0600)"},
+    {"run-due", ctl_run_due, "run-due [--now YYYY-MM-DD[THH:MM]]  send the reminders that are due (at that moment)"},
+    {"preview", ctl_preview, "preview NUMBER [--step N] [--html] [--now DATE]  print a case's rendered reminder"},
+    {"reminders", ctl_reminders, "reminders [--held | --state STATE]  reminders and their states"},
+    {"release", ctl_release, "release REMINDER-ID --sent|--retry  settle a held reminder"},
+    {"pay", ctl_pay, "pay NUMBER [AMOUNT] [--on DATE] record a payment (default: the whole balance)"},
+    {"debtor", ctl_debtor, "debtor EMAIL [--kind business|consumer] [--language fr|en]  set a debtor's profile"},
 };
 
 static void usage(FILE *out)

@@ -38,15 +38,10 @@ enum store_result store_debtor_upsert(struct store *st, const char *email, const
 
 /* ---- cases ---- */
 
-#define CASE_COLUMNS                                                                               \
-    "i.id, i.seller, i.number, i.type, i.type_code, i.issue_date, i.due_date, i.due_basis,"       \
-    " i.amount_due, i.balance, i.currency, i.buyer_name, i.buyer_email, i.referenced_number,"      \
-    " i.payment_terms, i.source, i.confidence, i.origin, i.status, i.level, i.message_id,"         \
-    " i.queue_id, i.created_at, i.updated_at, i.debtor_id, COALESCE(d.email, ''),"                 \
-    " COALESCE(d.name, '')"
-#define CASE_FROM " FROM invoices i LEFT JOIN debtors d ON d.id = i.debtor_id"
+#define CASE_COLUMNS STORE_CASE_COLUMNS
+#define CASE_FROM STORE_CASE_FROM
 
-static void case_from_row(sqlite3_stmt *stmt, struct case_row *c)
+void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c)
 {
     char text[64];
 
@@ -97,7 +92,7 @@ static enum store_result query_cases(struct store *st, sqlite3_stmt *stmt, struc
             cap = cap ? cap * 2 : 16;
             out->items = xrealloc(out->items, cap * sizeof *out->items);
         }
-        case_from_row(stmt, &out->items[out->count++]);
+        store_case_from_row(stmt, &out->items[out->count++]);
     }
     sqlite3_finalize(stmt);
     return store_result_of(st, rc, "read cases");

@@ -1,0 +1,213 @@
+/*
+ * test_submit.c - handing a message to a sendmail-like command, with real
+ * processes: what went through, and how each failure is classified
+ * (definite: may retry; ambiguous: hold). SMTP is exercised against real
+ * Postfix and smtp-sink in tests/integration/test_reminders.sh.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "submit.h"
+#include "util.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    str_copy(dir, sizeof dir, "/tmp/relance-submit-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    char *cmd = xasprintf("rm -rf %s", dir);
+    (void)state;
+    if (system(cmd) != 0)
+        return -1;
+    free(cmd);
+    return 0;
+}
+
+/* A command made of a shell script body. */
+static char *script(const char *name, const char *body)
+{
+    char *path = xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\n%s\n", body);
+    fclose(f);
+    assert_int_equal(chmod(path, 0755), 0);
+    return path;
+}
+
+static enum submit_result run(const char *command, const char *data, int timeout, char *error, size_t errlen)
+{
+    struct submit_spec spec;
+    struct submit_envelope env = {"reponses+1-1-abc@agency.test", NULL};
+    char why[200];
+    enum submit_result r;
+
+    if (!submit_spec_parse(command, &spec, why, sizeof why))
+        fail_msg("%s", why);
+    r = submit_message(&spec, &env, data, strlen(data), timeout, error, errlen);
+    submit_spec_free(&spec);
+    return r;
+}
+
+static void test_parse(void **state)
+{
+    struct submit_spec spec;
+    char why[200];
+
+    (void)state;
+    assert_true(submit_spec_parse("sendmail:/usr/sbin/sendmail -t -i", &spec, why, sizeof why));
+    assert_false(spec.smtp);
+    assert_int_equal(spec.argc, 3);
+    assert_string_equal(spec.argv[0], "/usr/sbin/sendmail");
+    assert_string_equal(spec.argv[2], "-i");
+    assert_null(spec.argv[3]);
+    submit_spec_free(&spec);
+    assert_true(submit_spec_parse("smtp:127.0.0.1:25", &spec, why, sizeof why));
+    assert_true(spec.smtp);
+    assert_string_equal(spec.host, "127.0.0.1");
+    assert_string_equal(spec.port, "25");
+    assert_true(submit_spec_parse("smtp:[::1]:2525", &spec, why, sizeof why));
+    assert_string_equal(spec.host, "::1");
+    assert_false(submit_spec_parse("sendmail:sendmail -t", &spec, why, sizeof why)); /* not absolute */
+    assert_false(submit_spec_parse("sendmail:", &spec, why, sizeof why));
+    assert_false(submit_spec_parse("smtp:localhost", &spec, why, sizeof why));
+    assert_false(submit_spec_parse("smtp:localhost:0", &spec, why, sizeof why));
+    assert_false(submit_spec_parse("smtp:localhost:99999", &spec, why, sizeof why));
+    assert_false(submit_spec_parse("lmtp:/run/x", &spec, why, sizeof why));
+}
+
+static void test_handed_over(void **state)
+{
+    char *cmd_path = script("ok", "echo \"$@\" >\"$(dirname \"$0\")/args\"; cat >\"$(dirname \"$0\")/msg\"");
+    char *command = xasprintf("sendmail:%s -t -i", cmd_path);
+    char error[300], *path, *got;
+    size_t len;
+    /* Larger than a pipe's buffer. */
+    struct strbuf big;
+
+    (void)state;
+    strbuf_init(&big);
+    strbuf_puts(&big, "Subject: test\n\n");
+    for (int i = 0; i < 5000; i++)
+        strbuf_printf(&big, "line %d of a long reminder\n", i);
+    assert_int_equal(run(command, big.data, 10, error, sizeof error), SUBMIT_OK);
+    path = xasprintf("%s/msg", dir);
+    got = file_read_all(path, 1 << 20, &len);
+    assert_non_null(got);
+    assert_int_equal(len, big.len);
+    assert_memory_equal(got, big.data, len);
+    free(got);
+    free(path);
+    path = xasprintf("%s/args", dir);
+    got = file_read_all(path, 4096, &len);
+    assert_string_equal(got, "-t -i -f reponses+1-1-abc@agency.test\n");
+    free(got);
+    free(path);
+    strbuf_free(&big);
+    free(command);
+    free(cmd_path);
+}
+
+static void test_chatty_command(void **state)
+{
+    /* A command that echoes everything must not deadlock on a full pipe. */
+    char *cmd_path = script("chatty", "exec cat");
+    char *command = xasprintf("sendmail:%s", cmd_path);
+    char error[300];
+    struct strbuf big;
+
+    (void)state;
+    strbuf_init(&big);
+    for (int i = 0; i < 20000; i++)
+        strbuf_puts(&big, "0123456789abcdef\n");
+    if (run(command, big.data, 10, error, sizeof error) != SUBMIT_OK)
+        fail_msg("%s", error);
+    strbuf_free(&big);
+    free(command);
+    free(cmd_path);
+}
+
+static void test_refused_is_definite(void **state)
+{
+    char *cmd_path = script("tempfail", "cat >/dev/null; echo 'postdrop: queue file write error' >&2; exit 75");
+    char *command = xasprintf("sendmail:%s", cmd_path);
+    char error[300];
+
+    (void)state;
+    assert_int_equal(run(command, "Subject: x\n\nbody\n", 10, error, sizeof error), SUBMIT_DEFINITE);
+    assert_non_null(strstr(error, "status 75"));
+    assert_non_null(strstr(error, "queue file write error"));
+    free(command);
+    free(cmd_path);
+    assert_int_equal(run("sendmail:/nonexistent/sendmail -t", "x\n", 10, error, sizeof error), SUBMIT_DEFINITE);
+    assert_non_null(strstr(error, "cannot run"));
+}
+
+static void test_killed_or_late_is_ambiguous(void **state)
+{
+    char *killed = script("killed", "cat >/dev/null; kill -9 $$");
+    char *slow = script("slow", "cat >/dev/null; sleep 30");
+    char *command = xasprintf("sendmail:%s", killed);
+    char error[300];
+    uint64_t start;
+
+    (void)state;
+    assert_int_equal(run(command, "Subject: x\n\nbody\n", 10, error, sizeof error), SUBMIT_AMBIGUOUS);
+    assert_non_null(strstr(error, "signal 9"));
+    free(command);
+    command = xasprintf("sendmail:%s", slow);
+    start = clock_ms();
+    assert_int_equal(run(command, "Subject: x\n\nbody\n", 1, error, sizeof error), SUBMIT_AMBIGUOUS);
+    assert_true(clock_ms() - start < 5000);
+    assert_non_null(strstr(error, "did not finish in time"));
+    free(command);
+    free(killed);
+    free(slow);
+}
+
+static void test_smtp_refused_connection_is_definite(void **state)
+{
+    struct submit_spec spec;
+    struct strlist rcpt;
+    struct submit_envelope env = {"a@b.test", &rcpt};
+    char why[200], error[300];
+
+    (void)state;
+    strlist_init(&rcpt);
+    strlist_add(&rcpt, "c@d.test");
+    /* Port 1 on loopback: nothing listens there. */
+    assert_true(submit_spec_parse("smtp:127.0.0.1:1", &spec, why, sizeof why));
+    assert_int_equal(submit_message(&spec, &env, "x\n", 2, 5, error, sizeof error), SUBMIT_DEFINITE);
+    assert_non_null(strstr(error, "cannot connect"));
+    strlist_free(&rcpt);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_handed_over),
+        cmocka_unit_test(test_chatty_command),
+        cmocka_unit_test(test_refused_is_definite),
+        cmocka_unit_test(test_killed_or_late_is_ambiguous),
+        cmocka_unit_test(test_smtp_refused_connection_is_definite),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
