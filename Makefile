@@ -6,6 +6,7 @@
 #   make check      deps, unit tests and fuzz-target replays (ASan+UBSan),
 #                   integration tests (real Postfix)
 #   make fuzz       coverage-guided fuzzing with clang's libFuzzer
+#   make accuracy   recognition accuracy per source and field (corpus + tests/data)
 #   make install    honours PREFIX, DESTDIR, SYSCONFDIR
 
 PREFIX      ?= /usr/local
@@ -21,7 +22,7 @@ VERSION     := 0.1.0
 CORPUS      ?= $(abspath $(CURDIR)/../shared/corpus)
 
 CC          ?= cc
-PKGS        := milter gmime-3.0 sqlite3 libsodium libxml-2.0 poppler-glib libcmark
+PKGS        := milter gmime-3.0 sqlite3 libsodium libxml-2.0 poppler-glib libcmark cairo
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
@@ -136,6 +137,11 @@ unit: $(UNIT_BINS)
 integration: all asan tools
 	RELANCE_CORPUS="$(CORPUS)" bash tests/integration/run.sh
 
+# Recognition accuracy per source and field (report only; the thresholds
+# are enforced by test_accuracy in `make unit`).
+accuracy: all tools
+	RELANCE_CORPUS="$(CORPUS)" bash tests/accuracy.sh
+
 check: deps
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
@@ -148,6 +154,14 @@ install: all
 	install -d $(DESTDIR)$(SYSCONFDIR)/relance
 	test -e $(DESTDIR)$(SYSCONFDIR)/relance/relanced.conf || \
 	  install -m 0644 conf/relanced.conf $(DESTDIR)$(SYSCONFDIR)/relance/relanced.conf
+	# Reminder templates: an administrator's edited copy is never overwritten.
+	for f in conf/templates/README.md conf/templates/fr/*.md conf/templates/en/*.md; do \
+	  dest=$(DESTDIR)$(SYSCONFDIR)/relance/templates/$${f#conf/templates/}; \
+	  install -d "$${dest%/*}"; \
+	  test -e "$$dest" || install -m 0644 "$$f" "$$dest"; \
+	done
+	install -d $(DESTDIR)$(SYSCONFDIR)/relance/replies
+	install -m 0644 conf/replies/*.conf $(DESTDIR)$(SYSCONFDIR)/relance/replies/
 	install -d $(DESTDIR)$(UNITDIR)
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	  systemd/relanced.service.in >$(DESTDIR)$(UNITDIR)/relanced.service

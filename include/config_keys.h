@@ -36,8 +36,47 @@
     /* Failure modes: what the MTA is told when relance itself fails. */                             \
     X(ENUM,     on_internal_error, "On-InternalError",   "accept",             0, 0, "accept|tempfail") \
     X(ENUM,     on_db_error,       "On-DBError",         "accept",             0, 0, "accept|tempfail") \
+    /* Reminders: when they go out (relanced's scheduler, relancectl run-due). */                     \
+    X(TIMEZONE, timezone,          "Timezone",           "Europe/Paris",       0, 0, NULL)            \
+    X(WEEKDAYS, send_days,         "SendDays",           "Mon-Fri",            0, 0, NULL)            \
+    X(HOURS,    send_hours,        "SendHours",          "09:00-18:00",        0, 0, NULL)            \
+    X(ENUM,     holidays,          "Holidays",           "fr",                 0, 0, "fr|none")       \
+    X(DATES,    extra_holidays,    "ExtraHolidays",      "",                   0, 0, NULL)            \
+    X(DURATION, scheduler_interval, "SchedulerInterval", "15m",                0, 86400, NULL)        \
+    X(DURATION, pending_timeout,   "PendingTimeout",     "10m",                1, 86400, NULL)        \
+    /* Reminders: the ladder. */                                                                      \
+    X(STEPS,    steps,             "Step",               "",                   0, 0, NULL)            \
+    X(INT,      courtesy_days,     "CourtesyNotice",     "0",                  0, 30, NULL)           \
+    X(INT,      formal_notice_days, "FormalNoticeDays",  "8",                  1, 60, NULL)           \
+    X(ENUM,     default_language,  "DefaultLanguage",    "fr",                 0, 0, "fr|en")         \
+    X(ENUM,     default_debtor_kind, "DefaultDebtorKind", "business",          0, 0, "business|consumer") \
+    /* Reminders: money and law (rates in percent a year). */                                         \
+    X(RATE,     ecb_rate,          "EcbRate",            "2.15",               0, 10000000, NULL)     \
+    X(RATE,     legal_rate,        "LegalInterestRate",  "2.62",               0, 10000000, NULL)     \
+    X(RATE,     contractual_rate,  "ContractualRate",    "",                   0, 10000000, NULL)     \
+    X(MONEY,    recovery_indemnity, "RecoveryIndemnity", "40.00",              0, 100000, NULL)       \
+    X(MONEY,    minimum_amount,    "MinimumAmount",      "5.00",               0, 1000000000000000LL, NULL) \
+    /* Reminders: who writes, on whose behalf, and where replies go. */                              \
+    X(STRING,   creditor_name,     "CreditorName",       "",                   0, 0, NULL)            \
+    X(STRING,   creditor_address,  "CreditorAddress",    "",                   0, 0, NULL)            \
+    X(ADDRESS,  creditor_email,    "CreditorEmail",      "",                   0, 0, NULL)            \
+    X(STRING,   creditor_payment,  "CreditorPaymentInfo", "",                  0, 0, NULL)            \
+    X(STRING,   agency_name,       "AgencyName",         "",                   0, 0, NULL)            \
+    X(STRING,   agency_address,    "AgencyAddress",      "",                   0, 0, NULL)            \
+    X(ADDRESS,  agency_sender,     "AgencySender",       "",                   0, 0, NULL)            \
+    X(ADDRESS,  creditor_sender,   "CreditorSender",     "",                   0, 0, NULL)            \
+    X(ADDRESS,  reply_address,     "ReplyAddress",       "",                   0, 0, NULL)            \
+    /* Reminders: how they are written and handed to the MTA. */                                     \
+    X(PATH,     template_dir,      "TemplateDirectory",  RELANCE_SYSCONFDIR "/relance/templates", 0, 0, NULL) \
+    X(SUBMIT,   submit,            "Submit",             "sendmail:/usr/sbin/sendmail -t -i", 0, 0, NULL) \
+    X(BOOL,     dry_run,           "DryRun",             "no",                 0, 0, NULL)            \
+    X(PATH,     dry_run_dir,       "DryRunDirectory",    RELANCE_STATEDIR "/dry-run", 0, 0, NULL)     \
+    X(ADDRESS,  redirect_to,       "RedirectTo",         "",                   0, 0, NULL)            \
+    X(PATH,     letter_dir,        "LetterDirectory",    RELANCE_STATEDIR "/letters", 0, 0, NULL)     \
     /* Logging. */                                                                                    \
     X(ENUM,     log_level,         "LogLevel",           "info",               0, 0, "error|warning|notice|info|debug") \
     X(BOOL,     syslog,            "Syslog",             "yes",                0, 0, NULL)            \
-    X(ENUM,     syslog_facility,   "SyslogFacility",     "mail",               0, 0, "mail|daemon|local0|local1|local2|local3|local4|local5|local6|local7")
+    X(ENUM,     syslog_facility,   "SyslogFacility",     "mail",               0, 0, "mail|daemon|local0|local1|local2|local3|local4|local5|local6|local7") \
+    /* Replies: how debtors' answers are read. */                                                     \
+    X(PATH,     reply_lexicon,     "ReplyLexicon",       RELANCE_SYSCONFDIR "/relance/replies", 0, 0, NULL)
 /* clang-format on */

@@ -29,11 +29,13 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "calendar.h"
 #include "config.h"
 #include "invoice_xml.h"
 #include "log.h"
 #include "message.h"
 #include "milter.h"
+#include "scheduler.h"
 #include "store.h"
 
 struct options {
@@ -204,11 +206,18 @@ static void reload_config(void)
     if (strcmp(old->socket, cfg->socket) != 0 || strcmp(old->database, cfg->database) != 0 ||
         strcmp(old->key_file, cfg->key_file) != 0 || strcmp(old->user_id, cfg->user_id) != 0)
         log_warning(NULL, "Socket, Database, KeyFile and UserID changes take effect at restart");
+    if (strcmp(old->timezone, cfg->timezone) != 0 ||
+        (old->scheduler_interval == 0) != (cfg->scheduler_interval == 0))
+        log_warning(NULL, "Timezone changes, and turning the scheduler on or off, take effect at restart");
+    /* Said under the more verbose of the old and new levels, so that a
+     * change of LogLevel either way does not hide it. */
+    if ((int)cfg->log_level > (int)log_get_level())
+        log_set_level((enum log_level)cfg->log_level);
+    log_notice(NULL, "configuration reloaded from %s", reload_path);
     log_set_level((enum log_level)cfg->log_level);
     milter_set_config(cfg);
     config_unref(cfg);
     config_unref(old);
-    log_notice(NULL, "configuration reloaded from %s", reload_path);
 }
 
 static void *reload_thread(void *arg)
@@ -270,11 +279,34 @@ static int parse_options(int argc, char **argv, struct options *opt)
     return optind == argc ? 0 : -1;
 }
 
+/* What the reminders will do, said once, loudly when it is not the real
+ * thing (DryRun, RedirectTo) or nothing at all. */
+static void log_reminder_mode(const struct config *cfg)
+{
+    struct strbuf missing;
+
+    if (cfg->scheduler_interval == 0)
+        log_notice(NULL, "SchedulerInterval is 0: reminders go out only with relancectl run-due");
+    else
+        log_notice(NULL, "reminders: due work runs every %llds (Timezone %s)", cfg->scheduler_interval,
+                   cfg->timezone);
+    if (cfg->dry_run)
+        log_warning(NULL, "DryRun is on: reminders are written to %s, none is sent", cfg->dry_run_dir);
+    if (cfg->redirect_to[0])
+        log_warning(NULL, "RedirectTo is set: every reminder goes to <%s>, none to its debtor", cfg->redirect_to);
+    strbuf_init(&missing);
+    scheduler_missing_keys(cfg, &missing);
+    if (missing.len > 0)
+        log_warning(NULL, "no reminder is sent until these keys are set: %s", missing.data);
+    strbuf_free(&missing);
+}
+
 static void log_startup(const struct config *cfg)
 {
     log_notice(NULL, "relance %s starting on %s, database %s", RELANCE_VERSION, cfg->socket, cfg->database);
     if (cfg->invoice_senders.count == 0)
         log_notice(NULL, "InvoiceSenders is empty: only mail from InternalHosts is examined");
+    log_reminder_mode(cfg);
 }
 
 static int run(const struct options *opt, struct config *cfg)
@@ -285,6 +317,7 @@ static int run(const struct options *opt, struct config *cfg)
     struct store *st;
     sigset_t set;
     pthread_t reload;
+    struct scheduler_thread *scheduler = NULL;
     int rc;
 
     if (getuid() == 0 && cfg->user_id[0] && (pw = getpwnam(cfg->user_id)) == NULL) {
@@ -317,9 +350,17 @@ static int run(const struct options *opt, struct config *cfg)
     write_pid_file(cfg->pid_file);
     message_library_init();
     invoice_xml_init();
-    /* Block SIGUSR1 everywhere but in the reload thread. */
+    /* Before any thread: localtime_r reads TZ. */
+    calendar_use_timezone(cfg->timezone);
+    /* Threads inherit the mask: SIGUSR1 is taken by sigwait in the reload
+     * thread, and HUP, TERM and INT by libmilter's own signal thread; no
+     * other thread may receive them, or their default action would kill
+     * the daemon. So all four are blocked before any thread starts. */
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     reload_path = opt->config_path;
     if (!start_reload_thread(&reload)) {
@@ -327,8 +368,15 @@ static int run(const struct options *opt, struct config *cfg)
         return 1;
     }
     log_startup(cfg);
+    if (cfg->scheduler_interval > 0 &&
+        (scheduler = scheduler_start(milter_get_config, setup.pool, &setup.key)) == NULL) {
+        log_error(NULL, "cannot start the scheduler thread");
+        return 1;
+    }
     rc = smfi_main() == MI_SUCCESS ? 0 : 1;
     log_notice(NULL, "relance stopping");
+    /* A run in progress finishes its reminder before the store goes. */
+    scheduler_stop(scheduler);
     stop_reload_thread(reload);
     milter_shutdown();
     store_pool_free(setup.pool);

@@ -15,6 +15,7 @@ seeds() { # TARGET: the seed files of one target
     fuzz_invoice_xml) ls "$corpus"/cii/* "$corpus"/ubl/* "$corpus"/facturx/embedded/*.xml ;;
     fuzz_pdf) ls "$corpus"/facturx/*.pdf "$corpus"/pdf-plain/*.pdf ;;
     fuzz_message) ls "$corpus"/mime/*.eml "$top"/tests/data/*/*.eml 2>/dev/null ;;
+    fuzz_reply) ls "$top"/tests/data/replies/*.eml ;;
     *) ls "$top"/tests/data/fuzz/"$1"/* 2>/dev/null ;;
     esac
 }

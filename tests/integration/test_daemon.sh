@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The daemon itself: configuration check, versions, privilege drop with a
+# unix socket usable by the MTA, database made for the unprivileged user,
+# reload on SIGUSR1, clean stop on SIGTERM; and Postfix reaching it over
+# that unix socket.
+source "$(dirname "$0")/lib.sh"
+
+echo "== relanced -n and -V"
+MILTER_PORT=$(free_port)
+write_relance_conf
+out=$("$RELANCED" -n -c "$RELANCE_CONF" 2>&1)
+check_eq "-n on a good file" "configuration OK" "$out"
+printf 'Socket nowhere\nLogLevel chatty\n' >"$T/bad.conf"
+out=$("$RELANCED" -n -c "$T/bad.conf" 2>&1); rc=$?
+check "-n on a bad file exits non-zero" [ "$rc" -ne 0 ]
+check "-n names the file and line of each error" grep -q "^$T/bad.conf:1: Socket" <<<"$out"
+check "-n reports every error" grep -q "^$T/bad.conf:2: LogLevel" <<<"$out"
+check "-n refuses a missing KeyFile" not "$RELANCED" -n -c <(sed "s|^KeyFile .*|KeyFile $T/none.key|" "$RELANCE_CONF")
+out=$("$RELANCED" -V)
+for lib in relance libmilter GMime SQLite libsodium libxml2 poppler; do
+    check "-V names $lib" grep -q "^$lib [0-9]" <<<"$out"
+done
+
+echo "== privileges dropped, unix socket for the MTA"
+SOCK=$T/run/relanced.sock
+mkdir -p "$T/run" && chmod 755 "$T/run"
+write_relance_conf "Socket local:$SOCK" "UserID nobody" "Database $T/state/relance.db"
+chmod 600 "$T/relance.key"
+"$RELANCED" -f -c "$RELANCE_CONF" >>"$RELANCE_LOG" 2>&1 &
+RELANCED_PID=$!
+for _ in $(seq 1 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
+check "socket created" [ -S "$SOCK" ]
+check_eq "socket mode 0660" 660 "$(stat -c %a "$SOCK")"
+check_eq "socket owned by UserID" nobody "$(stat -c %U "$SOCK")"
+sleep 0.5
+uid=$(awk '/^Uid:/ { print $2 }' "/proc/$RELANCED_PID/status")
+check_eq "running as UserID" "$(id -u nobody)" "$uid"
+check_eq "database directory made for UserID" nobody "$(stat -c %U "$T/state")"
+check_eq "database owned by UserID" nobody "$(stat -c %U "$T/state/relance.db")"
+
+echo "== Postfix reaches it over the unix socket"
+start_sink || exit 1
+# Postfix's smtpd runs as user postfix: give it the socket's group.
+chgrp postfix "$SOCK"
+MILTER_SPEC="unix:$SOCK" start_postfix || exit 1
+mime_with_attachment "$T/ubl.eml" billing@creditor.test lj@buyer.se "Invoice" \
+    "$CORPUS/ubl/pp_base-example.xml" application/xml
+smtp billing@creditor.test lj@buyer.se "$T/ubl.eml"
+check "delivered" wait_sink 1 30
+check "tracked through the unix socket" grep -q "tracked invoice Snippet1" "$RELANCE_LOG"
+
+echo "== reload on SIGUSR1"
+sed -i 's/^LogLevel .*/LogLevel warning/' "$RELANCE_CONF"
+kill -USR1 "$RELANCED_PID"
+for _ in $(seq 1 50); do grep -q "configuration reloaded" "$RELANCE_LOG" && break; sleep 0.1; done
+check "reload logged" grep -q "configuration reloaded" "$RELANCE_LOG"
+lines=$(wc -l <"$RELANCE_LOG")
+smtp billing@creditor.test lj@buyer.se "$T/ubl.eml"
+wait_sink 2 30
+sleep 0.5
+check "new LogLevel applies: no info line for the next message" \
+    not grep -q "already tracked" <(tail -n +$((lines + 1)) "$RELANCE_LOG")
+echo "Bogus key" >>"$RELANCE_CONF"
+kill -USR1 "$RELANCED_PID"
+for _ in $(seq 1 50); do grep -q "reload failed" "$RELANCE_LOG" && break; sleep 0.1; done
+check "a broken file is refused, the running configuration kept" grep -q "reload failed" "$RELANCE_LOG"
+check "still running after a failed reload" relanced_alive
+sed -i -e '/^Bogus/d' -e 's/^LogLevel .*/LogLevel info/' "$RELANCE_CONF"
+kill -USR1 "$RELANCED_PID"
+for _ in $(seq 1 50); do [ "$(grep -c "configuration reloaded" "$RELANCE_LOG")" -ge 2 ] && break; sleep 0.1; done
+check "a mended file reloads" [ "$(grep -c "configuration reloaded" "$RELANCE_LOG")" -ge 2 ]
+
+echo "== clean stop on SIGTERM"
+kill -TERM "$RELANCED_PID"
+stopped=0
+for _ in $(seq 1 150); do kill -0 "$RELANCED_PID" 2>/dev/null || { stopped=1; break; }; sleep 0.1; done
+check "stopped within 15 s" [ "$stopped" = 1 ]
+wait "$RELANCED_PID"; rc=$?
+check_eq "exit status 0" 0 "$rc"
+check "stop logged" grep -q "relance stopping" "$RELANCE_LOG"
+RELANCED_PID=
+
+finish
