@@ -44,6 +44,13 @@ char *store_seller_key(const char *seller);
 #define STORE_CASE_FROM " FROM invoices i LEFT JOIN debtors d ON d.id = i.debtor_id"
 void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c);
 
+/* Steps stmt to its end, turning each row into one item of a growing
+ * array (*items, *count; item_size bytes each) with from_row, then
+ * finalizes stmt. The one loop every list query shares. */
+typedef void (*store_row_fn)(sqlite3_stmt *stmt, void *item);
+enum store_result store_read_rows(struct store *st, sqlite3_stmt *stmt, void **items, size_t *count,
+                                  size_t item_size, store_row_fn from_row, const char *what);
+
 /* Debtor by address, created on first sight; its name filled when empty. */
 enum store_result store_debtor_upsert(struct store *st, const char *email, const char *name,
                                       const char *now, int64_t *id);

@@ -161,8 +161,12 @@ static size_t append_page_text(PopplerPage *page, size_t room, struct strbuf *ou
     return len;
 }
 
-bool pdf_read_text(struct pdf_doc *pdf, int max_pages, size_t max_text, unsigned max_ms,
-                   struct strbuf *out, char *why, size_t whylen)
+/* Appends up to room bytes of one page's text; returns the bytes added. */
+typedef size_t (*page_reader)(PopplerPage *page, size_t room, struct strbuf *out);
+
+/* The bounds every text reader shares: pages, bytes and time. */
+static bool read_pages(struct pdf_doc *pdf, int max_pages, size_t max_text, unsigned max_ms,
+                       page_reader read_page, struct strbuf *out, char *why, size_t whylen)
 {
     uint64_t deadline = clock_ms() + max_ms;
     size_t total = 0;
@@ -182,7 +186,7 @@ bool pdf_read_text(struct pdf_doc *pdf, int max_pages, size_t max_text, unsigned
         page = poppler_document_get_page(pdf->doc, i);
         if (page == NULL)
             continue; /* a broken page does not hide the others */
-        total += append_page_text(page, max_text - total, out);
+        total += read_page(page, max_text - total, out);
         g_object_unref(page);
     }
     if (total == 0) {
@@ -190,6 +194,12 @@ bool pdf_read_text(struct pdf_doc *pdf, int max_pages, size_t max_text, unsigned
         return false;
     }
     return true;
+}
+
+bool pdf_read_text(struct pdf_doc *pdf, int max_pages, size_t max_text, unsigned max_ms,
+                   struct strbuf *out, char *why, size_t whylen)
+{
+    return read_pages(pdf, max_pages, max_text, max_ms, append_page_text, out, why, whylen);
 }
 
 /* ------------------------------------------------------------------ */
@@ -316,30 +326,5 @@ static size_t append_page_layout(PopplerPage *page, size_t room, struct strbuf *
 bool pdf_read_layout_text(struct pdf_doc *pdf, int max_pages, size_t max_text, unsigned max_ms,
                           struct strbuf *out, char *why, size_t whylen)
 {
-    uint64_t deadline = clock_ms() + max_ms;
-    size_t total = 0;
-    int pages;
-
-    if (pdf == NULL || (pages = poppler_document_get_n_pages(pdf->doc)) <= 0) {
-        str_copy(why, whylen, "PDF has no page");
-        return false;
-    }
-    if (max_pages >= 0 && pages > max_pages)
-        pages = max_pages;
-    for (int i = 0; i < pages && total < max_text; i++) {
-        PopplerPage *page;
-
-        if (i > 0 && clock_ms() > deadline)
-            break;
-        page = poppler_document_get_page(pdf->doc, i);
-        if (page == NULL)
-            continue;
-        total += append_page_layout(page, max_text - total, out);
-        g_object_unref(page);
-    }
-    if (total == 0) {
-        str_copy(why, whylen, "PDF has no text");
-        return false;
-    }
-    return true;
+    return read_pages(pdf, max_pages, max_text, max_ms, append_page_layout, out, why, whylen);
 }

@@ -328,6 +328,26 @@ char *store_seller_key(const char *seller)
     return key;
 }
 
+enum store_result store_read_rows(struct store *st, sqlite3_stmt *stmt, void **items, size_t *count,
+                                  size_t item_size, store_row_fn from_row, const char *what)
+{
+    size_t cap = 0;
+    int rc;
+
+    *items = NULL;
+    *count = 0;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (*count == cap) {
+            cap = cap ? cap * 2 : 16;
+            *items = xrealloc(*items, cap * item_size);
+        }
+        from_row(stmt, (char *)*items + *count * item_size);
+        (*count)++;
+    }
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, what);
+}
+
 /* ---- events ---- */
 
 static enum store_result last_hash(struct store *st, char out[AUDIT_HASH_HEX])
@@ -423,6 +443,21 @@ void event_list_free(struct event_list *list)
     list->count = 0;
 }
 
+static void event_from_row(sqlite3_stmt *stmt, void *item)
+{
+    struct event_row *e = item;
+    const unsigned char *detail = sqlite3_column_text(stmt, 5);
+
+    e->id = sqlite3_column_int64(stmt, 0);
+    store_column_copy(stmt, 1, e->at, sizeof e->at);
+    e->case_id = sqlite3_column_int64(stmt, 2);
+    store_column_copy(stmt, 3, e->kind, sizeof e->kind);
+    store_column_copy(stmt, 4, e->actor, sizeof e->actor);
+    e->detail = xstrdup(detail ? (const char *)detail : "");
+    store_column_copy(stmt, 6, e->prev_hash, sizeof e->prev_hash);
+    store_column_copy(stmt, 7, e->hash, sizeof e->hash);
+}
+
 enum store_result store_list_events(struct store *st, int64_t case_id, struct event_list *out)
 {
     static const char sql_all[] =
@@ -431,7 +466,6 @@ enum store_result store_list_events(struct store *st, int64_t case_id, struct ev
         "SELECT id, at, COALESCE(invoice_id, 0), kind, actor, detail, prev_hash, hash FROM events"
         " WHERE invoice_id = ?1 ORDER BY id";
     sqlite3_stmt *stmt;
-    size_t cap = 0;
     int rc = sqlite3_prepare_v2(st->db, case_id > 0 ? sql_case : sql_all, -1, &stmt, NULL);
 
     out->items = NULL;
@@ -440,27 +474,8 @@ enum store_result store_list_events(struct store *st, int64_t case_id, struct ev
         return store_result_of(st, rc, "prepare events");
     if (case_id > 0)
         sqlite3_bind_int64(stmt, 1, case_id);
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        struct event_row *e;
-        const unsigned char *detail;
-
-        if (out->count == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
-        e = &out->items[out->count++];
-        e->id = sqlite3_column_int64(stmt, 0);
-        store_column_copy(stmt, 1, e->at, sizeof e->at);
-        e->case_id = sqlite3_column_int64(stmt, 2);
-        store_column_copy(stmt, 3, e->kind, sizeof e->kind);
-        store_column_copy(stmt, 4, e->actor, sizeof e->actor);
-        detail = sqlite3_column_text(stmt, 5);
-        e->detail = xstrdup(detail ? (const char *)detail : "");
-        store_column_copy(stmt, 6, e->prev_hash, sizeof e->prev_hash);
-        store_column_copy(stmt, 7, e->hash, sizeof e->hash);
-    }
-    sqlite3_finalize(stmt);
-    return store_result_of(st, rc, "read events");
+    return store_read_rows(st, stmt, (void **)&out->items, &out->count, sizeof *out->items,
+                           event_from_row, "read events");
 }
 
 /* ---- pool ---- */

@@ -80,22 +80,15 @@ void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c)
     store_column_copy(stmt, 26, c->debtor_name, sizeof c->debtor_name);
 }
 
+static void case_row_reader(sqlite3_stmt *stmt, void *item)
+{
+    store_case_from_row(stmt, item);
+}
+
 static enum store_result query_cases(struct store *st, sqlite3_stmt *stmt, struct case_list *out)
 {
-    size_t cap = 0;
-    int rc;
-
-    out->items = NULL;
-    out->count = 0;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (out->count == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
-        store_case_from_row(stmt, &out->items[out->count++]);
-    }
-    sqlite3_finalize(stmt);
-    return store_result_of(st, rc, "read cases");
+    return store_read_rows(st, stmt, (void **)&out->items, &out->count, sizeof *out->items,
+                           case_row_reader, "read cases");
 }
 
 void case_list_free(struct case_list *list)

@@ -30,8 +30,9 @@
     "   WHERE ri.invoice_id = i.id AND (r.state IN ('pending', 'held')"                            \
     "     OR (?1 AND r.state = 'dry-run' AND ri.step = i.level + 1)))"
 
-static void due_from_row(sqlite3_stmt *stmt, struct due_case *out)
+static void due_from_row(sqlite3_stmt *stmt, void *item)
 {
+    struct due_case *out = item;
     int col = STORE_CASE_COLUMN_COUNT;
 
     memset(out, 0, sizeof *out);
@@ -53,20 +54,8 @@ void due_case_list_free(struct due_case_list *list)
 
 static enum store_result read_due_cases(struct store *st, sqlite3_stmt *stmt, struct due_case_list *out)
 {
-    size_t cap = 0;
-    int rc;
-
-    out->items = NULL;
-    out->count = 0;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (out->count == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
-        due_from_row(stmt, &out->items[out->count++]);
-    }
-    sqlite3_finalize(stmt);
-    return store_result_of(st, rc, "read due cases");
+    return store_read_rows(st, stmt, (void **)&out->items, &out->count, sizeof *out->items,
+                           due_from_row, "read due cases");
 }
 
 enum store_result store_list_due_cases(struct store *st, bool dry_run, struct due_case_list *out)
@@ -501,8 +490,10 @@ enum store_result store_reminder_seen(struct store *st, const char *message_id, 
     "   JOIN invoices i ON i.id = ri.invoice_id WHERE ri.reminder_id = r.id), '')"
 #define REMINDER_FROM " FROM reminders r LEFT JOIN debtors d ON d.id = r.debtor_id"
 
-static void reminder_from_row(sqlite3_stmt *stmt, struct reminder_row *r)
+static void reminder_from_row(sqlite3_stmt *stmt, void *item)
 {
+    struct reminder_row *r = item;
+
     memset(r, 0, sizeof *r);
     r->id = sqlite3_column_int64(stmt, 0);
     r->debtor_id = sqlite3_column_int64(stmt, 1);
@@ -530,20 +521,8 @@ void reminder_list_free(struct reminder_list *list)
 
 static enum store_result read_reminders(struct store *st, sqlite3_stmt *stmt, struct reminder_list *out)
 {
-    size_t cap = 0;
-    int rc;
-
-    out->items = NULL;
-    out->count = 0;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (out->count == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
-        reminder_from_row(stmt, &out->items[out->count++]);
-    }
-    sqlite3_finalize(stmt);
-    return store_result_of(st, rc, "read reminders");
+    return store_read_rows(st, stmt, (void **)&out->items, &out->count, sizeof *out->items,
+                           reminder_from_row, "read reminders");
 }
 
 enum store_result store_list_reminders(struct store *st, const char *state, int64_t case_id,
