@@ -116,7 +116,7 @@ inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 mydestination =
 # Mail for creditor.test stands for inbound mail (relayed to the sink too).
-relay_domains = creditor.test
+relay_domains = ${RELAY_DOMAINS:-creditor.test}
 relayhost = [127.0.0.1]:$SINK_PORT
 smtp_dns_support_level = disabled
 smtp_host_lookup = native
@@ -189,6 +189,8 @@ write_relance_conf() {
         "UserID"
         "Syslog no"
         "LogLevel debug"
+        "ReplyLexicon $TOP/conf/replies"
+        "TemplateDirectory $TOP/conf/templates"
     )
     {
         for line in "${base[@]}"; do
@@ -218,6 +220,17 @@ stop_relanced() {
     RELANCED_PID=
 }
 
+# wait_log PATTERN [SECONDS]: waits until relanced's log has a line
+# matching PATTERN (start-up lines come after the socket opens).
+wait_log() {
+    local i
+    for i in $(seq 1 $(( ${2:-10} * 10 ))); do
+        grep -q -- "$1" "$RELANCE_LOG" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 relanced_alive() { [ -n "${RELANCED_PID:-}" ] && kill -0 "$RELANCED_PID" 2>/dev/null; }
 
 # no_sanitizer_reports: fails when a sanitized program reported anything.
@@ -229,6 +242,40 @@ no_sanitizer_reports() {
 }
 
 # ---- messages ----
+
+# ubl_invoice NUMBER ISSUE DUE AMOUNT BUYER EMAIL: a minimal UBL 2.1 invoice.
+ubl_invoice() {
+    cat <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+    xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+    xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+  <cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>
+  <cbc:ID>$1</cbc:ID>
+  <cbc:IssueDate>$2</cbc:IssueDate>
+  <cbc:DueDate>$3</cbc:DueDate>
+  <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
+  <cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>
+  <cac:AccountingSupplierParty><cac:Party><cac:PartyLegalEntity>
+    <cbc:RegistrationName>ACME Industries SAS</cbc:RegistrationName>
+  </cac:PartyLegalEntity></cac:Party></cac:AccountingSupplierParty>
+  <cac:AccountingCustomerParty><cac:Party>
+    <cac:PartyLegalEntity><cbc:RegistrationName>$5</cbc:RegistrationName></cac:PartyLegalEntity>
+    <cac:Contact><cbc:ElectronicMail>$6</cbc:ElectronicMail></cac:Contact>
+  </cac:Party></cac:AccountingCustomerParty>
+  <cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">$4</cbc:PayableAmount></cac:LegalMonetaryTotal>
+</Invoice>
+EOF
+}
+
+# take_new: the sink files that arrived since the last call, in NEW
+# (the caller touches $T/seen.list first).
+take_new() {
+    find "$SINK" -type f | sort >"$T/now.list"
+    mapfile -t NEW < <(comm -13 "$T/seen.list" "$T/now.list")
+    cp "$T/now.list" "$T/seen.list"
+}
+
 
 # mime_with_attachment OUT FROM TO SUBJECT FILE CONTENT-TYPE [MESSAGE-ID]
 mime_with_attachment() {

@@ -29,6 +29,7 @@ NBSP=$(printf '\302\240')
 # eur "1 045,66": the French amount as relance writes it.
 eur() { printf '%s%s\342\202\254' "${1// /$NNBSP}" "$NBSP"; }
 
+touch "$T/seen.list"
 start_sink || exit 1
 
 COMMON=(
@@ -62,45 +63,12 @@ start_postfix || exit 1
 
 # ---- helpers ----
 
-# ubl_invoice NUMBER ISSUE DUE AMOUNT BUYER EMAIL: a minimal UBL 2.1 invoice.
-ubl_invoice() {
-    cat <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
-    xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
-    xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
-  <cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>
-  <cbc:ID>$1</cbc:ID>
-  <cbc:IssueDate>$2</cbc:IssueDate>
-  <cbc:DueDate>$3</cbc:DueDate>
-  <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
-  <cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>
-  <cac:AccountingSupplierParty><cac:Party><cac:PartyLegalEntity>
-    <cbc:RegistrationName>ACME Industries SAS</cbc:RegistrationName>
-  </cac:PartyLegalEntity></cac:Party></cac:AccountingSupplierParty>
-  <cac:AccountingCustomerParty><cac:Party>
-    <cac:PartyLegalEntity><cbc:RegistrationName>$5</cbc:RegistrationName></cac:PartyLegalEntity>
-    <cac:Contact><cbc:ElectronicMail>$6</cbc:ElectronicMail></cac:Contact>
-  </cac:Party></cac:AccountingCustomerParty>
-  <cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">$4</cbc:PayableAmount></cac:LegalMonetaryTotal>
-</Invoice>
-EOF
-}
-
 # send_invoice NUMBER ISSUE DUE AMOUNT BUYER EMAIL: mails it through Postfix.
 send_invoice() {
     ubl_invoice "$@" >"$T/$1.xml"
     mime_with_attachment "$T/$1.eml" billing@creditor.test "$6" "Facture $1" "$T/$1.xml" application/xml "<invoice-$1@creditor.test>"
     "$SMTP_SEND" 127.0.0.1 "$SMTPD_PORT" billing@creditor.test "$6" "$T/$1.eml" >/dev/null ||
         fail "invoice $1 refused"
-}
-
-touch "$T/seen.list"
-# take_new: the sink files that arrived since the last call, in NEW.
-take_new() {
-    find "$SINK" -type f | sort >"$T/now.list"
-    mapfile -t NEW < <(comm -13 "$T/seen.list" "$T/now.list")
-    cp "$T/now.list" "$T/seen.list"
 }
 
 # run_due WHEN REMINDERS FILES [ARGS...]: runs relancectl run-due at WHEN;
@@ -271,7 +239,7 @@ cp "$T/main.conf" "$T/dry.conf"
 echo "DryRun yes" >>"$T/dry.conf"
 echo "DryRunDirectory $T/dry" >>"$T/dry.conf"
 RELANCE_CONF=$T/dry.conf start_relanced || exit 1
-check "DryRun logged at start-up" grep -q "DryRun is on" "$RELANCE_LOG"
+check "DryRun logged at start-up" wait_log "DryRun is on" 10
 sleep 3.5
 run_due 2026-02-23 0 0
 check_eq "no trace in the MTA: held" 1 "$(jq .held "$T/run.json")"
@@ -425,7 +393,7 @@ today=$(TZ=Europe/Paris date +%F)
 variant "$RELANCE_CONF" "$SENDMAIL_SUBMIT" "SchedulerInterval 2s" "SendDays Mon-Sun" "SendHours 00:00-24:00" \
     "Holidays none" "RedirectTo test@redirect.test"
 start_relanced || exit 1
-check "RedirectTo logged at start-up" grep -q "RedirectTo is set" "$RELANCE_LOG"
+check "RedirectTo logged at start-up" wait_log "RedirectTo is set" 10
 send_invoice H-001 "$(date -d "$today -50 days" +%F)" "$(date -d "$today -20 days" +%F)" 75.00 "Hôtel Thread" thread@client-h.test
 end=$((SECONDS + 60))
 while [ $SECONDS -lt $end ] && ! grep -q "^X-Relance-Redirected-From: thread@client-h.test" "$SINK"/* 2>/dev/null; do sleep 0.5; done
