@@ -91,12 +91,18 @@ enum { ON_ERROR_ACCEPT = 0, ON_ERROR_TEMPFAIL = 1 };
 enum { HOLIDAYS_FR = 0, HOLIDAYS_NONE = 1 };
 enum { DEBTOR_BUSINESS = 0, DEBTOR_CONSUMER = 1 };
 
+struct reply_lexicon;
+
 struct config {
 #define CONFIG_FIELD(type, field, name, def, min, max, choices) CONFIG_CTYPE_##type field;
 #include "config_keys.h"
     CONFIG_KEYS(CONFIG_FIELD)
 #undef CONFIG_FIELD
     char *path; /* file it was loaded from, or NULL for defaults */
+    /* The reply lexicon (ReplyLexicon), when the daemon loaded it
+     * (config_load_lexicon); freed with the snapshot, so that a reload
+     * swaps both at once. */
+    struct reply_lexicon *lexicon;
     int refs;
 };
 
@@ -125,6 +131,11 @@ void config_unref(struct config *cfg);
 
 /* Matching helpers used by the milter. */
 bool config_is_invoice_sender(const struct config *cfg, const char *address);
+/* Whether address is in a list of addresses and @domain entries. */
+bool config_address_listed(const struct strlist *list, const char *address);
+/* Loads the ReplyLexicon directory into cfg->lexicon; false with one
+ * "file:line: message" per error added to errors. */
+bool config_load_lexicon(struct config *cfg, struct strlist *errors);
 bool config_is_internal_host(const struct config *cfg, const struct sockaddr *sa);
 bool network_list_contains(const struct network_list *list, const struct sockaddr *sa);
 bool network_parse(const char *text, struct network *out);

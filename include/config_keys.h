@@ -11,6 +11,14 @@
  *   choices  '|'-separated words for ENUM
  */
 
+/* Mail providers whose users are strangers to each other: a writer at
+ * one of these domains is never taken for a debtor's colleague. */
+#define PUBLIC_MAIL_DOMAINS                                                                           \
+    "@gmail.com, @googlemail.com, @yahoo.com, @yahoo.fr, @hotmail.com, @hotmail.fr, @outlook.com,"    \
+    " @outlook.fr, @live.com, @live.fr, @msn.com, @icloud.com, @me.com, @aol.com, @gmx.com, @gmx.fr," \
+    " @gmx.de, @web.de, @proton.me, @protonmail.com, @orange.fr, @wanadoo.fr, @free.fr, @sfr.fr,"     \
+    " @neuf.fr, @laposte.net, @bbox.fr, @numericable.fr"
+
 /* clang-format off */
 #define CONFIG_KEYS(X)                                                                                \
     /* Where the MTA reaches the milter. */                                                           \
@@ -78,5 +86,12 @@
     X(BOOL,     syslog,            "Syslog",             "yes",                0, 0, NULL)            \
     X(ENUM,     syslog_facility,   "SyslogFacility",     "mail",               0, 0, "mail|daemon|local0|local1|local2|local3|local4|local5|local6|local7") \
     /* Replies: how debtors' answers are read. */                                                     \
-    X(PATH,     reply_lexicon,     "ReplyLexicon",       RELANCE_SYSCONFDIR "/relance/replies", 0, 0, NULL)
+    X(PATH,     reply_lexicon,     "ReplyLexicon",       RELANCE_SYSCONFDIR "/relance/replies", 0, 0, NULL) \
+    X(SENDERS,  public_mail_domains, "PublicMailDomains", PUBLIC_MAIL_DOMAINS, 0, 0, NULL)         \
+    /* Replies: what they do. */                                                                      \
+    X(INT,      promise_grace_days, "PromiseGraceDays",  "3",                  0, 60, NULL)           \
+    X(INT,      promise_default_days, "PromiseDefaultDays", "10",              1, 90, NULL)           \
+    X(INT,      payment_verification_days, "PaymentVerificationDays", "10",    1, 90, NULL)           \
+    X(BOOL,     acknowledge_disputes, "AcknowledgeDisputes", "yes",            0, 0, NULL)            \
+    X(BOOL,     notify_other_replies, "NotifyOtherReplies", "no",              0, 0, NULL)
 /* clang-format on */

@@ -25,6 +25,15 @@ struct ctl_env {
 struct config *ctl_config(struct ctl_env *env);
 /* Opens the database named by the configuration; NULL with a message. */
 struct store *ctl_open_store(struct ctl_env *env);
+/* For the commands that write: the configuration with its time zone in
+ * force, the audit key and the store; NULL (message printed) when any is
+ * missing. ctl_close_all closes the store and wipes the key. */
+struct store *ctl_open_all(struct ctl_env *env, struct audit_key *key);
+void ctl_close_all(struct store *st, struct audit_key *key);
+/* The one case with this number (seller, when not NULL, picks among
+ * several sellers' invoices); false with a message when there is none or
+ * more than one. */
+bool ctl_find_case(struct store *st, const char *number, const char *seller, struct case_row *out);
 /* Prints to stderr and returns 2. */
 int ctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -51,5 +60,15 @@ int ctl_pay(struct ctl_env *env, int argc, char **argv);
 int ctl_debtor(struct ctl_env *env, int argc, char **argv);
 /* One reminder as a JSON object (shared by reminders and show). */
 void ctl_json_reminder(struct json *j, const struct reminder_row *r);
+/* ctl_replies.c */
+int ctl_resolve(struct ctl_env *env, int argc, char **argv);
+int ctl_pause(struct ctl_env *env, int argc, char **argv);
+int ctl_resume(struct ctl_env *env, int argc, char **argv);
+int ctl_replies(struct ctl_env *env, int argc, char **argv);
+/* One recorded reply as a JSON object (shared by replies and show). */
+void ctl_json_reply(struct json *j, const struct reply_row *r);
+/* The replies as a table, in the list's order, excerpts cut to fit a
+ * line; of_one_case: indented lines without header nor number (show). */
+void ctl_replies_table(const struct reply_list *list, bool of_one_case);
 
 #endif

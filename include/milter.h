@@ -1,7 +1,9 @@
 /*
  * milter.h - the libmilter side of relanced: callbacks that gather a
- * message, decide at end of headers whether it can matter, and hand the
- * whole message to the analysis at end of message. Nothing else.
+ * message, decide at end of headers whether it can matter (outgoing mail
+ * that may carry invoices, or mail from outside that may answer relance),
+ * and hand the whole message to the analysis at end of message
+ * (outgoing.h or reply.h). Nothing else.
  */
 #ifndef RELANCE_MILTER_H
 #define RELANCE_MILTER_H

@@ -72,7 +72,7 @@ size_t reply_lexicon_count(const struct reply_lexicon *lex, enum reply_cue kind)
 
 /* A text cut into words: folded to lower-case ASCII (text_fold.h), each
  * word with the clause and sentence it belongs to. */
-struct reply_token {
+struct reply_word {
     uint32_t start; /* offset of the word in text */
     uint32_t len;
     uint32_t clause;   /* changes at , ; : . ! ? and blank lines */
@@ -84,7 +84,7 @@ struct reply_token {
 struct reply_tokens {
     char *text; /* folded, lower-case */
     size_t text_len;
-    struct reply_token *items;
+    struct reply_word *items;
     size_t count; /* at most REPLY_TOKENS_MAX; the rest of the text is ignored */
 };
 

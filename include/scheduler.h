@@ -36,6 +36,8 @@ struct scheduler_run {
 
 struct scheduler_report {
     int sent, dry_runs, held, failed, recovered, skipped;
+    int resumed; /* paused cases whose pause ended */
+    int notices; /* outbox messages (about replies) sent */
 };
 
 /* False when the store failed (the report says how far it got). */
@@ -75,5 +77,9 @@ struct scheduler_thread *scheduler_start(struct config *(*get_config)(void), str
                                          const struct audit_key *key);
 /* Asks the thread to stop and waits for it (a run in progress ends first). */
 void scheduler_stop(struct scheduler_thread *t);
+/* Asks the running thread (if any) to send the outbox now: mail about a
+ * reply that was just recorded. Safe from any thread; does nothing when
+ * no thread runs (relancectl, tests): the next run sends it. */
+void scheduler_wake(void);
 
 #endif

@@ -19,7 +19,7 @@
 #include "invoice.h"
 #include "money.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum store_result {
     STORE_OK = 0,
@@ -53,6 +53,8 @@ struct case_row {
     char queue_id[32];
     char created_at[32];
     char updated_at[32];
+    char paused_until[16]; /* YYYY-MM-DD, "" when not paused or paused without end */
+    char pause_reason[16]; /* promise | paid | plan | operator, "" when not paused */
 };
 
 struct case_list {
@@ -254,6 +256,168 @@ enum store_result store_apply_credit_note(struct store *st, const struct audit_k
                                           const struct invoice *credit, const char *actor,
                                           struct credit_result *out);
 const char *credit_outcome_name(enum credit_outcome outcome);
+
+/* ---- replies (store_replies.c) ---- */
+
+/* Finding the cases a reply is about. Each fills a case list (possibly
+ * empty); only cases still worth talking about are returned: invoices not
+ * paid, closed or cancelled. */
+/* The cases a reminder with this Message-ID covered; *reminder_id gets
+ * the reminder (0 when no reminder has it). */
+enum store_result store_cases_of_reminder_message(struct store *st, const char *message_id,
+                                                  int64_t *reminder_id, struct case_list *out);
+/* The same for the reminder that carried this reply token (the newest
+ * when a token was used twice). */
+enum store_result store_cases_of_reminder_token(struct store *st, const char *token, int64_t *reminder_id,
+                                                struct case_list *out);
+/* The cases whose invoice mail had this Message-ID. */
+enum store_result store_cases_of_invoice_message(struct store *st, const char *message_id,
+                                                 struct case_list *out);
+/* Whether any invoice or reminder mail had this Message-ID (cheap, for
+ * the milter's end-of-headers decision). */
+enum store_result store_message_id_known(struct store *st, const char *message_id, bool *known);
+/* The cases of the debtor at this address and, when domain_too, of every
+ * debtor in its domain. */
+enum store_result store_cases_of_correspondent(struct store *st, const char *address, bool domain_too,
+                                               struct case_list *out);
+/* Whether a debtor has this address, or (domain_too) one in its domain. */
+enum store_result store_correspondent_known(struct store *st, const char *address, bool domain_too,
+                                            bool *known);
+
+/* A message relance writes about a reply (to the creditor, to the
+ * debtor), stored with the reply and sent later by the scheduler. */
+struct outbox_message {
+    const char *kind;      /* creditor-notice | dispute-ack */
+    int64_t case_id;       /* the first case it is about */
+    const char *sender;    /* envelope sender */
+    const char *recipient;
+    const char *message_id;
+    const char *data;      /* the whole message, LF line ends */
+    size_t len;
+};
+
+/* What one reply does to its cases. */
+enum reply_effect {
+    REPLY_EFFECT_NONE = 0,   /* recorded only */
+    REPLY_EFFECT_DISPUTE,    /* open, paused or court cases become disputed */
+    REPLY_EFFECT_PAUSE,      /* open or paused cases are paused (until pause_until, or without end) */
+    REPLY_EFFECT_UNDELIVERABLE, /* the debtor address is marked undeliverable */
+};
+
+struct reply_record {
+    const int64_t *case_ids;
+    size_t case_count;
+    int64_t reminder_id;     /* 0 when not matched through a reminder */
+    const char *message_id;  /* the reply's, without brackets */
+    const char *sender;
+    const char *subject;
+    const char *queue_id;
+    const char *matched_by;  /* token | thread | number | bounce */
+    const char *verdict;     /* reply_verdict_name() */
+    struct date promised;    /* may be unset */
+    const char *reason;
+    const char *excerpt;
+    const char *own_words;
+    enum reply_effect effect;
+    const char *pause_reason;  /* promise | paid | plan (REPLY_EFFECT_PAUSE) */
+    struct date pause_until;   /* unset: without end */
+    const char *undeliverable; /* the address (REPLY_EFFECT_UNDELIVERABLE) */
+    const struct outbox_message *outbox;
+    size_t outbox_count;
+};
+
+struct reply_outcome {
+    bool duplicate;  /* this Message-ID was already recorded for these cases: nothing done */
+    size_t changed;  /* cases whose status changed */
+};
+
+/* Records a reply against each of its cases, changes their status, marks
+ * the address, queues the outbox messages and appends one event per case,
+ * all in one transaction. */
+enum store_result store_record_reply(struct store *st, const struct audit_key *key,
+                                     const struct reply_record *rec, const char *actor,
+                                     struct reply_outcome *out);
+
+struct reply_row {
+    int64_t id;
+    int64_t case_id;
+    char number[INVOICE_NUMBER_MAX];
+    char received_at[32];
+    char sender[INVOICE_EMAIL_MAX];
+    char subject[256];
+    char matched_by[16];
+    char verdict[16];
+    char promised[16];
+    char reason[256];
+    char excerpt[512];
+    char action[64];
+    char message_id[256];
+    char queue_id[32];
+};
+
+struct reply_list {
+    struct reply_row *items;
+    size_t count;
+};
+
+void reply_list_free(struct reply_list *list);
+/* Replies, newest first: of one case (case_id > 0) or all. */
+enum store_result store_list_replies(struct store *st, int64_t case_id, struct reply_list *out);
+
+/* ---- pauses and disputes (store_replies.c) ---- */
+
+/* Cases paused until a day before `today` (YYYY-MM-DD) go back to open;
+ * disputes never end by themselves. One event each; *count resumed. */
+enum store_result store_resume_expired_pauses(struct store *st, const struct audit_key *key, struct date today,
+                                              const char *actor, int *count);
+
+enum case_resolution {
+    RESOLVE_RESUME = 0, /* the debt stands: the ladder resumes */
+    RESOLVE_CANCEL,     /* the debt is dropped: the case is cancelled */
+    RESOLVE_CREDIT,     /* part of it is dropped: a credit lowers the balance (a payment with
+                           source 'credit'), the rest resumes */
+    RESOLVE_END_PAUSE,  /* a pause (never a dispute) ends: the ladder resumes */
+};
+
+/* Ends a dispute (or a pause). STORE_CONFLICT when the case is neither
+ * disputed nor paused (paused, for RESOLVE_END_PAUSE: the status is read
+ * in the transaction, so a dispute recorded meanwhile is never ended by
+ * it), or a credit is not positive. amount: cents credited (RESOLVE_CREDIT). */
+enum store_result store_resolve_case(struct store *st, const struct audit_key *key, int64_t case_id,
+                                     enum case_resolution how, int64_t amount, const char *actor,
+                                     char status_after[16]);
+/* Pauses an open case by hand (until: unset = without end); replies do
+ * not shorten such a pause. STORE_CONFLICT
+ * when the case is not open or paused. */
+enum store_result store_pause_case(struct store *st, const struct audit_key *key, int64_t case_id,
+                                   struct date until, const char *actor);
+
+/* ---- the outbox (store_replies.c) ---- */
+
+struct outbox_row {
+    int64_t id;
+    char kind[24];
+    int64_t case_id;
+    char sender[256];
+    char recipient[256];
+    char message_id[256];
+    char *data; /* owned */
+    size_t len;
+    int attempts;
+};
+
+struct outbox_list {
+    struct outbox_row *items;
+    size_t count;
+};
+
+void outbox_list_free(struct outbox_list *list);
+/* Pending messages whose time has come (next_at <= now), oldest first. */
+enum store_result store_outbox_due(struct store *st, const char *now, size_t limit, struct outbox_list *out);
+/* After a try: state sent | failed | uncertain, or pending again at
+ * retry_at (attempts counted). */
+enum store_result store_outbox_done(struct store *st, int64_t id, const char *state, const char *retry_at,
+                                    const char *error);
 
 /* A small pool of handles for the milter's threads. */
 struct store_pool;

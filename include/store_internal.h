@@ -39,10 +39,13 @@ char *store_seller_key(const char *seller);
     " i.amount_due, i.balance, i.currency, i.buyer_name, i.buyer_email, i.referenced_number,"      \
     " i.payment_terms, i.source, i.confidence, i.origin, i.status, i.level, i.message_id,"         \
     " i.queue_id, i.created_at, i.updated_at, i.debtor_id, COALESCE(d.email, ''),"                 \
-    " COALESCE(d.name, '')"
-#define STORE_CASE_COLUMN_COUNT 27
+    " COALESCE(d.name, ''), COALESCE(i.paused_until, ''), i.pause_reason"
+#define STORE_CASE_COLUMN_COUNT 29
 #define STORE_CASE_FROM " FROM invoices i LEFT JOIN debtors d ON d.id = i.debtor_id"
 void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c);
+
+/* Reads the cases stmt selects (STORE_CASE_COLUMNS first); finalizes stmt. */
+enum store_result store_query_cases(struct store *st, sqlite3_stmt *stmt, struct case_list *out);
 
 /* Steps stmt to its end, turning each row into one item of a growing
  * array (*items, *count; item_size bytes each) with from_row, then
@@ -54,6 +57,10 @@ enum store_result store_read_rows(struct store *st, sqlite3_stmt *stmt, void **i
 /* Debtor by address, created on first sight; its name filled when empty. */
 enum store_result store_debtor_upsert(struct store *st, const char *email, const char *name,
                                       const char *now, int64_t *id);
+/* Records a payment inside the caller's transaction (store_record_payment). */
+enum store_result store_payment_in_transaction(struct store *st, const struct audit_key *key, int64_t case_id,
+                                               int64_t amount, struct date paid_on, const char *source,
+                                               const char *actor, int64_t *balance_after);
 /* Appends one event inside the caller's transaction. */
 enum store_result store_event_insert(struct store *st, const struct audit_key *key, int64_t case_id,
                                      const char *kind, const char *actor, const char *detail);

@@ -10,6 +10,7 @@
  * typo can never silently run the daemon on a default.
  */
 #include "config.h"
+#include "reply_lexicon.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -767,6 +768,13 @@ struct config *config_load(const char *path, struct strlist *errors)
     return cfg;
 }
 
+bool config_load_lexicon(struct config *cfg, struct strlist *errors)
+{
+    reply_lexicon_free(cfg->lexicon);
+    cfg->lexicon = reply_lexicon_load(cfg->reply_lexicon, errors);
+    return cfg->lexicon != NULL;
+}
+
 struct config *config_ref(struct config *cfg)
 {
     __atomic_add_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL);
@@ -779,22 +787,28 @@ void config_unref(struct config *cfg)
         return;
     for (size_t i = 0; i < ARRAY_LEN(key_table); i++)
         clear_field(cfg, &key_table[i]);
+    reply_lexicon_free(cfg->lexicon);
     free(cfg->path);
     free(cfg);
 }
 
-bool config_is_invoice_sender(const struct config *cfg, const char *address)
+bool config_address_listed(const struct strlist *list, const char *address)
 {
-    const char *at = strrchr(address, '@');
+    const char *at = address ? strrchr(address, '@') : NULL;
 
     if (at == NULL)
         return false;
-    for (size_t i = 0; i < cfg->invoice_senders.count; i++) {
-        const char *entry = cfg->invoice_senders.items[i];
+    for (size_t i = 0; i < list->count; i++) {
+        const char *entry = list->items[i];
         if (entry[0] == '@' ? strcasecmp(entry, at) == 0 : strcasecmp(entry, address) == 0)
             return true;
     }
     return false;
+}
+
+bool config_is_invoice_sender(const struct config *cfg, const char *address)
+{
+    return config_address_listed(&cfg->invoice_senders, address);
 }
 
 static bool prefix_match(const uint8_t *a, const uint8_t *b, int prefix)

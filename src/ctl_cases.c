@@ -1,12 +1,12 @@
 /*
  * ctl_cases.c - `relancectl list` and `relancectl show`: who owes what,
- * and one case with its history and its reminders (held ones included,
- * so that nothing waiting for the operator goes unnoticed).
+ * and one case with its history, its reminders (held ones included, so
+ * that nothing waiting for the operator goes unnoticed), the debtor's
+ * replies and the pause it is under.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "ctl.h"
 #include "money.h"
@@ -98,6 +98,23 @@ static void show_reminders_table(const struct reminder_list *reminders)
     }
 }
 
+/* A pause says until when and why: the operator sees when reminders
+ * start again by themselves. */
+static void show_status(const struct case_row *c)
+{
+    if (strcmp(c->status, "paused") != 0)
+        printf("status:       %s (level %d)\n", c->status, c->level);
+    else
+        printf("status:       paused %s%s (%s) (level %d)\n", c->paused_until[0] ? "until " : "without end",
+               c->paused_until, c->pause_reason[0] ? c->pause_reason : "no reason recorded", c->level);
+}
+
+static void show_replies_table(const struct reply_list *replies)
+{
+    printf("replies:\n");
+    ctl_replies_table(replies, true);
+}
+
 static void show_table(const struct case_row *c, const struct event_list *events)
 {
     char issue[DATE_STR_MAX], due[DATE_STR_MAX], amount[MONEY_STR_MAX], balance[MONEY_STR_MAX];
@@ -114,7 +131,7 @@ static void show_table(const struct case_row *c, const struct event_list *events
     printf("due date:     %s\n", due[0] ? due : "-");
     printf("amount due:   %s %s\n", amount, c->inv.currency);
     printf("balance:      %s %s\n", balance, c->inv.currency);
-    printf("status:       %s (level %d)\n", c->status, c->level);
+    show_status(c);
     printf("source:       %s, confidence %d (%s)\n", invoice_source_name(c->inv.source), c->inv.confidence,
            c->inv.origin);
     printf("message:      <%s> (queue id %s)\n", c->message_id, c->queue_id);
@@ -124,9 +141,17 @@ static void show_table(const struct case_row *c, const struct event_list *events
                events->items[i].actor, events->items[i].detail);
 }
 
-static void show_json(const struct case_row *c, const struct event_list *events,
-                      const struct reminder_list *reminders)
+/* What show prints beside the case itself. */
+struct case_details {
+    struct event_list events;
+    struct reminder_list reminders;
+    struct reply_list replies; /* newest first */
+};
+
+static void show_json(const struct case_row *c, const struct case_details *d)
 {
+    const struct event_list *events = &d->events;
+    const struct reminder_list *reminders = &d->reminders;
     struct strbuf sb;
     struct json j;
 
@@ -138,6 +163,11 @@ static void show_json(const struct case_row *c, const struct event_list *events,
     json_array_begin(&j);
     for (size_t i = reminders->count; i-- > 0;)
         ctl_json_reminder(&j, &reminders->items[i]);
+    json_array_end(&j);
+    json_key(&j, "replies");
+    json_array_begin(&j);
+    for (size_t i = 0; i < d->replies.count; i++)
+        ctl_json_reply(&j, &d->replies.items[i]);
     json_array_end(&j);
     json_key(&j, "history");
     json_array_begin(&j);
@@ -156,13 +186,28 @@ static void show_json(const struct case_row *c, const struct event_list *events,
     strbuf_free(&sb);
 }
 
+static bool load_details(struct store *st, int64_t case_id, struct case_details *d)
+{
+    if (store_list_events(st, case_id, &d->events) == STORE_OK &&
+        store_list_reminders(st, NULL, case_id, &d->reminders) == STORE_OK &&
+        store_list_replies(st, case_id, &d->replies) == STORE_OK)
+        return true;
+    fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+    return false;
+}
+
+static void free_details(struct case_details *d)
+{
+    reply_list_free(&d->replies);
+    reminder_list_free(&d->reminders);
+    event_list_free(&d->events);
+}
+
 int ctl_show(struct ctl_env *env, int argc, char **argv)
 {
     const char *seller = NULL;
-    struct case_list cases;
-    struct event_list events;
-    struct reminder_list reminders;
-    const struct case_row *found = NULL;
+    struct case_details d;
+    struct case_row c;
     struct store *st;
     int rc = 1;
 
@@ -172,45 +217,18 @@ int ctl_show(struct ctl_env *env, int argc, char **argv)
         return ctl_usage_error("usage: show NUMBER [--seller NAME] [--json]");
     if ((st = ctl_open_store(env)) == NULL)
         return 1;
-    if (store_find_cases(st, argv[1], &cases) != STORE_OK) {
-        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
-        store_close(st);
-        return 1;
-    }
-    for (size_t i = 0; i < cases.count; i++) {
-        if (seller && strcasecmp(seller, cases.items[i].inv.seller_name) != 0)
-            continue;
-        if (found) {
-            fprintf(stderr, "relancectl: several sellers have an invoice %s; name one with --seller\n", argv[1]);
-            found = NULL;
-            goto out;
+    memset(&d, 0, sizeof d);
+    if (ctl_find_case(st, argv[1], seller, &c) && load_details(st, c.id, &d)) {
+        if (env->json) {
+            show_json(&c, &d);
+        } else {
+            show_table(&c, &d.events);
+            show_reminders_table(&d.reminders);
+            show_replies_table(&d.replies);
         }
-        found = &cases.items[i];
+        rc = 0;
     }
-    if (found == NULL) {
-        fprintf(stderr, "relancectl: no case with number %s\n", argv[1]);
-        goto out;
-    }
-    if (store_list_events(st, found->id, &events) != STORE_OK) {
-        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
-        goto out;
-    }
-    if (store_list_reminders(st, NULL, found->id, &reminders) != STORE_OK) {
-        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
-        event_list_free(&events);
-        goto out;
-    }
-    if (env->json) {
-        show_json(found, &events, &reminders);
-    } else {
-        show_table(found, &events);
-        show_reminders_table(&reminders);
-    }
-    reminder_list_free(&reminders);
-    event_list_free(&events);
-    rc = 0;
-out:
-    case_list_free(&cases);
+    free_details(&d);
     store_close(st);
     return rc;
 }

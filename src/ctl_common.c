@@ -1,14 +1,19 @@
 /*
  * ctl_common.c - what relancectl's commands share: the configuration, the
- * store, usage errors, and the JSON shape of invoices and cases.
+ * store (with the audit key, for the commands that write), finding one
+ * case by number, usage errors, and the JSON shape of invoices and cases.
  */
 #include "ctl.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "calendar.h"
 #include "money.h"
 
 struct config *ctl_config(struct ctl_env *env)
@@ -42,6 +47,62 @@ struct store *ctl_open_store(struct ctl_env *env)
     if (st == NULL)
         fprintf(stderr, "relancectl: database %s: %s\n", cfg->database, why);
     return st;
+}
+
+static bool load_key(const struct config *cfg, struct audit_key *key)
+{
+    char why[256];
+
+    if (audit_key_load(cfg->key_file, key, why, sizeof why))
+        return true;
+    fprintf(stderr, "relancectl: KeyFile: %s\n", why);
+    return false;
+}
+
+struct store *ctl_open_all(struct ctl_env *env, struct audit_key *key)
+{
+    struct config *cfg = ctl_config(env);
+    struct store *st;
+
+    if (cfg == NULL || !load_key(cfg, key))
+        return NULL;
+    calendar_use_timezone(cfg->timezone);
+    st = ctl_open_store(env);
+    if (st == NULL)
+        sodium_memzero(key, sizeof *key);
+    return st;
+}
+
+void ctl_close_all(struct store *st, struct audit_key *key)
+{
+    store_close(st);
+    sodium_memzero(key, sizeof *key);
+}
+
+bool ctl_find_case(struct store *st, const char *number, const char *seller, struct case_row *out)
+{
+    struct case_list cases;
+    const struct case_row *found = NULL;
+    bool ambiguous = false;
+
+    if (store_find_cases(st, number, &cases) != STORE_OK) {
+        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+        return false;
+    }
+    for (size_t i = 0; i < cases.count; i++) {
+        if (seller && strcasecmp(seller, cases.items[i].inv.seller_name) != 0)
+            continue;
+        ambiguous |= found != NULL;
+        found = &cases.items[i];
+    }
+    if (found && !ambiguous)
+        *out = *found;
+    else if (ambiguous)
+        fprintf(stderr, "relancectl: several sellers have an invoice %s; name one with --seller\n", number);
+    else
+        fprintf(stderr, "relancectl: no case with number %s\n", number);
+    case_list_free(&cases);
+    return found && !ambiguous;
 }
 
 int ctl_usage_error(const char *fmt, ...)
@@ -85,6 +146,8 @@ void ctl_json_case_fields(struct json *j, const struct case_row *c)
     json_kv_string(j, "debtor_email", c->debtor_email);
     json_kv_string(j, "debtor_name", c->debtor_name[0] ? c->debtor_name : c->inv.buyer_name);
     json_kv_string(j, "status", c->status);
+    json_kv_string_or_null(j, "paused_until", c->paused_until);
+    json_kv_string_or_null(j, "pause_reason", c->pause_reason);
     json_kv_int(j, "level", c->level);
     json_kv_string(j, "balance", balance);
     json_kv_string_or_null(j, "referenced_number", c->inv.referenced_number);

@@ -14,10 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
-
-#include <sodium.h>
 
 #include "calendar.h"
 #include "ctl.h"
@@ -30,37 +27,6 @@ static void print_json(struct strbuf *sb)
 {
     fwrite(sb->data, 1, sb->len, stdout);
     fputc('\n', stdout);
-}
-
-static bool load_key(const struct config *cfg, struct audit_key *key)
-{
-    char why[256];
-
-    if (audit_key_load(cfg->key_file, key, why, sizeof why))
-        return true;
-    fprintf(stderr, "relancectl: KeyFile: %s\n", why);
-    return false;
-}
-
-/* The configuration, its time zone in force, the store and the key. */
-static struct store *open_all(struct ctl_env *env, struct audit_key *key)
-{
-    struct config *cfg = ctl_config(env);
-    struct store *st;
-
-    if (cfg == NULL || !load_key(cfg, key))
-        return NULL;
-    calendar_use_timezone(cfg->timezone);
-    st = ctl_open_store(env);
-    if (st == NULL)
-        sodium_memzero(key, sizeof *key);
-    return st;
-}
-
-static void close_all(struct store *st, struct audit_key *key)
-{
-    store_close(st);
-    sodium_memzero(key, sizeof *key);
 }
 
 /* "YYYY-MM-DD[THH:MM]" in Timezone; a date alone means the window's
@@ -77,33 +43,6 @@ static bool parse_now(const struct config *cfg, const char *text, time_t *out)
     return *out != (time_t)-1;
 }
 
-/* The one case with this number (--seller when several sellers have one). */
-static bool find_case(struct store *st, const char *number, const char *seller, struct case_row *out)
-{
-    struct case_list cases;
-    const struct case_row *found = NULL;
-    bool ambiguous = false;
-
-    if (store_find_cases(st, number, &cases) != STORE_OK) {
-        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
-        return false;
-    }
-    for (size_t i = 0; i < cases.count; i++) {
-        if (seller && strcasecmp(seller, cases.items[i].inv.seller_name) != 0)
-            continue;
-        ambiguous |= found != NULL;
-        found = &cases.items[i];
-    }
-    if (found && !ambiguous)
-        *out = *found;
-    else if (ambiguous)
-        fprintf(stderr, "relancectl: several sellers have an invoice %s; name one with --seller\n", number);
-    else
-        fprintf(stderr, "relancectl: no case with number %s\n", number);
-    case_list_free(&cases);
-    return found && !ambiguous;
-}
-
 /* ---- run-due ---- */
 
 static void print_report(const struct ctl_env *env, const struct scheduler_report *r)
@@ -112,8 +51,9 @@ static void print_report(const struct ctl_env *env, const struct scheduler_repor
     struct json j;
 
     if (!env->json) {
-        printf("sent %d, dry runs %d, held %d, failed %d, settled after an interruption %d, skipped %d\n",
-               r->sent, r->dry_runs, r->held, r->failed, r->recovered, r->skipped);
+        printf("sent %d, dry runs %d, held %d, failed %d, settled after an interruption %d, skipped %d,"
+               " pauses ended %d, notices about replies sent %d\n",
+               r->sent, r->dry_runs, r->held, r->failed, r->recovered, r->skipped, r->resumed, r->notices);
         return;
     }
     strbuf_init(&sb);
@@ -125,6 +65,8 @@ static void print_report(const struct ctl_env *env, const struct scheduler_repor
     json_kv_int(&j, "failed", r->failed);
     json_kv_int(&j, "recovered", r->recovered);
     json_kv_int(&j, "skipped", r->skipped);
+    json_kv_int(&j, "resumed", r->resumed);
+    json_kv_int(&j, "notices", r->notices);
     json_object_end(&j);
     print_json(&sb);
     strbuf_free(&sb);
@@ -143,7 +85,7 @@ int ctl_run_due(struct ctl_env *env, int argc, char **argv)
         now_text = argv[2];
     else if (argc != 1)
         return ctl_usage_error("usage: run-due [--now YYYY-MM-DD[THH:MM]]");
-    if ((st = open_all(env, &key)) == NULL)
+    if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
     run.cfg = env->cfg;
     run.key = &key;
@@ -151,12 +93,12 @@ int ctl_run_due(struct ctl_env *env, int argc, char **argv)
     run.actor = "run-due";
     run.moment = time(NULL);
     if (now_text && !parse_now(env->cfg, now_text, &run.moment)) {
-        close_all(st, &key);
+        ctl_close_all(st, &key);
         return 2;
     }
     ok = scheduler_run_due(&run, &report);
     print_report(env, &report);
-    close_all(st, &key);
+    ctl_close_all(st, &key);
     return ok ? 0 : 1;
 }
 
@@ -237,14 +179,14 @@ int ctl_preview(struct ctl_env *env, int argc, char **argv)
 
     if (parse_preview_args(argc, argv, &a) != 0)
         return ctl_usage_error("usage: preview NUMBER [--step N] [--seller NAME] [--html] [--now DATE]");
-    if ((st = open_all(env, &key)) == NULL)
+    if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
     run = (struct scheduler_run){env->cfg, &key, st, time(NULL), "preview"};
     if (a.now && !parse_now(env->cfg, a.now, &run.moment)) {
-        close_all(st, &key);
+        ctl_close_all(st, &key);
         return 2;
     }
-    if (find_case(st, a.number, a.seller, &c)) {
+    if (ctl_find_case(st, a.number, a.seller, &c)) {
         if (scheduler_preview(&run, c.id, a.step, &p, why, sizeof why)) {
             print_preview(env, &p, a.html);
             preview_free(&p);
@@ -253,7 +195,7 @@ int ctl_preview(struct ctl_env *env, int argc, char **argv)
             fprintf(stderr, "relancectl: %s: %s\n", a.number, why);
         }
     }
-    close_all(st, &key);
+    ctl_close_all(st, &key);
     return rc;
 }
 
@@ -360,12 +302,12 @@ int ctl_release(struct ctl_env *env, int argc, char **argv)
     if (*end != '\0' || id <= 0)
         return ctl_usage_error("release: REMINDER-ID is a number (see relancectl reminders --held)");
     sent = strcmp(argv[2], "--sent") == 0;
-    if ((st = open_all(env, &key)) == NULL)
+    if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
     res = store_get_reminder(st, id, &r);
     if (res == STORE_OK && strcmp(r.state, "held") != 0) {
         fprintf(stderr, "relancectl: reminder %lld is %s, not held\n", id, r.state);
-        close_all(st, &key);
+        ctl_close_all(st, &key);
         return 1;
     }
     if (res == STORE_OK && sent)
@@ -381,7 +323,7 @@ int ctl_release(struct ctl_env *env, int argc, char **argv)
                 res == STORE_NOT_FOUND ? "no such reminder" : store_last_error(st));
     else
         printf("reminder %lld recorded as %s\n", id, sent ? "sent" : "not sent (its step will be sent again)");
-    close_all(st, &key);
+    ctl_close_all(st, &key);
     return res == STORE_OK ? 0 : 1;
 }
 
@@ -415,12 +357,12 @@ int ctl_pay(struct ctl_env *env, int argc, char **argv)
     number = argv[optind];
     if (argc - optind == 2 && (!money_parse_decimal(argv[optind + 1], &amount) || amount <= 0))
         return ctl_usage_error("pay: AMOUNT is a positive amount such as 120.50");
-    if ((st = open_all(env, &key)) == NULL)
+    if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
-    /* Today in Timezone, which open_all has put in force. */
+    /* Today in Timezone, which ctl_open_all has put in force. */
     if (!date_is_set(paid_on))
         paid_on = date_today();
-    if (find_case(st, number, seller, &c)) {
+    if (ctl_find_case(st, number, seller, &c)) {
         if (amount == 0)
             amount = c.balance;
         if (amount <= 0) {
@@ -435,7 +377,7 @@ int ctl_pay(struct ctl_env *env, int argc, char **argv)
             rc = 0;
         }
     }
-    close_all(st, &key);
+    ctl_close_all(st, &key);
     return rc;
 }
 
@@ -469,7 +411,7 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
         return ctl_usage_error("debtor: --language is fr or en");
     if (!str_is_email(argv[optind]))
         return ctl_usage_error("debtor: '%s' is not an address", argv[optind]);
-    if ((st = open_all(env, &key)) == NULL)
+    if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
     if (store_set_debtor_profile(st, &key, argv[optind], kind, language, "operator") != STORE_OK) {
         fprintf(stderr, "relancectl: %s\n", store_last_error(st));
@@ -478,6 +420,6 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
         printf("debtor %s:%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
                language ? " language " : "", language ? language : "");
     }
-    close_all(st, &key);
+    ctl_close_all(st, &key);
     return rc;
 }

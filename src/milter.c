@@ -15,10 +15,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "outgoing.h"
 #include "reminder.h"
+#include "reply.h"
 #include "scheduler.h"
 
 /* Steps relance asks the MTA to skip or not to wait for. */
@@ -41,6 +43,10 @@ struct msg_state {
     char *message_id;
     char *header_from;
     char *marker;       /* X-Relance-Reminder: relance's own mail */
+    char *in_reply_to;
+    char *references;
+    bool reply;         /* read as a possible reply, not as outgoing mail */
+    struct reply_hints hints;
     bool authenticated; /* SMTP AUTH succeeded ({auth_authen}) */
     struct strbuf raw;   /* headers as received, then the body */
     bool oversized;
@@ -82,6 +88,8 @@ static void msg_reset(struct msg_state *m)
     free(m->message_id);
     free(m->header_from);
     free(m->marker);
+    free(m->in_reply_to);
+    free(m->references);
     strlist_free(&m->recipients);
     strbuf_free(&m->raw);
     memset(m, 0, sizeof *m);
@@ -215,8 +223,17 @@ static void note_header(struct msg_state *m, const char *name, const char *value
         slot = &m->header_from;
     else if (strcasecmp(name, REMINDER_MARKER_HEADER) == 0)
         slot = &m->marker;
-    if (slot && *slot == NULL)
+    if (slot && *slot == NULL) {
         *slot = strip_brackets(value);
+        return;
+    }
+    /* Kept whole: they hold several <id> tokens. */
+    if (strcasecmp(name, "In-Reply-To") == 0)
+        slot = &m->in_reply_to;
+    else if (strcasecmp(name, "References") == 0)
+        slot = &m->references;
+    if (slot && *slot == NULL && strlen(value) < 16384)
+        *slot = xstrdup(value);
 }
 
 static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
@@ -267,21 +284,45 @@ static bool message_can_matter(const struct conn_state *c)
                                     header_from_is_invoice_sender(c->cfg, c->msg.header_from));
 }
 
+static void reply_envelope_of(const struct msg_state *m, struct reply_envelope *env)
+{
+    env->queue_id = m->queue_id;
+    env->sender = m->sender ? m->sender : "";
+    env->recipients = &m->recipients;
+    env->message_id = m->message_id ? m->message_id : "";
+    env->header_from = m->header_from;
+    env->in_reply_to = m->in_reply_to;
+    env->references = m->references;
+}
+
+/* Mail from outside may answer relance: a reply or a bounce. */
+static bool message_may_be_reply(struct conn_state *c)
+{
+    struct reply_envelope env;
+
+    reply_envelope_of(&c->msg, &env);
+    c->msg.reply = reply_screen(c->cfg, shared.pool, &shared.key, &env, &c->msg.hints);
+    return c->msg.reply;
+}
+
 static sfsistat cb_eoh(SMFICTX *ctx)
 {
     struct conn_state *c = conn_of(ctx);
+    bool outgoing;
 
     if (c == NULL)
         return SMFIS_ACCEPT;
     read_queue_id(ctx, &c->msg);
-    /* relance's own reminders and copies are never invoices. */
-    if (c->msg.marker && scheduler_note_sighting(shared.pool, &shared.key, c->msg.queue_id,
-                                                 c->msg.message_id, c->msg.marker)) {
+    outgoing = message_can_matter(c);
+    /* relance's own reminders and notices are never invoices nor replies;
+     * the marker is trusted only on the way out. */
+    if (outgoing && c->msg.marker &&
+        scheduler_note_sighting(shared.pool, &shared.key, c->msg.queue_id, c->msg.message_id, c->msg.marker)) {
         msg_reset(&c->msg);
         return SMFIS_ACCEPT;
     }
-    if (!message_can_matter(c)) {
-        log_debug(c->msg.queue_id, "from <%s>, not an internal host nor an authenticated invoice sender: accepted unread",
+    if (!outgoing && !message_may_be_reply(c)) {
+        log_debug(c->msg.queue_id, "from <%s>: not outgoing, not a reply: accepted unread",
                   c->msg.sender ? c->msg.sender : "");
         msg_reset(&c->msg);
         return SMFIS_ACCEPT;
@@ -305,15 +346,15 @@ static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
     return no_reply(c, SMFIP_NR_BODY);
 }
 
-static sfsistat add_result_header(SMFICTX *ctx, struct conn_state *c, const char *value)
+static sfsistat add_result_header(SMFICTX *ctx, struct conn_state *c, const char *name, const char *value)
 {
     /* With HDR_LEADSPC the MTA writes values verbatim: supply the space. */
     char *text = xasprintf("%s%s", (c->protocol & SMFIP_HDR_LEADSPC) ? " " : "", value);
-    int rc = smfi_addheader(ctx, "X-Relance", text);
+    int rc = smfi_addheader(ctx, (char *)name, text);
 
     free(text);
     if (rc != MI_SUCCESS) {
-        log_error(c->msg.queue_id, "the MTA refused the X-Relance header");
+        log_error(c->msg.queue_id, "the MTA refused the %s header", name);
         return on_error(c, c->msg.queue_id, false);
     }
     return SMFIS_ACCEPT;
@@ -324,6 +365,7 @@ static sfsistat cb_eom(SMFICTX *ctx)
     struct conn_state *c = conn_of(ctx);
     struct strbuf header;
     struct envelope env;
+    struct reply_envelope renv;
     enum outgoing_result r;
     sfsistat status = SMFIS_ACCEPT;
 
@@ -336,15 +378,21 @@ static sfsistat cb_eom(SMFICTX *ctx)
         msg_reset(&c->msg);
         return SMFIS_ACCEPT;
     }
-    env.queue_id = c->msg.queue_id;
-    env.sender = c->msg.sender ? c->msg.sender : "";
-    env.recipients = &c->msg.recipients;
-    env.message_id = c->msg.message_id ? c->msg.message_id : "";
     strbuf_init(&header);
-    r = outgoing_process(c->cfg, shared.pool, &shared.key, c->msg.raw.data ? c->msg.raw.data : "",
-                         c->msg.raw.len, &env, &header);
+    if (c->msg.reply) {
+        reply_envelope_of(&c->msg, &renv);
+        r = reply_process(c->cfg, shared.pool, &shared.key, c->msg.raw.data ? c->msg.raw.data : "", c->msg.raw.len,
+                          &renv, &c->msg.hints, time(NULL), &header);
+    } else {
+        env.queue_id = c->msg.queue_id;
+        env.sender = c->msg.sender ? c->msg.sender : "";
+        env.recipients = &c->msg.recipients;
+        env.message_id = c->msg.message_id ? c->msg.message_id : "";
+        r = outgoing_process(c->cfg, shared.pool, &shared.key, c->msg.raw.data ? c->msg.raw.data : "",
+                             c->msg.raw.len, &env, &header);
+    }
     if (header.len > 0)
-        status = add_result_header(ctx, c, header.data);
+        status = add_result_header(ctx, c, c->msg.reply ? "X-Relance-Reply" : "X-Relance", header.data);
     if (r != OUTGOING_OK && status == SMFIS_ACCEPT)
         status = on_error(c, c->msg.queue_id, r == OUTGOING_DB_ERROR);
     strbuf_free(&header);

@@ -100,6 +100,11 @@ static struct config *load_config(const char *path, bool check_env)
 
     strlist_init(&errors);
     cfg = config_load(path, &errors);
+    /* The lexicon belongs to the snapshot: a reload reads it again. */
+    if (cfg && !config_load_lexicon(cfg, &errors)) {
+        config_unref(cfg);
+        cfg = NULL;
+    }
     if (cfg && check_env && !check_environment(cfg, &errors)) {
         config_unref(cfg);
         cfg = NULL;
@@ -206,9 +211,8 @@ static void reload_config(void)
     if (strcmp(old->socket, cfg->socket) != 0 || strcmp(old->database, cfg->database) != 0 ||
         strcmp(old->key_file, cfg->key_file) != 0 || strcmp(old->user_id, cfg->user_id) != 0)
         log_warning(NULL, "Socket, Database, KeyFile and UserID changes take effect at restart");
-    if (strcmp(old->timezone, cfg->timezone) != 0 ||
-        (old->scheduler_interval == 0) != (cfg->scheduler_interval == 0))
-        log_warning(NULL, "Timezone changes, and turning the scheduler on or off, take effect at restart");
+    if (strcmp(old->timezone, cfg->timezone) != 0)
+        log_warning(NULL, "Timezone changes take effect at restart");
     /* Said under the more verbose of the old and new levels, so that a
      * change of LogLevel either way does not hide it. */
     if ((int)cfg->log_level > (int)log_get_level())
@@ -286,7 +290,8 @@ static void log_reminder_mode(const struct config *cfg)
     struct strbuf missing;
 
     if (cfg->scheduler_interval == 0)
-        log_notice(NULL, "SchedulerInterval is 0: reminders go out only with relancectl run-due");
+        log_notice(NULL, "SchedulerInterval is 0: reminders go out only with relancectl run-due"
+                         " (mail about replies still goes out at once)");
     else
         log_notice(NULL, "reminders: due work runs every %llds (Timezone %s)", cfg->scheduler_interval,
                    cfg->timezone);
@@ -368,8 +373,9 @@ static int run(const struct options *opt, struct config *cfg)
         return 1;
     }
     log_startup(cfg);
-    if (cfg->scheduler_interval > 0 &&
-        (scheduler = scheduler_start(milter_get_config, setup.pool, &setup.key)) == NULL) {
+    /* Started even with SchedulerInterval 0: mail about replies (the
+     * creditor's notice of a dispute) must not wait for a cron job. */
+    if ((scheduler = scheduler_start(milter_get_config, setup.pool, &setup.key)) == NULL) {
         log_error(NULL, "cannot start the scheduler thread");
         return 1;
     }

@@ -159,7 +159,7 @@ static bool boundary_between(const struct analysis *a, size_t after, size_t befo
 static bool governs(const struct analysis *a, const struct reply_match *n,
                     const struct reply_match *c)
 {
-    const struct reply_token *t = a->toks.items;
+    const struct reply_word *t = a->toks.items;
 
     if (n->first < c->first && c->first < n->last)
         return true; /* "ne [conteste] pas" */

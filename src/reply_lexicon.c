@@ -506,7 +506,7 @@ void reply_tokens_free(struct reply_tokens *toks)
 
 static bool word_matches(const struct reply_tokens *toks, size_t i, const struct pattern_word *w)
 {
-    const struct reply_token *t = &toks->items[i];
+    const struct reply_word *t = &toks->items[i];
 
     if (w->prefix ? t->len < w->len : t->len != w->len)
         return false;
@@ -572,7 +572,7 @@ void reply_lexicon_scan(const struct reply_lexicon *lex, const struct reply_toke
 {
     memset(matches, 0, sizeof *matches);
     for (size_t i = 0; i < toks->count; i++) {
-        const struct reply_token *t = &toks->items[i];
+        const struct reply_word *t = &toks->items[i];
         char key[KEY_LEN + 1];
 
         make_key(toks->text + t->start, t->len, key);

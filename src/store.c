@@ -133,6 +133,35 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
     "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
     "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;",
+    /* 2: replies acted on. A reply names its verdict's grounds and the
+     * debtor's own words (what the creditor is shown); a pause says why;
+     * debtors are found by domain (a colleague answering); the outbox
+     * holds the mail relance writes to the creditor and the debtor about
+     * replies, written in the reply's transaction and sent by the
+     * scheduler, so that a crash never loses nor doubles one. */
+    "ALTER TABLE replies ADD COLUMN reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE replies ADD COLUMN own_words TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE replies ADD COLUMN action TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX replies_by_message ON replies(message_id);"
+    "CREATE INDEX reminders_by_token ON reminders(token COLLATE NOCASE);"
+    "ALTER TABLE invoices ADD COLUMN pause_reason TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX debtors_by_domain ON debtors(lower(substr(email, instr(email, '@') + 1)));"
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"           /* creditor-notice | dispute-ack */
+    "  invoice_id INTEGER REFERENCES invoices(id),"
+    "  reply_id INTEGER REFERENCES replies(id),"
+    "  sender TEXT NOT NULL,"
+    "  recipient TEXT NOT NULL,"
+    "  message_id TEXT NOT NULL,"
+    "  message BLOB NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed', 'uncertain')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL,"
+    "  next_at TEXT NOT NULL,"
+    "  sent_at TEXT,"
+    "  error TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX outbox_due ON outbox(state, next_at);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

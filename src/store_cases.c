@@ -78,6 +78,8 @@ void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c)
     c->debtor_id = sqlite3_column_int64(stmt, 24);
     store_column_copy(stmt, 25, c->debtor_email, sizeof c->debtor_email);
     store_column_copy(stmt, 26, c->debtor_name, sizeof c->debtor_name);
+    store_column_copy(stmt, 27, c->paused_until, sizeof c->paused_until);
+    store_column_copy(stmt, 28, c->pause_reason, sizeof c->pause_reason);
 }
 
 static void case_row_reader(sqlite3_stmt *stmt, void *item)
@@ -85,7 +87,7 @@ static void case_row_reader(sqlite3_stmt *stmt, void *item)
     store_case_from_row(stmt, item);
 }
 
-static enum store_result query_cases(struct store *st, sqlite3_stmt *stmt, struct case_list *out)
+enum store_result store_query_cases(struct store *st, sqlite3_stmt *stmt, struct case_list *out)
 {
     return store_read_rows(st, stmt, (void **)&out->items, &out->count, sizeof *out->items,
                            case_row_reader, "read cases");
@@ -105,7 +107,7 @@ enum store_result store_list_cases(struct store *st, struct case_list *out)
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare list");
-    return query_cases(st, stmt, out);
+    return store_query_cases(st, stmt, out);
 }
 
 enum store_result store_find_cases(struct store *st, const char *number, struct case_list *out)
@@ -117,7 +119,7 @@ enum store_result store_find_cases(struct store *st, const char *number, struct 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare find");
     store_bind_text(stmt, 1, number);
-    return query_cases(st, stmt, out);
+    return store_query_cases(st, stmt, out);
 }
 
 enum store_result store_get_case(struct store *st, int64_t id, struct case_row *out)
@@ -130,7 +132,7 @@ enum store_result store_get_case(struct store *st, int64_t id, struct case_row *
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare case");
     sqlite3_bind_int64(stmt, 1, id);
-    r = query_cases(st, stmt, &list);
+    r = store_query_cases(st, stmt, &list);
     if (r == STORE_OK && list.count == 0)
         r = STORE_NOT_FOUND;
     if (r == STORE_OK)

@@ -79,7 +79,7 @@ static void payment_detail(int64_t amount, struct date paid_on, const char *sour
     json_object_end(&j);
 }
 
-static enum store_result payment_in_transaction(struct store *st, const struct audit_key *key, int64_t case_id,
+enum store_result store_payment_in_transaction(struct store *st, const struct audit_key *key, int64_t case_id,
                                                 int64_t amount, struct date paid_on, const char *source,
                                                 const char *actor, int64_t *balance_after)
 {
@@ -107,7 +107,7 @@ enum store_result store_record_payment(struct store *st, const struct audit_key 
 
     if (r != STORE_OK)
         return r;
-    return store_finish(st, payment_in_transaction(st, key, case_id, amount, paid_on, source, actor,
+    return store_finish(st, store_payment_in_transaction(st, key, case_id, amount, paid_on, source, actor,
                                                    balance_after));
 }
 
