@@ -176,8 +176,9 @@ static struct date local_date_of(const char *utc_text)
 static int due_step(const struct ctx *x, const struct due_case *dc)
 {
     struct ladder_case lc;
+    int step;
 
-    if (dc->busy || dc->undeliverable || dc->c.debtor_email[0] == '\0')
+    if (dc->busy || dc->c.debtor_email[0] == '\0')
         return LADDER_NONE;
     if (dc->c.balance < x->cfg->minimum_amount)
         return LADDER_NONE;
@@ -185,7 +186,12 @@ static int due_step(const struct ctx *x, const struct due_case *dc)
     lc.level = dc->c.level;
     lc.last_step = local_date_of(dc->last_step_at);
     lc.courtesy_done = dc->courtesy_done;
-    return ladder_due_step(&x->cfg->steps, (int)x->cfg->courtesy_days, &lc, x->local.date);
+    step = ladder_due_step(&x->cfg->steps, (int)x->cfg->courtesy_days, &lc, x->local.date);
+    /* An address that bounced gets no more mail; the court file goes to
+     * the creditor, not to it, and still goes out when due. */
+    if (dc->undeliverable && !step_is_court(x->cfg, step))
+        return LADDER_NONE;
+    return step;
 }
 
 static void plan_add(struct plan *p, const struct due_case *dc, int step)
