@@ -254,7 +254,8 @@ static enum store_result match_number(const struct config *cfg, struct store *st
 struct reply_msg {
     struct message *msg;
     char *subject;
-    char *body;      /* the whole text, quotes included: numbers are named there too */
+    char *body;      /* the whole text, quotes included (numbers are named there too);
+                        read only for the number clue, the classifier reads its own */
     char *writer;
     struct reply_reading reading;
     struct date today;
@@ -292,7 +293,6 @@ static bool reply_msg_read(const struct config *cfg, const char *data, size_t le
     rm->subject = message_header(rm->msg, "Subject");
     if (rm->subject == NULL)
         rm->subject = xstrdup("");
-    rm->body = reply_body_text(rm->msg, &limits);
     rm->writer = reply_writer_address(env);
     reply_read_message(cfg->lexicon, rm->msg, data, len, &limits, rm->today, &rm->reading);
     return true;
@@ -469,8 +469,12 @@ static enum store_result find_cases(const struct config *cfg, struct store *st, 
         r = match_thread(st, env, m);
     if (r == STORE_OK && m->cases.count == 0)
         r = match_bounce(st, &rm->reading, m);
-    if (r == STORE_OK && m->cases.count == 0)
+    if (r == STORE_OK && m->cases.count == 0) {
+        struct message_walk_limits limits;
+        read_limits(cfg, &limits);
+        rm->body = reply_body_text(rm->msg, &limits);
         r = match_number(cfg, st, rm->writer, rm->subject, rm->body, m);
+    }
     /* A reply about a reminder of several invoices that names some of
      * them speaks of those only ("we contest F-2"). */
     if (r == STORE_OK && m->cases.count > 1 && strcmp(m->by, "number") != 0) {
