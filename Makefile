@@ -1,9 +1,11 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # relance - build, test and install.
 #
 #   make            build/relanced and build/relancectl
 #   make demo       a private Postfix with relanced: invoices, reminders, a dispute
 #   make deps       install the Debian packages the build and tests need
-#   make check      deps, unit tests and fuzz-target replays (ASan+UBSan),
+#   make layering   dependencies run down the layers of src/, no cycle
+#   make check      deps, layering, unit tests and fuzz-target replays (ASan+UBSan),
 #                   integration tests (real Postfix)
 #   make fuzz       coverage-guided fuzzing with clang's libFuzzer
 #   make accuracy   recognition accuracy per source and field (corpus + tests/data)
@@ -21,21 +23,36 @@ DESTDIR     ?=
 VERSION     := 0.1.0
 CORPUS      ?= $(abspath $(CURDIR)/../shared/corpus)
 
-CC          ?= cc
 PKGS        := milter gmime-3.0 sqlite3 libsodium libxml-2.0 poppler-glib libcmark cairo
-PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+# pkg-config runs once, here, and not for the goals that only recurse or
+# install packages: `make check` must start on a machine where the
+# libraries are not there yet (its first step installs them). A missing
+# library stops the build with pkg-config's own message.
+NO_PKG_GOALS := deps clean check demo uninstall
+ifneq ($(filter-out $(NO_PKG_GOALS),$(or $(MAKECMDGOALS),all)),)
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS))
+ifneq ($(.SHELLSTATUS),0)
+$(error pkg-config: $(PKGS) not all found; run `make deps` (as root) first)
+endif
+PKG_LIBS    := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+endif
 
 WARN        := -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral -Wvla
 DEFS        := -D_GNU_SOURCE -DRELANCE_VERSION='"$(VERSION)"' \
                -DRELANCE_SYSCONFDIR='"$(SYSCONFDIR)"' -DRELANCE_STATEDIR='"$(STATEDIR)"'
 CFLAGS      ?= -O2 -g
-ALL_CFLAGS   = -std=gnu11 $(WARN) $(DEFS) -Iinclude $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+LDFLAGS     ?=
+ALL_CFLAGS   = -std=gnu11 $(WARN) $(DEFS) -Isrc -Iinclude $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 SAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined
 
-MAINS       := src/relanced.c src/relancectl.c
-LIB_SRCS    := $(filter-out $(MAINS),$(wildcard src/*.c))
+# Layers, lowest first; a file may use its own directory and those to its
+# left (`make layering` checks it). The two programs sit side by side on top.
+LAYERS      := lib text core store recognise remind replies
+PROGRAMS    := relanced relancectl
+LIB_SRCS    := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
+DAEMON_SRCS := $(wildcard src/relanced/*.c)
+CTL_SRCS    := $(wildcard src/relancectl/*.c)
 LIB_OBJS    := $(LIB_SRCS:src/%.c=build/obj/%.o)
 SAN_OBJS    := $(LIB_SRCS:src/%.c=build/asan/obj/%.o)
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
@@ -49,7 +66,7 @@ FUZZ_TIME   ?= 60
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
 
-.PHONY: all demo deps check unit integration fuzz-replay fuzz accuracy install uninstall clean asan tools
+.PHONY: all demo deps check layering unit integration fuzz-replay fuzz accuracy install uninstall clean asan tools
 
 all: build/relanced build/relancectl
 
@@ -69,20 +86,20 @@ build/asan/librelance.a: $(SAN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-build/relanced: build/obj/relanced.o build/librelance.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+build/relanced: $(DAEMON_SRCS:src/%.c=build/obj/%.o) build/librelance.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/relancectl: build/obj/relancectl.o build/librelance.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+build/relancectl: $(CTL_SRCS:src/%.c=build/obj/%.o) build/librelance.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Sanitized daemon and tool, used by the integration tests.
 asan: build/asan/relanced build/asan/relancectl
 
-build/asan/relanced: build/asan/obj/relanced.o build/asan/librelance.a
-	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+build/asan/relanced: $(DAEMON_SRCS:src/%.c=build/asan/obj/%.o) build/asan/librelance.a
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/asan/relancectl: build/asan/obj/relancectl.o build/asan/librelance.a
-	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+build/asan/relancectl: $(CTL_SRCS:src/%.c=build/asan/obj/%.o) build/asan/librelance.a
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/asan/support/%.o: tests/unit/support/%.c
 	@mkdir -p $(@D)
@@ -105,10 +122,10 @@ fuzz-replay: $(FUZZ_REPLAY)
 FUZZ_CC     ?= clang
 build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=gnu11 $(DEFS) -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+	$(FUZZ_CC) -std=gnu11 $(DEFS) -Isrc -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
 
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS:src/%.c=build/fuzz/obj/%.o)
-	$(FUZZ_CC) -std=gnu11 $(DEFS) -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+	$(FUZZ_CC) -std=gnu11 $(DEFS) -Isrc -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -o $@ $^ $(PKG_LIBS)
 
 fuzz: $(FUZZ_BINS)
@@ -142,7 +159,13 @@ integration: all asan tools
 accuracy: all tools
 	RELANCE_CORPUS="$(CORPUS)" bash tests/accuracy.sh
 
+# Dependencies run down the layers and never round a cycle (includes and
+# the symbols between objects; see tests/layering.sh).
+layering: build/relanced build/relancectl
+	bash tests/layering.sh build/obj "$(LAYERS)" "$(PROGRAMS)"
+
 check: deps
+	$(MAKE) layering
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) integration
@@ -174,4 +197,5 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(wildcard build/obj/*.d build/asan/obj/*.d build/asan/tests/*.d build/asan/support/*.d build/tools/*.d)
+-include $(wildcard build/obj/*/*.d build/asan/obj/*/*.d build/asan/tests/*.d build/asan/support/*.d build/asan/fuzz/*.d \
+  build/fuzz/obj/*/*.d build/fuzz/*.d build/tools/*.d)

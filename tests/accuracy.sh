@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # accuracy.sh - `make accuracy`: how well relance recognises invoices, as
 # `relancectl inspect --json` reports them, over
 #   - every invoice file of the shared corpus (facturx/, cii/, ubl/,

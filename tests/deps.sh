@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # deps.sh - installs, non-interactively and only when missing, every Debian
 # package that building relance and running its tests need. Safe to run
 # again. It installs Postfix's package when absent (its smtpd, smtp-sink

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs each unit test binary given as an argument; fails if any fails.
 # Each binary is built with AddressSanitizer and UndefinedBehaviorSanitizer.
 set -u

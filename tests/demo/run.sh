@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run.sh - the demo (make demo): a private Postfix on 127.0.0.1 with
 # relanced attached, relaying to a local sink. Invoices leave the company
 # and become cases; the operator looks at them; `relancectl run-due --now`

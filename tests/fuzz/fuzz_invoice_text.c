@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_invoice_text.c - libFuzzer entry point for the text readers: HTML
  * to text, then the invoice text reader and the scan's last step, as for
@@ -10,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html_text.h"
-#include "invoice.h"
-#include "invoice_text.h"
+#include "core/invoice.h"
+#include "recognise/invoice_text.h"
+#include "text/html_text.h"
 
 #define FUZZ_TEXT_MAX (64u * 1024)
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_invoice_xml.c - libFuzzer entry point for the CII/UBL reader.
  *
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "invoice_xml.h"
+#include "recognise/invoice_xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_message.c - libFuzzer entry point for the whole scan of a message:
  * GMime parsing, the bounded part walk, and every invoice reader behind it
@@ -7,9 +8,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "invoice.h"
-#include "invoice_xml.h"
-#include "message.h"
+#include "core/invoice.h"
+#include "lib/message.h"
+#include "recognise/invoice_scan.h"
+#include "recognise/invoice_xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_pdf.c - libFuzzer entry point for the PDF path: pdf_open, every
  * embedded file through the XML reader, then pdf_read_text and
@@ -10,9 +11,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "invoice_xml.h"
-#include "pdf.h"
-#include "util.h"
+#include "lib/pdf.h"
+#include "lib/util.h"
+#include "recognise/invoice_xml.h"
 
 #define FUZZ_MAX_FILE (1u << 20)
 #define FUZZ_MAX_TEXT (64u * 1024)

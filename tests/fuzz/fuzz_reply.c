@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_reply.c - libFuzzer entry point for reading replies: the bytes are
  * parsed as a message, its own words extracted and classified with the
@@ -11,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "message.h"
-#include "reply_classify.h"
-#include "reply_dates.h"
-#include "reply_lexicon.h"
-#include "reply_text.h"
-#include "text_fold.h"
-#include "util.h"
+#include "lib/message.h"
+#include "lib/util.h"
+#include "replies/reply_classify.h"
+#include "replies/reply_dates.h"
+#include "replies/reply_text.h"
+#include "text/reply_lexicon.h"
+#include "text/text_fold.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_reply_match.c - libFuzzer entry point for the reply clues: the
  * bytes are split at their NULs into In-Reply-To, References, an invoice
@@ -13,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply_match.h"
-#include "util.h"
+#include "lib/util.h"
+#include "replies/reply_match.h"
 
 #define REPLY_ADDRESS "relance@agency.test"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Replays every fuzz target over its seeds and their mutations (see
 # replay.c). Seeds come from the shared corpus and the project's test data.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - shared pieces of the integration tests: a private Postfix on
 # 127.0.0.1 relaying to Postfix's smtp-sink, relanced attached to it, and
 # small assertions. Sourced by each test; every server started here is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs every integration test (tests/integration/test_*.sh) against a real
 # Postfix started privately by each test; fails if any fails.
 set -u

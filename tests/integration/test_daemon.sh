@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The daemon itself: configuration check, versions, privilege drop with a
 # unix socket usable by the MTA, database made for the unprivileged user,
 # reload on SIGUSR1, clean stop on SIGTERM; and Postfix reaching it over

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Invoices sent through a real Postfix become cases; every message is
 # delivered byte for byte but for one added header; bad input is delivered
 # and logged; mail still flows when relanced is down.

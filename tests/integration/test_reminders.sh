@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Reminders through a real Postfix: invoices sent through the MTA become
 # cases; `relancectl run-due --now DATE` at successive dates sends each
 # step of the ladder once, on the right business day, from the right

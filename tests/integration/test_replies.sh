@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Replies through a real Postfix: invoices become cases, `run-due` sends
 # real reminders, and replies built from those reminders (their Reply-To,
 # Message-ID and quoted text) come back from outside (XCLIENT from

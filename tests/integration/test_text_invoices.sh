@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Invoices without structured data, through a real Postfix: an invoice in
 # a body and one in a PDF's text become cases with their source; a quote
 # does not; a credit note lowers the balance of the invoice it names, and

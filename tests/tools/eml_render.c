@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * eml_render.c - test tool: writes the real .eml (or PDF) of a test file
  * whose PDF attachments are text layouts (see tests/unit/support/textpdf.h),

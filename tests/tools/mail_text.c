@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mail_text.c - test tool: prints a message (stdin) so that shell tests
  * can grep it: header fields unfolded, one per line, with RFC 2047

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * smtp_send.c - test tool: submits one message file over SMTP.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_accuracy.c - recognition accuracy, as `make check` enforces it:
  * the whole scan (invoice_scan_message / invoice_scan_document) over
@@ -30,14 +31,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/invoice.h"
+#include "core/money.h"
 #include "corpus.h"
-#include "date.h"
-#include "invoice.h"
-#include "invoice_xml.h"
-#include "message.h"
-#include "money.h"
+#include "lib/date.h"
+#include "lib/message.h"
+#include "lib/util.h"
+#include "recognise/invoice_scan.h"
+#include "recognise/invoice_xml.h"
 #include "textpdf.h"
-#include "util.h"
 
 #define TEXT_FIELDS_MIN_PERCENT 95
 #define TSV_MAX_COLS 16

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_calendar.c - business days, French public holidays, the sending
  * window and the time zone.
@@ -17,8 +18,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "calendar.h"
-#include "util.h"
+#include "core/calendar.h"
+#include "lib/util.h"
 
 static const char *const french_holidays[] = {
     /* 2026 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_config.c - the configuration loader: defaults, every value type,
  * every kind of invalid line (one error each, with its line number), the
@@ -15,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "util.h"
+#include "core/config.h"
+#include "lib/util.h"
 
 static struct config *parse_ok(const char *text)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_date.c - civil date arithmetic against facts checked by hand
  * (weekdays, leap years, month lengths) and a day-by-day walk.
@@ -10,7 +11,7 @@
 
 #include <string.h>
 
-#include "date.h"
+#include "lib/date.h"
 
 static struct date D(int y, int m, int d)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_html_text.c - HTML mail bodies to plain text (html_text.c): what is
  * dropped, where lines break, how entities decode, how quotes are marked,
@@ -13,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html_text.h"
-#include "util.h"
+#include "lib/util.h"
+#include "text/html_text.h"
 
 #define BIG (1u << 20)
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_invoice.c - one record per invoice in a message: the more trusted
  * source wins, the other fills what it lacks; numbers match without case
@@ -11,7 +12,7 @@
 
 #include <string.h>
 
-#include "invoice.h"
+#include "core/invoice.h"
 
 static struct invoice rec(enum invoice_source source, const char *seller, const char *number)
 {

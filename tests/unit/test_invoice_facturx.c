@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_invoice_facturx.c - PDFs with embedded invoice XML (pdf.c and
  * invoice_facturx.c) against the shared corpus and against broken input.
@@ -22,13 +23,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "date.h"
-#include "invoice.h"
-#include "invoice_facturx.h"
-#include "invoice_xml.h"
-#include "money.h"
-#include "pdf.h"
-#include "util.h"
+#include "core/invoice.h"
+#include "core/money.h"
+#include "lib/date.h"
+#include "lib/pdf.h"
+#include "lib/util.h"
+#include "recognise/invoice_facturx.h"
+#include "recognise/invoice_xml.h"
 
 
 #include "corpus.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_invoice_text.c - invoices read from text (invoice_text.c with
  * text_numbers.c and text_fields.c) and the scan's last step
@@ -20,11 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
-#include "invoice.h"
-#include "invoice_text.h"
-#include "text_fold.h"
-#include "util.h"
+#include "core/invoice.h"
+#include "lib/date.h"
+#include "lib/util.h"
+#include "recognise/invoice_text.h"
+#include "text/text_fold.h"
 
 struct read_result {
     struct invoice_scan scan;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_invoice_xml.c - the CII/UBL reader against the shared corpus and
  * against hostile input.
@@ -29,11 +30,11 @@
 
 #include <libxml/parser.h>
 
-#include "date.h"
-#include "invoice.h"
-#include "invoice_xml.h"
-#include "money.h"
-#include "util.h"
+#include "core/invoice.h"
+#include "core/money.h"
+#include "lib/date.h"
+#include "lib/util.h"
+#include "recognise/invoice_xml.h"
 
 
 #define NS_CII "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_json.c - the JSON writer: nesting, separators, escaping (RFC 8259),
  * and invalid UTF-8 replaced rather than passed through.
@@ -8,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "json.h"
+#include "lib/json.h"
 
 static void test_compact_nesting(void **state)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_ladder.c - the escalation ladder: the default steps, the Step
  * syntax, and the state transitions (which step is due on which day).
@@ -14,8 +15,8 @@
 
 #include <string.h>
 
-#include "ladder.h"
-#include "util.h"
+#include "core/ladder.h"
+#include "lib/util.h"
 
 static struct date d(const char *text)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_message.c - the GMime walk: every leaf part once, decoded; parts
  * inside attached messages; the depth and count bounds; charsets; and
@@ -13,10 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/invoice.h"
 #include "corpus.h"
-#include "invoice.h"
-#include "message.h"
-#include "util.h"
+#include "lib/message.h"
+#include "lib/util.h"
+#include "recognise/invoice_scan.h"
 
 struct seen {
     struct strlist types;

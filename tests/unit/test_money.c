@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_money.c - amounts for people, rates, and late payment penalties.
  *
@@ -15,8 +16,8 @@
 
 #include <string.h>
 
-#include "money.h"
-#include "util.h"
+#include "core/money.h"
+#include "lib/util.h"
 
 #define NNBSP "\xe2\x80\xaf"
 #define NBSP "\xc2\xa0"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_payment_terms.c - payment terms in words and the due dates they
  * give (payment_terms.c), in French, English and German.
@@ -16,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
-#include "payment_terms.h"
-#include "util.h"
+#include "lib/date.h"
+#include "lib/util.h"
+#include "text/payment_terms.h"
 
 /* The due date terms written in utf8 give from issue ("" when none). */
 static const char *due_from(const char *utf8, const char *issue)

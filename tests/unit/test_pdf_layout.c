@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_pdf_layout.c - a PDF's text by physical lines (pdf_read_layout_text
  * in pdf.c), on PDFs made by support/textpdf.c: a label and its value in
@@ -13,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pdf.h"
+#include "lib/pdf.h"
+#include "lib/util.h"
 #include "textpdf.h"
-#include "util.h"
 
 static char *layout_text(const char *layout, int max_pages, size_t max_text, bool *ok)
 {

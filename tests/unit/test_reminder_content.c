@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_reminder_content.c - what a reminder claims from whom, and every
  * template shipped in conf/templates rendering for every step, in both
@@ -17,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "reminder_content.h"
-#include "template.h"
-#include "util.h"
+#include "core/config.h"
+#include "lib/template.h"
+#include "lib/util.h"
+#include "remind/reminder_content.h"
 
 #ifndef TOP_DIR
 #define TOP_DIR "."

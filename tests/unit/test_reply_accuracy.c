@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_reply_accuracy.c - the reply classifier against the labelled set
  * in tests/data/replies (LABELS.tsv: file, verdict, promised_date,
@@ -20,11 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
-#include "message.h"
-#include "reply_classify.h"
-#include "reply_lexicon.h"
-#include "util.h"
+#include "lib/date.h"
+#include "lib/message.h"
+#include "lib/util.h"
+#include "replies/reply_classify.h"
+#include "text/reply_lexicon.h"
 
 #define MIN_REPLIES 80
 #define MIN_DISPUTES 25

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_reply_classify.c - verdicts on replies with the shipped lexicon:
  * negations (French and English), the precedence between classes, dates
@@ -15,11 +16,11 @@
 #include <string.h>
 
 #include "corpus.h"
-#include "message.h"
-#include "reply_bounce.h"
-#include "reply_classify.h"
-#include "reply_lexicon.h"
-#include "util.h"
+#include "lib/message.h"
+#include "lib/util.h"
+#include "replies/reply_bounce.h"
+#include "replies/reply_classify.h"
+#include "text/reply_lexicon.h"
 
 static struct reply_lexicon *lexicon;
 

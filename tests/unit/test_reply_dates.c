@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_reply_dates.c - dates in replies: each written form, relative
  * forms counted from the reply's day, the year inferred around new year,
@@ -12,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
-#include "reply_dates.h"
-#include "text_fold.h"
-#include "util.h"
+#include "lib/date.h"
+#include "lib/util.h"
+#include "replies/reply_dates.h"
+#include "text/text_fold.h"
 
 static struct date day(const char *iso)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_reply_lexicon.c - the reply lexicon: a valid file, every kind of
  * invalid line (one error each, as file:line), loading a directory, the
@@ -16,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "reply_lexicon.h"
-#include "util.h"
+#include "lib/util.h"
+#include "text/reply_lexicon.h"
 
 static struct reply_lexicon *parse_ok(const char *text)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_reply_match.c - the clues that tie a message to what it answers:
  * the tagged reply address among the recipients, the Message-IDs of
@@ -14,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply_match.h"
-#include "util.h"
+#include "lib/util.h"
+#include "replies/reply_match.h"
 
 #define REPLY_ADDRESS "relance@agency.test"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_reply_text.c - the debtor's own words: each stripping rule (quotes,
  * attributions on one or two lines, Outlook blocks, original and forward
@@ -14,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "message.h"
-#include "reply_text.h"
-#include "util.h"
+#include "lib/message.h"
+#include "lib/util.h"
+#include "replies/reply_text.h"
 
 static void expect_words(const char *body, const char *want)
 {

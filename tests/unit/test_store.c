@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_store.c - the SQLite store on real files: schema and migrations,
  * invoice round trips, one case per (seller, number), the hash-chained
@@ -17,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "store.h"
-#include "util.h"
+#include "lib/audit.h"
+#include "lib/util.h"
+#include "store/store.h"
 
 static char dir[] = "/tmp/relance-store-XXXXXX";
 static struct audit_key key;

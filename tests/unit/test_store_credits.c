@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_store_credits.c - credit notes applied to the invoices they
  * correct (store_credits.c), on a real SQLite file in a temporary
@@ -17,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "invoice.h"
-#include "store.h"
-#include "util.h"
+#include "core/invoice.h"
+#include "lib/util.h"
+#include "store/store.h"
 
 struct fixture {
     char dir[64];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_store_reminders.c - the claim that makes a reminder go out at most
  * once, and the outcomes after it, on a real SQLite file: a step claimed
@@ -18,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store.h"
-#include "util.h"
+#include "lib/util.h"
+#include "store/store.h"
 
 struct fixture {
     char dir[64];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_store_replies.c - debtors' replies in the store, on a real SQLite
  * file: finding the live cases a reply is about (through a reminder's
@@ -20,8 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store.h"
-#include "util.h"
+#include "lib/util.h"
+#include "store/store.h"
 
 #define DEBTOR "debtor@client.test"
 #define COLLEAGUE "compta@client.test"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_submit.c - handing a message to a sendmail-like command, with real
  * processes: what went through, and how each failure is classified
@@ -16,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "submit.h"
-#include "util.h"
+#include "lib/submit.h"
+#include "lib/util.h"
 
 static char dir[64];
 

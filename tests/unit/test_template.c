@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_template.c - template parsing, sections, placeholders, both
  * renderings, and escaping: a value can never become markup.
@@ -14,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "template.h"
-#include "util.h"
+#include "lib/template.h"
+#include "lib/util.h"
 
 static void parse_ok(const char *text, struct template *t)
 {

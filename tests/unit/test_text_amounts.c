@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_text_amounts.c - amounts and currencies as written in invoices
  * (text_amounts.c), read from UTF-8 folded as the invoice reader folds it,
@@ -15,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text_amounts.h"
-#include "text_fold.h"
-#include "util.h"
+#include "lib/util.h"
+#include "text/text_amounts.h"
+#include "text/text_fold.h"
 
 #define NBSP "\xc2\xa0"       /* U+00A0 */
 #define NNBSP "\xe2\x80\xaf"  /* U+202F */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_text_dates.c - dates as written in invoices (text_dates.c), read
  * from UTF-8 text folded as the invoice reader folds it.
@@ -14,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
-#include "text_dates.h"
-#include "text_fold.h"
-#include "util.h"
+#include "lib/date.h"
+#include "lib/util.h"
+#include "text/text_dates.h"
+#include "text/text_fold.h"
 
 /* The date read at the start of utf8, as YYYY-MM-DD, or "" for none. */
 static const char *read_at(const char *utf8, enum date_order order)

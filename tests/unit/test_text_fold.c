@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_text_fold.c - UTF-8 folded for the text readers (text_fold.c), and
  * the phrase matcher they share. Expected strings are written by hand.
@@ -11,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text_fold.h"
-#include "util.h"
+#include "lib/util.h"
+#include "text/text_fold.h"
 
 static void expect_fold(const char *utf8, const char *expected)
 {

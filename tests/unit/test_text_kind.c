@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_text_kind.c - what kind of document a text is (text_kind.c): every
  * kind that must never become a case (quote, order, pro-forma, receipt,
@@ -14,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text_fold.h"
-#include "text_kind.h"
-#include "util.h"
+#include "lib/util.h"
+#include "text/text_fold.h"
+#include "text/text_kind.h"
 
 static struct doc_kind_result detect(const char *utf8)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_token.c - signed reply tokens: made, verified, forged, and carried
  * in a reply address.
@@ -12,8 +13,8 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "token.h"
-#include "util.h"
+#include "lib/token.h"
+#include "lib/util.h"
 
 static void key_of(uint8_t fill, struct audit_key *key)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * corpus.c - test support: the shared invoice corpus and its manifest,
  * and the field-by-field check of a record against a manifest row.
@@ -18,10 +19,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/money.h"
 #include "corpus.h"
-#include "date.h"
-#include "money.h"
-#include "util.h"
+#include "lib/date.h"
+#include "lib/util.h"
 
 #define CORPUS_DEFAULT "../shared/corpus"
 #define CORPUS_MAX_FILE (64u * 1024 * 1024)

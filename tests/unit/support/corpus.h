@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * corpus.h - test support: the shared corpus of real invoices, its
  * MANIFEST.tsv, and field-by-field checks of records against it.
@@ -8,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "date.h"
-#include "invoice.h"
+#include "core/invoice.h"
+#include "lib/date.h"
 
 #define MANIFEST_MAX_COLS 64
 

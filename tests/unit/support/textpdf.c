@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * textpdf.c - test support: PDFs from text layouts, and .eml files with
  * such PDFs (see textpdf.h). Uses libc only, so that a tool can include

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * textpdf.h - test support: small PDFs made from a text layout, as an
  * invoicing tool or a word processor exports them (standard Helvetica

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * config.h - the loaded configuration: an immutable snapshot built from the
+ * key table in config_keys.h. A reload builds a new snapshot and swaps it;
+ * readers hold a reference for as long as they use one.
+ */
+#ifndef RELANCE_CONFIG_H
+#define RELANCE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "core/calendar.h"
+#include "core/ladder.h"
+#include "lib/util.h"
+
+#ifndef RELANCE_SYSCONFDIR
+#define RELANCE_SYSCONFDIR "/etc"
+#endif
+#ifndef RELANCE_STATEDIR
+#define RELANCE_STATEDIR "/var/lib/relance"
+#endif
+
+#define CONFIG_DEFAULT_PATH RELANCE_SYSCONFDIR "/relance/relanced.conf"
+
+enum config_type {
+    CONFIG_STRING,   /* free text */
+    CONFIG_PATH,     /* a file path; empty allowed when the default is empty */
+    CONFIG_SOCKET,   /* local:/path, unix:/path or inet[6]:port@host */
+    CONFIG_BOOL,     /* yes|no|true|false|on|off|1|0 */
+    CONFIG_INT,      /* decimal integer within [min, max] */
+    CONFIG_SIZE,     /* bytes, with optional k, M or G suffix, within [min, max] */
+    CONFIG_DURATION, /* seconds, with optional s, m, h or d suffix, within [min, max] */
+    CONFIG_ENUM,     /* one of the choices; stored as its index */
+    CONFIG_SENDERS,  /* list of addresses and @domain entries; repeatable */
+    CONFIG_NETWORKS, /* list of IPv4/IPv6 addresses or CIDR networks; repeatable */
+    CONFIG_RATE,     /* annual percentage, up to 4 decimals ("12.15"), in rate units
+                        (money.h) within [min, max]; empty (-1) when the default is empty */
+    CONFIG_MONEY,    /* amount ("40.00") in cents within [min, max] */
+    CONFIG_DATES,    /* list of YYYY-MM-DD dates; repeatable */
+    CONFIG_WEEKDAYS, /* days of the week: "Mon-Fri", "Mon,Wed,Fri" */
+    CONFIG_HOURS,    /* a daily window "HH:MM-HH:MM" (end exclusive, up to 24:00) */
+    CONFIG_STEPS,    /* one step of the ladder per line (ladder.h); repeatable;
+                        empty: the built-in ladder */
+    CONFIG_ADDRESS,  /* an addr-spec, or empty */
+    CONFIG_TIMEZONE, /* a time zone name known to the system (Europe/Paris) */
+    CONFIG_SUBMIT,   /* sendmail:COMMAND ARGS... or smtp:HOST:PORT */
+};
+
+/* A daily window in minutes after midnight: [start, end). */
+struct hours_range {
+    int start;
+    int end;
+};
+
+/* One network of InternalHosts. */
+struct network {
+    int family; /* AF_INET or AF_INET6 */
+    uint8_t addr[16];
+    int prefix;
+};
+
+struct network_list {
+    struct network *items;
+    size_t count;
+};
+
+/* C types of the key table's types. */
+#define CONFIG_CTYPE_STRING char *
+#define CONFIG_CTYPE_PATH char *
+#define CONFIG_CTYPE_SOCKET char *
+#define CONFIG_CTYPE_BOOL bool
+#define CONFIG_CTYPE_INT long long
+#define CONFIG_CTYPE_SIZE long long
+#define CONFIG_CTYPE_DURATION long long
+#define CONFIG_CTYPE_ENUM int
+#define CONFIG_CTYPE_SENDERS struct strlist
+#define CONFIG_CTYPE_NETWORKS struct network_list
+#define CONFIG_CTYPE_RATE long long
+#define CONFIG_CTYPE_MONEY long long
+#define CONFIG_CTYPE_DATES struct date_list
+#define CONFIG_CTYPE_WEEKDAYS unsigned
+#define CONFIG_CTYPE_HOURS struct hours_range
+#define CONFIG_CTYPE_STEPS struct ladder_steps
+#define CONFIG_CTYPE_ADDRESS char *
+#define CONFIG_CTYPE_TIMEZONE char *
+#define CONFIG_CTYPE_SUBMIT char *
+
+enum { ON_ERROR_ACCEPT = 0, ON_ERROR_TEMPFAIL = 1 };
+/* Values of the reminder keys' ENUMs, in their choices' order. */
+enum { HOLIDAYS_FR = 0, HOLIDAYS_NONE = 1 };
+enum { DEBTOR_BUSINESS = 0, DEBTOR_CONSUMER = 1 };
+
+struct reply_lexicon;
+
+struct config {
+#define CONFIG_FIELD(type, field, name, def, min, max, choices) CONFIG_CTYPE_##type field;
+#include "core/config_keys.h"
+    CONFIG_KEYS(CONFIG_FIELD)
+#undef CONFIG_FIELD
+    char *path; /* file it was loaded from, or NULL for defaults */
+    /* The reply lexicon (ReplyLexicon), when the daemon loaded it
+     * (config_load_lexicon); freed with the snapshot, so that a reload
+     * swaps both at once. */
+    struct reply_lexicon *lexicon;
+    int refs;
+};
+
+/* Description of one key, for documentation checks and dumps. */
+struct config_key_info {
+    const char *name;
+    enum config_type type;
+    const char *default_text;
+    long long min, max;
+    const char *choices;
+};
+
+size_t config_key_count(void);
+const struct config_key_info *config_key_at(size_t index);
+
+/* A snapshot holding every default. Never fails. */
+struct config *config_defaults(void);
+/* Loads path over the defaults. On any error returns NULL and adds one
+ * "file:line: message" line per error to errors (which may be NULL). */
+struct config *config_load(const char *path, struct strlist *errors);
+/* Parses configuration text (for tests); name is used in error lines. */
+struct config *config_parse_text(const char *name, const char *text, struct strlist *errors);
+
+struct config *config_ref(struct config *cfg);
+void config_unref(struct config *cfg);
+
+/* Matching helpers used by the milter. */
+bool config_is_invoice_sender(const struct config *cfg, const char *address);
+/* Whether address is in a list of addresses and @domain entries. */
+bool config_address_listed(const struct strlist *list, const char *address);
+/* Loads the ReplyLexicon directory into cfg->lexicon; false with one
+ * "file:line: message" per error added to errors. */
+bool config_load_lexicon(struct config *cfg, struct strlist *errors);
+bool config_is_internal_host(const struct config *cfg, const struct sockaddr *sa);
+bool network_list_contains(const struct network_list *list, const struct sockaddr *sa);
+bool network_parse(const char *text, struct network *out);
+
+/* Writes every key with its effective value, one "Key Value" line each
+ * (one line per step for Step). */
+void config_write(const struct config *cfg, struct strbuf *out);
+
+/* The sending calendar the configuration describes (points into cfg). */
+void config_calendar(const struct config *cfg, struct calendar *out);
+/* The annual rate of late penalties: ContractualRate when set, else
+ * EcbRate + 10 points (C. com. L441-10). */
+long long config_penalty_rate(const struct config *cfg);
+
+#endif

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * letter.c - the printable letter as a PDF (see letter.h), with cairo's
+ * PDF surface and its "toy" text API: enough for a plain business letter,
+ * no layout engine.
+ */
+#include "lib/letter.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A4 in points, 2 cm margins. */
+#define PAGE_W 595.28
+#define PAGE_H 841.89
+#define MARGIN 56.7
+#define BODY_SIZE 9.5
+#define BODY_LEAD 12.5
+#define HEAD_SIZE 10.5
+#define HEAD_LEAD 14.0
+#define FOOTER_SIZE 7.5
+
+struct page {
+    cairo_t *cr;
+    double y;
+    int number;
+    const struct letter *letter;
+};
+
+static void set_font(cairo_t *cr, const char *family, bool bold, double size)
+{
+    cairo_select_font_face(cr, family, CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+}
+
+static void draw_text(cairo_t *cr, double x, double y, const char *text)
+{
+    cairo_move_to(cr, x, y);
+    cairo_show_text(cr, text);
+}
+
+static void draw_footer(struct page *p)
+{
+    char number[32];
+
+    set_font(p->cr, "DejaVu Sans", false, FOOTER_SIZE);
+    if (p->letter->footer)
+        draw_text(p->cr, MARGIN, PAGE_H - MARGIN / 2, p->letter->footer);
+    snprintf(number, sizeof number, "%d", p->number);
+    draw_text(p->cr, PAGE_W - MARGIN - 10, PAGE_H - MARGIN / 2, number);
+}
+
+static void next_page(struct page *p)
+{
+    draw_footer(p);
+    cairo_show_page(p->cr);
+    p->number++;
+    p->y = MARGIN + BODY_LEAD;
+}
+
+static void draw_block(cairo_t *cr, const struct strlist *lines, double x, double y, bool bold_first)
+{
+    for (size_t i = 0; i < lines->count; i++) {
+        set_font(cr, "DejaVu Sans", bold_first && i == 0, HEAD_SIZE);
+        draw_text(cr, x, y + (double)i * HEAD_LEAD, lines->items[i]);
+    }
+}
+
+static void draw_head(struct page *p)
+{
+    const struct letter *l = p->letter;
+    double y = MARGIN + HEAD_LEAD;
+
+    draw_block(p->cr, &l->sender, MARGIN, y, true);
+    /* The recipient sits where a DL window envelope shows it. */
+    draw_block(p->cr, &l->recipient, PAGE_W / 2 + 20, MARGIN + 130, true);
+    y = MARGIN + 130 + HEAD_LEAD * ((double)(l->recipient.count > 5 ? l->recipient.count : 5) + 2);
+    set_font(p->cr, "DejaVu Sans", false, HEAD_SIZE);
+    draw_text(p->cr, PAGE_W / 2 + 20, y, l->place_date ? l->place_date : "");
+    y += HEAD_LEAD * 2.5;
+    set_font(p->cr, "DejaVu Sans", true, HEAD_SIZE);
+    draw_text(p->cr, MARGIN, y, l->object ? l->object : "");
+    p->y = y + HEAD_LEAD * 2;
+}
+
+static void draw_body(struct page *p)
+{
+    const char *s = p->letter->body ? p->letter->body : "";
+
+    while (*s) {
+        size_t len = strcspn(s, "\n");
+        char *line = xstrndup(s, len);
+        if (p->y > PAGE_H - MARGIN - BODY_LEAD)
+            next_page(p);
+        set_font(p->cr, "DejaVu Sans Mono", false, BODY_SIZE);
+        draw_text(p->cr, MARGIN, p->y, line);
+        p->y += BODY_LEAD;
+        free(line);
+        s += len + (s[len] == '\n');
+    }
+}
+
+bool letter_write_pdf(const struct letter *l, const char *path, char *why, size_t whylen)
+{
+    char *tmp = xasprintf("%s.tmp", path);
+    cairo_surface_t *surface = cairo_pdf_surface_create(tmp, PAGE_W, PAGE_H);
+    struct page p = {NULL, 0, 1, l};
+    cairo_status_t status;
+
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        str_format(why, whylen, "cannot create %s: %s", tmp, cairo_status_to_string(cairo_surface_status(surface)));
+        cairo_surface_destroy(surface);
+        free(tmp);
+        return false;
+    }
+    p.cr = cairo_create(surface);
+    cairo_set_source_rgb(p.cr, 0, 0, 0);
+    draw_head(&p);
+    draw_body(&p);
+    draw_footer(&p);
+    cairo_show_page(p.cr);
+    status = cairo_status(p.cr);
+    cairo_destroy(p.cr);
+    cairo_surface_finish(surface);
+    if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_status(surface);
+    cairo_surface_destroy(surface);
+    if (status != CAIRO_STATUS_SUCCESS || chmod(tmp, 0640) != 0 || rename(tmp, path) != 0) {
+        str_format(why, whylen, "cannot write %s: %s", path,
+                   status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(status) : strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return false;
+    }
+    free(tmp);
+    return true;
+}

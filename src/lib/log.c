@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * log.c - severity-filtered logging to syslog or stderr (see log.h).
+ *
+ * The level is read without a lock: it is a single int written only at
+ * start-up and on reload, and a stale read costs at most one line.
+ */
+#include "lib/log.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <time.h>
+#include <pthread.h>
+
+static const char *const level_names[] = {"error", "warning", "notice", "info", "debug"};
+static const int level_priority[] = {LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG};
+
+static volatile int current_level = LOG_LEVEL_INFO;
+static bool to_syslog;
+static char log_ident[32] = "relance";
+static pthread_mutex_t stderr_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void log_open(const char *ident, bool use_syslog, int facility)
+{
+    snprintf(log_ident, sizeof log_ident, "%s", ident);
+    if (to_syslog)
+        closelog();
+    to_syslog = use_syslog;
+    if (use_syslog)
+        openlog(log_ident, LOG_PID | LOG_NDELAY, facility);
+}
+
+void log_set_level(enum log_level level)
+{
+    current_level = (int)level;
+}
+
+enum log_level log_get_level(void)
+{
+    return (enum log_level)current_level;
+}
+
+bool log_enabled(enum log_level level)
+{
+    return (int)level <= current_level;
+}
+
+int log_level_parse(const char *name)
+{
+    for (size_t i = 0; i < sizeof level_names / sizeof level_names[0]; i++)
+        if (strcasecmp(name, level_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *log_level_name(enum log_level level)
+{
+    if ((unsigned)level >= sizeof level_names / sizeof level_names[0])
+        return "unknown";
+    return level_names[level];
+}
+
+void log_vmsg(enum log_level level, const char *qid, const char *fmt, va_list ap)
+{
+    char text[2048];
+    char stamp[32];
+    struct tm tm;
+    time_t now;
+
+    if (!log_enabled(level))
+        return;
+    vsnprintf(text, sizeof text, fmt, ap);
+    if (to_syslog) {
+        if (qid && *qid)
+            syslog(level_priority[level], "%s: %s", qid, text);
+        else
+            syslog(level_priority[level], "%s", text);
+        return;
+    }
+    now = time(NULL);
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    pthread_mutex_lock(&stderr_lock);
+    if (qid && *qid)
+        fprintf(stderr, "%s %s[%s]: %s: %s\n", stamp, log_ident, level_names[level], qid, text);
+    else
+        fprintf(stderr, "%s %s[%s]: %s\n", stamp, log_ident, level_names[level], text);
+    fflush(stderr);
+    pthread_mutex_unlock(&stderr_lock);
+}
+
+void log_msg(enum log_level level, const char *qid, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    log_vmsg(level, qid, fmt, ap);
+    va_end(ap);
+}

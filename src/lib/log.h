@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * log.h - small logging API: one line per event, by severity, to syslog
+ * (mail facility by default) or stderr. Every line about a message starts
+ * with the MTA queue id, as Postfix's own lines do, so that an operator can
+ * grep one id across the MTA and relance.
+ */
+#ifndef RELANCE_LOG_H
+#define RELANCE_LOG_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+enum log_level {
+    LOG_LEVEL_ERROR = 0,
+    LOG_LEVEL_WARNING,
+    LOG_LEVEL_NOTICE,
+    LOG_LEVEL_INFO,
+    LOG_LEVEL_DEBUG,
+};
+
+/* ident: program name; facility: a syslog LOG_* facility value. */
+void log_open(const char *ident, bool use_syslog, int facility);
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+bool log_enabled(enum log_level level);
+/* Parses "error", "warning", "notice", "info", "debug"; -1 when unknown. */
+int log_level_parse(const char *name);
+const char *log_level_name(enum log_level level);
+
+/* qid may be NULL for lines not about one message. */
+void log_msg(enum log_level level, const char *qid, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void log_vmsg(enum log_level level, const char *qid, const char *fmt, va_list ap);
+
+#define log_error(qid, ...) log_msg(LOG_LEVEL_ERROR, (qid), __VA_ARGS__)
+#define log_warning(qid, ...) log_msg(LOG_LEVEL_WARNING, (qid), __VA_ARGS__)
+#define log_notice(qid, ...) log_msg(LOG_LEVEL_NOTICE, (qid), __VA_ARGS__)
+#define log_info(qid, ...) log_msg(LOG_LEVEL_INFO, (qid), __VA_ARGS__)
+#define log_debug(qid, ...) log_msg(LOG_LEVEL_DEBUG, (qid), __VA_ARGS__)
+
+#endif

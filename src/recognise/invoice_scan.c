@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * invoice_scan.c - finds the invoices in one message: walks its parts and
+ * hands each to the reader that fits, then keeps one record per invoice
+ * (see core/invoice.h) and finishes the records (due dates, confidence).
+ *
+ * Readers, in order of trust: a PDF's embedded XML (Factur-X, ZUGFeRD,
+ * XRechnung), an XML attachment (UBL/CII), the text of a PDF that carries
+ * no invoice XML, the text of a body (text/plain or text/html that is no
+ * attachment, also inside an attached message/rfc822). A part's kind is
+ * judged by its content as much as by its label: mailers send PDFs as
+ * application/octet-stream, and XML as text/plain. Text is only read when
+ * it can be an invoice: a PDF without XML, a body that uses an invoice
+ * word.
+ */
+#include "recognise/invoice_scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/message.h"
+#include "lib/pdf.h"
+#include "recognise/invoice_facturx.h"
+#include "recognise/invoice_text.h"
+#include "recognise/invoice_xml.h"
+#include "text/html_text.h"
+#include "text/payment_terms.h"
+#include "text/text_dates.h"
+#include "text/text_fold.h"
+#include "text/text_kind.h"
+
+/* Largest body read as text, after HTML is turned into text. */
+#define BODY_TEXT_MAX (256u * 1024)
+/* Longest Subject and Date header used. */
+#define HEADER_TEXT_MAX 998
+
+struct scan_ctx {
+    const struct scan_limits *limits;
+    struct invoice_scan *scan;
+    const char *subject; /* the message's, for top-level bodies */
+    struct date sent;    /* the message's Date */
+};
+
+static const char *part_label(const struct message_part *part)
+{
+    return part->filename ? part->filename : part->mime_type;
+}
+
+static bool part_is_pdf(const struct message_part *part)
+{
+    if (part->len >= 5 && memcmp(part->data, "%PDF-", 5) == 0)
+        return true;
+    return strcmp(part->mime_type, "application/pdf") == 0 ||
+           (part->filename && str_iends_with(part->filename, ".pdf"));
+}
+
+static bool part_is_xml(const struct message_part *part)
+{
+    if (strcmp(part->mime_type, "text/html") == 0)
+        return false;
+    if (strstr(part->mime_type, "xml") != NULL || (part->filename && str_iends_with(part->filename, ".xml")))
+        return true;
+    /* An XML file sent as octet-stream or text/plain. */
+    return part->is_attachment && invoice_xml_looks_like_xml(part->data, part->len);
+}
+
+/* A message's own text: not an attached file, plain or HTML. */
+static bool part_is_body(const struct message_part *part)
+{
+    return !part->is_attachment &&
+           (strcmp(part->mime_type, "text/plain") == 0 || strcmp(part->mime_type, "text/html") == 0);
+}
+
+/* A PDF without invoice XML: its visual text, within the PDF bounds. */
+static void scan_pdf_text(struct scan_ctx *sc, struct pdf_doc *pdf, const struct message_part *part)
+{
+    struct text_origin origin = {INVOICE_SOURCE_PDF_TEXT, part_label(part), NULL, sc->sent};
+    struct strbuf text;
+    char why[256];
+
+    strbuf_init(&text);
+    if (pdf_read_layout_text(pdf, sc->limits->pdf_max_pages, sc->limits->pdf_max_text, sc->limits->pdf_max_ms,
+                             &text, why, sizeof why))
+        invoice_text_read(text.data, text.len, &origin, sc->limits, sc->scan);
+    else
+        strlist_addf(&sc->scan->notes, "%s: PDF text not read: %s", part_label(part), why);
+    strbuf_free(&text);
+}
+
+static void scan_pdf(struct scan_ctx *sc, const struct message_part *part)
+{
+    char why[256];
+    struct pdf_doc *pdf = pdf_open(part->data, part->len, why, sizeof why);
+    int xml_seen = 0;
+
+    if (pdf == NULL) {
+        strlist_addf(&sc->scan->notes, "%s: skipped: %s", part_label(part), why);
+        return;
+    }
+    if (invoice_facturx_read_counted(pdf, part_label(part), sc->limits, sc->scan, &xml_seen) == 0) {
+        if (xml_seen > 0) {
+            strlist_addf(&sc->scan->notes, "%s: its XML is no invoice: text not read", part_label(part));
+        } else {
+            strlist_addf(&sc->scan->notes, "%s: PDF without invoice XML: reading its text", part_label(part));
+            scan_pdf_text(sc, pdf, part);
+        }
+    }
+    pdf_close(pdf);
+}
+
+static void scan_xml(struct scan_ctx *sc, const struct message_part *part)
+{
+    struct invoice inv;
+    char why[256];
+
+    invoice_init(&inv);
+    switch (invoice_xml_read(part->data, part->len, &inv, why, sizeof why)) {
+    case INVOICE_XML_INVOICE:
+        str_copy(inv.origin, sizeof inv.origin, part_label(part));
+        invoice_scan_merge(sc->scan, &inv);
+        break;
+    case INVOICE_XML_NOT_INVOICE:
+        strlist_addf(&sc->scan->notes, "%s: not an invoice: %s", part_label(part), why);
+        break;
+    case INVOICE_XML_ERROR:
+        strlist_addf(&sc->scan->notes, "%s: unreadable XML: %s", part_label(part), why);
+        break;
+    }
+}
+
+static void scan_body(struct scan_ctx *sc, const struct message_part *part)
+{
+    struct text_origin origin = {INVOICE_SOURCE_BODY, "body", NULL, sc->sent};
+    char *text = message_part_text_utf8(part);
+
+    if (strcmp(part->mime_type, "text/html") == 0) {
+        char *plain = html_to_text(text, strlen(text), BODY_TEXT_MAX);
+
+        free(text);
+        text = plain;
+    }
+    if (part->in_attached_message) {
+        origin.label = "attached message body";
+    } else {
+        /* The subject often names the document ("Facture F-42"). */
+        origin.subject = sc->subject;
+    }
+    if (invoice_text_worth_reading(text, strlen(text)) ||
+        (origin.subject != NULL && invoice_text_worth_reading(origin.subject, strlen(origin.subject))))
+        invoice_text_read(text, strlen(text) < BODY_TEXT_MAX ? strlen(text) : BODY_TEXT_MAX, &origin,
+                          sc->limits, sc->scan);
+    free(text);
+}
+
+static void scan_part(const struct message_part *part, void *ctx)
+{
+    struct scan_ctx *sc = ctx;
+
+    if (part_is_pdf(part))
+        scan_pdf(sc, part);
+    else if (part_is_xml(part))
+        scan_xml(sc, part);
+    else if (part_is_body(part))
+        scan_body(sc, part);
+}
+
+/* The day of a Date header ("Mon, 23 Nov 2026 10:00:00 +0100"). */
+static struct date header_date(struct message *msg)
+{
+    struct date d = {0, 0, 0};
+    char *value = message_header(msg, "Date");
+    char *folded;
+    size_t len;
+
+    if (value == NULL)
+        return d;
+    folded = text_fold(value, strlen(value), HEADER_TEXT_MAX);
+    if (text_date_find(folded, folded + strlen(folded), DATE_ORDER_DMY, &d, &len) == NULL)
+        memset(&d, 0, sizeof d);
+    free(folded);
+    free(value);
+    return d;
+}
+
+void invoice_scan_message(const char *data, size_t len, const struct scan_limits *limits,
+                          struct invoice_scan *scan)
+{
+    struct message_walk_limits walk_limits;
+    struct message *msg = message_parse(data, len);
+    struct scan_ctx sc;
+    char *subject;
+
+    if (msg == NULL) {
+        strlist_add(&scan->notes, "not a MIME message");
+        return;
+    }
+    walk_limits.max_parts = limits->max_parts;
+    walk_limits.max_depth = limits->max_depth;
+    walk_limits.max_part_size = limits->max_part_size;
+    subject = message_header(msg, "Subject");
+    if (subject != NULL && strlen(subject) > HEADER_TEXT_MAX)
+        subject[HEADER_TEXT_MAX] = '\0';
+    sc.limits = limits;
+    sc.scan = scan;
+    sc.subject = subject;
+    sc.sent = header_date(msg);
+    message_walk(msg, &walk_limits, scan_part, &sc, &scan->notes);
+    free(subject);
+    message_free(msg);
+    invoice_scan_finish(scan, limits);
+}
+
+void invoice_scan_document(const char *name, const char *data, size_t len, const struct scan_limits *limits,
+                           struct invoice_scan *scan)
+{
+    struct message_part part;
+    struct scan_ctx sc = {limits, scan, NULL, {0, 0, 0}};
+
+    memset(&part, 0, sizeof part);
+    part.filename = name;
+    part.data = data;
+    part.len = len;
+    part.is_attachment = true;
+    part.mime_type = str_iends_with(name, ".pdf") ? "application/pdf" : "application/xml";
+    if (len > limits->max_part_size)
+        strlist_addf(&scan->notes, "%s: skipped: larger than %zu bytes", name, limits->max_part_size);
+    else
+        scan_part(&part, &sc);
+    invoice_scan_finish(scan, limits);
+}
+
+/* ------------------------------------------------------------------ */
+/* Finishing                                                           */
+
+static bool from_text(const struct invoice *inv)
+{
+    return inv->source == INVOICE_SOURCE_PDF_TEXT || inv->source == INVOICE_SOURCE_BODY;
+}
+
+/* An invoice with no due date: its terms, else DefaultPaymentTerms. A
+ * credit note is owed nothing and needs none. */
+static void default_due_date(struct invoice *inv, const struct scan_limits *limits, struct strlist *notes)
+{
+    struct payment_terms terms;
+    char due[DATE_STR_MAX], what[64];
+
+    if (inv->type != INVOICE_TYPE_INVOICE || date_is_set(inv->due_date) || !date_is_set(inv->issue_date))
+        return;
+    if (inv->payment_terms[0] != '\0' && payment_terms_parse_utf8(inv->payment_terms, &terms)) {
+        inv->due_date = payment_terms_due(&terms, inv->issue_date);
+        inv->due_basis = DUE_BASIS_TERMS;
+        payment_terms_describe(&terms, what, sizeof what);
+    } else {
+        inv->due_date = date_add_days(inv->issue_date, limits->default_terms_days);
+        inv->due_basis = DUE_BASIS_DEFAULT;
+        str_format(what, sizeof what, "DefaultPaymentTerms, %d days", limits->default_terms_days);
+    }
+    date_format(inv->due_date, due);
+    strlist_addf(notes, "%s %s: no due date in the document: due %s (%s)", invoice_type_name(inv->type),
+                 inv->number, due, what);
+}
+
+/* What a text record lacks, for the log line saying why it was left. */
+static void missing_fields(const struct invoice *inv, char *out, size_t size)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    if (!inv->has_amount_due)
+        strbuf_puts(&sb, ", no amount due");
+    if (!date_is_set(inv->issue_date))
+        strbuf_puts(&sb, ", no issue date");
+    if (inv->due_basis != DUE_BASIS_DOCUMENT && inv->due_basis != DUE_BASIS_TERMS)
+        strbuf_puts(&sb, ", no due date or payment terms");
+    if (inv->currency[0] == '\0')
+        strbuf_puts(&sb, ", no currency");
+    str_copy(out, size, sb.len > 2 ? sb.data + 2 : "weak labels");
+    strbuf_free(&sb);
+}
+
+/* A more trusted reader said this number is no invoice to collect: the
+ * attached PDF says "acquittée", or is the receipt of that invoice, while
+ * the body names the invoice. A statement lists invoices still owed: its
+ * numbers refute nothing. */
+static const struct invoice_rejection *refuted(const struct invoice_scan *scan, const struct invoice *inv)
+{
+    for (size_t i = 0; i < scan->rejected_count; i++) {
+        const struct invoice_rejection *r = &scan->rejected[i];
+
+        if (r->inv.number[0] != '\0' && strcasecmp(r->inv.number, inv->number) == 0 &&
+            r->inv.source <= inv->source && strcmp(r->kind, doc_kind_name(DOC_KIND_STATEMENT)) != 0)
+            return r;
+    }
+    return NULL;
+}
+
+/* Moves a record to the rejected list. */
+static void drop_record(struct invoice_scan *scan, size_t i, const char *why)
+{
+    struct invoice inv = scan->invoices.items[i];
+
+    invoice_scan_reject(scan, &inv, invoice_type_name(inv.type), why);
+    strlist_addf(&scan->notes, "%s %s from %s (%s): not tracked: %s", invoice_type_name(inv.type), inv.number,
+                 invoice_source_name(inv.source), inv.origin, why);
+    memmove(&scan->invoices.items[i], &scan->invoices.items[i + 1],
+            (scan->invoices.count - i - 1) * sizeof scan->invoices.items[0]);
+    scan->invoices.count--;
+}
+
+void invoice_scan_finish(struct invoice_scan *scan, const struct scan_limits *limits)
+{
+    char why[INVOICE_WHY_MAX], missing[128];
+
+    for (size_t i = 0; i < scan->invoices.count;) {
+        struct invoice *inv = &scan->invoices.items[i];
+        const struct invoice_rejection *r;
+
+        default_due_date(inv, limits, &scan->notes);
+        if (from_text(inv) && (r = refuted(scan, inv)) != NULL) {
+            str_format(why, sizeof why, "%s (%s) says: %s", r->inv.origin, invoice_source_name(r->inv.source),
+                       r->why);
+            drop_record(scan, i, why);
+        } else if (from_text(inv) && inv->confidence < limits->min_text_confidence) {
+            missing_fields(inv, missing, sizeof missing);
+            str_format(why, sizeof why, "confidence %d below MinimumConfidence %d (%s)", inv->confidence,
+                       limits->min_text_confidence, missing);
+            drop_record(scan, i, why);
+        } else {
+            i++;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * invoice_scan.h - reads a whole message, or one document, into an
+ * invoice_scan (core/invoice.h): walks the MIME tree within the scan
+ * limits and hands each part to the reader that knows its kind
+ * (Factur-X, UBL/CII XML, PDF text, the body).
+ */
+#ifndef RELANCE_INVOICE_SCAN_H
+#define RELANCE_INVOICE_SCAN_H
+
+#include <stddef.h>
+
+#include "core/invoice.h"
+
+/* Scans a raw RFC 5322 message. Never fails on bad input: what cannot be
+ * read is noted and skipped. Ends with invoice_scan_finish. */
+void invoice_scan_message(const char *data, size_t len, const struct scan_limits *limits,
+                          struct invoice_scan *scan);
+
+/* Scans one file (a PDF or an XML document) as if it were the only
+ * attachment of a message; for relancectl inspect and the accuracy
+ * tools. Ends with invoice_scan_finish. */
+void invoice_scan_document(const char *name, const char *data, size_t len,
+                           const struct scan_limits *limits, struct invoice_scan *scan);
+
+#endif

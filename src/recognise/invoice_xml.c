@@ -1,0 +1,863 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * invoice_xml.c - reads invoice fields from UN/CEFACT CII and UBL 2.1 XML
+ * (see invoice_xml.h).
+ *
+ * It parses one document held in memory with a hardened libxml2 set-up
+ * (no network, no DTD, no entity expansion, bounded size, silent errors),
+ * recognises the syntax by root element and namespace, and fills a struct
+ * invoice by walking element local names. It does not open PDFs
+ * (invoice_facturx.c), does not compute a due date from payment terms text
+ * (the caller may, from payment_terms), and does not validate documents
+ * against their schemas or business rules: a readable value is taken as
+ * written.
+ */
+#include "recognise/invoice_xml.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/encoding.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "core/money.h"
+#include "lib/date.h"
+#include "lib/util.h"
+
+/* Real invoices with embedded attachments reach a few MiB; anything far
+ * beyond is not worth the memory of a tree. */
+#define XML_MAX_INPUT (32u * 1024 * 1024)
+
+#define NS_CII "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+#define NS_ZF1 "urn:ferd:CrossIndustryDocument:invoice:1p0"
+#define NS_CII_RC "urn:un:unece:uncefact:data:standard:CBFBUY:5"
+#define NS_UBL_INVOICE "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+#define NS_UBL_CREDIT_NOTE "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+
+/* UNTDID 1001: accounting information sent with, but legally not, an invoice. */
+#define TYPE_CODE_ACCOUNTING_INFO 751
+
+/*
+ * Paths are local names separated by '/', one per level; '|' separates
+ * alternative names for one level. CII D16B, ZUGFeRD 1.0 and the 2014
+ * release candidate name their containers differently, so one path with
+ * alternatives serves the three.
+ */
+#define CII_CONTEXT "ExchangedDocumentContext|SpecifiedExchangedDocumentContext"
+#define CII_HEADER "ExchangedDocument|HeaderExchangedDocument"
+#define CII_TRANSACTION "SupplyChainTradeTransaction|SpecifiedSupplyChainTradeTransaction"
+#define CII_AGREEMENT                                                                              \
+    CII_TRANSACTION "/ApplicableHeaderTradeAgreement|ApplicableSupplyChainTradeAgreement"
+#define CII_SETTLEMENT                                                                             \
+    CII_TRANSACTION "/ApplicableHeaderTradeSettlement|ApplicableSupplyChainTradeSettlement"
+#define CII_SUMMATION                                                                              \
+    "SpecifiedTradeSettlementHeaderMonetarySummation|SpecifiedTradeSettlementMonetarySummation"
+
+enum xml_syntax {
+    SYNTAX_CII,     /* CII D16B, ZUGFeRD 1.0 and its release candidate */
+    SYNTAX_UBL,     /* UBL 2.1 Invoice */
+    SYNTAX_UBL_CN,  /* UBL 2.1 CreditNote */
+};
+
+struct known_root {
+    const char *name;
+    const char *ns;
+    enum xml_syntax syntax;
+};
+
+static const struct known_root known_roots[] = {
+    {"CrossIndustryInvoice", NS_CII, SYNTAX_CII},
+    {"CrossIndustryDocument", NS_ZF1, SYNTAX_CII},
+    {"Invoice", NS_CII_RC, SYNTAX_CII},
+    {"Invoice", NS_UBL_INVOICE, SYNTAX_UBL},
+    {"CreditNote", NS_UBL_CREDIT_NOTE, SYNTAX_UBL_CN},
+};
+
+/* UNTDID 1001 codes of credit notes; every other code is an invoice. */
+static const int credit_note_codes[] = {261, 262, 296, 308, 381, 396, 420, 458, 532};
+
+/* ------------------------------------------------------------------ */
+/* libxml2 set-up                                                      */
+
+static xmlParserInputPtr refuse_external_entity(const char *url, const char *id,
+                                                xmlParserCtxtPtr ctxt)
+{
+    (void)url;
+    (void)id;
+    (void)ctxt;
+    return NULL;
+}
+
+static void ignore_generic_error(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static void ignore_structured_error(void *ctx, xmlErrorPtr error)
+{
+    (void)ctx;
+    (void)error;
+}
+
+/* libxml2 keeps its error handlers per thread: the thread defaults cover
+ * threads created later, and every read sets the current thread's too. */
+static void silence_libxml_errors(void)
+{
+    xmlSetGenericErrorFunc(NULL, ignore_generic_error);
+    xmlSetStructuredErrorFunc(NULL, ignore_structured_error);
+}
+
+void invoice_xml_init(void)
+{
+    xmlInitParser();
+    xmlSetExternalEntityLoader(refuse_external_entity);
+    xmlThrDefSetGenericErrorFunc(NULL, ignore_generic_error);
+    xmlThrDefSetStructuredErrorFunc(NULL, ignore_structured_error);
+    silence_libxml_errors();
+}
+
+/* ------------------------------------------------------------------ */
+/* Bytes before parsing                                                */
+
+static size_t utf8_bom_length(const char *data, size_t len)
+{
+    return len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+bool invoice_xml_looks_like_xml(const char *data, size_t len)
+{
+    size_t i = utf8_bom_length(data, len);
+
+    while (i < len && isspace((unsigned char)data[i]))
+        i++;
+    return i < len && data[i] == '<';
+}
+
+static bool bytes_contain_doctype(const char *data, size_t len)
+{
+    static const char doctype[] = "<!DOCTYPE";
+    const size_t n = sizeof doctype - 1;
+
+    for (size_t i = 0; i + n <= len; i++) {
+        if (data[i] == '<' && strncasecmp(data + i, doctype, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                             */
+
+/* Called by libxml2 as soon as it has read "<!DOCTYPE name ...", before
+ * any entity declaration of the internal subset: stopping there means an
+ * entity bomb is never even declared, whatever the document's encoding
+ * (the byte pre-scan only sees ASCII-compatible ones). xmlStopParser
+ * leaves XML_ERR_USER_STOP as the context's error, which is how the
+ * caller learns why parsing ended. */
+static void stop_at_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                            const xmlChar *system_id)
+{
+    (void)name;
+    (void)external_id;
+    (void)system_id;
+    xmlStopParser((xmlParserCtxtPtr)ctx);
+}
+
+struct parse_result {
+    xmlDocPtr doc;
+    bool saw_doctype;
+    int error; /* libxml2 error code when doc is NULL */
+};
+
+static struct parse_result parse_bytes(const char *data, size_t len, const char *encoding)
+{
+    struct parse_result res = {NULL, false, 0};
+    int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+
+    if (ctxt == NULL) {
+        res.error = XML_ERR_NO_MEMORY;
+        return res;
+    }
+    ctxt->sax->internalSubset = stop_at_doctype;
+    ctxt->sax->serror = ignore_structured_error;
+    if (encoding != NULL)
+        options |= XML_PARSE_IGNORE_ENC;
+    res.doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, encoding, options);
+    res.saw_doctype = ctxt->errNo == XML_ERR_USER_STOP;
+    res.error = ctxt->errNo;
+    if (res.doc != NULL && (res.saw_doctype || res.doc->intSubset != NULL)) {
+        res.saw_doctype = true;
+        xmlFreeDoc(res.doc);
+        res.doc = NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    return res;
+}
+
+/* Offset just past a leading XML declaration ("<?xml ... ?>"), 0 when the
+ * document has none. */
+static size_t xml_declaration_end(const char *data, size_t len)
+{
+    size_t start = utf8_bom_length(data, len);
+
+    if (len - start < 5 || memcmp(data + start, "<?xml", 5) != 0)
+        return 0;
+    for (size_t i = start + 5; i + 1 < len && i < start + 512; i++) {
+        if (data[i] == '?' && data[i + 1] == '>')
+            return i + 2;
+    }
+    return 0;
+}
+
+/* True when the XML declaration data[0..end) names an encoding that
+ * libxml2 does not know, or names it in a way it cannot read. */
+static bool declares_unknown_encoding(const char *data, size_t end)
+{
+    char decl[512], name[64];
+    const char *p, *close;
+    xmlCharEncodingHandlerPtr handler;
+
+    str_copyn(decl, sizeof decl, data, end);
+    p = strstr(decl, "encoding");
+    if (p == NULL)
+        return false;
+    p += strlen("encoding");
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '=')
+        p++;
+    if (*p != '"' && *p != '\'')
+        return true;
+    close = strchr(p + 1, *p);
+    if (close == NULL || !str_copyn(name, sizeof name, p + 1, (size_t)(close - p - 1)))
+        return true;
+    handler = xmlFindCharEncodingHandler(name);
+    if (handler == NULL)
+        return true;
+    xmlCharEncCloseFunc(handler);
+    return false;
+}
+
+/* Returns the parsed document, or NULL with a reason. */
+static xmlDocPtr parse_document(const char *data, size_t len, char *why, size_t whylen)
+{
+    struct parse_result res;
+    size_t decl_end;
+
+    if (len == 0) {
+        str_copy(why, whylen, "empty document");
+        return NULL;
+    }
+    if (len > XML_MAX_INPUT) {
+        str_format(why, whylen, "document too large (%zu bytes)", len);
+        return NULL;
+    }
+    if (bytes_contain_doctype(data, len)) {
+        str_copy(why, whylen, "document declares a DTD");
+        return NULL;
+    }
+    res = parse_bytes(data, len, NULL);
+    /* Some producers declare encodings that do not exist over plain UTF-8
+     * content; the corpus has encoding='UTF-8-W/O-BOM', whose '/' even
+     * makes the declaration itself malformed. One retry reads what follows
+     * the declaration as UTF-8. */
+    decl_end = xml_declaration_end(data, len);
+    if (res.doc == NULL && !res.saw_doctype && decl_end > 0 &&
+        declares_unknown_encoding(data, decl_end))
+        res = parse_bytes(data + decl_end, len - decl_end, "UTF-8");
+    if (res.saw_doctype) {
+        str_copy(why, whylen, "document declares a DTD");
+        return NULL;
+    }
+    if (res.doc == NULL || xmlDocGetRootElement(res.doc) == NULL) {
+        str_format(why, whylen, "not well-formed XML (libxml2 error %d)", res.error);
+        if (res.doc != NULL)
+            xmlFreeDoc(res.doc);
+        return NULL;
+    }
+    return res.doc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Path lookup                                                         */
+
+/* True when node's local name is one of the '|'-separated names of the
+ * step (step_len bytes). */
+static bool name_in_step(const xmlNode *node, const char *step, size_t step_len)
+{
+    const char *name = (const char *)node->name;
+    size_t name_len = strlen(name);
+    const char *end = step + step_len;
+
+    while (step < end) {
+        const char *bar = memchr(step, '|', (size_t)(end - step));
+        size_t alt_len = bar ? (size_t)(bar - step) : (size_t)(end - step);
+
+        if (alt_len == name_len && memcmp(step, name, name_len) == 0)
+            return true;
+        step += alt_len + 1;
+    }
+    return false;
+}
+
+/* Visits, in document order, every element reached from `from` along
+ * `path`; fn returns false to stop. Returns false when stopped. */
+typedef bool (*xml_visit_fn)(xmlNode *node, void *ctx);
+
+static bool xml_each(xmlNode *from, const char *path, xml_visit_fn fn, void *ctx)
+{
+    const char *slash;
+    size_t step_len;
+
+    if (from == NULL)
+        return true;
+    if (*path == '\0')
+        return fn(from, ctx);
+    slash = strchr(path, '/');
+    step_len = slash ? (size_t)(slash - path) : strlen(path);
+    for (xmlNode *child = from->children; child != NULL; child = child->next) {
+        if (child->type != XML_ELEMENT_NODE || !name_in_step(child, path, step_len))
+            continue;
+        if (!xml_each(child, slash ? slash + 1 : "", fn, ctx))
+            return false;
+    }
+    return true;
+}
+
+static bool keep_first(xmlNode *node, void *ctx)
+{
+    *(xmlNode **)ctx = node;
+    return false;
+}
+
+/* The first element along path, or NULL. */
+static xmlNode *xml_find(xmlNode *from, const char *path)
+{
+    xmlNode *found = NULL;
+
+    xml_each(from, path, keep_first, &found);
+    return found;
+}
+
+/* ------------------------------------------------------------------ */
+/* Values                                                              */
+
+/* Length of the UTF-8 sequence a lead byte starts (1 for ASCII and for
+ * stray continuation bytes). */
+static size_t utf8_sequence_length(unsigned char lead)
+{
+    if (lead >= 0xF0)
+        return 4;
+    if (lead >= 0xE0)
+        return 3;
+    if (lead >= 0xC0)
+        return 2;
+    return 1;
+}
+
+/* Copies src into dst, cutting at a UTF-8 character boundary when it does
+ * not fit, so that a truncated name is still valid UTF-8. */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+    size_t len, start;
+
+    if (str_copy(dst, size, src))
+        return;
+    len = strlen(dst);
+    start = len;
+    while (start > 0 && ((unsigned char)dst[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start > 0 && len - (start - 1) < utf8_sequence_length((unsigned char)dst[start - 1]))
+        dst[start - 1] = '\0';
+}
+
+/* The node's text, white space squeezed, into dst; false when empty. */
+static bool node_text(xmlNode *node, char *dst, size_t size)
+{
+    xmlChar *content;
+
+    dst[0] = '\0';
+    if (node == NULL)
+        return false;
+    content = xmlNodeGetContent(node);
+    if (content == NULL)
+        return false;
+    copy_text(dst, size, str_squeeze_spaces((char *)content));
+    xmlFree(content);
+    return dst[0] != '\0';
+}
+
+static bool read_text(xmlNode *from, const char *path, char *dst, size_t size)
+{
+    return node_text(xml_find(from, path), dst, size);
+}
+
+/* An attribute without namespace, squeezed, into dst; false when empty. */
+static bool node_attr(xmlNode *node, const char *name, char *dst, size_t size)
+{
+    xmlChar *value;
+
+    dst[0] = '\0';
+    if (node == NULL)
+        return false;
+    value = xmlGetNoNsProp(node, (const xmlChar *)name);
+    if (value == NULL)
+        return false;
+    copy_text(dst, size, str_squeeze_spaces((char *)value));
+    xmlFree(value);
+    return dst[0] != '\0';
+}
+
+/* Dates come as YYYYMMDD in CII (format 102; 203 and 204 append a time,
+ * and a typo'd format attribute is not worth losing the date over), as
+ * YYYY-MM-DD in UBL, and in the 2014 release candidate as the element's own
+ * text rather than a DateTimeString child. Formats without a day (610,
+ * 616) have fewer than eight digits and fail. */
+static bool node_date(xmlNode *node, struct date *out)
+{
+    xmlNode *inner = xml_find(node, "DateTimeString");
+    char text[64];
+    size_t digits = 0;
+
+    if (!node_text(inner ? inner : node, text, sizeof text))
+        return false;
+    while (isdigit((unsigned char)text[digits]))
+        digits++;
+    if (digits > 8)
+        text[8] = '\0';
+    return date_parse(text, out);
+}
+
+static bool read_date(xmlNode *from, const char *path, struct date *out)
+{
+    return node_date(xml_find(from, path), out);
+}
+
+static bool is_ascii_letter(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* An ISO 4217 code: three ASCII letters, kept upper-case. */
+static bool store_currency(struct invoice *out, const char *code)
+{
+    if (strlen(code) != 3 || !is_ascii_letter(code[0]) || !is_ascii_letter(code[1]) ||
+        !is_ascii_letter(code[2]))
+        return false;
+    for (int i = 0; i < 3; i++)
+        out->currency[i] = (char)toupper((unsigned char)code[i]);
+    out->currency[3] = '\0';
+    return true;
+}
+
+struct amount_pick {
+    const char *currency; /* invoice currency, may be "" */
+    bool found;
+    bool in_currency;     /* found carries the invoice currency */
+    int64_t cents;
+    char currency_id[8];  /* currencyID of the amount taken */
+};
+
+/* Some producers repeat an amount once per currency (GrandTotalAmount in
+ * invoice and tax currency): the one in the invoice currency wins, else
+ * the first readable one. */
+static bool pick_amount(xmlNode *node, void *ctx)
+{
+    struct amount_pick *pick = ctx;
+    char text[64], id[8];
+    int64_t cents;
+    bool in_currency;
+
+    if (!node_text(node, text, sizeof text) || !money_parse_decimal(text, &cents))
+        return true;
+    node_attr(node, "currencyID", id, sizeof id);
+    in_currency = pick->currency[0] != '\0' && str_iequal(id, pick->currency);
+    if (!pick->found || (in_currency && !pick->in_currency)) {
+        pick->found = true;
+        pick->in_currency = in_currency;
+        pick->cents = cents;
+        str_copy(pick->currency_id, sizeof pick->currency_id, id);
+    }
+    return !in_currency;
+}
+
+static bool read_amount(xmlNode *from, const char *path, struct invoice *out, int64_t *cents)
+{
+    struct amount_pick pick = {out->currency, false, false, 0, ""};
+
+    xml_each(from, path, pick_amount, &pick);
+    if (!pick.found)
+        return false;
+    /* ZUGFeRD 1.0 files sometimes give the currency only as attributes. */
+    if (out->currency[0] == '\0')
+        store_currency(out, pick.currency_id);
+    *cents = pick.cents;
+    return true;
+}
+
+/* Amount due: the payable amount when written, else the total less what
+ * was prepaid. */
+static void read_amount_due(xmlNode *totals, const char *payable, const char *grand,
+                            const char *prepaid, struct invoice *out)
+{
+    int64_t total, paid;
+
+    if (read_amount(totals, payable, out, &out->amount_due)) {
+        out->has_amount_due = true;
+        return;
+    }
+    if (!read_amount(totals, grand, out, &total))
+        return;
+    if (!read_amount(totals, prepaid, out, &paid))
+        paid = 0;
+    out->amount_due = total - paid;
+    out->has_amount_due = true;
+}
+
+struct email_pick {
+    char *dst;
+    size_t size;
+    bool electronic_address; /* BT-49: only with schemeID EM */
+};
+
+static bool pick_email(xmlNode *node, void *ctx)
+{
+    struct email_pick *pick = ctx;
+    char text[INVOICE_EMAIL_MAX], scheme[16];
+
+    if (pick->electronic_address &&
+        (!node_attr(node, "schemeID", scheme, sizeof scheme) || !str_iequal(scheme, "EM")))
+        return true;
+    if (!node_text(node, text, sizeof text) || !str_is_email(text))
+        return true;
+    str_copy(pick->dst, pick->size, text);
+    return false;
+}
+
+/* Buyer e-mail: the contact's (BT-58) first, as it names a person who
+ * handles the invoice; else the electronic address (BT-49) when its scheme
+ * says it is an e-mail address. Values that are not addresses (dummy text
+ * in test files) are skipped. */
+static void read_buyer_email(xmlNode *party, const char *contact_path, const char *address_path,
+                             struct invoice *out)
+{
+    struct email_pick contact = {out->buyer_email, sizeof out->buyer_email, false};
+    struct email_pick address = {out->buyer_email, sizeof out->buyer_email, true};
+
+    out->buyer_email[0] = '\0';
+    if (xml_each(party, contact_path, pick_email, &contact))
+        xml_each(party, address_path, pick_email, &address);
+}
+
+/* Joins every non-empty text along path with " / ", within the field. */
+struct text_join {
+    struct strbuf sb;
+};
+
+static bool join_text(xmlNode *node, void *ctx)
+{
+    struct text_join *join = ctx;
+    char text[INVOICE_TERMS_MAX];
+
+    if (!node_text(node, text, sizeof text))
+        return true;
+    if (join->sb.len > 0)
+        strbuf_puts(&join->sb, " / ");
+    strbuf_puts(&join->sb, text);
+    return join->sb.len < INVOICE_TERMS_MAX;
+}
+
+static void read_joined_text(xmlNode *from, const char *path, char *dst, size_t size)
+{
+    struct text_join join;
+
+    strbuf_init(&join.sb);
+    xml_each(from, path, join_text, &join);
+    copy_text(dst, size, join.sb.data ? join.sb.data : "");
+    strbuf_free(&join.sb);
+}
+
+/* ------------------------------------------------------------------ */
+/* Document type                                                       */
+
+static int parse_type_code(const char *text)
+{
+    char *end;
+    long code;
+
+    if (!isdigit((unsigned char)text[0]))
+        return 0;
+    code = strtol(text, &end, 10);
+    return *end == '\0' && code > 0 && code < 10000 ? (int)code : 0;
+}
+
+static bool is_credit_note_code(int code)
+{
+    for (size_t i = 0; i < ARRAY_LEN(credit_note_codes); i++)
+        if (credit_note_codes[i] == code)
+            return true;
+    return false;
+}
+
+/* Sets type_code and type; false (with why) for documents that are not
+ * invoices to collect. */
+static bool classify_type(const char *code_text, bool credit_note_root, struct invoice *out,
+                          char *why, size_t whylen)
+{
+    out->type_code = parse_type_code(code_text);
+    if (out->type_code == TYPE_CODE_ACCOUNTING_INFO) {
+        str_copy(why, whylen, "type code 751 (accounting information)");
+        return false;
+    }
+    out->type = credit_note_root || is_credit_note_code(out->type_code)
+                    ? INVOICE_TYPE_CREDIT_NOTE
+                    : INVOICE_TYPE_INVOICE;
+    return true;
+}
+
+/* ZUGFeRD 1.0 used the CrossIndustryDocument root for orders too; only the
+ * guideline ID (urn:ferd:CrossIndustryDocument:order:...) tells them apart. */
+static bool profile_is_order(const char *profile)
+{
+    char lower[256];
+    size_t len;
+
+    str_copy(lower, sizeof lower, profile);
+    str_tolower_ascii(lower);
+    len = strlen(lower);
+    return strstr(lower, ":order:") != NULL || (len >= 6 && strcmp(lower + len - 6, ":order") == 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* CII                                                                 */
+
+/* Early-payment discount (Skonto) wording; a text that says there is none
+ * is not a discount term. */
+static const char *const discount_words[] = {"skonto", "discount", "escompte", "sconto",
+                                             "descuento", "korting"};
+static const char *const no_discount_phrases[] = {
+    "ohne skonto",  "kein skonto", "keine skonto",   "sans escompte", "pas d'escompte",
+    "aucun escompte", "no discount", "without discount", "senza sconto", "sin descuento"};
+
+static bool text_has_any(const char *text, const char *const *words, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcasestr(text, words[i]) != NULL)
+            return true;
+    return false;
+}
+
+static bool cii_is_discount_term(xmlNode *term)
+{
+    char text[INVOICE_TERMS_MAX];
+
+    if (xml_find(term, "ApplicableTradePaymentDiscountTerms") != NULL)
+        return true;
+    if (!read_text(term, "Description", text, sizeof text))
+        return false;
+    return text_has_any(text, discount_words, ARRAY_LEN(discount_words)) &&
+           !text_has_any(text, no_discount_phrases, ARRAY_LEN(no_discount_phrases));
+}
+
+struct due_dates {
+    struct date earliest_net;
+    struct date latest_discount;
+};
+
+static bool collect_due_date(xmlNode *term, void *ctx)
+{
+    struct due_dates *dates = ctx;
+    struct date d;
+
+    if (!read_date(term, "DueDateDateTime", &d))
+        return true;
+    if (cii_is_discount_term(term)) {
+        if (!date_is_set(dates->latest_discount) || date_compare(d, dates->latest_discount) > 0)
+            dates->latest_discount = d;
+    } else if (!date_is_set(dates->earliest_net) || date_compare(d, dates->earliest_net) < 0) {
+        dates->earliest_net = d;
+    }
+    return true;
+}
+
+/*
+ * CII allows several SpecifiedTradePaymentTerms, each with its own due
+ * date: instalments (each with a PartialPaymentAmount) or, as in the
+ * corpus's "Fremdwaehrung" files, a net term ("Zahlbar ohne Abschlag bis",
+ * 2018-11-20) next to a Skonto term ("Zahlbar mit 2% Skonto bis",
+ * 2018-11-14). The Skonto date is only the last day to pay less; the debt
+ * falls due at the net date. So the due date is the earliest date among
+ * the terms that are not early-payment discount terms (for instalments,
+ * the first date money is owed); a term is a discount term when it has
+ * ApplicableTradePaymentDiscountTerms or its description speaks of a
+ * discount. When every dated term is a discount term, the latest of them
+ * is the closest thing to a net date.
+ */
+static void cii_read_due_date(xmlNode *settlement, struct invoice *out)
+{
+    struct due_dates dates = {{0, 0, 0}, {0, 0, 0}};
+
+    xml_each(settlement, "SpecifiedTradePaymentTerms", collect_due_date, &dates);
+    out->due_date = date_is_set(dates.earliest_net) ? dates.earliest_net : dates.latest_discount;
+    if (date_is_set(out->due_date))
+        out->due_basis = DUE_BASIS_DOCUMENT;
+}
+
+static void cii_read_parties(xmlNode *agreement, struct invoice *out)
+{
+    xmlNode *buyer = xml_find(agreement, "BuyerTradeParty");
+
+    read_text(agreement, "SellerTradeParty/Name", out->seller_name, sizeof out->seller_name);
+    read_text(buyer, "Name", out->buyer_name, sizeof out->buyer_name);
+    read_buyer_email(buyer, "DefinedTradeContact/EmailURIUniversalCommunication/URIID",
+                     "URIUniversalCommunication/URIID", out);
+}
+
+static void cii_read_settlement(xmlNode *settlement, struct invoice *out)
+{
+    char code[16];
+    xmlNode *totals = xml_find(settlement, CII_SUMMATION);
+
+    if (read_text(settlement, "InvoiceCurrencyCode", code, sizeof code))
+        store_currency(out, code);
+    read_amount_due(totals, "DuePayableAmount", "GrandTotalAmount", "TotalPrepaidAmount", out);
+    cii_read_due_date(settlement, out);
+    read_joined_text(settlement, "SpecifiedTradePaymentTerms/Description", out->payment_terms,
+                     sizeof out->payment_terms);
+    read_text(settlement, "InvoiceReferencedDocument/IssuerAssignedID|ID",
+              out->referenced_number, sizeof out->referenced_number);
+}
+
+static enum invoice_xml_result cii_read(xmlNode *root, struct invoice *out, char *why,
+                                        size_t whylen)
+{
+    xmlNode *header = xml_find(root, CII_HEADER);
+    char profile[256], code[16];
+
+    read_text(root, CII_CONTEXT "/GuidelineSpecifiedDocumentContextParameter/ID", profile,
+              sizeof profile);
+    if (profile_is_order(profile)) {
+        str_format(why, whylen, "order profile %s", profile);
+        return INVOICE_XML_NOT_INVOICE;
+    }
+    read_text(header, "TypeCode", code, sizeof code);
+    if (!classify_type(code, false, out, why, whylen))
+        return INVOICE_XML_NOT_INVOICE;
+    read_text(header, "ID", out->number, sizeof out->number);
+    read_date(header, "IssueDateTime", &out->issue_date);
+    cii_read_parties(xml_find(root, CII_AGREEMENT), out);
+    cii_read_settlement(xml_find(root, CII_SETTLEMENT), out);
+    out->source = INVOICE_SOURCE_CII;
+    return INVOICE_XML_INVOICE;
+}
+
+/* ------------------------------------------------------------------ */
+/* UBL                                                                 */
+
+static void ubl_read_party_name(xmlNode *party, char *dst, size_t size)
+{
+    if (!read_text(party, "PartyLegalEntity/RegistrationName", dst, size))
+        read_text(party, "PartyName/Name", dst, size);
+}
+
+static void ubl_read_parties(xmlNode *root, struct invoice *out)
+{
+    xmlNode *seller = xml_find(root, "AccountingSupplierParty/Party");
+    xmlNode *buyer = xml_find(root, "AccountingCustomerParty/Party");
+
+    ubl_read_party_name(seller, out->seller_name, sizeof out->seller_name);
+    ubl_read_party_name(buyer, out->buyer_name, sizeof out->buyer_name);
+    read_buyer_email(buyer, "Contact/ElectronicMail", "EndpointID", out);
+}
+
+static void ubl_read_due_date(xmlNode *root, struct invoice *out)
+{
+    if (read_date(root, "DueDate", &out->due_date) ||
+        read_date(root, "PaymentMeans/PaymentDueDate", &out->due_date))
+        out->due_basis = DUE_BASIS_DOCUMENT;
+}
+
+static enum invoice_xml_result ubl_read(xmlNode *root, bool credit_note_root,
+                                        struct invoice *out, char *why, size_t whylen)
+{
+    char code[16];
+    xmlNode *totals = xml_find(root, "LegalMonetaryTotal");
+
+    read_text(root, "InvoiceTypeCode|CreditNoteTypeCode", code, sizeof code);
+    if (!classify_type(code, credit_note_root, out, why, whylen))
+        return INVOICE_XML_NOT_INVOICE;
+    read_text(root, "ID", out->number, sizeof out->number);
+    read_date(root, "IssueDate", &out->issue_date);
+    ubl_read_due_date(root, out);
+    ubl_read_parties(root, out);
+    if (read_text(root, "DocumentCurrencyCode", code, sizeof code))
+        store_currency(out, code);
+    read_amount_due(totals, "PayableAmount", "TaxInclusiveAmount", "PrepaidAmount", out);
+    read_joined_text(root, "PaymentTerms/Note", out->payment_terms, sizeof out->payment_terms);
+    read_text(root, "BillingReference/InvoiceDocumentReference/ID", out->referenced_number,
+              sizeof out->referenced_number);
+    out->source = INVOICE_SOURCE_UBL;
+    return INVOICE_XML_INVOICE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry point                                                         */
+
+static const struct known_root *find_known_root(const xmlNode *root)
+{
+    const char *ns = root->ns && root->ns->href ? (const char *)root->ns->href : "";
+
+    for (size_t i = 0; i < ARRAY_LEN(known_roots); i++) {
+        if (strcmp((const char *)root->name, known_roots[i].name) == 0 &&
+            strcmp(ns, known_roots[i].ns) == 0)
+            return &known_roots[i];
+    }
+    return NULL;
+}
+
+static enum invoice_xml_result read_root(xmlNode *root, struct invoice *out, char *why,
+                                         size_t whylen)
+{
+    const struct known_root *kind = find_known_root(root);
+    enum invoice_xml_result res;
+
+    if (kind == NULL) {
+        str_format(why, whylen, "root %s", (const char *)root->name);
+        return INVOICE_XML_NOT_INVOICE;
+    }
+    if (kind->syntax == SYNTAX_CII)
+        res = cii_read(root, out, why, whylen);
+    else
+        res = ubl_read(root, kind->syntax == SYNTAX_UBL_CN, out, why, whylen);
+    if (res == INVOICE_XML_INVOICE && out->number[0] == '\0') {
+        str_format(why, whylen, "%s without an invoice number", (const char *)root->name);
+        return INVOICE_XML_ERROR;
+    }
+    return res;
+}
+
+enum invoice_xml_result invoice_xml_read(const char *data, size_t len, struct invoice *out,
+                                         char *why, size_t whylen)
+{
+    xmlDocPtr doc;
+    enum invoice_xml_result res;
+
+    invoice_init(out); /* confidence 100: the document states its fields */
+    if (whylen > 0)
+        why[0] = '\0';
+    silence_libxml_errors();
+    doc = parse_document(data, len, why, whylen);
+    if (doc == NULL)
+        return INVOICE_XML_ERROR;
+    res = read_root(xmlDocGetRootElement(doc), out, why, whylen);
+    xmlFreeDoc(doc);
+    if (res != INVOICE_XML_INVOICE)
+        invoice_init(out);
+    return res;
+}

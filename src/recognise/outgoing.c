@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * outgoing.c - turns an outgoing message into cases (see outgoing.h).
+ *
+ * Order of work: scan (no store needed), then one store transaction per
+ * invoice, invoices before credit notes so that a credit note can reduce
+ * an invoice sent in the same message. A store failure stops the storing
+ * but not the message: the caller applies On-DBError, and what was found
+ * is still logged. Every document read but not tracked gets a log line
+ * saying what it was and why.
+ */
+#include "recognise/outgoing.h"
+
+#include <string.h>
+
+#include "core/money.h"
+#include "lib/log.h"
+#include "recognise/invoice_scan.h"
+
+/* The X-Relance value stays on one line well under the 998-octet limit. */
+#define HEADER_VALUE_MAX 900
+
+void outgoing_scan_limits(const struct config *cfg, struct scan_limits *limits)
+{
+    scan_limits_default(limits);
+    limits->max_parts = (int)cfg->max_mime_parts;
+    limits->max_depth = (int)cfg->max_mime_depth;
+    limits->max_part_size = (size_t)cfg->max_message_size;
+    limits->pdf_max_pages = (int)cfg->pdf_max_pages;
+    limits->pdf_max_text = (size_t)cfg->pdf_max_text;
+    limits->pdf_max_ms = (unsigned)cfg->pdf_max_time * 1000u;
+    limits->default_terms_days = (int)cfg->default_terms;
+    limits->min_text_confidence = (int)cfg->min_confidence;
+}
+
+static const char *domain_of(const char *address)
+{
+    const char *at = address ? strrchr(address, '@') : NULL;
+    return at ? at + 1 : "";
+}
+
+void outgoing_choose_debtor(const struct invoice *inv, const struct envelope *env, char *out, size_t size)
+{
+    const char *sender_domain = domain_of(env->sender);
+    const struct strlist *rcpts = env->recipients;
+
+    out[0] = '\0';
+    if (inv->buyer_email[0] && str_is_email(inv->buyer_email)) {
+        str_copy(out, size, inv->buyer_email);
+        return;
+    }
+    if (rcpts == NULL || rcpts->count == 0)
+        return;
+    for (size_t i = 0; i < rcpts->count; i++) {
+        if (str_is_email(rcpts->items[i]) && strcasecmp(domain_of(rcpts->items[i]), sender_domain) != 0) {
+            str_copy(out, size, rcpts->items[i]);
+            return;
+        }
+    }
+    if (str_is_email(rcpts->items[0]))
+        str_copy(out, size, rcpts->items[0]);
+}
+
+static void describe(const struct invoice *inv, struct strbuf *out)
+{
+    char amount[MONEY_STR_MAX], due[DATE_STR_MAX];
+
+    money_format_decimal(inv->amount_due, amount);
+    date_format(inv->due_date, due);
+    strbuf_printf(out, "%s %s %s %s", invoice_type_name(inv->type), inv->number, amount, inv->currency);
+    if (due[0])
+        strbuf_printf(out, " due %s", due);
+}
+
+static void header_add(struct strbuf *header, const char *verb, const struct invoice *inv)
+{
+    struct strbuf one;
+
+    strbuf_init(&one);
+    if (header->len)
+        strbuf_puts(&one, "; ");
+    strbuf_printf(&one, "%s ", verb);
+    describe(inv, &one);
+    if (header->len + one.len <= HEADER_VALUE_MAX)
+        strbuf_append(header, one.data, one.len);
+    strbuf_free(&one);
+}
+
+static void log_notes(const struct envelope *env, const struct invoice_scan *scan)
+{
+    for (size_t i = 0; i < scan->notes.count; i++)
+        log_info(env->queue_id, "note: %s", scan->notes.items[i]);
+}
+
+/* One line per document read but not tracked: what, from where, why. */
+static void log_rejections(const struct envelope *env, const struct invoice_scan *scan)
+{
+    for (size_t i = 0; i < scan->rejected_count; i++) {
+        const struct invoice_rejection *r = &scan->rejected[i];
+
+        log_notice(env->queue_id, "not tracked: %s %s from %s (%s), confidence %d: %s", r->kind,
+                   r->inv.number[0] ? r->inv.number : "(no number)", invoice_source_name(r->inv.source),
+                   r->inv.origin, r->inv.confidence, r->why);
+    }
+}
+
+/* Seller unknown (text invoices): the sending domain stands for it, so
+ * that (seller, number) still names one case. */
+static void fill_seller(struct invoice *inv, const struct envelope *env)
+{
+    if (inv->seller_name[0] == '\0')
+        str_copy(inv->seller_name, sizeof inv->seller_name, domain_of(env->sender));
+}
+
+/* A credit note that names a tracked invoice lowers its balance. */
+static void apply_credit(struct store *st, const struct audit_key *key, const struct invoice *credit,
+                         const struct envelope *env)
+{
+    struct credit_result res;
+    char balance[MONEY_STR_MAX];
+
+    if (store_apply_credit_note(st, key, credit, "milter", &res) != STORE_OK) {
+        log_error(env->queue_id, "cannot apply credit note %s: %s", credit->number, store_last_error(st));
+        return;
+    }
+    money_format_decimal(res.balance_after, balance);
+    if (res.outcome == CREDIT_APPLIED)
+        log_info(env->queue_id, "credit note %s applied to invoice %s: balance %s %s, status %s",
+                 credit->number, credit->referenced_number, balance, credit->currency, res.status);
+    else
+        log_info(env->queue_id, "credit note %s not applied to invoice %s: %s", credit->number,
+                 credit->referenced_number, credit_outcome_name(res.outcome));
+}
+
+/* Records one invoice or credit note; false when the store failed. */
+static bool store_one(struct store *st, const struct audit_key *key, struct invoice *inv,
+                      const struct envelope *env, struct strbuf *header)
+{
+    char debtor[INVOICE_EMAIL_MAX];
+    struct track_context tc = {debtor, env->message_id, env->queue_id, "milter"};
+    bool created = false;
+
+    fill_seller(inv, env);
+    outgoing_choose_debtor(inv, env, debtor, sizeof debtor);
+    if (store_track_invoice(st, key, inv, &tc, NULL, &created) != STORE_OK) {
+        log_error(env->queue_id, "cannot record %s %s: %s", invoice_type_name(inv->type), inv->number,
+                  store_last_error(st));
+        return false;
+    }
+    header_add(header, created ? "tracked" : "already tracked", inv);
+    log_info(env->queue_id, "%s %s %s from %s (%s, confidence %d), debtor=<%s>",
+             created ? "tracked" : "already tracked", invoice_type_name(inv->type), inv->number,
+             invoice_source_name(inv->source), inv->origin, inv->confidence, debtor);
+    if (created && inv->type == INVOICE_TYPE_CREDIT_NOTE && inv->referenced_number[0] != '\0')
+        apply_credit(st, key, inv, env);
+    return true;
+}
+
+static enum outgoing_result store_invoices(const struct config *cfg, struct store_pool *pool,
+                                           const struct audit_key *key, struct invoice_scan *scan,
+                                           const struct envelope *env, struct strbuf *header)
+{
+    char why[256];
+    struct store *st = store_pool_get(pool, why, sizeof why);
+    enum outgoing_result result = OUTGOING_OK;
+
+    (void)cfg;
+    if (st == NULL) {
+        log_error(env->queue_id, "database unavailable: %s", why);
+        return OUTGOING_DB_ERROR;
+    }
+    /* Invoices first: a credit note may correct one sent alongside. */
+    for (int pass = 0; pass < 2 && result == OUTGOING_OK; pass++) {
+        enum invoice_type wanted = pass == 0 ? INVOICE_TYPE_INVOICE : INVOICE_TYPE_CREDIT_NOTE;
+
+        for (size_t i = 0; i < scan->invoices.count; i++) {
+            if (scan->invoices.items[i].type != wanted)
+                continue;
+            if (!store_one(st, key, &scan->invoices.items[i], env, header)) {
+                result = OUTGOING_DB_ERROR;
+                break;
+            }
+        }
+    }
+    store_pool_put(pool, st);
+    return result;
+}
+
+enum outgoing_result outgoing_process(const struct config *cfg, struct store_pool *pool,
+                                      const struct audit_key *key, const char *data, size_t len,
+                                      const struct envelope *env, struct strbuf *header_value)
+{
+    struct scan_limits limits;
+    struct invoice_scan scan;
+    enum outgoing_result result = OUTGOING_OK;
+
+    outgoing_scan_limits(cfg, &limits);
+    invoice_scan_init(&scan);
+    invoice_scan_message(data, len, &limits, &scan);
+    log_notes(env, &scan);
+    log_rejections(env, &scan);
+    if (scan.invoices.count == 0)
+        log_info(env->queue_id, "analysed %zu bytes from <%s>: no invoice", len, env->sender);
+    else
+        result = store_invoices(cfg, pool, key, &scan, env, header_value);
+    invoice_scan_free(&scan);
+    return result;
+}

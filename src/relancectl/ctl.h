@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * ctl.h - relancectl's command groups. Each command gets the common
+ * options (configuration, --json) and its own arguments, prints a table
+ * for people or JSON for scripts, and returns the process exit status:
+ * 0 done, 1 failed, 2 usage error.
+ */
+#ifndef RELANCE_CTL_H
+#define RELANCE_CTL_H
+
+#include <stdbool.h>
+
+#include "core/config.h"
+#include "core/invoice.h"
+#include "lib/json.h"
+#include "store/store.h"
+
+struct ctl_env {
+    const char *config_path; /* -c, or the default */
+    bool config_given;       /* -c was given: a missing file is an error */
+    bool json;               /* --json */
+    struct config *cfg;      /* loaded on first use */
+};
+
+/* The configuration, loaded on first use; NULL (errors printed) if broken. */
+struct config *ctl_config(struct ctl_env *env);
+/* Opens the database named by the configuration; NULL with a message. */
+struct store *ctl_open_store(struct ctl_env *env);
+/* For the commands that write: the configuration with its time zone in
+ * force, the audit key and the store; NULL (message printed) when any is
+ * missing. ctl_close_all closes the store and wipes the key. */
+struct store *ctl_open_all(struct ctl_env *env, struct audit_key *key);
+void ctl_close_all(struct store *st, struct audit_key *key);
+/* The one case with this number (seller, when not NULL, picks among
+ * several sellers' invoices); false with a message when there is none or
+ * more than one. */
+bool ctl_find_case(struct store *st, const char *number, const char *seller, struct case_row *out);
+/* Prints to stderr and returns 2. */
+int ctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* JSON shapes shared by commands (field names are a stable interface). */
+void ctl_json_invoice_fields(struct json *j, const struct invoice *inv);
+/* Writes a case's fields into the object the caller has opened. */
+void ctl_json_case_fields(struct json *j, const struct case_row *c);
+/* Writes a case as one object. */
+void ctl_json_case(struct json *j, const struct case_row *c);
+
+/* ctl_cases.c */
+int ctl_list(struct ctl_env *env, int argc, char **argv);
+int ctl_show(struct ctl_env *env, int argc, char **argv);
+/* ctl_inspect.c */
+int ctl_inspect(struct ctl_env *env, int argc, char **argv);
+/* ctl_keygen.c */
+int ctl_keygen(struct ctl_env *env, int argc, char **argv);
+/* ctl_reminders.c */
+int ctl_run_due(struct ctl_env *env, int argc, char **argv);
+int ctl_preview(struct ctl_env *env, int argc, char **argv);
+int ctl_reminders(struct ctl_env *env, int argc, char **argv);
+int ctl_release(struct ctl_env *env, int argc, char **argv);
+int ctl_pay(struct ctl_env *env, int argc, char **argv);
+int ctl_debtor(struct ctl_env *env, int argc, char **argv);
+/* One reminder as a JSON object (shared by reminders and show). */
+void ctl_json_reminder(struct json *j, const struct reminder_row *r);
+/* ctl_replies.c */
+int ctl_resolve(struct ctl_env *env, int argc, char **argv);
+int ctl_pause(struct ctl_env *env, int argc, char **argv);
+int ctl_resume(struct ctl_env *env, int argc, char **argv);
+int ctl_replies(struct ctl_env *env, int argc, char **argv);
+/* One recorded reply as a JSON object (shared by replies and show). */
+void ctl_json_reply(struct json *j, const struct reply_row *r);
+/* The replies as a table, in the list's order, excerpts cut to fit a
+ * line; of_one_case: indented lines without header nor number (show). */
+void ctl_replies_table(const struct reply_list *list, bool of_one_case);
+
+#endif

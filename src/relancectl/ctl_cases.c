@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * ctl_cases.c - `relancectl list` and `relancectl show`: who owes what,
+ * and one case with its history, its reminders (held ones included, so
+ * that nothing waiting for the operator goes unnoticed), the debtor's
+ * replies and the pause it is under.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/money.h"
+#include "relancectl/ctl.h"
+
+static void print_json(struct strbuf *sb)
+{
+    fwrite(sb->data, 1, sb->len, stdout);
+    fputc('\n', stdout);
+}
+
+static void list_table(const struct case_list *cases)
+{
+    printf("%-20s %-11s %-10s %12s %-3s %-9s %3s  %s\n", "NUMBER", "TYPE", "DUE", "BALANCE", "CUR",
+           "STATUS", "LVL", "DEBTOR");
+    for (size_t i = 0; i < cases->count; i++) {
+        const struct case_row *c = &cases->items[i];
+        char due[DATE_STR_MAX], balance[MONEY_STR_MAX];
+
+        date_format(c->inv.due_date, due);
+        money_format_decimal(c->balance, balance);
+        printf("%-20s %-11s %-10s %12s %-3s %-9s %3d  %s\n", c->inv.number, invoice_type_name(c->inv.type),
+               due[0] ? due : "-", balance, c->inv.currency, c->status, c->level,
+               c->debtor_email[0] ? c->debtor_email : "-");
+    }
+}
+
+static void list_json(const struct case_list *cases)
+{
+    struct strbuf sb;
+    struct json j;
+
+    strbuf_init(&sb);
+    json_init(&j, &sb, true);
+    json_array_begin(&j);
+    for (size_t i = 0; i < cases->count; i++)
+        ctl_json_case(&j, &cases->items[i]);
+    json_array_end(&j);
+    print_json(&sb);
+    strbuf_free(&sb);
+}
+
+/* Held reminders wait for a decision: say so under the table. */
+static void print_held_hint(struct store *st)
+{
+    struct reminder_list held;
+
+    if (store_list_reminders(st, "held", 0, &held) != STORE_OK)
+        return;
+    if (held.count > 0)
+        printf("\n%zu reminder(s) held for the operator: relancectl reminders --held\n", held.count);
+    reminder_list_free(&held);
+}
+
+int ctl_list(struct ctl_env *env, int argc, char **argv)
+{
+    struct case_list cases;
+    struct store *st;
+    enum store_result r;
+
+    if (argc > 1)
+        return ctl_usage_error("list takes no arguments");
+    (void)argv;
+    if ((st = ctl_open_store(env)) == NULL)
+        return 1;
+    r = store_list_cases(st, &cases);
+    if (r != STORE_OK) {
+        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+        store_close(st);
+        return 1;
+    }
+    if (env->json) {
+        list_json(&cases);
+    } else {
+        list_table(&cases);
+        print_held_hint(st);
+    }
+    case_list_free(&cases);
+    store_close(st);
+    return 0;
+}
+
+static void show_reminders_table(const struct reminder_list *reminders)
+{
+    printf("reminders:\n");
+    for (size_t i = reminders->count; i-- > 0;) {
+        const struct reminder_row *r = &reminders->items[i];
+        printf("  #%lld  step %d %-22s %-8s %s  to <%s>%s%s\n", (long long)r->id, r->step, r->step_name, r->state,
+               r->sent_at[0] ? r->sent_at : "-", r->recipient, r->error[0] ? "  " : "", r->error);
+    }
+}
+
+/* A pause says until when and why: the operator sees when reminders
+ * start again by themselves. */
+static void show_status(const struct case_row *c)
+{
+    if (strcmp(c->status, "paused") != 0)
+        printf("status:       %s (level %d)\n", c->status, c->level);
+    else
+        printf("status:       paused %s%s (%s) (level %d)\n", c->paused_until[0] ? "until " : "without end",
+               c->paused_until, c->pause_reason[0] ? c->pause_reason : "no reason recorded", c->level);
+}
+
+static void show_replies_table(const struct reply_list *replies)
+{
+    printf("replies:\n");
+    ctl_replies_table(replies, true);
+}
+
+static void show_table(const struct case_row *c, const struct event_list *events)
+{
+    char issue[DATE_STR_MAX], due[DATE_STR_MAX], amount[MONEY_STR_MAX], balance[MONEY_STR_MAX];
+
+    date_format(c->inv.issue_date, issue);
+    date_format(c->inv.due_date, due);
+    money_format_decimal(c->inv.amount_due, amount);
+    money_format_decimal(c->balance, balance);
+    printf("number:       %s\n", c->inv.number);
+    printf("type:         %s\n", invoice_type_name(c->inv.type));
+    printf("seller:       %s\n", c->inv.seller_name);
+    printf("debtor:       %s <%s>\n", c->debtor_name[0] ? c->debtor_name : c->inv.buyer_name, c->debtor_email);
+    printf("issue date:   %s\n", issue[0] ? issue : "-");
+    printf("due date:     %s\n", due[0] ? due : "-");
+    printf("amount due:   %s %s\n", amount, c->inv.currency);
+    printf("balance:      %s %s\n", balance, c->inv.currency);
+    show_status(c);
+    printf("source:       %s, confidence %d (%s)\n", invoice_source_name(c->inv.source), c->inv.confidence,
+           c->inv.origin);
+    printf("message:      <%s> (queue id %s)\n", c->message_id, c->queue_id);
+    printf("history:\n");
+    for (size_t i = 0; i < events->count; i++)
+        printf("  %s  %-18s %-9s %s\n", events->items[i].at, events->items[i].kind,
+               events->items[i].actor, events->items[i].detail);
+}
+
+/* What show prints beside the case itself. */
+struct case_details {
+    struct event_list events;
+    struct reminder_list reminders;
+    struct reply_list replies; /* newest first */
+};
+
+static void show_json(const struct case_row *c, const struct case_details *d)
+{
+    const struct event_list *events = &d->events;
+    const struct reminder_list *reminders = &d->reminders;
+    struct strbuf sb;
+    struct json j;
+
+    strbuf_init(&sb);
+    json_init(&j, &sb, true);
+    json_object_begin(&j);
+    ctl_json_case_fields(&j, c);
+    json_key(&j, "reminders");
+    json_array_begin(&j);
+    for (size_t i = reminders->count; i-- > 0;)
+        ctl_json_reminder(&j, &reminders->items[i]);
+    json_array_end(&j);
+    json_key(&j, "replies");
+    json_array_begin(&j);
+    for (size_t i = 0; i < d->replies.count; i++)
+        ctl_json_reply(&j, &d->replies.items[i]);
+    json_array_end(&j);
+    json_key(&j, "history");
+    json_array_begin(&j);
+    for (size_t i = 0; i < events->count; i++) {
+        json_object_begin(&j);
+        json_kv_string(&j, "at", events->items[i].at);
+        json_kv_string(&j, "kind", events->items[i].kind);
+        json_kv_string(&j, "actor", events->items[i].actor);
+        json_key(&j, "detail");
+        json_raw(&j, events->items[i].detail);
+        json_object_end(&j);
+    }
+    json_array_end(&j);
+    json_object_end(&j);
+    print_json(&sb);
+    strbuf_free(&sb);
+}
+
+static bool load_details(struct store *st, int64_t case_id, struct case_details *d)
+{
+    if (store_list_events(st, case_id, &d->events) == STORE_OK &&
+        store_list_reminders(st, NULL, case_id, &d->reminders) == STORE_OK &&
+        store_list_replies(st, case_id, &d->replies) == STORE_OK)
+        return true;
+    fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+    return false;
+}
+
+static void free_details(struct case_details *d)
+{
+    reply_list_free(&d->replies);
+    reminder_list_free(&d->reminders);
+    event_list_free(&d->events);
+}
+
+int ctl_show(struct ctl_env *env, int argc, char **argv)
+{
+    const char *seller = NULL;
+    struct case_details d;
+    struct case_row c;
+    struct store *st;
+    int rc = 1;
+
+    if (argc == 4 && strcmp(argv[2], "--seller") == 0)
+        seller = argv[3];
+    else if (argc != 2)
+        return ctl_usage_error("usage: show NUMBER [--seller NAME] [--json]");
+    if ((st = ctl_open_store(env)) == NULL)
+        return 1;
+    memset(&d, 0, sizeof d);
+    if (ctl_find_case(st, argv[1], seller, &c) && load_details(st, c.id, &d)) {
+        if (env->json) {
+            show_json(&c, &d);
+        } else {
+            show_table(&c, &d.events);
+            show_reminders_table(&d.reminders);
+            show_replies_table(&d.replies);
+        }
+        rc = 0;
+    }
+    free_details(&d);
+    store_close(st);
+    return rc;
+}

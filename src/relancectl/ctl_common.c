@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * ctl_common.c - what relancectl's commands share: the configuration, the
+ * store (with the audit key, for the commands that write), finding one
+ * case by number, usage errors, and the JSON shape of invoices and cases.
+ */
+#include "relancectl/ctl.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/calendar.h"
+#include "core/money.h"
+
+struct config *ctl_config(struct ctl_env *env)
+{
+    struct strlist errors;
+
+    if (env->cfg)
+        return env->cfg;
+    /* Without -c and without the default file, the defaults serve. */
+    if (!env->config_given && access(env->config_path, F_OK) != 0 && errno == ENOENT) {
+        env->cfg = config_defaults();
+        return env->cfg;
+    }
+    strlist_init(&errors);
+    env->cfg = config_load(env->config_path, &errors);
+    for (size_t i = 0; i < errors.count; i++)
+        fprintf(stderr, "%s\n", errors.items[i]);
+    strlist_free(&errors);
+    return env->cfg;
+}
+
+struct store *ctl_open_store(struct ctl_env *env)
+{
+    struct config *cfg = ctl_config(env);
+    struct store *st;
+    char why[256];
+
+    if (cfg == NULL)
+        return NULL;
+    st = store_open(cfg->database, (int)cfg->database_timeout * 1000, why, sizeof why);
+    if (st == NULL)
+        fprintf(stderr, "relancectl: database %s: %s\n", cfg->database, why);
+    return st;
+}
+
+static bool load_key(const struct config *cfg, struct audit_key *key)
+{
+    char why[256];
+
+    if (audit_key_load(cfg->key_file, key, why, sizeof why))
+        return true;
+    fprintf(stderr, "relancectl: KeyFile: %s\n", why);
+    return false;
+}
+
+struct store *ctl_open_all(struct ctl_env *env, struct audit_key *key)
+{
+    struct config *cfg = ctl_config(env);
+    struct store *st;
+
+    if (cfg == NULL || !load_key(cfg, key))
+        return NULL;
+    calendar_use_timezone(cfg->timezone);
+    st = ctl_open_store(env);
+    if (st == NULL)
+        sodium_memzero(key, sizeof *key);
+    return st;
+}
+
+void ctl_close_all(struct store *st, struct audit_key *key)
+{
+    store_close(st);
+    sodium_memzero(key, sizeof *key);
+}
+
+bool ctl_find_case(struct store *st, const char *number, const char *seller, struct case_row *out)
+{
+    struct case_list cases;
+    const struct case_row *found = NULL;
+    bool ambiguous = false;
+
+    if (store_find_cases(st, number, &cases) != STORE_OK) {
+        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+        return false;
+    }
+    for (size_t i = 0; i < cases.count; i++) {
+        if (seller && strcasecmp(seller, cases.items[i].inv.seller_name) != 0)
+            continue;
+        ambiguous |= found != NULL;
+        found = &cases.items[i];
+    }
+    if (found && !ambiguous)
+        *out = *found;
+    else if (ambiguous)
+        fprintf(stderr, "relancectl: several sellers have an invoice %s; name one with --seller\n", number);
+    else
+        fprintf(stderr, "relancectl: no case with number %s\n", number);
+    case_list_free(&cases);
+    return found && !ambiguous;
+}
+
+int ctl_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("relancectl: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 2;
+}
+
+void ctl_json_invoice_fields(struct json *j, const struct invoice *inv)
+{
+    char amount[MONEY_STR_MAX], issue[DATE_STR_MAX], due[DATE_STR_MAX];
+
+    money_format_decimal(inv->amount_due, amount);
+    date_format(inv->issue_date, issue);
+    date_format(inv->due_date, due);
+    json_kv_string(j, "number", inv->number);
+    json_kv_string(j, "type", invoice_type_name(inv->type));
+    json_kv_string_or_null(j, "issue_date", issue);
+    json_kv_string_or_null(j, "due_date", due);
+    json_key(j, "amount_due");
+    json_string(j, inv->has_amount_due ? amount : NULL);
+    json_kv_string_or_null(j, "currency", inv->currency);
+    json_kv_string(j, "seller_name", inv->seller_name);
+    json_kv_string(j, "source", invoice_source_name(inv->source));
+    json_kv_int(j, "confidence", inv->confidence);
+}
+
+void ctl_json_case_fields(struct json *j, const struct case_row *c)
+{
+    char balance[MONEY_STR_MAX];
+
+    money_format_decimal(c->balance, balance);
+    json_kv_int(j, "id", c->id);
+    ctl_json_invoice_fields(j, &c->inv);
+    json_kv_string(j, "debtor_email", c->debtor_email);
+    json_kv_string(j, "debtor_name", c->debtor_name[0] ? c->debtor_name : c->inv.buyer_name);
+    json_kv_string(j, "status", c->status);
+    json_kv_string_or_null(j, "paused_until", c->paused_until);
+    json_kv_string_or_null(j, "pause_reason", c->pause_reason);
+    json_kv_int(j, "level", c->level);
+    json_kv_string(j, "balance", balance);
+    json_kv_string_or_null(j, "referenced_number", c->inv.referenced_number);
+    json_kv_string(j, "message_id", c->message_id);
+    json_kv_string(j, "created_at", c->created_at);
+}
+
+void ctl_json_case(struct json *j, const struct case_row *c)
+{
+    json_object_begin(j);
+    ctl_json_case_fields(j, c);
+    json_object_end(j);
+}

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * ctl_reminders.c - the operator's reminder commands:
+ *
+ *   run-due [--now YYYY-MM-DD[THH:MM]]   the due work now, or as at a moment
+ *   preview NUMBER [--step N] [--html] [--now ...]   what a step would say
+ *   reminders [--held | --state STATE]   reminders and their states
+ *   release ID --sent | --retry          settle a held reminder
+ *   pay NUMBER [AMOUNT] [--on DATE]      record a payment (whole balance by default)
+ *   debtor EMAIL [--kind business|consumer] [--language fr|en]
+ *
+ * Each prints a table for people or JSON (--json) for scripts.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/calendar.h"
+#include "core/money.h"
+#include "relancectl/ctl.h"
+#include "remind/scheduler.h"
+
+/* ---- shared ---- */
+
+static void print_json(struct strbuf *sb)
+{
+    fwrite(sb->data, 1, sb->len, stdout);
+    fputc('\n', stdout);
+}
+
+/* "YYYY-MM-DD[THH:MM]" in Timezone; a date alone means the window's
+ * opening minute. */
+static bool parse_now(const struct config *cfg, const char *text, time_t *out)
+{
+    struct local_moment m;
+
+    if (!calendar_parse_moment(text, cfg->send_hours.start, &m)) {
+        fprintf(stderr, "relancectl: --now: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '%s'\n", text);
+        return false;
+    }
+    *out = calendar_instant(m);
+    return *out != (time_t)-1;
+}
+
+/* ---- run-due ---- */
+
+static void print_report(const struct ctl_env *env, const struct scheduler_report *r)
+{
+    struct strbuf sb;
+    struct json j;
+
+    if (!env->json) {
+        printf("sent %d, dry runs %d, held %d, failed %d, settled after an interruption %d, skipped %d,"
+               " pauses ended %d, notices about replies sent %d\n",
+               r->sent, r->dry_runs, r->held, r->failed, r->recovered, r->skipped, r->resumed, r->notices);
+        return;
+    }
+    strbuf_init(&sb);
+    json_init(&j, &sb, true);
+    json_object_begin(&j);
+    json_kv_int(&j, "sent", r->sent);
+    json_kv_int(&j, "dry_runs", r->dry_runs);
+    json_kv_int(&j, "held", r->held);
+    json_kv_int(&j, "failed", r->failed);
+    json_kv_int(&j, "recovered", r->recovered);
+    json_kv_int(&j, "skipped", r->skipped);
+    json_kv_int(&j, "resumed", r->resumed);
+    json_kv_int(&j, "notices", r->notices);
+    json_object_end(&j);
+    print_json(&sb);
+    strbuf_free(&sb);
+}
+
+int ctl_run_due(struct ctl_env *env, int argc, char **argv)
+{
+    struct scheduler_report report;
+    struct scheduler_run run;
+    struct audit_key key;
+    const char *now_text = NULL;
+    struct store *st;
+    bool ok;
+
+    if (argc == 3 && strcmp(argv[1], "--now") == 0)
+        now_text = argv[2];
+    else if (argc != 1)
+        return ctl_usage_error("usage: run-due [--now YYYY-MM-DD[THH:MM]]");
+    if ((st = ctl_open_all(env, &key)) == NULL)
+        return 1;
+    run.cfg = env->cfg;
+    run.key = &key;
+    run.st = st;
+    run.actor = "run-due";
+    run.moment = time(NULL);
+    if (now_text && !parse_now(env->cfg, now_text, &run.moment)) {
+        ctl_close_all(st, &key);
+        return 2;
+    }
+    ok = scheduler_run_due(&run, &report);
+    print_report(env, &report);
+    ctl_close_all(st, &key);
+    return ok ? 0 : 1;
+}
+
+/* ---- preview ---- */
+
+struct preview_args {
+    const char *number, *seller, *now;
+    int step;
+    bool html;
+};
+
+static int parse_preview_args(int argc, char **argv, struct preview_args *a)
+{
+    static const struct option opts[] = {{"step", required_argument, NULL, 's'},
+                                         {"seller", required_argument, NULL, 'S'},
+                                         {"now", required_argument, NULL, 'n'},
+                                         {"html", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int ch;
+
+    memset(a, 0, sizeof *a);
+    a->step = -1;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        char *end;
+        if (ch == 's') {
+            a->step = (int)strtol(optarg, &end, 10);
+            if (*end != '\0' || a->step < 0 || a->step > LADDER_MAX_STEPS)
+                return -1;
+        } else if (ch == 'S') {
+            a->seller = optarg;
+        } else if (ch == 'n') {
+            a->now = optarg;
+        } else if (ch == 'h') {
+            a->html = true;
+        } else {
+            return -1;
+        }
+    }
+    if (optind != argc - 1)
+        return -1;
+    a->number = argv[optind];
+    return 0;
+}
+
+static void print_preview(const struct ctl_env *env, const struct preview *p, bool html)
+{
+    struct strbuf sb;
+    struct json j;
+
+    if (!env->json) {
+        printf("From: %s\nTo: %s\nSubject: %s\n\n%s", p->from, p->to, p->subject, html ? p->html : p->text);
+        return;
+    }
+    strbuf_init(&sb);
+    json_init(&j, &sb, true);
+    json_object_begin(&j);
+    json_kv_string(&j, "from", p->from);
+    json_kv_string(&j, "to", p->to);
+    json_kv_string(&j, "subject", p->subject);
+    json_kv_string(&j, "text", p->text);
+    json_kv_string(&j, "html", p->html);
+    json_object_end(&j);
+    print_json(&sb);
+    strbuf_free(&sb);
+}
+
+int ctl_preview(struct ctl_env *env, int argc, char **argv)
+{
+    struct preview_args a;
+    struct scheduler_run run;
+    struct preview p;
+    struct case_row c;
+    struct audit_key key;
+    struct store *st;
+    char why[300];
+    int rc = 1;
+
+    if (parse_preview_args(argc, argv, &a) != 0)
+        return ctl_usage_error("usage: preview NUMBER [--step N] [--seller NAME] [--html] [--now DATE]");
+    if ((st = ctl_open_all(env, &key)) == NULL)
+        return 1;
+    run = (struct scheduler_run){env->cfg, &key, st, time(NULL), "preview"};
+    if (a.now && !parse_now(env->cfg, a.now, &run.moment)) {
+        ctl_close_all(st, &key);
+        return 2;
+    }
+    if (ctl_find_case(st, a.number, a.seller, &c)) {
+        if (scheduler_preview(&run, c.id, a.step, &p, why, sizeof why)) {
+            print_preview(env, &p, a.html);
+            preview_free(&p);
+            rc = 0;
+        } else {
+            fprintf(stderr, "relancectl: %s: %s\n", a.number, why);
+        }
+    }
+    ctl_close_all(st, &key);
+    return rc;
+}
+
+/* ---- reminders ---- */
+
+static void reminders_table(const struct reminder_list *list)
+{
+    printf("%5s %-8s %-4s %-22s %-20s %-30s %s\n", "ID", "STATE", "STEP", "NAME", "SENT AT", "TO", "INVOICES");
+    for (size_t i = 0; i < list->count; i++) {
+        const struct reminder_row *r = &list->items[i];
+        printf("%5lld %-8s %-4d %-22s %-20s %-30s %s\n", (long long)r->id, r->state, r->step, r->step_name,
+               r->sent_at[0] ? r->sent_at : "-", r->recipient, r->numbers[0] ? r->numbers : "-");
+        if (r->error[0])
+            printf("      %s\n", r->error);
+    }
+}
+
+void ctl_json_reminder(struct json *j, const struct reminder_row *r)
+{
+    json_object_begin(j);
+    json_kv_int(j, "id", r->id);
+    json_kv_string(j, "state", r->state);
+    json_kv_int(j, "step", r->step);
+    json_kv_string(j, "step_name", r->step_name);
+    json_kv_string(j, "debtor_email", r->debtor_email);
+    json_kv_string(j, "recipient", r->recipient);
+    json_kv_string(j, "sender", r->sender);
+    json_kv_string(j, "message_id", r->message_id);
+    json_kv_string(j, "token", r->token);
+    json_kv_string(j, "created_at", r->created_at);
+    json_kv_string_or_null(j, "sent_at", r->sent_at);
+    json_kv_string_or_null(j, "mta_seen_at", r->mta_seen_at);
+    json_kv_string_or_null(j, "error", r->error);
+    json_kv_string(j, "invoices", r->numbers);
+    json_object_end(j);
+}
+
+static void reminders_json(const struct reminder_list *list)
+{
+    struct strbuf sb;
+    struct json j;
+
+    strbuf_init(&sb);
+    json_init(&j, &sb, true);
+    json_array_begin(&j);
+    for (size_t i = 0; i < list->count; i++)
+        ctl_json_reminder(&j, &list->items[i]);
+    json_array_end(&j);
+    print_json(&sb);
+    strbuf_free(&sb);
+}
+
+int ctl_reminders(struct ctl_env *env, int argc, char **argv)
+{
+    static const char *const states[] = {"pending", "sent", "held", "failed", "dry-run"};
+    const char *state = NULL;
+    struct reminder_list list;
+    struct store *st;
+
+    if (argc == 2 && strcmp(argv[1], "--held") == 0)
+        state = "held";
+    else if (argc == 3 && strcmp(argv[1], "--state") == 0)
+        state = argv[2];
+    else if (argc != 1)
+        return ctl_usage_error("usage: reminders [--held | --state pending|sent|held|failed|dry-run]");
+    if (state) {
+        bool known = false;
+        for (size_t i = 0; i < ARRAY_LEN(states); i++)
+            known |= strcmp(state, states[i]) == 0;
+        if (!known)
+            return ctl_usage_error("unknown state '%s'", state);
+    }
+    if ((st = ctl_open_store(env)) == NULL)
+        return 1;
+    if (store_list_reminders(st, state, 0, &list) != STORE_OK) {
+        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+        store_close(st);
+        return 1;
+    }
+    if (env->json)
+        reminders_json(&list);
+    else
+        reminders_table(&list);
+    reminder_list_free(&list);
+    store_close(st);
+    return 0;
+}
+
+/* ---- release ---- */
+
+int ctl_release(struct ctl_env *env, int argc, char **argv)
+{
+    struct reminder_row r;
+    struct audit_key key;
+    struct store *st;
+    enum store_result res;
+    bool sent;
+    char *end;
+    long long id;
+
+    if (argc != 3 || (strcmp(argv[2], "--sent") != 0 && strcmp(argv[2], "--retry") != 0))
+        return ctl_usage_error("usage: release REMINDER-ID --sent|--retry");
+    id = strtoll(argv[1], &end, 10);
+    if (*end != '\0' || id <= 0)
+        return ctl_usage_error("release: REMINDER-ID is a number (see relancectl reminders --held)");
+    sent = strcmp(argv[2], "--sent") == 0;
+    if ((st = ctl_open_all(env, &key)) == NULL)
+        return 1;
+    res = store_get_reminder(st, id, &r);
+    if (res == STORE_OK && strcmp(r.state, "held") != 0) {
+        fprintf(stderr, "relancectl: reminder %lld is %s, not held\n", id, r.state);
+        ctl_close_all(st, &key);
+        return 1;
+    }
+    if (res == STORE_OK && sent)
+        res = store_reminder_sent(st, &key, id,
+                                  r.step >= 1 && (size_t)r.step <= env->cfg->steps.count &&
+                                      env->cfg->steps.items[r.step - 1].action == LADDER_COURT,
+                                  "operator", "released by the operator: it went out");
+    else if (res == STORE_OK)
+        res = store_reminder_failed(st, &key, id, "operator",
+                                    "released by the operator: it did not go out; the step may be sent again");
+    if (res != STORE_OK)
+        fprintf(stderr, "relancectl: reminder %lld: %s\n", id,
+                res == STORE_NOT_FOUND ? "no such reminder" : store_last_error(st));
+    else
+        printf("reminder %lld recorded as %s\n", id, sent ? "sent" : "not sent (its step will be sent again)");
+    ctl_close_all(st, &key);
+    return res == STORE_OK ? 0 : 1;
+}
+
+/* ---- pay ---- */
+
+int ctl_pay(struct ctl_env *env, int argc, char **argv)
+{
+    static const struct option opts[] = {{"on", required_argument, NULL, 'o'},
+                                         {"seller", required_argument, NULL, 'S'},
+                                         {NULL, 0, NULL, 0}};
+    const char *seller = NULL, *number;
+    struct date paid_on = {0, 0, 0};
+    struct audit_key key;
+    struct case_row c;
+    struct store *st;
+    int64_t amount = 0, balance = 0;
+    char text[MONEY_STR_MAX];
+    int ch, rc = 1;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch == 'o' && !date_parse(optarg, &paid_on))
+            return ctl_usage_error("pay: --on expects YYYY-MM-DD");
+        if (ch == 'S')
+            seller = optarg;
+        if (ch == '?')
+            return ctl_usage_error("usage: pay NUMBER [AMOUNT] [--on YYYY-MM-DD] [--seller NAME]");
+    }
+    if (optind >= argc || argc - optind > 2)
+        return ctl_usage_error("usage: pay NUMBER [AMOUNT] [--on YYYY-MM-DD] [--seller NAME]");
+    number = argv[optind];
+    if (argc - optind == 2 && (!money_parse_decimal(argv[optind + 1], &amount) || amount <= 0))
+        return ctl_usage_error("pay: AMOUNT is a positive amount such as 120.50");
+    if ((st = ctl_open_all(env, &key)) == NULL)
+        return 1;
+    /* Today in Timezone, which ctl_open_all has put in force. */
+    if (!date_is_set(paid_on))
+        paid_on = date_today();
+    if (ctl_find_case(st, number, seller, &c)) {
+        if (amount == 0)
+            amount = c.balance;
+        if (amount <= 0) {
+            fprintf(stderr, "relancectl: %s: nothing is owed\n", number);
+        } else if (store_record_payment(st, &key, c.id, amount, paid_on, "operator", "operator", &balance) !=
+                   STORE_OK) {
+            fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+        } else {
+            money_format_decimal(balance, text);
+            printf("%s: payment recorded, %s %s left%s\n", number, text, c.inv.currency,
+                   balance <= 0 ? " (paid)" : "");
+            rc = 0;
+        }
+    }
+    ctl_close_all(st, &key);
+    return rc;
+}
+
+/* ---- debtor ---- */
+
+int ctl_debtor(struct ctl_env *env, int argc, char **argv)
+{
+    static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
+                                         {"language", required_argument, NULL, 'l'},
+                                         {NULL, 0, NULL, 0}};
+    const char *kind = NULL, *language = NULL;
+    struct audit_key key;
+    struct store *st;
+    enum language lang;
+    int ch, rc = 0;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch == 'k')
+            kind = optarg;
+        else if (ch == 'l')
+            language = optarg;
+        else
+            return ctl_usage_error("usage: debtor EMAIL [--kind business|consumer] [--language fr|en]");
+    }
+    if (optind != argc - 1 || (kind == NULL && language == NULL))
+        return ctl_usage_error("usage: debtor EMAIL [--kind business|consumer] [--language fr|en]");
+    if (kind && strcmp(kind, "business") != 0 && strcmp(kind, "consumer") != 0)
+        return ctl_usage_error("debtor: --kind is business or consumer");
+    if (language && !language_parse(language, &lang))
+        return ctl_usage_error("debtor: --language is fr or en");
+    if (!str_is_email(argv[optind]))
+        return ctl_usage_error("debtor: '%s' is not an address", argv[optind]);
+    if ((st = ctl_open_all(env, &key)) == NULL)
+        return 1;
+    if (store_set_debtor_profile(st, &key, argv[optind], kind, language, "operator") != STORE_OK) {
+        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+        rc = 1;
+    } else {
+        printf("debtor %s:%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
+               language ? " language " : "", language ? language : "");
+    }
+    ctl_close_all(st, &key);
+    return rc;
+}

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * ctl_replies.c - the operator's commands about debtors' replies and what
+ * they put on hold:
+ *
+ *   resolve NUMBER --resume | --cancel | --credit AMOUNT   end a dispute (or a pause)
+ *   pause NUMBER [--until YYYY-MM-DD]                      hold the ladder by hand
+ *   resume NUMBER                                          end a pause (never a dispute)
+ *   replies [NUMBER]                                       the replies recorded
+ *
+ * Each takes --seller NAME when several sellers have an invoice with that
+ * number. A dispute never ends by itself nor by `resume`: the operator
+ * says what becomes of the debt with `resolve`. This file does not read
+ * replies nor decide what they mean (reply.c and reply_classify.c do).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/money.h"
+#include "relancectl/ctl.h"
+
+#define ACTOR "operator"
+/* Characters of an excerpt shown in a table row. */
+#define EXCERPT_COLUMNS 48
+
+static void print_json(struct strbuf *sb)
+{
+    fwrite(sb->data, 1, sb->len, stdout);
+    fputc('\n', stdout);
+}
+
+/* The status the case has now, for a message after a refusal. */
+static const char *current_status(struct store *st, const struct case_row *c, struct case_row *now)
+{
+    return store_get_case(st, c->id, now) == STORE_OK ? now->status : c->status;
+}
+
+/* ---- resolve ---- */
+
+struct resolve_args {
+    const char *number, *seller;
+    enum case_resolution how;
+    int64_t credit; /* cents, RESOLVE_CREDIT */
+};
+
+#define RESOLVE_USAGE "usage: resolve NUMBER --resume | --cancel | --credit AMOUNT [--seller NAME]"
+
+/* 0, or the exit status of a usage error (already printed). */
+static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
+{
+    static const struct option opts[] = {{"resume", no_argument, NULL, 'r'},
+                                         {"cancel", no_argument, NULL, 'c'},
+                                         {"credit", required_argument, NULL, 'C'},
+                                         {"seller", required_argument, NULL, 'S'},
+                                         {NULL, 0, NULL, 0}};
+    int ch, chosen = 0;
+
+    memset(a, 0, sizeof *a);
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch == 'r' || ch == 'c') {
+            a->how = ch == 'r' ? RESOLVE_RESUME : RESOLVE_CANCEL;
+            chosen++;
+        } else if (ch == 'C') {
+            a->how = RESOLVE_CREDIT;
+            chosen++;
+            if (!money_parse_decimal(optarg, &a->credit) || a->credit <= 0)
+                return ctl_usage_error("resolve: --credit is a positive amount such as 120.50");
+        } else if (ch == 'S') {
+            a->seller = optarg;
+        } else {
+            return ctl_usage_error(RESOLVE_USAGE);
+        }
+    }
+    if (optind != argc - 1 || chosen != 1)
+        return ctl_usage_error(RESOLVE_USAGE);
+    a->number = argv[optind];
+    return 0;
+}
+
+static const char *resolution_text(const struct resolve_args *a, const char *currency, char *buf, size_t size)
+{
+    char amount[MONEY_STR_MAX];
+
+    if (a->how == RESOLVE_RESUME)
+        return "resume";
+    if (a->how == RESOLVE_CANCEL)
+        return "cancel";
+    money_format_decimal(a->credit, amount);
+    str_format(buf, size, "credit %s %s", amount, currency);
+    return buf;
+}
+
+/* A credit is part of what is owed: more than the balance is a mistake
+ * (the store would take it and leave a negative balance). A case with
+ * nothing to resolve gets the store's answer instead. */
+static bool credit_fits(const struct resolve_args *a, const struct case_row *c)
+{
+    char credit[MONEY_STR_MAX], balance[MONEY_STR_MAX];
+
+    if (a->how != RESOLVE_CREDIT || a->credit <= c->balance ||
+        (strcmp(c->status, "disputed") != 0 && strcmp(c->status, "paused") != 0))
+        return true;
+    money_format_decimal(a->credit, credit);
+    money_format_decimal(c->balance, balance);
+    fprintf(stderr, "relancectl: %s: the credit (%s) exceeds the balance (%s %s)\n", c->inv.number, credit,
+            balance, c->inv.currency);
+    return false;
+}
+
+static int resolve_case(struct store *st, const struct audit_key *key, const struct resolve_args *a,
+                        const struct case_row *c)
+{
+    char status[16], text[80];
+    struct case_row now;
+    enum store_result r;
+
+    if (!credit_fits(a, c))
+        return 1;
+    r = store_resolve_case(st, key, c->id, a->how, a->credit, ACTOR, status);
+    if (r == STORE_CONFLICT) {
+        fprintf(stderr, "relancectl: %s is not disputed nor paused (status %s)\n", c->inv.number,
+                current_status(st, c, &now));
+        return 1;
+    }
+    if (r != STORE_OK) {
+        fprintf(stderr, "relancectl: %s: %s\n", c->inv.number, store_last_error(st));
+        return 1;
+    }
+    printf("%s: %s resolved (%s), status %s\n", c->inv.number,
+           strcmp(c->status, "paused") == 0 ? "pause" : "dispute",
+           resolution_text(a, c->inv.currency, text, sizeof text), status);
+    return 0;
+}
+
+int ctl_resolve(struct ctl_env *env, int argc, char **argv)
+{
+    struct resolve_args a;
+    struct audit_key key;
+    struct case_row c;
+    struct store *st;
+    int rc = 1;
+
+    if ((rc = parse_resolve_args(argc, argv, &a)) != 0)
+        return rc;
+    if ((st = ctl_open_all(env, &key)) == NULL)
+        return 1;
+    rc = ctl_find_case(st, a.number, a.seller, &c) ? resolve_case(st, &key, &a, &c) : 1;
+    ctl_close_all(st, &key);
+    return rc;
+}
+
+/* ---- pause ---- */
+
+#define PAUSE_USAGE "usage: pause NUMBER [--until YYYY-MM-DD] [--seller NAME]"
+
+static int pause_case(struct store *st, const struct audit_key *key, const struct case_row *c, struct date until)
+{
+    char day[DATE_STR_MAX];
+    struct case_row now;
+    enum store_result r;
+
+    /* A pause that ended before today would be lifted at the next run. */
+    if (date_is_set(until) && date_compare(until, date_today()) < 0) {
+        date_format(until, day);
+        fprintf(stderr, "relancectl: pause: --until %s is in the past\n", day);
+        return 1;
+    }
+    r = store_pause_case(st, key, c->id, until, ACTOR);
+    if (r == STORE_CONFLICT) {
+        fprintf(stderr, "relancectl: %s cannot be paused: its status is %s (only an open or paused case can be)\n",
+                c->inv.number, current_status(st, c, &now));
+        return 1;
+    }
+    if (r != STORE_OK) {
+        fprintf(stderr, "relancectl: %s: %s\n", c->inv.number, store_last_error(st));
+        return 1;
+    }
+    date_format(until, day);
+    if (day[0])
+        printf("%s: paused until %s\n", c->inv.number, day);
+    else
+        printf("%s: paused without end (relancectl resume %s ends it)\n", c->inv.number, c->inv.number);
+    return 0;
+}
+
+int ctl_pause(struct ctl_env *env, int argc, char **argv)
+{
+    static const struct option opts[] = {{"until", required_argument, NULL, 'u'},
+                                         {"seller", required_argument, NULL, 'S'},
+                                         {NULL, 0, NULL, 0}};
+    struct date until = {0, 0, 0};
+    const char *seller = NULL;
+    struct audit_key key;
+    struct case_row c;
+    struct store *st;
+    int ch, rc;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch == 'u' && !date_parse(optarg, &until))
+            return ctl_usage_error("pause: --until expects YYYY-MM-DD");
+        if (ch == 'S')
+            seller = optarg;
+        if (ch == '?')
+            return ctl_usage_error(PAUSE_USAGE);
+    }
+    if (optind != argc - 1)
+        return ctl_usage_error(PAUSE_USAGE);
+    if ((st = ctl_open_all(env, &key)) == NULL)
+        return 1;
+    rc = ctl_find_case(st, argv[optind], seller, &c) ? pause_case(st, &key, &c, until) : 1;
+    ctl_close_all(st, &key);
+    return rc;
+}
+
+/* ---- resume ---- */
+
+static int resume_case(struct store *st, const struct audit_key *key, const struct case_row *c)
+{
+    char status[16];
+    struct case_row now;
+    enum store_result r;
+
+    /* Resuming would settle a dispute in the creditor's favour without
+     * anyone deciding it: that is resolve's job. */
+    if (strcmp(c->status, "disputed") == 0) {
+        fprintf(stderr,
+                "relancectl: %s is disputed: a dispute is ended deliberately with"
+                " relancectl resolve %s --resume | --cancel | --credit AMOUNT\n",
+                c->inv.number, c->inv.number);
+        return 1;
+    }
+    if (strcmp(c->status, "paused") != 0) {
+        fprintf(stderr, "relancectl: %s is not paused (status %s)\n", c->inv.number, c->status);
+        return 1;
+    }
+    r = store_resolve_case(st, key, c->id, RESOLVE_END_PAUSE, 0, ACTOR, status);
+    if (r == STORE_CONFLICT) {
+        fprintf(stderr, "relancectl: %s is not paused (status %s)\n", c->inv.number, current_status(st, c, &now));
+        return 1;
+    }
+    if (r != STORE_OK) {
+        fprintf(stderr, "relancectl: %s: %s\n", c->inv.number, store_last_error(st));
+        return 1;
+    }
+    printf("%s: pause ended, status %s\n", c->inv.number, status);
+    return 0;
+}
+
+int ctl_resume(struct ctl_env *env, int argc, char **argv)
+{
+    static const struct option opts[] = {{"seller", required_argument, NULL, 'S'}, {NULL, 0, NULL, 0}};
+    const char *seller = NULL;
+    struct audit_key key;
+    struct case_row c;
+    struct store *st;
+    int ch, rc;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch == 'S')
+            seller = optarg;
+        else
+            return ctl_usage_error("usage: resume NUMBER [--seller NAME]");
+    }
+    if (optind != argc - 1)
+        return ctl_usage_error("usage: resume NUMBER [--seller NAME]");
+    if ((st = ctl_open_all(env, &key)) == NULL)
+        return 1;
+    rc = ctl_find_case(st, argv[optind], seller, &c) ? resume_case(st, &key, &c) : 1;
+    ctl_close_all(st, &key);
+    return rc;
+}
+
+/* ---- replies ---- */
+
+void ctl_json_reply(struct json *j, const struct reply_row *r)
+{
+    json_object_begin(j);
+    json_kv_int(j, "id", r->id);
+    json_kv_string(j, "number", r->number);
+    json_kv_string(j, "received_at", r->received_at);
+    json_kv_string(j, "sender", r->sender);
+    json_kv_string(j, "subject", r->subject);
+    json_kv_string(j, "matched_by", r->matched_by);
+    json_kv_string(j, "verdict", r->verdict);
+    json_kv_string_or_null(j, "promised", r->promised);
+    json_kv_string(j, "reason", r->reason);
+    json_kv_string(j, "excerpt", r->excerpt);
+    json_kv_string(j, "action", r->action);
+    json_kv_string(j, "message_id", r->message_id);
+    json_kv_string(j, "queue_id", r->queue_id);
+    json_object_end(j);
+}
+
+/* The excerpt on one line, at most `columns` characters: control
+ * characters (a debtor's words reach the operator's terminal) and runs of
+ * white space become one space; a cut never splits a UTF-8 sequence and
+ * is marked with an ellipsis. out holds columns * 4 + 4 bytes. */
+static void excerpt_line(const char *s, size_t columns, char *out, size_t size)
+{
+    char *flat = xstrdup(s);
+    size_t chars = 0, cut = 0;
+
+    for (char *p = flat; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    str_squeeze_spaces(flat);
+    for (const char *p = flat; *p; p++) {
+        if (((unsigned char)*p & 0xC0) == 0x80)
+            continue;
+        if (chars == columns - 1)
+            cut = (size_t)(p - flat);
+        chars++;
+    }
+    if (chars <= columns) {
+        str_copy(out, size, flat);
+    } else {
+        str_copyn(out, size, flat, cut);
+        str_copy(out + strlen(out), size - strlen(out), "\xE2\x80\xA6"); /* U+2026 */
+    }
+    free(flat);
+}
+
+void ctl_replies_table(const struct reply_list *list, bool of_one_case)
+{
+    char excerpt[EXCERPT_COLUMNS * 4 + 4];
+
+    if (!of_one_case)
+        printf("%-20s %-16s %-10s %-7s %-30s %-24s %s\n", "RECEIVED", "NUMBER", "VERDICT", "BY", "SENDER",
+               "ACTION", "EXCERPT");
+    for (size_t i = 0; i < list->count; i++) {
+        const struct reply_row *r = &list->items[i];
+
+        excerpt_line(r->excerpt, EXCERPT_COLUMNS, excerpt, sizeof excerpt);
+        if (of_one_case)
+            printf("  %s  %-10s %-7s from <%s>  %s  \"%s\"\n", r->received_at, r->verdict, r->matched_by,
+                   r->sender, r->action, excerpt);
+        else
+            printf("%-20s %-16s %-10s %-7s %-30s %-24s %s\n", r->received_at, r->number[0] ? r->number : "-",
+                   r->verdict, r->matched_by[0] ? r->matched_by : "-", r->sender[0] ? r->sender : "-",
+                   r->action[0] ? r->action : "-", excerpt);
+    }
+}
+
+static void replies_json(const struct reply_list *list)
+{
+    struct strbuf sb;
+    struct json j;
+
+    strbuf_init(&sb);
+    json_init(&j, &sb, true);
+    json_array_begin(&j);
+    for (size_t i = 0; i < list->count; i++)
+        ctl_json_reply(&j, &list->items[i]);
+    json_array_end(&j);
+    print_json(&sb);
+    strbuf_free(&sb);
+}
+
+int ctl_replies(struct ctl_env *env, int argc, char **argv)
+{
+    static const struct option opts[] = {{"seller", required_argument, NULL, 'S'}, {NULL, 0, NULL, 0}};
+    const char *seller = NULL;
+    struct reply_list list;
+    struct case_row c = {0};
+    struct store *st;
+    int ch;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch == 'S')
+            seller = optarg;
+        else
+            return ctl_usage_error("usage: replies [NUMBER [--seller NAME]] [--json]");
+    }
+    if (argc - optind > 1 || (seller && optind == argc))
+        return ctl_usage_error("usage: replies [NUMBER [--seller NAME]] [--json]");
+    if ((st = ctl_open_store(env)) == NULL)
+        return 1;
+    if (optind < argc && !ctl_find_case(st, argv[optind], seller, &c)) {
+        store_close(st);
+        return 1;
+    }
+    if (store_list_replies(st, c.id, &list) != STORE_OK) {
+        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+        store_close(st);
+        return 1;
+    }
+    if (env->json)
+        replies_json(&list);
+    else
+        ctl_replies_table(&list, false);
+    reply_list_free(&list);
+    store_close(st);
+    return 0;
+}

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * reminder_content.c - amounts and template variables of a reminder (see
+ * reminder_content.h).
+ */
+#include "remind/reminder_content.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/money.h"
+
+void reminder_line_amounts(const struct config *cfg, bool claim, bool business, struct date today,
+                           const struct money_payment *payments, size_t payment_count, struct reminder_line *line)
+{
+    const struct case_row *c = &line->dc->c;
+
+    line->principal = c->balance;
+    line->days_late = date_diff_days(c->inv.due_date, today);
+    line->penalties = 0;
+    line->indemnity = 0;
+    if (!claim || !business || line->days_late <= 0)
+        return;
+    line->penalties = money_late_penalties(c->balance, c->inv.due_date, today, payments, payment_count,
+                                           config_penalty_rate(cfg));
+    /* D441-5: one fixed indemnity per invoice paid late, in euros; never
+     * added to an invoice in another currency (no conversion is made). */
+    if (strcmp(c->inv.currency, "EUR") == 0)
+        line->indemnity = cfg->recovery_indemnity;
+}
+
+/* ---- labels ---- */
+
+struct label {
+    const char *key, *fr, *en;
+};
+
+static const struct label step_labels[] = {
+    {"courtoisie", "Avis de courtoisie", "Courtesy notice"},
+    {"rappel", "Rappel d'échéance", "Payment reminder"},
+    {"avis-impaye", "Avis d'impayé", "Notice of unpaid invoice"},
+    {"mise-en-demeure", "Mise en demeure", "Formal notice"},
+    {"agence-courriel", "Relance de l'agence de recouvrement", "Collection agency reminder"},
+    {"agence-lettre", "Lettre de l'agence de recouvrement", "Collection agency letter"},
+    {"agence-mise-en-demeure", "Mise en demeure de l'agence de recouvrement", "Collection agency formal notice"},
+    {"injonction", "Dossier pour injonction de payer", "File for a payment order"},
+};
+
+static const struct label words[] = {
+    {"invoice", "Facture", "Invoice"},
+    {"date", "Date", "Date"},
+    {"due", "Échéance", "Due date"},
+    {"amount", "Montant TTC", "Amount"},
+    {"outstanding", "Reste dû", "Outstanding"},
+    {"principal", "Principal", "Principal"},
+    {"penalties", "Pénalités", "Interest"},
+    {"indemnity", "Indemnité", "Compensation"},
+    {"total", "Total", "Total"},
+    {"step", "Étape", "Step"},
+    {"recipient", "Destinataire", "Recipient"},
+    {"invoices", "Factures", "Invoices"},
+    {"and", "et", "and"},
+};
+
+static const char *pick(const struct label *table, size_t n, const char *key, enum language lang)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i].key, key) == 0)
+            return lang == LANG_EN ? table[i].en : table[i].fr;
+    return key;
+}
+
+const char *reminder_step_label(const char *step_name, enum language lang)
+{
+    return pick(step_labels, ARRAY_LEN(step_labels), step_name, lang);
+}
+
+static const char *word(const char *key, enum language lang)
+{
+    return pick(words, ARRAY_LEN(words), key, lang);
+}
+
+/* ---- values ---- */
+
+static void set_money(struct template_vars *v, const char *name, int64_t cents, const char *currency,
+                      enum language lang)
+{
+    char text[MONEY_TEXT_MAX];
+
+    money_format_text(cents, currency, lang, text);
+    template_set(v, name, text);
+}
+
+/* A date in words, its parts held together by U+00A0: "30 janvier 2026"
+ * is never broken across lines. */
+static void set_date(struct template_vars *v, const char *name, struct date d, enum language lang)
+{
+    char text[64];
+    struct strbuf sb;
+
+    calendar_format_long(d, lang, text, sizeof text);
+    strbuf_init(&sb);
+    for (const char *p = text; *p; p++) {
+        if (*p == ' ')
+            strbuf_puts(&sb, "\xc2\xa0");
+        else
+            strbuf_putc(&sb, *p);
+    }
+    template_set(v, name, sb.data ? sb.data : "");
+    strbuf_free(&sb);
+}
+
+/* Short dates in tables: 30/01/2026 in French, 2026-01-30 in English
+ * (unambiguous for every English-speaking reader). */
+static void short_date(struct date d, enum language lang, char *out, size_t size)
+{
+    if (!date_is_set(d))
+        str_copy(out, size, "-");
+    else if (lang == LANG_FR)
+        str_format(out, size, "%02d/%02d/%04d", d.day, d.month, d.year);
+    else
+        date_format(d, out);
+}
+
+int64_t reminder_total(const struct reminder_content *rc)
+{
+    int64_t total = 0;
+
+    for (size_t i = 0; i < rc->count; i++)
+        total += rc->lines[i].principal + rc->lines[i].penalties + rc->lines[i].indemnity;
+    return total;
+}
+
+static const char *currency_of(const struct reminder_content *rc)
+{
+    return rc->count > 0 ? rc->lines[0].dc->c.inv.currency : "EUR";
+}
+
+/* "F-1", "F-1 et F-2", "F-1, F-2 et F-3". */
+static void invoice_numbers(const struct reminder_content *rc, struct strbuf *out)
+{
+    for (size_t i = 0; i < rc->count; i++) {
+        if (i > 0)
+            strbuf_printf(out, i + 1 == rc->count ? " %s " : ", ", word("and", rc->lang));
+        strbuf_puts(out, rc->lines[i].dc->c.inv.number);
+    }
+}
+
+static void invoices_table(const struct reminder_content *rc, struct template_vars *v)
+{
+    const char *header[] = {word("invoice", rc->lang), word("date", rc->lang), word("due", rc->lang),
+                            word("amount", rc->lang), word("outstanding", rc->lang)};
+    struct template_table t;
+    char amount[MONEY_TEXT_MAX], owed[MONEY_TEXT_MAX], issued[16], due[16];
+    int64_t total = 0;
+
+    template_table_init(&t, 5);
+    t.right[3] = t.right[4] = true;
+    template_table_row(&t, header);
+    for (size_t i = 0; i < rc->count; i++) {
+        const struct case_row *c = &rc->lines[i].dc->c;
+        const char *row[] = {c->inv.number, issued, due, amount, owed};
+        short_date(c->inv.issue_date, rc->lang, issued, sizeof issued);
+        short_date(c->inv.due_date, rc->lang, due, sizeof due);
+        money_format_text(c->inv.amount_due, c->inv.currency, rc->lang, amount);
+        money_format_text(rc->lines[i].principal, c->inv.currency, rc->lang, owed);
+        template_table_row(&t, row);
+        total += rc->lines[i].principal;
+    }
+    if (rc->count > 1) {
+        const char *row[] = {word("total", rc->lang), "", "", "", owed};
+        money_format_text(total, currency_of(rc), rc->lang, owed);
+        template_table_row(&t, row);
+        t.total_rows = 1;
+    }
+    template_set_table(v, "invoices", &t);
+}
+
+/* Itemised: each invoice's principal, penalties, indemnity and total,
+ * then the totals. */
+static void amounts_table(const struct reminder_content *rc, struct template_vars *v)
+{
+    const char *header[] = {word("invoice", rc->lang), word("principal", rc->lang), word("penalties", rc->lang),
+                            word("indemnity", rc->lang), word("total", rc->lang)};
+    char cells[4][MONEY_TEXT_MAX];
+    int64_t sums[4] = {0, 0, 0, 0};
+    struct template_table t;
+    const char *cur = currency_of(rc);
+
+    template_table_init(&t, 5);
+    t.right[1] = t.right[2] = t.right[3] = t.right[4] = true;
+    template_table_row(&t, header);
+    for (size_t i = 0; i < rc->count; i++) {
+        const struct reminder_line *l = &rc->lines[i];
+        int64_t values[4] = {l->principal, l->penalties, l->indemnity,
+                             l->principal + l->penalties + l->indemnity};
+        const char *row[] = {l->dc->c.inv.number, cells[0], cells[1], cells[2], cells[3]};
+        for (int k = 0; k < 4; k++) {
+            money_format_text(values[k], cur, rc->lang, cells[k]);
+            sums[k] += values[k];
+        }
+        template_table_row(&t, row);
+    }
+    {
+        const char *row[] = {word("total", rc->lang), cells[0], cells[1], cells[2], cells[3]};
+        for (int k = 0; k < 4; k++)
+            money_format_text(sums[k], cur, rc->lang, cells[k]);
+        template_table_row(&t, row);
+        t.total_rows = 1;
+    }
+    template_set_table(v, "amounts", &t);
+}
+
+/* Earlier reminders of these cases, oldest first (for the creditor). */
+static void history_table(const struct reminder_content *rc, struct template_vars *v)
+{
+    const char *header[] = {word("date", rc->lang), word("step", rc->lang), word("invoices", rc->lang),
+                            word("recipient", rc->lang)};
+    struct template_table t;
+
+    template_table_init(&t, 4);
+    template_table_row(&t, header);
+    for (size_t i = rc->history ? rc->history->count : 0; i-- > 0;) {
+        const struct reminder_row *r = &rc->history->items[i];
+        char day[16];
+        struct date d = {0, 0, 0};
+        const char *row[] = {day, reminder_step_label(r->step_name, rc->lang), r->numbers, r->recipient};
+        if (strcmp(r->state, "sent") != 0)
+            continue;
+        date_parse(r->sent_at, &d);
+        short_date(d, rc->lang, day, sizeof day);
+        template_table_row(&t, row);
+    }
+    template_set_table(v, "history", &t);
+}
+
+static void parties_vars(const struct reminder_content *rc, struct template_vars *v)
+{
+    const struct config *cfg = rc->cfg;
+    const struct case_row *first = &rc->lines[0].dc->c;
+    const char *debtor = first->debtor_name[0] ? first->debtor_name
+                         : first->inv.buyer_name[0] ? first->inv.buyer_name
+                                                    : first->debtor_email;
+
+    template_set(v, "creditor_name", cfg->creditor_name);
+    template_set(v, "creditor_address", cfg->creditor_address);
+    template_set(v, "creditor_email", cfg->creditor_email);
+    template_set(v, "payment_info", cfg->creditor_payment);
+    template_set(v, "agency_name", cfg->agency_name);
+    template_set(v, "agency_address", cfg->agency_address);
+    template_set(v, "agency_email", cfg->agency_sender);
+    template_set(v, "sender_name", rc->sender_name);
+    template_set(v, "reply_address", rc->reply_address);
+    template_set(v, "debtor_name", debtor);
+    template_set(v, "debtor_email", first->debtor_email);
+    template_set_flag(v, "payment_info", cfg->creditor_payment[0] != '\0');
+    template_set_flag(v, "creditor_address", cfg->creditor_address[0] != '\0');
+    template_set_flag(v, "agency_address", cfg->agency_address[0] != '\0');
+    template_set_flag(v, "business", rc->business);
+    template_set_flag(v, "consumer", !rc->business);
+}
+
+static void money_vars(const struct reminder_content *rc, struct template_vars *v)
+{
+    const char *cur = currency_of(rc);
+    int64_t principal = 0, penalties = 0, indemnity = 0;
+    char rate[MONEY_TEXT_MAX];
+
+    for (size_t i = 0; i < rc->count; i++) {
+        principal += rc->lines[i].principal;
+        penalties += rc->lines[i].penalties;
+        indemnity += rc->lines[i].indemnity;
+    }
+    set_money(v, "total_principal", principal, cur, rc->lang);
+    set_money(v, "total_penalties", penalties, cur, rc->lang);
+    set_money(v, "total_indemnity", indemnity, cur, rc->lang);
+    set_money(v, "total", principal + penalties + indemnity, cur, rc->lang);
+    set_money(v, "indemnity_amount", rc->cfg->recovery_indemnity, "EUR", rc->lang);
+    rate_format_text(config_penalty_rate(rc->cfg), rc->lang, rate);
+    template_set(v, "penalty_rate", rate);
+    template_set(v, "currency", cur);
+    template_set_flag(v, "claim", rc->step->claim && rc->business);
+    template_set_flag(v, "penalties", penalties > 0);
+    template_set_flag(v, "indemnity", indemnity > 0);
+}
+
+static void dates_vars(const struct reminder_content *rc, struct template_vars *v)
+{
+    const struct reminder_line *first = &rc->lines[0];
+
+    set_date(v, "today", rc->today, rc->lang);
+    set_date(v, "first_due_date", first->dc->c.inv.due_date, rc->lang);
+    template_setf(v, "days_late", "%lld", (long long)(first->days_late > 0 ? first->days_late : 0));
+    set_date(v, "deadline", date_add_days(rc->today, rc->cfg->formal_notice_days), rc->lang);
+    template_setf(v, "deadline_days", "%lld", rc->cfg->formal_notice_days);
+}
+
+void reminder_content_vars(const struct reminder_content *rc, struct template_vars *v)
+{
+    struct strbuf numbers;
+
+    parties_vars(rc, v);
+    money_vars(rc, v);
+    dates_vars(rc, v);
+    strbuf_init(&numbers);
+    invoice_numbers(rc, &numbers);
+    template_set(v, "invoice_numbers", numbers.data ? numbers.data : "");
+    strbuf_free(&numbers);
+    template_setf(v, "invoice_count", "%zu", rc->count);
+    template_set_flag(v, "several", rc->count > 1);
+    template_set(v, "step_label", reminder_step_label(rc->step->name, rc->lang));
+    template_setf(v, "step_number", "%d", rc->step_number);
+    template_set_flag(v, "letter", rc->step->letter);
+    invoices_table(rc, v);
+    amounts_table(rc, v);
+    history_table(rc, v);
+}

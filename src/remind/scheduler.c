@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * scheduler.c - the due work (see scheduler.h): whether reminders may go
+ * out at all, settling what an interrupted run left, selecting and
+ * grouping the due cases, and for each debtor's group: claim, submit (or
+ * write the dry run), record.
+ *
+ * Order of a reminder's life, for the "exactly once" promise: the
+ * Message-ID and token are decided, the message is built, the store claims
+ * the step ('pending', in one transaction), only then is it submitted, and
+ * the outcome is recorded after. A crash between submission and recording
+ * leaves a 'pending' row whose Message-ID the milter marks when it sees
+ * the mail pass: the next run settles it as sent, or holds it. Never a
+ * second submission without the operator. Both halves of that recovery,
+ * the sighting and the settling, are here.
+ *
+ * It does not compose a reminder (scheduler_compose.c), write its files or
+ * the creditor's copy (scheduler_copies.c), or run on a timer
+ * (scheduler_thread.c); nor does it render templates (template.c), compute
+ * amounts (reminder_content.c), build MIME (reminder.c) or talk to the MTA
+ * (submit.c). It decides what happens, in what order.
+ */
+#include "remind/scheduler.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/calendar.h"
+#include "lib/log.h"
+#include "lib/submit.h"
+#include "lib/token.h"
+#include "remind/outbox.h"
+#include "remind/reminder.h"
+#include "remind/scheduler_compose.h"
+#include "remind/scheduler_context.h"
+#include "remind/scheduler_copies.h"
+
+/* ---- readiness ---- */
+
+static bool ladder_needs_creditor_email(const struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->steps.count; i++)
+        if (cfg->steps.items[i].copy || cfg->steps.items[i].action == LADDER_COURT)
+            return true;
+    return false;
+}
+
+void scheduler_missing_keys(const struct config *cfg, struct strbuf *out)
+{
+    const struct {
+        const char *name, *value;
+    } required[] = {
+        {"CreditorName", cfg->creditor_name},
+        {"AgencyName", cfg->agency_name},
+        {"AgencySender", cfg->agency_sender},
+        {"ReplyAddress", cfg->reply_address},
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(required); i++)
+        if (required[i].value == NULL || required[i].value[0] == '\0')
+            strbuf_printf(out, "%s%s", out->len ? ", " : "", required[i].name);
+    if (ladder_needs_creditor_email(cfg) && cfg->creditor_email[0] == '\0')
+        strbuf_printf(out, "%sCreditorEmail", out->len ? ", " : "");
+}
+
+/* ---- the milter's side ---- */
+
+bool scheduler_note_sighting(struct store_pool *pool, const struct audit_key *key, const char *queue_id,
+                             const char *message_id, const char *marker)
+{
+    struct reply_token token;
+    struct store *st;
+    char why[256];
+    enum store_result r;
+
+    if (!token_verify(key, marker, &token)) {
+        log_warning(queue_id, "%s header does not verify: read like any other message", REMINDER_MARKER_HEADER);
+        return false;
+    }
+    st = store_pool_get(pool, why, sizeof why);
+    if (st == NULL) {
+        log_error(queue_id, "relance's own message <%s> passed, sighting not recorded: %s",
+                  message_id ? message_id : "", why);
+        return true;
+    }
+    r = store_reminder_seen(st, message_id ? message_id : "", marker);
+    if (r == STORE_OK)
+        log_info(queue_id, "relance's reminder <%s> (case %lld, step %d) passed: accepted unread",
+                 message_id, (long long)token.case_id, token.step);
+    else if (r == STORE_NOT_FOUND)
+        log_info(queue_id, "relance's own message <%s> (case %lld) passed: accepted unread",
+                 message_id ? message_id : "", (long long)token.case_id);
+    else
+        log_error(queue_id, "relance's reminder <%s> passed, sighting not recorded: %s",
+                  message_id ? message_id : "", store_last_error(st));
+    store_pool_put(pool, st);
+    return true;
+}
+
+/* ---- settling what a dead runner left ---- */
+
+static bool step_is_court(const struct config *cfg, int step)
+{
+    return step >= 1 && (size_t)step <= cfg->steps.count && cfg->steps.items[step - 1].action == LADDER_COURT;
+}
+
+static void settle_stale(struct scheduler_ctx *x, const struct reminder_row *r)
+{
+    const struct scheduler_run *run = x->run;
+    const char *id = r->numbers[0] ? r->numbers : "-";
+    enum store_result res;
+
+    if (r->mta_seen_at[0]) {
+        res = store_reminder_sent(run->st, run->key, r->id, step_is_court(x->cfg, r->step), run->actor,
+                                  "recorded after an interrupted run: the MTA had the message");
+        if (res == STORE_OK) {
+            log_notice(id, "reminder %lld (step %d) was submitted before an interruption and seen by the MTA "
+                           "at %s: recorded as sent", (long long)r->id, r->step, r->mta_seen_at);
+            x->report->recovered++;
+        }
+    } else {
+        res = store_reminder_held(run->st, run->key, r->id, run->actor,
+                                  "interrupted run: no trace of the message in the MTA; check the mail log, "
+                                  "then relancectl release --sent or --retry");
+        if (res == STORE_OK) {
+            log_warning(id, "reminder %lld (step %d, Message-ID <%s>) was interrupted and never seen by the "
+                            "MTA: held for the operator", (long long)r->id, r->step, r->message_id);
+            x->report->held++;
+        }
+    }
+    if (res != STORE_OK && res != STORE_CONFLICT)
+        log_error(id, "cannot settle reminder %lld: %s", (long long)r->id, store_last_error(run->st));
+}
+
+static bool settle_stale_reminders(struct scheduler_ctx *x)
+{
+    char before[CALENDAR_UTC_MAX];
+    struct reminder_list stale;
+    enum store_result r;
+
+    calendar_utc_text(time(NULL) - (time_t)x->cfg->pending_timeout, before);
+    r = store_list_stale_reminders(x->run->st, before, &stale);
+    if (r != STORE_OK) {
+        log_error(NULL, "cannot read pending reminders: %s", store_last_error(x->run->st));
+        return false;
+    }
+    for (size_t i = 0; i < stale.count; i++)
+        settle_stale(x, &stale.items[i]);
+    reminder_list_free(&stale);
+    return true;
+}
+
+/* ---- selection ---- */
+
+struct group {
+    int64_t debtor_id;
+    int step;
+    char currency[4];
+    const struct due_case *cases[GROUP_MAX_CASES];
+    size_t count;
+};
+
+struct plan {
+    struct group *items;
+    size_t count, cap;
+};
+
+static struct date local_date_of(const char *utc_text)
+{
+    struct date none = {0, 0, 0};
+    time_t t;
+
+    if (!calendar_parse_utc(utc_text, &t))
+        return none;
+    return calendar_local(t).date;
+}
+
+static int due_step(const struct scheduler_ctx *x, const struct due_case *dc)
+{
+    struct ladder_case lc;
+    int step;
+
+    if (dc->busy || dc->c.debtor_email[0] == '\0')
+        return LADDER_NONE;
+    if (dc->c.balance < x->cfg->minimum_amount)
+        return LADDER_NONE;
+    lc.due = dc->c.inv.due_date;
+    lc.level = dc->c.level;
+    lc.last_step = local_date_of(dc->last_step_at);
+    lc.courtesy_done = dc->courtesy_done;
+    step = ladder_due_step(&x->cfg->steps, (int)x->cfg->courtesy_days, &lc, x->local.date);
+    /* An address that bounced gets no more mail; the court file goes to
+     * the creditor, not to it, and still goes out when due. */
+    if (dc->undeliverable && !step_is_court(x->cfg, step))
+        return LADDER_NONE;
+    return step;
+}
+
+static void plan_add(struct plan *p, const struct due_case *dc, int step)
+{
+    struct group *g = NULL;
+
+    for (size_t i = 0; i < p->count && g == NULL; i++)
+        if (p->items[i].debtor_id == dc->c.debtor_id && p->items[i].step == step &&
+            strcmp(p->items[i].currency, dc->c.inv.currency) == 0)
+            g = &p->items[i];
+    if (g == NULL) {
+        if (p->count == p->cap) {
+            p->cap = p->cap ? p->cap * 2 : 16;
+            p->items = xrealloc(p->items, p->cap * sizeof *p->items);
+        }
+        g = &p->items[p->count++];
+        memset(g, 0, sizeof *g);
+        g->debtor_id = dc->c.debtor_id;
+        g->step = step;
+        str_copy(g->currency, sizeof g->currency, dc->c.inv.currency);
+    }
+    /* A bounded mail: the rest waits for the next day's reminder. */
+    if (g->count < GROUP_MAX_CASES)
+        g->cases[g->count++] = dc;
+}
+
+/* The group that goes to this debtor today: the most advanced step. */
+static const struct group *best_group_of(const struct plan *p, int64_t debtor_id)
+{
+    const struct group *best = NULL;
+
+    for (size_t i = 0; i < p->count; i++)
+        if (p->items[i].debtor_id == debtor_id && (best == NULL || p->items[i].step > best->step))
+            best = &p->items[i];
+    return best;
+}
+
+/* ---- claiming, sending, recording ---- */
+
+enum sent_outcome { OUTCOME_DONE, OUTCOME_SKIPPED, OUTCOME_STORE_FAILED };
+
+static enum store_result claim(const struct scheduler_ctx *x, const struct scheduler_composed *c, int64_t *id)
+{
+    struct claim_item items[GROUP_MAX_CASES];
+    const char *recipient = x->cfg->redirect_to[0] ? x->cfg->redirect_to : c->recipient;
+    struct reminder_claim cl = {c->lines[0].dc->c.debtor_id, c->step_number, c->step->name, c->message_id,
+                                c->token, c->sender_address, recipient, x->at, x->day_start, x->day_end,
+                                x->cfg->dry_run, items, c->count};
+
+    for (size_t i = 0; i < c->count; i++) {
+        items[i].case_id = c->lines[i].dc->c.id;
+        /* The courtesy notice goes before step 1, at level 0. */
+        items[i].expected_level = c->lines[i].dc->c.level;
+        items[i].principal = c->lines[i].principal;
+        items[i].penalties = c->lines[i].penalties;
+        items[i].indemnity = c->lines[i].indemnity;
+    }
+    return store_claim_reminder(x->run->st, &cl, id);
+}
+
+static enum sent_outcome dry_run(struct scheduler_ctx *x, const struct scheduler_composed *c, int64_t id)
+{
+    const char *log_id = c->lines[0].dc->c.inv.number;
+    char why[300];
+    char *path = scheduler_write_dry_run(x, c, id, why, sizeof why);
+    enum store_result r;
+
+    if (path == NULL) {
+        r = store_reminder_failed(x->run->st, x->run->key, id, x->run->actor, why);
+        log_error(log_id, "dry run of reminder %lld failed: %s", (long long)id, why);
+        x->report->failed++;
+    } else {
+        r = store_reminder_dry_run(x->run->st, x->run->key, id, x->run->actor, path);
+        log_notice(log_id, "DryRun: step %d (%s) for <%s> written to %s", c->step_number, c->step->name,
+                   c->recipient, path);
+        free(scheduler_write_letter(x, c, x->cfg->dry_run_dir, id));
+        x->report->dry_runs++;
+    }
+    free(path);
+    return r == STORE_OK ? OUTCOME_DONE : OUTCOME_STORE_FAILED;
+}
+
+static void log_sent(const struct scheduler_ctx *x, const struct scheduler_composed *c, int64_t id)
+{
+    struct strbuf numbers;
+
+    strbuf_init(&numbers);
+    for (size_t i = 0; i < c->count; i++)
+        strbuf_printf(&numbers, "%s%s", i ? ", " : "", c->lines[i].dc->c.inv.number);
+    log_notice(c->lines[0].dc->c.inv.number,
+               "step %d (%s) sent to <%s>%s%s from <%s>: reminder %lld, %zu invoice(s) %s, Message-ID <%s>",
+               c->step_number, c->step->name, x->cfg->redirect_to[0] ? x->cfg->redirect_to : c->recipient,
+               x->cfg->redirect_to[0] ? " instead of " : "", x->cfg->redirect_to[0] ? c->recipient : "",
+               c->sender_address, (long long)id, c->count, numbers.data, c->message_id);
+    strbuf_free(&numbers);
+}
+
+static enum sent_outcome record_submission(struct scheduler_ctx *x, const struct scheduler_composed *c, int64_t id,
+                                           enum submit_result sr, const char *error)
+{
+    const char *log_id = c->lines[0].dc->c.inv.number;
+    const struct scheduler_run *run = x->run;
+    enum store_result r;
+
+    if (sr == SUBMIT_OK) {
+        char *note = x->cfg->redirect_to[0] ? xasprintf("RedirectTo: sent to %s instead of %s",
+                                                        x->cfg->redirect_to, c->recipient)
+                                            : NULL;
+        r = store_reminder_sent(run->st, run->key, id, c->court, run->actor, note);
+        free(note);
+        if (r != STORE_OK) {
+            /* Submitted but not recorded: the row stays 'pending' and the
+             * next run settles it from the milter's sighting. */
+            log_error(log_id, "reminder %lld went out but could not be recorded (%s): it will be settled "
+                              "by a later run", (long long)id, store_last_error(run->st));
+            return OUTCOME_STORE_FAILED;
+        }
+        log_sent(x, c, id);
+        x->report->sent++;
+        scheduler_after_sent(x, c, id);
+        return OUTCOME_DONE;
+    }
+    if (sr == SUBMIT_DEFINITE) {
+        r = store_reminder_failed(run->st, run->key, id, run->actor, error);
+        log_error(log_id, "step %d for <%s> not handed to the MTA (%s): will be tried again", c->step_number,
+                  c->recipient, error);
+        x->report->failed++;
+    } else {
+        r = store_reminder_held(run->st, run->key, id, run->actor, error);
+        log_error(log_id, "step %d for <%s>: the MTA may or may not have it (%s): held for the operator "
+                          "(relancectl reminders --held)", c->step_number, c->recipient, error);
+        x->report->held++;
+    }
+    return r == STORE_OK ? OUTCOME_DONE : OUTCOME_STORE_FAILED;
+}
+
+static enum sent_outcome submit_and_record(struct scheduler_ctx *x, const struct scheduler_composed *c, int64_t id)
+{
+    struct strlist rcpt;
+    char error[300];
+    enum submit_result sr;
+
+    strlist_init(&rcpt);
+    strlist_add(&rcpt, x->cfg->redirect_to[0] ? x->cfg->redirect_to : c->recipient);
+    {
+        struct submit_envelope env = {c->reply_address, &rcpt};
+        sr = submit_message(&x->submit, &env, c->mail, c->mail_len, SUBMIT_TIMEOUT_S, error, sizeof error);
+    }
+    strlist_free(&rcpt);
+    if (sr == SUBMIT_OK && getenv(SCHEDULER_CRASH_ENV) != NULL) {
+        log_warning(c->lines[0].dc->c.inv.number, "%s is set: stopping before recording reminder %lld",
+                    SCHEDULER_CRASH_ENV, (long long)id);
+        _exit(99);
+    }
+    return record_submission(x, c, id, sr, error);
+}
+
+static enum sent_outcome send_group(struct scheduler_ctx *x, const struct group *g)
+{
+    const char *log_id = g->cases[0]->c.inv.number;
+    struct scheduler_composed c;
+    char why[300];
+    int64_t id = 0;
+    enum store_result r;
+    enum sent_outcome outcome;
+
+    if (!scheduler_compose(x, g->cases, g->count, g->step, &c, why, sizeof why)) {
+        log_error(log_id, "step %d for <%s> not sent: %s", g->step, g->cases[0]->c.debtor_email, why);
+        scheduler_composed_free(&c);
+        x->report->skipped++;
+        return strncmp(why, "database:", 9) == 0 ? OUTCOME_STORE_FAILED : OUTCOME_SKIPPED;
+    }
+    r = claim(x, &c, &id);
+    if (r == STORE_CONFLICT) {
+        log_info(log_id, "step %d for <%s>: already claimed, or the debtor had a reminder today, or the case "
+                         "changed: nothing sent", g->step, c.recipient);
+        scheduler_composed_free(&c);
+        x->report->skipped++;
+        return OUTCOME_SKIPPED;
+    }
+    if (r != STORE_OK) {
+        log_error(log_id, "cannot claim step %d: %s", g->step, store_last_error(x->run->st));
+        scheduler_composed_free(&c);
+        return OUTCOME_STORE_FAILED;
+    }
+    outcome = x->cfg->dry_run ? dry_run(x, &c, id) : submit_and_record(x, &c, id);
+    scheduler_composed_free(&c);
+    return outcome;
+}
+
+/* ---- the run ---- */
+
+static bool send_due(struct scheduler_ctx *x)
+{
+    struct due_case_list due;
+    struct plan plan = {NULL, 0, 0};
+    int64_t last_debtor = 0;
+    bool ok = true;
+
+    if (store_list_due_cases(x->run->st, x->cfg->dry_run, &due) != STORE_OK) {
+        log_error(NULL, "cannot read the cases: %s", store_last_error(x->run->st));
+        return false;
+    }
+    for (size_t i = 0; i < due.count; i++) {
+        int step = due_step(x, &due.items[i]);
+        if (step != LADDER_NONE)
+            plan_add(&plan, &due.items[i], step);
+    }
+    /* Groups come in debtor order: one mail per debtor per run. */
+    for (size_t i = 0; i < plan.count && ok; i++) {
+        const struct group *g;
+        if (plan.items[i].debtor_id == last_debtor)
+            continue;
+        last_debtor = plan.items[i].debtor_id;
+        g = best_group_of(&plan, last_debtor);
+        ok = send_group(x, g) != OUTCOME_STORE_FAILED;
+    }
+    free(plan.items);
+    due_case_list_free(&due);
+    return ok;
+}
+
+/* Pauses end on their own (a promise's date and grace, a payment's
+ * verification period): from the run's day on, the ladder takes the case
+ * again. Disputes never end here. */
+static bool resume_expired_pauses(struct scheduler_ctx *x)
+{
+    int count = 0;
+
+    if (store_resume_expired_pauses(x->run->st, x->run->key, x->local.date, x->run->actor, &count) != STORE_OK) {
+        log_error(NULL, "cannot end expired pauses: %s", store_last_error(x->run->st));
+        return false;
+    }
+    if (count > 0)
+        log_info(NULL, "%d paused case(s) resumed: their pause ended", count);
+    x->report->resumed += count;
+    return true;
+}
+
+/* Mail about replies left in the outbox (the daemon's thread sends it at
+ * once; run-due from cron is the other way out). Real time, not the run's
+ * moment: a notice is due when it was written. */
+static bool send_outbox(struct scheduler_ctx *x)
+{
+    struct outbox_report out;
+    bool ok = outbox_send_due(x->cfg, x->run->st, time(NULL), &out);
+
+    x->report->notices += out.sent;
+    return ok;
+}
+
+bool scheduler_run_due(const struct scheduler_run *run, struct scheduler_report *report)
+{
+    struct strbuf missing;
+    struct scheduler_ctx x;
+    bool ok;
+
+    if (!scheduler_ctx_init(&x, run, report))
+        return true;
+    ok = settle_stale_reminders(&x) && resume_expired_pauses(&x) && send_outbox(&x);
+    strbuf_init(&missing);
+    scheduler_missing_keys(run->cfg, &missing);
+    if (ok && missing.len > 0) {
+        log_warning(NULL, "no reminder is sent until these keys are set: %s", missing.data);
+    } else if (ok && !calendar_may_send(&x.cal, x.local)) {
+        log_debug(NULL, "%s %02d:%02d is outside the sending days and hours: nothing sent", x.at,
+                  x.local.minute / 60, x.local.minute % 60);
+    } else if (ok) {
+        ok = send_due(&x);
+    }
+    strbuf_free(&missing);
+    submit_spec_free(&x.submit);
+    return ok;
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * scheduler_compose.c - one reminder as it would go out: the step, the
+ * debtor's language and kind, each invoice's amounts, the sender and the
+ * recipient, the earlier reminders, the rendered text and the MIME
+ * message; and the operator's preview, the same composition shown
+ * instead of sent.
+ *
+ * Composing only reads the store (payments, sent reminders): claiming,
+ * submitting and recording are scheduler.c's, which is what makes a
+ * preview harmless at any time.
+ */
+#include "remind/scheduler.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/token.h"
+#include "remind/reminder.h"
+#include "remind/reminder_content.h"
+#include "remind/scheduler_compose.h"
+#include "remind/scheduler_context.h"
+
+/* ---- composing ---- */
+
+static const struct ladder_step *step_def(const struct config *cfg, int step, struct ladder_step *courtesy)
+{
+    if (step == LADDER_COURTESY) {
+        ladder_courtesy_step(courtesy);
+        return courtesy;
+    }
+    if (step < 1 || (size_t)step > cfg->steps.count)
+        return NULL;
+    return &cfg->steps.items[step - 1];
+}
+
+void scheduler_composed_free(struct scheduler_composed *c)
+{
+    reminder_list_free(&c->history);
+    strlist_free(&c->references);
+    rendered_free(&c->text);
+    free(c->mail);
+}
+
+static enum language debtor_language(const struct config *cfg, const struct due_case *dc)
+{
+    enum language lang;
+
+    if (language_parse(dc->debtor_language, &lang))
+        return lang;
+    return scheduler_default_language(cfg);
+}
+
+static bool debtor_is_business(const struct config *cfg, const struct due_case *dc)
+{
+    if (strcmp(dc->debtor_kind, "business") == 0)
+        return true;
+    if (strcmp(dc->debtor_kind, "consumer") == 0)
+        return false;
+    return cfg->default_debtor_kind == DEBTOR_BUSINESS;
+}
+
+static bool compute_lines(const struct scheduler_run *run, struct scheduler_composed *c, struct date today)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        struct money_payment *payments = NULL;
+        size_t n = 0;
+        if (store_list_payments(run->st, c->lines[i].dc->c.id, &payments, &n) != STORE_OK)
+            return false;
+        reminder_line_amounts(run->cfg, c->step->claim, c->business, today, payments, n, &c->lines[i]);
+        free(payments);
+    }
+    return true;
+}
+
+/* Steps 1-3 go out on the creditor's behalf from the agency's address
+ * (or CreditorSender when set); agency steps in the agency's own name. */
+static void choose_identity(const struct config *cfg, struct scheduler_composed *c)
+{
+    if (c->step->from == LADDER_FROM_AGENCY) {
+        str_copy(c->sender_name, sizeof c->sender_name, cfg->agency_name);
+        c->sender_address = cfg->agency_sender;
+    } else if (cfg->creditor_sender[0]) {
+        str_copy(c->sender_name, sizeof c->sender_name, cfg->creditor_name);
+        c->sender_address = cfg->creditor_sender;
+    } else {
+        str_format(c->sender_name, sizeof c->sender_name, "%s via %s", cfg->creditor_name, cfg->agency_name);
+        c->sender_address = cfg->agency_sender;
+    }
+}
+
+static void choose_recipient(const struct config *cfg, struct scheduler_composed *c)
+{
+    const struct case_row *first = &c->lines[0].dc->c;
+
+    if (c->court) {
+        str_copy(c->recipient, sizeof c->recipient, cfg->creditor_email);
+        str_copy(c->recipient_name, sizeof c->recipient_name, cfg->creditor_name);
+    } else {
+        str_copy(c->recipient, sizeof c->recipient, first->debtor_email);
+        str_copy(c->recipient_name, sizeof c->recipient_name,
+                 first->debtor_name[0] ? first->debtor_name : first->inv.buyer_name);
+    }
+}
+
+/* Every earlier reminder of the cases (sent ones), newest first. */
+static bool gather_history(const struct scheduler_run *run, struct scheduler_composed *c)
+{
+    memset(&c->history, 0, sizeof c->history);
+    for (size_t i = 0; i < c->count; i++) {
+        struct reminder_list one;
+        if (store_list_reminders(run->st, "sent", c->lines[i].dc->c.id, &one) != STORE_OK)
+            return false;
+        for (size_t k = 0; k < one.count; k++) {
+            bool seen = false;
+            for (size_t j = 0; j < c->history.count && !seen; j++)
+                seen = c->history.items[j].id == one.items[k].id;
+            if (seen)
+                continue;
+            c->history.items = xrealloc(c->history.items, (c->history.count + 1) * sizeof *c->history.items);
+            c->history.items[c->history.count++] = one.items[k];
+        }
+        reminder_list_free(&one);
+    }
+    return true;
+}
+
+static bool render_step(const struct scheduler_run *run, struct scheduler_composed *c, struct date today, char *why,
+                        size_t whylen)
+{
+    struct reminder_content rc = {run->cfg, c->step, c->step_number, c->lang, c->business, today,
+                                  c->sender_name, c->reply_address, c->lines, c->count, &c->history};
+    struct template_vars vars;
+    struct template t;
+    bool ok;
+
+    if (!template_load(run->cfg->template_dir, c->lang, c->step->template_name, &t, why, whylen))
+        return false;
+    template_vars_init(&vars);
+    reminder_content_vars(&rc, &vars);
+    ok = template_render(&t, &vars, c->lang, (enum template_colour)c->step->severity, &c->text, why, whylen);
+    template_vars_free(&vars);
+    template_free(&t);
+    return ok;
+}
+
+static void build_mail(const struct config *cfg, struct scheduler_composed *c, time_t date)
+{
+    bool redirect = cfg->redirect_to[0] != '\0';
+    struct reminder_mail m = {
+        .from_name = c->sender_name,
+        .from_address = c->sender_address,
+        .to_name = redirect ? NULL : c->recipient_name,
+        .to_address = redirect ? cfg->redirect_to : c->recipient,
+        .redirected_from = redirect ? c->recipient : NULL,
+        .reply_to = c->reply_address,
+        .message_id = c->message_id,
+        .references = &c->references,
+        .marker = c->token,
+        .language = language_code(c->lang),
+        .subject = c->text.subject,
+        .text = c->text.text,
+        .html = c->text.html,
+        .date = date,
+    };
+
+    c->mail = reminder_build(&m, &c->mail_len);
+}
+
+bool scheduler_compose(const struct scheduler_ctx *x, const struct due_case *const *cases, size_t count, int step,
+                       struct scheduler_composed *c, char *why, size_t whylen)
+{
+    const struct scheduler_run *run = x->run;
+    const struct config *cfg = x->cfg;
+    struct reply_token token = {cases[0]->c.id, step};
+
+    memset(c, 0, sizeof *c);
+    strlist_init(&c->references);
+    c->step = step_def(cfg, step, &c->courtesy);
+    if (c->step == NULL) {
+        str_format(why, whylen, "step %d is not in the ladder", step);
+        return false;
+    }
+    c->step_number = step;
+    c->court = c->step->action == LADDER_COURT;
+    /* The creditor reads the court hand-off: it is in the default language. */
+    c->lang = c->court ? scheduler_default_language(cfg) : debtor_language(cfg, cases[0]);
+    c->business = debtor_is_business(cfg, cases[0]);
+    c->count = count;
+    for (size_t i = 0; i < count; i++) {
+        c->lines[i].dc = cases[i];
+        if (cases[i]->c.message_id[0] && !strlist_contains_icase(&c->references, cases[i]->c.message_id))
+            strlist_add(&c->references, cases[i]->c.message_id);
+    }
+    if (!compute_lines(run, c, x->local.date) || !gather_history(run, c)) {
+        str_format(why, whylen, "database: %s", store_last_error(run->st));
+        return false;
+    }
+    choose_identity(cfg, c);
+    choose_recipient(cfg, c);
+    token_make(run->key, &token, c->token);
+    token_address(cfg->reply_address, c->token, c->reply_address, sizeof c->reply_address);
+    reminder_new_message_id(c->sender_address, c->message_id);
+    if (!render_step(run, c, x->local.date, why, whylen))
+        return false;
+    /* Dated at the run's moment: a run as at a past or future day (relancectl
+     * run-due --now) writes the mail of that day. */
+    build_mail(cfg, c, x->run->moment);
+    return true;
+}
+
+/* ---- preview ---- */
+
+void preview_free(struct preview *p)
+{
+    free(p->from);
+    free(p->to);
+    free(p->subject);
+    free(p->text);
+    free(p->html);
+    memset(p, 0, sizeof *p);
+}
+
+bool scheduler_preview(const struct scheduler_run *run, int64_t case_id, int step, struct preview *out,
+                       char *why, size_t whylen)
+{
+    struct scheduler_report report;
+    const struct due_case *one[1];
+    struct due_case dc;
+    struct scheduler_composed c;
+    struct scheduler_ctx x;
+    bool ok;
+
+    memset(out, 0, sizeof *out);
+    if (!scheduler_ctx_init(&x, run, &report)) {
+        str_format(why, whylen, "Submit is not valid");
+        return false;
+    }
+    submit_spec_free(&x.submit);
+    if (store_get_due_case(run->st, case_id, false, &dc) != STORE_OK) {
+        str_format(why, whylen, "no such case, or it has no debtor");
+        return false;
+    }
+    if (step < 0)
+        step = dc.c.level + 1;
+    one[0] = &dc;
+    ok = scheduler_compose(&x, one, 1, step, &c, why, whylen);
+    if (ok) {
+        out->from = xasprintf("\"%s\" <%s>", c.sender_name, c.sender_address);
+        out->to = xasprintf("%s <%s>", c.recipient_name, c.recipient);
+        out->subject = xstrdup(c.text.subject);
+        out->text = xstrdup(c.text.text);
+        out->html = xstrdup(c.text.html);
+    }
+    scheduler_composed_free(&c);
+    return ok;
+}

@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * reply_classify.c - the verdict on a reply (see reply_classify.h for the
+ * precedence and negation rules and why).
+ *
+ * The per-message work is: one walk for report parts, one for the body,
+ * one pass cutting the own words into tokens, one index look-up per token
+ * in the compiled lexicon, then rules over the (few) matches. Nothing is
+ * compiled per message. It does not match the reply to a case nor act on
+ * the verdict: the caller does both.
+ */
+#include "replies/reply_classify.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "replies/reply_dates.h"
+#include "replies/reply_text.h"
+#include "text/text_fold.h"
+
+#define NEGATION_REACH 4   /* words after a negation that it still governs */
+#define DATE_REACH 40      /* words after a promise where its date may stand, past its sentence */
+#define MAX_DATES 64
+#define NEAR_FUTURE_DAYS 180 /* how far ahead a date is still "to come" */
+
+static const char *const verdict_names[REPLY_VERDICT_COUNT] = {
+    "dispute", "promise", "paid", "plan", "auto-reply", "bounce", "other",
+};
+
+/* Cue kinds in the order their verdicts take precedence (reply_classify.h). */
+static const struct {
+    enum reply_cue cue;
+    enum reply_verdict verdict;
+} word_precedence[] = {
+    {CUE_DISPUTE, REPLY_DISPUTE}, {CUE_PAID, REPLY_PAID},           {CUE_PLAN, REPLY_PLAN},
+    {CUE_PROMISE, REPLY_PROMISE}, {CUE_AUTO_REPLY, REPLY_AUTO_REPLY},
+};
+
+const char *reply_verdict_name(enum reply_verdict verdict)
+{
+    return verdict < REPLY_VERDICT_COUNT ? verdict_names[verdict] : "other";
+}
+
+bool reply_verdict_parse(const char *name, enum reply_verdict *out)
+{
+    for (size_t i = 0; i < REPLY_VERDICT_COUNT; i++)
+        if (name != NULL && strcmp(name, verdict_names[i]) == 0) {
+            *out = (enum reply_verdict)i;
+            return true;
+        }
+    return false;
+}
+
+void reply_reading_free(struct reply_reading *reading)
+{
+    free(reading->own_words);
+    reading->own_words = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Which cues stand                                                    */
+
+struct found_date {
+    struct date date;
+    size_t token;
+    bool bare_weekday; /* "vendredi": next Friday, or last Friday after "paid" */
+};
+
+/* The most words a phrase match spans: its words and its gaps. */
+#define MATCH_SPAN_MAX (REPLY_PHRASE_MAX_WORDS + REPLY_PHRASE_MAX_GAPS * REPLY_PHRASE_GAP_WORDS)
+
+struct analysis {
+    struct reply_tokens toks;
+    struct reply_matches matches;
+    size_t *boundaries_before; /* per token: boundary matches starting before it */
+    bool *covered;  /* by a longer cue of another kind */
+    bool *negated;  /* governed by a negation, or a payment claim about a day to come */
+    bool *promises; /* a payment word with a date to come: a promise */
+    struct found_date dates[MAX_DATES];
+    size_t ndates;
+};
+
+/* Kinds that take part in covering: all but the negation machinery. */
+static bool is_cue(enum reply_cue kind)
+{
+    return kind != CUE_NEGATION && kind != CUE_BOUNDARY;
+}
+
+/* Whether match j covers match i: a longer cue of another kind spanning
+ * it, or a neutral phrase that i starts inside ("le litige [est réglé]
+ * depuis": what a neutral phrase says is no cue). */
+static bool covers(const struct reply_match *j, const struct reply_match *i)
+{
+    if (!is_cue(j->kind) || j->kind == i->kind || j->first > i->first)
+        return false;
+    if (j->kind == CUE_NEUTRAL && i->first <= j->last)
+        return true;
+    return j->last >= i->last && j->last - j->first > i->last - i->first;
+}
+
+/* The first match starting at or after token t (matches are ordered by
+ * first word). */
+static size_t first_match_from(const struct analysis *a, size_t t)
+{
+    size_t lo = 0, hi = a->matches.count;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->matches.items[mid].first < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Matches that can cover or govern the match starting at token t start
+ * at most MATCH_SPAN_MAX + NEGATION_REACH words before it: looking no
+ * further keeps the work linear in the number of matches. */
+static size_t window_start(const struct analysis *a, size_t t)
+{
+    size_t reach = MATCH_SPAN_MAX + NEGATION_REACH;
+    return first_match_from(a, t > reach ? t - reach : 0);
+}
+
+static void mark_covered(struct analysis *a)
+{
+    const struct reply_match *m = a->matches.items;
+
+    for (size_t i = 0; i < a->matches.count; i++) {
+        if (!is_cue(m[i].kind))
+            continue;
+        for (size_t j = window_start(a, m[i].first); j < a->matches.count && m[j].first <= m[i].first;
+             j++)
+            if (j != i && covers(&m[j], &m[i])) {
+                a->covered[i] = true;
+                break;
+            }
+    }
+}
+
+static void count_boundaries(struct analysis *a)
+{
+    a->boundaries_before = xcalloc(a->toks.count + 1, sizeof *a->boundaries_before);
+    for (size_t k = 0; k < a->matches.count; k++)
+        if (a->matches.items[k].kind == CUE_BOUNDARY)
+            a->boundaries_before[a->matches.items[k].first + 1]++;
+    for (size_t t = 1; t <= a->toks.count; t++)
+        a->boundaries_before[t] += a->boundaries_before[t - 1];
+}
+
+/* A boundary word starting strictly between tokens after and before. */
+static bool boundary_between(const struct analysis *a, size_t after, size_t before)
+{
+    return a->boundaries_before[before] - a->boundaries_before[after + 1] > 0;
+}
+
+/* Whether negation n governs cue c (see reply_classify.h). */
+static bool governs(const struct analysis *a, const struct reply_match *n,
+                    const struct reply_match *c)
+{
+    const struct reply_word *t = a->toks.items;
+
+    if (n->first < c->first && c->first < n->last)
+        return true; /* "ne [conteste] pas" */
+    if (c->first <= n->last)
+        return false; /* before it, or holding its words ("pas d'accord") */
+    return c->first - n->last <= NEGATION_REACH && t[c->first].clause == t[n->last].clause &&
+           !boundary_between(a, n->last, c->first);
+}
+
+static void mark_negated(struct analysis *a)
+{
+    const struct reply_match *m = a->matches.items;
+
+    for (size_t i = 0; i < a->matches.count; i++) {
+        if (!is_cue(m[i].kind))
+            continue;
+        for (size_t j = window_start(a, m[i].first);
+             j < a->matches.count && m[j].first < m[i].first && !a->negated[i]; j++)
+            if (m[j].kind == CUE_NEGATION && governs(a, &m[j], &m[i]))
+                a->negated[i] = true;
+    }
+}
+
+static bool stands(const struct analysis *a, size_t i)
+{
+    return !a->covered[i] && !a->negated[i];
+}
+
+static bool any_standing(const struct analysis *a, enum reply_cue kind)
+{
+    for (size_t i = 0; i < a->matches.count; i++)
+        if (a->matches.items[i].kind == kind && stands(a, i))
+            return true;
+    return false;
+}
+
+static size_t token_at_offset(const struct reply_tokens *toks, size_t offset)
+{
+    size_t lo = 0, hi = toks->count;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (toks->items[mid].start < offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < toks->count ? lo : (toks->count ? toks->count - 1 : 0);
+}
+
+/* Dates from today on: a promise is never kept in the past, and dates
+ * before today are references ("votre relance du 3/12/2026"). */
+static void find_dates(struct analysis *a, struct date today)
+{
+    const struct reply_tokens *toks = &a->toks;
+    const char *s = toks->text, *end = toks->text + toks->text_len;
+    struct date d;
+    size_t len;
+
+    while (a->ndates < MAX_DATES && toks->count > 0 &&
+           (s = reply_date_find(s, end, today, &d, &len)) != NULL) {
+        if (date_compare(d, today) >= 0) {
+            a->dates[a->ndates].date = d;
+            a->dates[a->ndates].token = token_at_offset(toks, (size_t)(s - toks->text));
+            a->dates[a->ndates].bare_weekday = reply_date_is_bare_weekday(s, len);
+            a->ndates++;
+        }
+        s += len;
+    }
+}
+
+/* A date in the sentence of match m that is to come: from today (or
+ * surely after today when strictly is set) to NEAR_FUTURE_DAYS ahead. A
+ * date without a year that has just passed ("payé le 2 décembre", written
+ * on the 7th) reads as next year's; that far ahead it is no date to come
+ * but a reference to the past. A weekday alone is not surely to come:
+ * "paid on Friday" means the last one. */
+static bool date_to_come(const struct analysis *a, const struct reply_match *m, bool strictly,
+                         struct date today)
+{
+    uint32_t sentence = a->toks.items[m->first].sentence;
+
+    for (size_t k = 0; k < a->ndates; k++) {
+        int64_t ahead = date_diff_days(today, a->dates[k].date);
+        if (a->toks.items[a->dates[k].token].sentence == sentence && ahead <= NEAR_FUTURE_DAYS &&
+            ahead >= (strictly ? 1 : 0) && !(strictly && a->dates[k].bare_weekday))
+            return true;
+    }
+    return false;
+}
+
+/* Whether a standing cue of kind starts in the sentence of token t. */
+static bool standing_in_sentence(const struct analysis *a, enum reply_cue kind, size_t t)
+{
+    uint32_t sentence = a->toks.items[t].sentence;
+    size_t start = t;
+
+    while (start > 0 && a->toks.items[start - 1].sentence == sentence)
+        start--;
+    for (size_t i = first_match_from(a, start);
+         i < a->matches.count && a->toks.items[a->matches.items[i].first].sentence == sentence; i++)
+        if (a->matches.items[i].kind == kind && stands(a, i))
+            return true;
+    return false;
+}
+
+/* Whether match i is covered by a cue that still stands (a paid claim
+ * voided for its date no longer hides the payment word inside it). */
+static bool covered_by_standing(const struct analysis *a, size_t i)
+{
+    const struct reply_match *m = a->matches.items;
+
+    for (size_t j = window_start(a, m[i].first); j < a->matches.count && m[j].first <= m[i].first;
+         j++)
+        if (j != i && stands(a, j) && covers(&m[j], &m[i]))
+            return true;
+    return false;
+}
+
+/* "Virement effectué demain": nothing is paid on a day to come, so a
+ * payment claim with a later date in its sentence is void; and a payment
+ * word with a date to come ("Règlement fin décembre.") is a promise,
+ * unless its sentence claims payment or the words are an absence notice
+ * ("de retour le 4 janvier"). */
+static void weigh_dates(struct analysis *a, struct date today)
+{
+    const struct reply_match *m = a->matches.items;
+    bool absence;
+
+    for (size_t i = 0; i < a->matches.count; i++)
+        if (m[i].kind == CUE_PAID && stands(a, i) && date_to_come(a, &m[i], true, today))
+            a->negated[i] = true;
+    absence = any_standing(a, CUE_AUTO_REPLY);
+    for (size_t i = 0; i < a->matches.count && !absence; i++)
+        if (m[i].kind == CUE_PAYMENT && !a->negated[i] && !covered_by_standing(a, i) &&
+            date_to_come(a, &m[i], false, today) &&
+            !standing_in_sentence(a, CUE_PAID, m[i].first))
+            a->promises[i] = true;
+}
+
+static void analyse(struct analysis *a, const struct reply_lexicon *lex, const char *text,
+                    struct date today)
+{
+    reply_tokens_init(&a->toks, text, strlen(text));
+    reply_lexicon_scan(lex, &a->toks, &a->matches);
+    count_boundaries(a);
+    a->covered = xcalloc(a->matches.count + 1, sizeof *a->covered);
+    a->negated = xcalloc(a->matches.count + 1, sizeof *a->negated);
+    a->promises = xcalloc(a->matches.count + 1, sizeof *a->promises);
+    mark_covered(a);
+    mark_negated(a);
+    find_dates(a, today);
+    weigh_dates(a, today);
+}
+
+static void analysis_free(struct analysis *a)
+{
+    reply_tokens_free(&a->toks);
+    free(a->matches.items);
+    free(a->boundaries_before);
+    free(a->covered);
+    free(a->negated);
+    free(a->promises);
+}
+
+/* A standing promise: a promise cue, or a payment word with its date. */
+static bool is_promise(const struct analysis *a, size_t i)
+{
+    return (a->matches.items[i].kind == CUE_PROMISE && stands(a, i)) || a->promises[i];
+}
+
+/* The first standing cue of kind; NULL when none. */
+static const struct reply_match *first_standing(const struct analysis *a, enum reply_cue kind)
+{
+    for (size_t i = 0; i < a->matches.count; i++)
+        if (kind == CUE_PROMISE ? is_promise(a, i)
+                                : a->matches.items[i].kind == kind && stands(a, i))
+            return &a->matches.items[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The promised date                                                   */
+
+/* How far a date is from a promise: in its sentence, the nearest wins
+ * (after the cue slightly before, as in "je paierai le 15"); past its
+ * sentence, only dates shortly after count. SIZE_MAX: too far. */
+static size_t date_distance(const struct reply_tokens *toks, const struct reply_match *p,
+                            size_t token)
+{
+    bool same = toks->items[token].sentence == toks->items[p->first].sentence;
+
+    if (token > p->last)
+        return same ? token - p->last
+                    : (token - p->last <= DATE_REACH ? 100 + token - p->last : SIZE_MAX);
+    if (token >= p->first)
+        return 0;
+    return same ? p->first - token + 2 : SIZE_MAX;
+}
+
+static struct date promised_date(const struct analysis *a)
+{
+    size_t best = SIZE_MAX;
+    struct date chosen = {0, 0, 0};
+
+    for (size_t i = 0; i < a->matches.count; i++) {
+        if (!is_promise(a, i))
+            continue;
+        for (size_t k = 0; k < a->ndates; k++) {
+            size_t d = date_distance(&a->toks, &a->matches.items[i], a->dates[k].token);
+            if (d < best) {
+                best = d;
+                chosen = a->dates[k].date;
+            }
+        }
+    }
+    return chosen;
+}
+
+/* ------------------------------------------------------------------ */
+/* Subject and result                                                  */
+
+/* A subject the debtor wrote: not one carried over by "RE:" or "TR:".
+ * An auto-reply's subject ("Réponse automatique : <ours>") counts only up
+ * to its colon. Returns a copy (owned) or NULL. */
+static char *fresh_subject(const char *subject)
+{
+    static const char *const carried[] = {"re:", "re :", "tr:", "tr :", "fw:", "fwd:", "fw :",
+                                          "fwd :", "aw:", "wg:", "ref:", "ref :", "rif:", NULL};
+    static const char *const automatic[] = {"reponse automatique", "automatic reply",
+                                            "auto reply", "auto-reply", "autoreply",
+                                            "out of office", "absent", "absence", "auto:", NULL};
+    char *folded, *copy;
+
+    if (subject == NULL)
+        return NULL;
+    folded = text_fold(subject, strlen(subject), 1024);
+    str_tolower_ascii(str_trim(folded));
+    for (size_t i = 0; carried[i] != NULL; i++)
+        if (strncmp(folded, carried[i], strlen(carried[i])) == 0) {
+            free(folded);
+            return NULL;
+        }
+    copy = xstrdup(subject);
+    for (size_t i = 0; automatic[i] != NULL; i++)
+        if (strncmp(folded, automatic[i], strlen(automatic[i])) == 0) {
+            char *colon = strchr(copy, ':');
+            if (colon != NULL && strcmp(automatic[i], "auto:") != 0)
+                *colon = '\0';
+            break;
+        }
+    free(folded);
+    return copy;
+}
+
+/* The start of the own words, spaces squeezed, cut on a character. */
+static void set_excerpt(struct reply_reading *out)
+{
+    char *copy = xstrdup(out->own_words);
+    size_t n;
+
+    str_squeeze_spaces(copy);
+    for (char *p = copy; *p; p++)
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
+    str_copy(out->excerpt, sizeof out->excerpt, copy);
+    n = strlen(out->excerpt);
+    while (n > 0 && ((unsigned char)out->excerpt[n - 1] & 0xC0) == 0x80)
+        n--;
+    if (n > 0 && ((unsigned char)out->excerpt[n - 1] & 0x80))
+        n--; /* a lead byte whose sequence was cut */
+    if (strlen(copy) > n)
+        out->excerpt[n] = '\0';
+    free(copy);
+}
+
+static void set_reason_cue(struct reply_reading *out, const char *what, const struct reply_match *m)
+{
+    str_format(out->reason, sizeof out->reason, "%s%s\"%s\" (%s)", what, what[0] ? " " : "",
+               m->phrase, m->origin);
+}
+
+static void explain_no_cue(struct reply_reading *out, const struct analysis *a)
+{
+    for (size_t i = 0; i < a->matches.count; i++)
+        if (is_cue(a->matches.items[i].kind) && a->negated[i]) {
+            char what[64];
+            str_format(what, sizeof what, "no standing cue; negated %s:",
+                       reply_cue_name(a->matches.items[i].kind));
+            set_reason_cue(out, what, &a->matches.items[i]);
+            return;
+        }
+    str_copy(out->reason, sizeof out->reason, "no cue");
+}
+
+static void decide(struct reply_reading *out, const struct analysis *a)
+{
+    for (size_t i = 0; i < ARRAY_LEN(word_precedence); i++) {
+        const struct reply_match *m = first_standing(a, word_precedence[i].cue);
+        if (m != NULL) {
+            char what[32];
+            out->verdict = word_precedence[i].verdict;
+            str_format(what, sizeof what, "%s:",
+                       m->kind == CUE_PAYMENT ? "promise: payment word with a date"
+                                              : reply_cue_name(m->kind));
+            set_reason_cue(out, what, m);
+            return;
+        }
+    }
+    out->verdict = REPLY_OTHER;
+    explain_no_cue(out, a);
+}
+
+void reply_classify_text(const struct reply_lexicon *lex, const char *subject,
+                         const char *own_words, struct date today, struct reply_reading *out)
+{
+    char *fresh = fresh_subject(subject);
+    char *text = xasprintf("%s\n\n%s", fresh ? fresh : "", own_words ? own_words : "");
+    struct analysis a;
+
+    memset(out, 0, sizeof *out);
+    out->own_words = xstrdup(own_words ? own_words : "");
+    memset(&a, 0, sizeof a);
+    analyse(&a, lex, text, today);
+    decide(out, &a);
+    out->promised = promised_date(&a);
+    set_excerpt(out);
+    analysis_free(&a);
+    free(text);
+    free(fresh);
+}
+
+/* ------------------------------------------------------------------ */
+/* Whole messages                                                      */
+
+/* RFC 3834 and the common non-standard headers of auto-responders.
+ * X-Auto-Response-Suppress is not one: Outlook sets it on mail people
+ * write. */
+static bool auto_reply_header(struct message *msg, char *reason, size_t size)
+{
+    static const char *const names[] = {"Auto-Submitted", "X-Autoreply", "X-Autorespond",
+                                        "X-Autoresponder", NULL};
+    bool found = false;
+
+    for (size_t i = 0; names[i] != NULL && !found; i++) {
+        char *v = message_header(msg, names[i]);
+        if (v != NULL && !str_iequal(str_trim(v), "no") && !str_istarts_with(v, "no;") &&
+            !str_iequal(v, "false")) {
+            str_format(reason, size, "header %s: %s", names[i], v);
+            found = true;
+        }
+        free(v);
+    }
+    return found;
+}
+
+static bool precedence_auto(struct message *msg, char *reason, size_t size)
+{
+    char *v = message_header(msg, "Precedence");
+    bool found = false;
+
+    if (v != NULL) {
+        str_trim(v);
+        found = str_iequal(v, "auto_reply") || str_iequal(v, "bulk") || str_iequal(v, "junk");
+        if (found)
+            str_format(reason, size, "header Precedence: %s", v);
+    }
+    free(v);
+    return found;
+}
+
+/* Mail from MAILER-DAEMON or postmaster without a DSN part: an old-style
+ * bounce (qmail, some Exim set-ups). */
+static bool from_mailer_daemon(struct message *msg)
+{
+    struct strlist from;
+    bool daemon = false;
+
+    strlist_init(&from);
+    message_header_addresses(msg, "From", &from);
+    if (from.count > 0)
+        daemon = str_istarts_with(from.items[0], "mailer-daemon@") ||
+                 str_istarts_with(from.items[0], "postmaster@");
+    strlist_free(&from);
+    return daemon;
+}
+
+/* What an old-style bounce says in its text: qmail's "<user@host>:" line
+ * names the recipient, the returned headers a "Message-ID:" line. */
+static void read_plain_bounce(const char *body, struct reply_bounce *b)
+{
+    for (const char *line = body; line != NULL && *line; line = text_next_line(line)) {
+        const char *end = text_line_end(line);
+        size_t n = (size_t)(end - line);
+
+        while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
+            n--;
+        if (b->recipient[0] == '\0' && n > 4 && line[0] == '<' && line[n - 1] == ':' &&
+            line[n - 2] == '>' && memchr(line, '@', n) != NULL)
+            str_copyn(b->recipient, sizeof b->recipient, line + 1, n - 3);
+        else if (b->message_id[0] == '\0' && n > 11 && strncasecmp(line, "Message-ID:", 11) == 0) {
+            const char *lt = memchr(line, '<', n), *gt = lt ? memchr(lt, '>', n - (size_t)(lt - line)) : NULL;
+            if (lt != NULL && gt != NULL)
+                str_copyn(b->message_id, sizeof b->message_id, lt + 1, (size_t)(gt - lt - 1));
+        }
+    }
+}
+
+static bool read_report(struct message *msg, const char *raw, size_t raw_len,
+                        const struct message_walk_limits *limits, struct reply_reading *out)
+{
+    struct reply_bounce *b = &out->bounce;
+
+    reply_bounce_read(msg, raw, raw_len, limits, b);
+    if (b->is_dsn && b->failed) {
+        out->verdict = REPLY_BOUNCE;
+        str_format(out->reason, sizeof out->reason, "delivery status notification: %s failed%s%s%s",
+                   b->recipient[0] ? b->recipient : "a recipient", b->status[0] ? " (" : "",
+                   b->status, b->status[0] ? ")" : "");
+    } else if (b->is_dsn) {
+        out->verdict = REPLY_AUTO_REPLY;
+        str_copy(out->reason, sizeof out->reason,
+                 "delivery status notification without failure (delayed or delivered)");
+    } else if (b->is_mdn) {
+        out->verdict = REPLY_AUTO_REPLY;
+        str_copy(out->reason, sizeof out->reason, "disposition notification (read receipt)");
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static char *own_words_of(struct message *msg, const struct message_walk_limits *limits,
+                          char **body_out)
+{
+    char *body = reply_body_text(msg, limits);
+    char *words = body ? reply_own_words(body, strlen(body)) : xstrdup("");
+
+    *body_out = body;
+    return words;
+}
+
+/* What the headers and the sender say over the words: an old-style
+ * bounce, an RFC 3834 auto-reply, or Precedence (which yields to a
+ * dispute). */
+static void weigh_headers(struct message *msg, const char *body, struct reply_reading *out)
+{
+    char reason[REPLY_REASON_MAX] = "";
+
+    if (from_mailer_daemon(msg)) {
+        /* Machine text, not a debtor's words. */
+        out->verdict = REPLY_BOUNCE;
+        read_plain_bounce(body ? body : "", &out->bounce);
+        out->bounce.failed = true;
+        out->own_words[0] = '\0';
+        out->excerpt[0] = '\0';
+        out->promised = (struct date){0, 0, 0};
+        str_copy(out->reason, sizeof out->reason, "bounce from MAILER-DAEMON without a report");
+    } else if (auto_reply_header(msg, reason, sizeof reason) ||
+               (precedence_auto(msg, reason, sizeof reason) && out->verdict != REPLY_DISPUTE)) {
+        out->verdict = REPLY_AUTO_REPLY;
+        str_copy(out->reason, sizeof out->reason, reason);
+    }
+}
+
+void reply_read_message(const struct reply_lexicon *lex, struct message *msg, const char *raw,
+                        size_t raw_len, const struct message_walk_limits *limits,
+                        struct date today, struct reply_reading *out)
+{
+    char *subject, *body, *words;
+
+    memset(out, 0, sizeof *out);
+    if (read_report(msg, raw, raw_len, limits, out)) {
+        out->own_words = xstrdup("");
+        return;
+    }
+    words = own_words_of(msg, limits, &body);
+    subject = message_header(msg, "Subject");
+    reply_classify_text(lex, subject, words, today, out);
+    weigh_headers(msg, body, out);
+    free(subject);
+    free(words);
+    free(body);
+}

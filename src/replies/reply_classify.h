@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * reply_classify.h - what a reply to a reminder or an invoice says: a
+ * verdict, the promised date, the phrase that decided, an excerpt.
+ *
+ * Verdicts, by precedence (the first that applies wins):
+ *   bounce      a DSN reporting a failed delivery (reply_bounce.h);
+ *   auto-reply  RFC 3834 headers (Auto-Submitted other than "no",
+ *               X-Autoreply, X-Autorespond), a DSN without failure, a read
+ *               receipt; Precedence auto_reply/bulk/junk too, unless the
+ *               words dispute the debt (Precedence is an old, loose sign
+ *               that some ticket and mass-mail systems also set);
+ *   dispute     the debtor contests all or part of the debt: a missed
+ *               dispute sends a formal notice to someone who contests it,
+ *               so a dispute outranks any promise or payment claim in the
+ *               same reply ("we contest the penalties, the rest will be
+ *               paid on the 15th" is a dispute; the date is still given);
+ *   paid        the debtor says it is paid: to be verified before anything
+ *               else is sent;
+ *   plan        a payment plan or more time is asked for: it needs the
+ *               creditor's answer, where a promise does not;
+ *   promise     the debtor commits to pay (with its date when one is
+ *               written);
+ *   auto-reply  out-of-office wording without headers, when nothing above
+ *               matched (a person back from holiday who promises to pay
+ *               has promised);
+ *   other       anything else.
+ * Cues are the lexicon's phrases (reply_lexicon.h) found in the own words
+ * (reply_text.h) and in a subject the debtor wrote (not "RE: …"). A cue is
+ * void when a longer cue of another kind covers it ("ne paierai pas
+ * avant" over "ne paierai pas"), or when a negation governs it: the cue
+ * stands inside the negation ("ne conteste pas") or starts at most four
+ * words after it in the same clause ("we do not dispute", "sans
+ * contester", "pas en désaccord"), with no boundary word ("mais", "but")
+ * between. A cue that contains the negation itself ("pas d'accord", "do
+ * not owe") is never voided by it. A neutral phrase voids the cues said
+ * inside it ("le litige est réglé"). Dates weigh too: a payment claim
+ * with a date surely to come in its sentence is void ("virement effectué
+ * demain"), and a payment word with a date to come (within 180 days) is a
+ * promise ("Règlement fin décembre."), unless its sentence claims payment
+ * or the words are an absence notice. The promised date is the date
+ * nearest a promise in its sentence (else shortly after it), today or
+ * later.
+ */
+#ifndef RELANCE_REPLY_CLASSIFY_H
+#define RELANCE_REPLY_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/date.h"
+#include "lib/message.h"
+#include "replies/reply_bounce.h"
+#include "text/reply_lexicon.h"
+
+enum reply_verdict {
+    REPLY_DISPUTE = 0,
+    REPLY_PROMISE,
+    REPLY_PAID,
+    REPLY_PLAN,
+    REPLY_AUTO_REPLY,
+    REPLY_BOUNCE,
+    REPLY_OTHER,
+    REPLY_VERDICT_COUNT,
+};
+
+/* "dispute", "promise", "paid", "plan", "auto-reply", "bounce", "other". */
+const char *reply_verdict_name(enum reply_verdict verdict);
+bool reply_verdict_parse(const char *name, enum reply_verdict *out);
+
+#define REPLY_REASON_MAX 256
+#define REPLY_EXCERPT_MAX 400
+
+struct reply_reading {
+    enum reply_verdict verdict;
+    /* The date the debtor promises to pay by: set when a promise cue
+     * stands with a date near it, whatever the verdict (a dispute may
+     * come with a promise for the undisputed part). */
+    struct date promised;
+    char reason[REPLY_REASON_MAX];   /* the deciding cue or header */
+    char excerpt[REPLY_EXCERPT_MAX]; /* the start of the own words, spaces squeezed */
+    char *own_words;                 /* owned; never NULL after a read */
+    struct reply_bounce bounce;      /* meaningful when verdict is bounce */
+};
+
+/* Reads a whole message: bounce, auto-reply headers, then the own words.
+ * raw (may be NULL) is the message's bytes, needed only for the Message-ID
+ * of a bounced message returned whole; limits may be NULL (defaults);
+ * today is the day the reply arrived, in the creditor's time zone, from
+ * which relative dates count. Free with reply_reading_free. */
+void reply_read_message(const struct reply_lexicon *lex, struct message *msg, const char *raw,
+                        size_t raw_len, const struct message_walk_limits *limits,
+                        struct date today, struct reply_reading *out);
+
+/* Classifies own words already extracted (and the subject, which may be
+ * NULL). Free with reply_reading_free. */
+void reply_classify_text(const struct reply_lexicon *lex, const char *subject,
+                         const char *own_words, struct date today, struct reply_reading *out);
+
+void reply_reading_free(struct reply_reading *reading);
+
+#endif

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * reply_match.c - clues that tie an incoming message to what it answers
+ * (see reply_match.h).
+ *
+ * Message-IDs are read as "<...>" tokens: mail clients fold References
+ * over several lines and some add comments or drop the space between
+ * IDs, so a token-by-token reading is the one that survives them all. A
+ * number is a whole word when the characters around it are neither
+ * letters nor digits: "F2026-0042" is named by "facture F2026-0042." but
+ * not by "F2026-00421"; the characters around are read as UTF-8, so that
+ * a no-break space or a "«" parts words as a space does.
+ */
+#include "replies/reply_match.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+#include <stdlib.h>
+#include <strings.h>
+
+/* Splits "local@domain" at its last '@'; false when there is none. */
+static bool split_address(const char *address, size_t *local_len, const char **domain)
+{
+    const char *at = address ? strrchr(address, '@') : NULL;
+
+    if (at == NULL || at == address || at[1] == '\0')
+        return false;
+    *local_len = (size_t)(at - address);
+    *domain = at + 1;
+    return true;
+}
+
+/* Whether address is reply_address with "+TOKEN" (or nothing when
+ * token_size is 0) after its local part; the token goes to token. */
+static bool tagged_form(const char *reply_address, const char *address, char *token, size_t size)
+{
+    size_t rlen, alen;
+    const char *rdom, *adom;
+
+    if (!split_address(reply_address, &rlen, &rdom) || !split_address(address, &alen, &adom))
+        return false;
+    if (strcasecmp(rdom, adom) != 0 || alen < rlen || strncasecmp(reply_address, address, rlen) != 0)
+        return false;
+    if (alen == rlen)
+        return size == 0;
+    if (address[rlen] != '+' || alen == rlen + 1)
+        return false;
+    return size == 0 || str_copyn(token, size, address + rlen + 1, alen - rlen - 1);
+}
+
+bool reply_match_tagged_recipient(const char *reply_address, const struct strlist *recipients, char *token,
+                                  size_t size)
+{
+    if (reply_address == NULL || reply_address[0] == '\0' || recipients == NULL || size == 0)
+        return false;
+    for (size_t i = 0; i < recipients->count; i++)
+        if (tagged_form(reply_address, recipients->items[i], token, size))
+            return true;
+    return false;
+}
+
+bool reply_match_is_reply_address(const char *reply_address, const char *address)
+{
+    char token[128];
+    size_t rlen, alen;
+    const char *rdom, *adom;
+
+    if (!split_address(reply_address, &rlen, &rdom) || !split_address(address, &alen, &adom))
+        return false;
+    if (alen == rlen)
+        return strcasecmp(reply_address, address) == 0;
+    return tagged_form(reply_address, address, token, sizeof token);
+}
+
+static bool listed(const struct strlist *list, const char *s, size_t len)
+{
+    for (size_t i = 0; i < list->count; i++)
+        if (strlen(list->items[i]) == len && strncmp(list->items[i], s, len) == 0)
+            return true;
+    return false;
+}
+
+/* Whether s (len bytes) can be a Message-ID: something, no white space
+ * (a fold or a phrase is not one), not absurdly long. */
+static bool id_shaped(const char *s, size_t len)
+{
+    if (len == 0 || len >= 256)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')
+            return false;
+    return true;
+}
+
+/* Appends the "<...>" tokens of value to ids, newest (last) first when
+ * reverse is set. A token starts at the last '<' before its '>', so that
+ * a stray '<' does not swallow the ID after it. The tokens are kept in a
+ * ring: in reverse, a header with more of them than the ring holds keeps
+ * its newest ones, which are the ones taken first. */
+static void add_ids(const char *value, bool reverse, struct strlist *ids)
+{
+    const char *starts[REPLY_MATCH_MAX_IDS * 4];
+    size_t lens[REPLY_MATCH_MAX_IDS * 4], total = 0, kept;
+    const size_t ring = ARRAY_LEN(starts);
+
+    for (const char *p = value; p && *p && (reverse || total < ring);) {
+        const char *lt = strchr(p, '<'), *gt;
+
+        if (lt == NULL || (gt = strchr(lt + 1, '>')) == NULL)
+            break;
+        lt = memrchr(lt, '<', (size_t)(gt - lt));
+        p = gt + 1;
+        if (id_shaped(lt + 1, (size_t)(gt - lt - 1))) {
+            starts[total % ring] = lt + 1;
+            lens[total % ring] = (size_t)(gt - lt - 1);
+            total++;
+        }
+    }
+    kept = total < ring ? total : ring;
+    for (size_t k = 0; k < kept && ids->count < REPLY_MATCH_MAX_IDS; k++) {
+        size_t i = (reverse ? total - 1 - k : total - kept + k) % ring;
+        if (!listed(ids, starts[i], lens[i])) {
+            char *id = xstrndup(starts[i], lens[i]);
+            strlist_add(ids, id);
+            free(id);
+        }
+    }
+}
+
+void reply_match_message_ids(const char *in_reply_to, const char *references, struct strlist *out)
+{
+    add_ids(in_reply_to, false, out);
+    add_ids(references, true, out);
+}
+
+/* The code point UTF-8 sequence s starts, or U+FFFD when s does not
+ * start a valid one (the NUL ends every sequence: no read past it). */
+static uint32_t decode_utf8(const unsigned char *s, size_t *len)
+{
+    size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
+    uint32_t c = n == 1 ? s[0] : s[0] & (0x7Fu >> n);
+
+    *len = n;
+    if (s[0] >= 0x80 && s[0] < 0xC0)
+        return 0xFFFD;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0xFFFD;
+        c = c << 6 | (s[i] & 0x3Fu);
+    }
+    return c;
+}
+
+/* Letters and digits make words; spaces, punctuation and signs part
+ * them, beyond ASCII too: French text puts a no-break space before ':'
+ * and inside "« ... »", and writes "n°F2026-0042". Anything else beyond
+ * ASCII (an accented letter, an undecodable byte) counts as a letter:
+ * better miss a number than find one inside a word. */
+static bool word_code(uint32_t c)
+{
+    if (c < 0x80)
+        return isalnum((int)c);
+    if ((c >= 0xA0 && c <= 0xBF) || c == 0xD7 || c == 0xF7) /* Latin-1 spaces, « » ° º, signs */
+        return false;
+    if ((c >= 0x2000 && c <= 0x206F) || c == 0x3000) /* thin and narrow spaces, dashes, quotes */
+        return false;
+    return true;
+}
+
+/* Whether the character that ends just before p is a word character. */
+static bool word_before(const char *text, const char *p)
+{
+    const char *q = p - 1;
+    size_t len;
+    uint32_t c;
+
+    while (q > text && p - q < 4 && ((unsigned char)*q & 0xC0) == 0x80)
+        q--;
+    c = decode_utf8((const unsigned char *)q, &len);
+    return word_code(q + len == p ? c : 0xFFFD);
+}
+
+bool reply_match_names_number(const char *text, const char *number)
+{
+    size_t n = number ? strlen(number) : 0, len;
+
+    if (text == NULL || n == 0)
+        return false;
+    for (const char *p = strcasestr(text, number); p; p = strcasestr(p + 1, number)) {
+        bool left = p == text || !word_before(text, p);
+        bool right = p[n] == '\0' || !word_code(decode_utf8((const unsigned char *)p + n, &len));
+
+        if (left && right)
+            return true;
+    }
+    return false;
+}

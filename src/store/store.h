@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * store.h - the SQLite store: schema, migrations, and every query. No
+ * other module writes SQL.
+ *
+ * One file in WAL mode; each handle is one connection, used by one thread
+ * at a time (the pool hands them out). Every change is one transaction.
+ * Writers wait at most the configured DatabaseTimeout: a locked database
+ * is reported as STORE_BUSY so that the caller can fail open instead of
+ * holding mail.
+ */
+#ifndef RELANCE_STORE_H
+#define RELANCE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/invoice.h"
+#include "core/money.h"
+#include "lib/audit.h"
+
+#define STORE_SCHEMA_VERSION 2
+
+enum store_result {
+    STORE_OK = 0,
+    STORE_NOT_FOUND,
+    STORE_BUSY,  /* locked past the timeout */
+    STORE_ERROR, /* anything else; the handle is still usable */
+    STORE_CONFLICT, /* the change lost a race or no longer applies (nothing was changed) */
+};
+
+struct store;
+
+/* Opens (creating if needed) and migrates the database to the current
+ * schema. Refuses a database whose schema is newer than this program's. */
+struct store *store_open(const char *path, int timeout_ms, char *why, size_t whylen);
+void store_close(struct store *st);
+int store_schema_version(struct store *st);
+/* Text of the last error on this handle. */
+const char *store_last_error(struct store *st);
+
+/* A tracked invoice (a case), with its debtor. */
+struct case_row {
+    int64_t id;
+    struct invoice inv; /* as read from the document */
+    char status[16];    /* open | paid | paused | disputed | cancelled | closed | court */
+    int level;          /* reminder steps sent */
+    int64_t balance;    /* cents still owed */
+    int64_t debtor_id;
+    char debtor_email[INVOICE_EMAIL_MAX];
+    char debtor_name[INVOICE_NAME_MAX];
+    char message_id[256]; /* Message-ID of the invoice mail */
+    char queue_id[32];
+    char created_at[32];
+    char updated_at[32];
+    char paused_until[16]; /* YYYY-MM-DD, "" when not paused or paused without end */
+    char pause_reason[16]; /* promise | paid | plan | operator, "" when not paused */
+};
+
+struct case_list {
+    struct case_row *items;
+    size_t count;
+};
+
+void case_list_free(struct case_list *list);
+
+/* Where a tracked invoice came from, for the case and its history. */
+struct track_context {
+    const char *debtor_email;  /* already chosen: document, else envelope */
+    const char *message_id;
+    const char *queue_id;
+    const char *actor;         /* "milter", "operator", ... */
+};
+
+/* Records an invoice as a case; the same (seller, number) is one case: a
+ * second sighting changes nothing and reports created = false. */
+enum store_result store_track_invoice(struct store *st, const struct audit_key *key,
+                                      const struct invoice *inv, const struct track_context *ctx,
+                                      struct case_row *out, bool *created);
+
+enum store_result store_list_cases(struct store *st, struct case_list *out);
+enum store_result store_get_case(struct store *st, int64_t id, struct case_row *out);
+/* Every case with this number (one per seller). */
+enum store_result store_find_cases(struct store *st, const char *number, struct case_list *out);
+
+/* One row of the audit log. */
+struct event_row {
+    int64_t id;
+    char at[32];
+    int64_t case_id;
+    char kind[32];
+    char actor[32];
+    char *detail; /* JSON; owned */
+    char prev_hash[AUDIT_HASH_HEX];
+    char hash[AUDIT_HASH_HEX];
+};
+
+struct event_list {
+    struct event_row *items;
+    size_t count;
+};
+
+void event_list_free(struct event_list *list);
+/* case_id 0: the whole log, in order. */
+enum store_result store_list_events(struct store *st, int64_t case_id, struct event_list *out);
+/* Appends one event, chained to the last one. detail is JSON text. */
+enum store_result store_append_event(struct store *st, const struct audit_key *key, int64_t case_id,
+                                     const char *kind, const char *actor, const char *detail);
+
+/* ---- reminders (store_reminders.c) ---- */
+
+/* A case as the scheduler sees it: the case, its debtor's profile and
+ * where it stands on the ladder. */
+struct due_case {
+    struct case_row c;
+    char debtor_kind[16];    /* business | consumer | "" (configured default) */
+    char debtor_language[4]; /* fr | en | "" (configured default) */
+    bool undeliverable;
+    char last_step_at[32];   /* sent_at of the reminder that carried step `level`, or "" */
+    bool courtesy_done;
+    bool busy;               /* a pending or held reminder covers it (or, in a dry
+                                run, the next step was already written) */
+};
+
+struct due_case_list {
+    struct due_case *items;
+    size_t count;
+};
+
+void due_case_list_free(struct due_case_list *list);
+/* Open invoices with something owed, a due date and a debtor, by debtor
+ * and due date. dry_run: dry-run reminders count as done (a rehearsal
+ * writes each step once); otherwise they are ignored. */
+enum store_result store_list_due_cases(struct store *st, bool dry_run, struct due_case_list *out);
+/* The same view of one case, whatever its status. */
+enum store_result store_get_due_case(struct store *st, int64_t case_id, bool dry_run, struct due_case *out);
+
+struct claim_item {
+    int64_t case_id;
+    int expected_level; /* the case's level when the step was chosen */
+    int64_t principal, penalties, indemnity;
+};
+
+/* A reminder about to be handed to the MTA. */
+struct reminder_claim {
+    int64_t debtor_id;
+    int step;
+    const char *step_name;
+    const char *message_id; /* without brackets */
+    const char *token;
+    const char *sender;
+    const char *recipient;
+    const char *at;                   /* the run's moment (UTC text): sent_at */
+    const char *day_start, *day_end;  /* the local day of `at` (UTC text), for one a day */
+    bool dry_run;
+    const struct claim_item *items;
+    size_t count;
+};
+
+/* In one IMMEDIATE transaction: checks that the debtor had no reminder
+ * that day and that every case is still open at the expected level, then
+ * records the reminder as 'pending' with its items. UNIQUE(invoice_id,
+ * step) makes a second claim of a step fail. STORE_CONFLICT: nothing was
+ * claimed (another runner, a reminder today, a case that moved). */
+enum store_result store_claim_reminder(struct store *st, const struct reminder_claim *claim, int64_t *id);
+
+/* Outcomes of a claimed reminder; each writes one event per case. */
+/* pending|held -> sent: raises each case's level to the step (court: the
+ * open cases become 'court'). */
+enum store_result store_reminder_sent(struct store *st, const struct audit_key *key, int64_t id, bool court,
+                                      const char *actor, const char *note);
+/* pending -> dry-run (written to a file, not sent). */
+enum store_result store_reminder_dry_run(struct store *st, const struct audit_key *key, int64_t id,
+                                         const char *actor, const char *path);
+/* pending|held -> failed: the items are deleted so that the step may be
+ * sent again. Only for a reminder that certainly did not go out. */
+enum store_result store_reminder_failed(struct store *st, const struct audit_key *key, int64_t id,
+                                        const char *actor, const char *error);
+/* pending -> held: may have gone out; the operator decides. */
+enum store_result store_reminder_held(struct store *st, const struct audit_key *key, int64_t id,
+                                      const char *actor, const char *error);
+/* The milter met a reminder's marker: records when (once). STORE_NOT_FOUND
+ * when no reminder has this Message-ID and token. */
+enum store_result store_reminder_seen(struct store *st, const char *message_id, const char *token);
+
+struct reminder_row {
+    int64_t id;
+    int64_t debtor_id;
+    char debtor_email[INVOICE_EMAIL_MAX];
+    int step;
+    char step_name[32];
+    char state[16];
+    char message_id[256];
+    char token[64];
+    char sender[256];
+    char recipient[256];
+    char created_at[32];
+    char sent_at[32];
+    char mta_seen_at[32];
+    char error[256];
+    char numbers[512]; /* invoice numbers, comma-separated */
+};
+
+struct reminder_list {
+    struct reminder_row *items;
+    size_t count;
+};
+
+void reminder_list_free(struct reminder_list *list);
+/* Reminders, newest first: all (state NULL) or in one state; of one case
+ * (case_id > 0) or all. */
+enum store_result store_list_reminders(struct store *st, const char *state, int64_t case_id,
+                                       struct reminder_list *out);
+enum store_result store_get_reminder(struct store *st, int64_t id, struct reminder_row *out);
+/* 'pending' reminders created (real time) before `before`: a runner died. */
+enum store_result store_list_stale_reminders(struct store *st, const char *before, struct reminder_list *out);
+
+/* ---- payments and debtors (store_payments.c) ---- */
+
+/* Records a payment (or part of one) on a case: balance reduced, the case
+ * 'paid' when nothing is left, one event. */
+enum store_result store_record_payment(struct store *st, const struct audit_key *key, int64_t case_id,
+                                       int64_t amount, struct date paid_on, const char *source,
+                                       const char *actor, int64_t *balance_after);
+/* Payments of a case, oldest first (owned array in *out). */
+enum store_result store_list_payments(struct store *st, int64_t case_id, struct money_payment **out,
+                                      size_t *count);
+/* Sets a debtor's kind and/or language (NULL: unchanged), creating the
+ * debtor when unknown; one event. */
+enum store_result store_set_debtor_profile(struct store *st, const struct audit_key *key, const char *email,
+                                           const char *kind, const char *language, const char *actor);
+
+/* ---- credit notes (store_credits.c) ---- */
+
+enum credit_outcome {
+    CREDIT_APPLIED = 0,
+    CREDIT_ALREADY_APPLIED,   /* this credit note was applied before: nothing changed */
+    CREDIT_NO_INVOICE,        /* no tracked invoice (or no single one) has that number */
+    CREDIT_CURRENCY_MISMATCH, /* the invoice is in another currency: nothing changed */
+    CREDIT_NO_AMOUNT,         /* the credit note states no positive amount */
+};
+
+struct credit_result {
+    enum credit_outcome outcome;
+    int64_t invoice_id;    /* the invoice credited (0 when none) */
+    int64_t balance_after; /* cents, when applied */
+    char status[16];       /* the invoice's status after: 'closed' when nothing is left */
+};
+
+/* Applies a credit note (type credit note, referenced_number set, amount
+ * in cents as a positive value) to the tracked invoice it references: a
+ * 'credit_note' payment, the balance lowered, the case closed at zero, an
+ * audit event, in one transaction. Errors are the store's; every other
+ * outcome is reported in out. */
+enum store_result store_apply_credit_note(struct store *st, const struct audit_key *key,
+                                          const struct invoice *credit, const char *actor,
+                                          struct credit_result *out);
+const char *credit_outcome_name(enum credit_outcome outcome);
+
+/* ---- replies (store_replies.c) ---- */
+
+/* Finding the cases a reply is about. Each fills a case list (possibly
+ * empty); only cases still worth talking about are returned: invoices not
+ * paid, closed or cancelled. */
+/* The cases a reminder with this Message-ID covered; *reminder_id gets
+ * the reminder (0 when no reminder has it). */
+enum store_result store_cases_of_reminder_message(struct store *st, const char *message_id,
+                                                  int64_t *reminder_id, struct case_list *out);
+/* The same for the reminder that carried this reply token (the newest
+ * when a token was used twice). */
+enum store_result store_cases_of_reminder_token(struct store *st, const char *token, int64_t *reminder_id,
+                                                struct case_list *out);
+/* The cases whose invoice mail had this Message-ID. */
+enum store_result store_cases_of_invoice_message(struct store *st, const char *message_id,
+                                                 struct case_list *out);
+/* Whether any invoice or reminder mail had this Message-ID (cheap, for
+ * the milter's end-of-headers decision). */
+enum store_result store_message_id_known(struct store *st, const char *message_id, bool *known);
+/* The cases of the debtor at this address and, when domain_too, of every
+ * debtor in its domain. */
+enum store_result store_cases_of_correspondent(struct store *st, const char *address, bool domain_too,
+                                               struct case_list *out);
+/* Whether a debtor has this address, or (domain_too) one in its domain. */
+enum store_result store_correspondent_known(struct store *st, const char *address, bool domain_too,
+                                            bool *known);
+
+/* A message relance writes about a reply (to the creditor, to the
+ * debtor), stored with the reply and sent later by the scheduler. */
+struct outbox_message {
+    const char *kind;      /* creditor-notice | dispute-ack */
+    int64_t case_id;       /* the first case it is about */
+    const char *sender;    /* envelope sender */
+    const char *recipient;
+    const char *message_id;
+    const char *data;      /* the whole message, LF line ends */
+    size_t len;
+};
+
+/* What one reply does to its cases. */
+enum reply_effect {
+    REPLY_EFFECT_NONE = 0,   /* recorded only */
+    REPLY_EFFECT_DISPUTE,    /* open, paused or court cases become disputed */
+    REPLY_EFFECT_PAUSE,      /* open or paused cases are paused (until pause_until, or without end) */
+    REPLY_EFFECT_UNDELIVERABLE, /* the debtor address is marked undeliverable */
+};
+
+struct reply_record {
+    const int64_t *case_ids;
+    size_t case_count;
+    int64_t reminder_id;     /* 0 when not matched through a reminder */
+    const char *message_id;  /* the reply's, without brackets */
+    const char *sender;
+    const char *subject;
+    const char *queue_id;
+    const char *matched_by;  /* token | thread | number | bounce */
+    const char *verdict;     /* reply_verdict_name() */
+    struct date promised;    /* may be unset */
+    const char *reason;
+    const char *excerpt;
+    const char *own_words;
+    enum reply_effect effect;
+    const char *pause_reason;  /* promise | paid | plan (REPLY_EFFECT_PAUSE) */
+    struct date pause_until;   /* unset: without end */
+    const char *undeliverable; /* the address (REPLY_EFFECT_UNDELIVERABLE) */
+    const struct outbox_message *outbox;
+    size_t outbox_count;
+};
+
+struct reply_outcome {
+    bool duplicate;  /* this Message-ID was already recorded for these cases: nothing done */
+    size_t changed;  /* cases whose status changed */
+};
+
+/* Records a reply against each of its cases, changes their status, marks
+ * the address, queues the outbox messages and appends one event per case,
+ * all in one transaction. */
+enum store_result store_record_reply(struct store *st, const struct audit_key *key,
+                                     const struct reply_record *rec, const char *actor,
+                                     struct reply_outcome *out);
+
+struct reply_row {
+    int64_t id;
+    int64_t case_id;
+    char number[INVOICE_NUMBER_MAX];
+    char received_at[32];
+    char sender[INVOICE_EMAIL_MAX];
+    char subject[256];
+    char matched_by[16];
+    char verdict[16];
+    char promised[16];
+    char reason[256];
+    char excerpt[512];
+    char action[64];
+    char message_id[256];
+    char queue_id[32];
+};
+
+struct reply_list {
+    struct reply_row *items;
+    size_t count;
+};
+
+void reply_list_free(struct reply_list *list);
+/* Replies, newest first: of one case (case_id > 0) or all. */
+enum store_result store_list_replies(struct store *st, int64_t case_id, struct reply_list *out);
+
+/* ---- pauses and disputes (store_replies.c) ---- */
+
+/* Cases paused until a day before `today` (YYYY-MM-DD) go back to open;
+ * disputes never end by themselves. One event each; *count resumed. */
+enum store_result store_resume_expired_pauses(struct store *st, const struct audit_key *key, struct date today,
+                                              const char *actor, int *count);
+
+enum case_resolution {
+    RESOLVE_RESUME = 0, /* the debt stands: the ladder resumes */
+    RESOLVE_CANCEL,     /* the debt is dropped: the case is cancelled */
+    RESOLVE_CREDIT,     /* part of it is dropped: a credit lowers the balance (a payment with
+                           source 'credit'), the rest resumes */
+    RESOLVE_END_PAUSE,  /* a pause (never a dispute) ends: the ladder resumes */
+};
+
+/* Ends a dispute (or a pause). STORE_CONFLICT when the case is neither
+ * disputed nor paused (paused, for RESOLVE_END_PAUSE: the status is read
+ * in the transaction, so a dispute recorded meanwhile is never ended by
+ * it), or a credit is not positive. amount: cents credited (RESOLVE_CREDIT). */
+enum store_result store_resolve_case(struct store *st, const struct audit_key *key, int64_t case_id,
+                                     enum case_resolution how, int64_t amount, const char *actor,
+                                     char status_after[16]);
+/* Pauses an open case by hand (until: unset = without end); replies do
+ * not shorten such a pause. STORE_CONFLICT
+ * when the case is not open or paused. */
+enum store_result store_pause_case(struct store *st, const struct audit_key *key, int64_t case_id,
+                                   struct date until, const char *actor);
+
+/* ---- the outbox (store_replies.c) ---- */
+
+struct outbox_row {
+    int64_t id;
+    char kind[24];
+    int64_t case_id;
+    char sender[256];
+    char recipient[256];
+    char message_id[256];
+    char *data; /* owned */
+    size_t len;
+    int attempts;
+};
+
+struct outbox_list {
+    struct outbox_row *items;
+    size_t count;
+};
+
+void outbox_list_free(struct outbox_list *list);
+/* Pending messages whose time has come (next_at <= now), oldest first. */
+enum store_result store_outbox_due(struct store *st, const char *now, size_t limit, struct outbox_list *out);
+/* After a try: state sent | failed | uncertain, or pending again at
+ * retry_at (attempts counted). */
+enum store_result store_outbox_done(struct store *st, int64_t id, const char *state, const char *retry_at,
+                                    const char *error);
+
+/* A small pool of handles for the milter's threads. */
+struct store_pool;
+struct store_pool *store_pool_new(const char *path, int timeout_ms);
+void store_pool_free(struct store_pool *pool);
+struct store *store_pool_get(struct store_pool *pool, char *why, size_t whylen);
+/* Returns a handle to the pool (or closes it when the pool is full). */
+void store_pool_put(struct store_pool *pool, struct store *st);
+
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
+void store_now_text(char out[32]);
+
+#endif

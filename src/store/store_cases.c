@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * store_cases.c - queries on debtors and cases (tracked invoices): record
+ * an invoice once per (seller, number), list and find cases.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/money.h"
+#include "lib/json.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+
+/* ---- debtors ---- */
+
+enum store_result store_debtor_upsert(struct store *st, const char *email, const char *name,
+                                       const char *now, int64_t *id)
+{
+    static const char sql[] =
+        "INSERT INTO debtors (email, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)"
+        " ON CONFLICT(email) DO UPDATE SET"
+        "   name = CASE WHEN debtors.name = '' THEN excluded.name ELSE debtors.name END"
+        " RETURNING id";
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare debtor");
+    store_bind_text(stmt, 1, email);
+    store_bind_text(stmt, 2, name);
+    store_bind_text(stmt, 3, now);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "insert debtor");
+}
+
+/* ---- cases ---- */
+
+#define CASE_COLUMNS STORE_CASE_COLUMNS
+#define CASE_FROM STORE_CASE_FROM
+
+void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c)
+{
+    char text[64];
+
+    memset(c, 0, sizeof *c);
+    invoice_init(&c->inv);
+    c->id = sqlite3_column_int64(stmt, 0);
+    store_column_copy(stmt, 1, c->inv.seller_name, sizeof c->inv.seller_name);
+    store_column_copy(stmt, 2, c->inv.number, sizeof c->inv.number);
+    store_column_copy(stmt, 3, text, sizeof text);
+    c->inv.type = strcmp(text, "credit_note") == 0 ? INVOICE_TYPE_CREDIT_NOTE : INVOICE_TYPE_INVOICE;
+    c->inv.type_code = sqlite3_column_int(stmt, 4);
+    c->inv.issue_date = store_column_date(stmt, 5);
+    c->inv.due_date = store_column_date(stmt, 6);
+    store_column_copy(stmt, 7, text, sizeof text);
+    c->inv.due_basis = store_due_basis_parse(text);
+    c->inv.amount_due = sqlite3_column_int64(stmt, 8);
+    c->inv.has_amount_due = true;
+    c->balance = sqlite3_column_int64(stmt, 9);
+    store_column_copy(stmt, 10, c->inv.currency, sizeof c->inv.currency);
+    store_column_copy(stmt, 11, c->inv.buyer_name, sizeof c->inv.buyer_name);
+    store_column_copy(stmt, 12, c->inv.buyer_email, sizeof c->inv.buyer_email);
+    store_column_copy(stmt, 13, c->inv.referenced_number, sizeof c->inv.referenced_number);
+    store_column_copy(stmt, 14, c->inv.payment_terms, sizeof c->inv.payment_terms);
+    store_column_copy(stmt, 15, text, sizeof text);
+    c->inv.source = store_source_parse(text);
+    c->inv.confidence = sqlite3_column_int(stmt, 16);
+    store_column_copy(stmt, 17, c->inv.origin, sizeof c->inv.origin);
+    store_column_copy(stmt, 18, c->status, sizeof c->status);
+    c->level = sqlite3_column_int(stmt, 19);
+    store_column_copy(stmt, 20, c->message_id, sizeof c->message_id);
+    store_column_copy(stmt, 21, c->queue_id, sizeof c->queue_id);
+    store_column_copy(stmt, 22, c->created_at, sizeof c->created_at);
+    store_column_copy(stmt, 23, c->updated_at, sizeof c->updated_at);
+    c->debtor_id = sqlite3_column_int64(stmt, 24);
+    store_column_copy(stmt, 25, c->debtor_email, sizeof c->debtor_email);
+    store_column_copy(stmt, 26, c->debtor_name, sizeof c->debtor_name);
+    store_column_copy(stmt, 27, c->paused_until, sizeof c->paused_until);
+    store_column_copy(stmt, 28, c->pause_reason, sizeof c->pause_reason);
+}
+
+static void case_row_reader(sqlite3_stmt *stmt, void *item)
+{
+    store_case_from_row(stmt, item);
+}
+
+enum store_result store_query_cases(struct store *st, sqlite3_stmt *stmt, struct case_list *out)
+{
+    return store_read_rows(st, stmt, (void **)&out->items, &out->count, sizeof *out->items,
+                           case_row_reader, "read cases");
+}
+
+void case_list_free(struct case_list *list)
+{
+    free(list->items);
+    list->items = NULL;
+    list->count = 0;
+}
+
+enum store_result store_list_cases(struct store *st, struct case_list *out)
+{
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT " CASE_COLUMNS CASE_FROM " ORDER BY i.id", -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare list");
+    return store_query_cases(st, stmt, out);
+}
+
+enum store_result store_find_cases(struct store *st, const char *number, struct case_list *out)
+{
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT " CASE_COLUMNS CASE_FROM " WHERE i.number = ?1 ORDER BY i.id",
+                                -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare find");
+    store_bind_text(stmt, 1, number);
+    return store_query_cases(st, stmt, out);
+}
+
+enum store_result store_get_case(struct store *st, int64_t id, struct case_row *out)
+{
+    struct case_list list;
+    sqlite3_stmt *stmt;
+    enum store_result r;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT " CASE_COLUMNS CASE_FROM " WHERE i.id = ?1", -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare case");
+    sqlite3_bind_int64(stmt, 1, id);
+    r = store_query_cases(st, stmt, &list);
+    if (r == STORE_OK && list.count == 0)
+        r = STORE_NOT_FOUND;
+    if (r == STORE_OK)
+        *out = list.items[0];
+    case_list_free(&list);
+    return r;
+}
+
+/* A case starts open when something is owed, closed otherwise (credit
+ * notes, zero or negative balances: nothing to collect). */
+static const char *initial_status(const struct invoice *inv)
+{
+    if (inv->type == INVOICE_TYPE_CREDIT_NOTE || !inv->has_amount_due || inv->amount_due <= 0)
+        return "closed";
+    return "open";
+}
+
+static void tracked_detail(const struct invoice *inv, const struct track_context *ctx, struct strbuf *out)
+{
+    char amount[MONEY_STR_MAX], due[DATE_STR_MAX];
+    struct json j;
+
+    money_format_decimal(inv->amount_due, amount);
+    date_format(inv->due_date, due);
+    json_init(&j, out, false);
+    json_object_begin(&j);
+    json_kv_string(&j, "number", inv->number);
+    json_kv_string(&j, "type", invoice_type_name(inv->type));
+    json_kv_string(&j, "amount_due", amount);
+    json_kv_string(&j, "currency", inv->currency);
+    json_kv_string_or_null(&j, "due_date", due);
+    json_kv_string(&j, "debtor_email", ctx->debtor_email);
+    json_kv_string(&j, "source", invoice_source_name(inv->source));
+    json_kv_string(&j, "message_id", ctx->message_id);
+    json_kv_string(&j, "queue_id", ctx->queue_id);
+    json_object_end(&j);
+}
+
+static enum store_result invoice_insert(struct store *st, const struct invoice *inv,
+                                        const struct track_context *ctx, int64_t debtor_id,
+                                        const char *now, int64_t *id, bool *created)
+{
+    static const char sql[] =
+        "INSERT INTO invoices (seller, seller_key, number, type, type_code, issue_date, due_date,"
+        " due_basis, amount_due, balance, currency, debtor_id, buyer_name, buyer_email,"
+        " referenced_number, payment_terms, source, confidence, origin, status, message_id,"
+        " queue_id, created_at, updated_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+        " ?18, ?19, ?20, ?21, ?22, ?22)"
+        " ON CONFLICT(seller_key, number) DO NOTHING RETURNING id";
+    char *key = store_seller_key(inv->seller_name);
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK) {
+        free(key);
+        return store_result_of(st, rc, "prepare invoice");
+    }
+    store_bind_text(stmt, 1, inv->seller_name);
+    store_bind_text(stmt, 2, key);
+    store_bind_text(stmt, 3, inv->number);
+    store_bind_text(stmt, 4, invoice_type_name(inv->type));
+    sqlite3_bind_int(stmt, 5, inv->type_code);
+    store_bind_date(stmt, 6, inv->issue_date);
+    store_bind_date(stmt, 7, inv->due_date);
+    store_bind_text(stmt, 8, store_due_basis_name(inv->due_basis));
+    sqlite3_bind_int64(stmt, 9, inv->has_amount_due ? inv->amount_due : 0);
+    store_bind_text(stmt, 10, inv->currency);
+    if (debtor_id > 0)
+        sqlite3_bind_int64(stmt, 11, debtor_id);
+    else
+        sqlite3_bind_null(stmt, 11);
+    store_bind_text(stmt, 12, inv->buyer_name);
+    store_bind_text(stmt, 13, inv->buyer_email);
+    store_bind_text(stmt, 14, inv->referenced_number);
+    store_bind_text(stmt, 15, inv->payment_terms);
+    store_bind_text(stmt, 16, invoice_source_name(inv->source));
+    sqlite3_bind_int(stmt, 17, inv->confidence);
+    store_bind_text(stmt, 18, inv->origin);
+    store_bind_text(stmt, 19, initial_status(inv));
+    store_bind_text(stmt, 20, ctx->message_id);
+    store_bind_text(stmt, 21, ctx->queue_id);
+    store_bind_text(stmt, 22, now);
+    rc = sqlite3_step(stmt);
+    *created = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    free(key);
+    return store_result_of(st, rc, "insert invoice");
+}
+
+static enum store_result invoice_id_by_key(struct store *st, const struct invoice *inv, int64_t *id)
+{
+    char *key = store_seller_key(inv->seller_name);
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT id FROM invoices WHERE seller_key = ?1 AND number = ?2",
+                                -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK) {
+        free(key);
+        return store_result_of(st, rc, "prepare lookup");
+    }
+    store_bind_text(stmt, 1, key);
+    store_bind_text(stmt, 2, inv->number);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    free(key);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return store_result_of(st, rc, "lookup invoice");
+}
+
+static enum store_result track_in_transaction(struct store *st, const struct audit_key *key,
+                                              const struct invoice *inv,
+                                              const struct track_context *ctx, int64_t *id,
+                                              bool *created)
+{
+    struct strbuf detail;
+    int64_t debtor_id = 0;
+    char now[32];
+    enum store_result r;
+
+    store_now_text(now);
+    if (ctx->debtor_email && ctx->debtor_email[0]) {
+        r = store_debtor_upsert(st, ctx->debtor_email, inv->buyer_name, now, &debtor_id);
+        if (r != STORE_OK)
+            return r;
+    }
+    r = invoice_insert(st, inv, ctx, debtor_id, now, id, created);
+    if (r != STORE_OK)
+        return r;
+    if (!*created)
+        return invoice_id_by_key(st, inv, id);
+    strbuf_init(&detail);
+    tracked_detail(inv, ctx, &detail);
+    r = store_event_insert(st, key, *id, "invoice-tracked", ctx->actor ? ctx->actor : "milter", detail.data);
+    strbuf_free(&detail);
+    return r;
+}
+
+enum store_result store_track_invoice(struct store *st, const struct audit_key *key,
+                                      const struct invoice *inv, const struct track_context *ctx,
+                                      struct case_row *out, bool *created)
+{
+    int64_t id = 0;
+    enum store_result r = store_begin(st);
+
+    *created = false;
+    if (r != STORE_OK)
+        return r;
+    r = store_finish(st, track_in_transaction(st, key, inv, ctx, &id, created));
+    if (r != STORE_OK) {
+        *created = false;
+        return r;
+    }
+    return out ? store_get_case(st, id, out) : STORE_OK;
+}
+

@@ -1,0 +1,730 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * store_replies.c - debtors' replies: finding the cases a reply is about,
+ * recording a reply with what it does to its cases (in one transaction),
+ * pauses that end by themselves, disputes that only an operator ends, and
+ * the outbox of mail written about replies.
+ *
+ * Why one transaction per reply: a dispute must never be half-recorded.
+ * Either the reply, the new status, the event and the creditor's notice
+ * are all there, or none is and the reply is read again if it comes back.
+ * It does not decide what a reply means (reply_classify.c) nor what it
+ * should do (reply.c).
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/money.h"
+#include "lib/json.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+
+/* Cases still worth talking about with a debtor. */
+#define LIVE_CASE " i.type = 'invoice' AND i.status NOT IN ('paid', 'closed', 'cancelled')"
+
+/* ---- finding the cases ---- */
+
+static enum store_result cases_where(struct store *st, const char *where, const char *a, const char *b,
+                                     int flag, struct case_list *out)
+{
+    char *sql = xasprintf("SELECT " STORE_CASE_COLUMNS STORE_CASE_FROM " WHERE" LIVE_CASE " AND %s ORDER BY i.id",
+                          where);
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    free(sql);
+    out->items = NULL;
+    out->count = 0;
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare reply cases");
+    store_bind_text(stmt, 1, a);
+    store_bind_text(stmt, 2, b);
+    sqlite3_bind_int(stmt, 3, flag);
+    return store_query_cases(st, stmt, out);
+}
+
+/* The reminder whose column (message_id or token) has this value. */
+static enum store_result reminder_where(struct store *st, bool by_token, const char *value, int64_t *id)
+{
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db,
+                                by_token ? "SELECT id FROM reminders WHERE token = ?1 COLLATE NOCASE ORDER BY id DESC"
+                                         : "SELECT id FROM reminders WHERE message_id = ?1",
+                                -1, &stmt, NULL);
+
+    *id = 0;
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare reminder by message");
+    store_bind_text(stmt, 1, value);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "read reminder by message");
+}
+
+static enum store_result cases_of_reminder(struct store *st, bool by_token, const char *value,
+                                           int64_t *reminder_id, struct case_list *out)
+{
+    enum store_result r = reminder_where(st, by_token, value, reminder_id);
+    char id[24];
+
+    out->items = NULL;
+    out->count = 0;
+    if (r != STORE_OK || *reminder_id == 0)
+        return r;
+    str_format(id, sizeof id, "%lld", (long long)*reminder_id);
+    return cases_where(st, "i.id IN (SELECT invoice_id FROM reminder_items WHERE reminder_id = CAST(?1 AS INTEGER))",
+                       id, "", 0, out);
+}
+
+enum store_result store_cases_of_reminder_message(struct store *st, const char *message_id,
+                                                  int64_t *reminder_id, struct case_list *out)
+{
+    return cases_of_reminder(st, false, message_id, reminder_id, out);
+}
+
+enum store_result store_cases_of_reminder_token(struct store *st, const char *token, int64_t *reminder_id,
+                                                struct case_list *out)
+{
+    return cases_of_reminder(st, true, token, reminder_id, out);
+}
+
+enum store_result store_cases_of_invoice_message(struct store *st, const char *message_id,
+                                                 struct case_list *out)
+{
+    if (message_id == NULL || message_id[0] == '\0') {
+        out->items = NULL;
+        out->count = 0;
+        return STORE_OK;
+    }
+    return cases_where(st, "i.message_id = ?1", message_id, "", 0, out);
+}
+
+enum store_result store_message_id_known(struct store *st, const char *message_id, bool *known)
+{
+    static const char sql[] = "SELECT EXISTS (SELECT 1 FROM reminders WHERE message_id = ?1)"
+                              " OR EXISTS (SELECT 1 FROM invoices WHERE message_id = ?1)";
+    sqlite3_stmt *stmt;
+    int rc;
+
+    *known = false;
+    if (message_id == NULL || message_id[0] == '\0')
+        return STORE_OK;
+    rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare message lookup");
+    store_bind_text(stmt, 1, message_id);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *known = sqlite3_column_int(stmt, 0) != 0;
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "read message lookup");
+}
+
+/* The domain, lower-cased, as the debtors_by_domain index holds it. */
+static char *domain_key(const char *address)
+{
+    const char *at = address ? strrchr(address, '@') : NULL;
+    char *d = xstrdup(at ? at + 1 : "");
+
+    str_tolower_ascii(d);
+    return d;
+}
+
+/* The expression must be the index's, word for word, for SQLite to use it. */
+#define DEBTOR_MATCH                                                                               \
+    "(email = ?1 OR (?3 AND lower(substr(email, instr(email, '@') + 1)) = ?2))"
+
+enum store_result store_cases_of_correspondent(struct store *st, const char *address, bool domain_too,
+                                               struct case_list *out)
+{
+    char *domain = domain_key(address);
+    enum store_result r = cases_where(st, "i.debtor_id IN (SELECT id FROM debtors WHERE " DEBTOR_MATCH ")",
+                                      address, domain, domain_too && domain[0], out);
+
+    free(domain);
+    return r;
+}
+
+enum store_result store_correspondent_known(struct store *st, const char *address, bool domain_too,
+                                            bool *known)
+{
+    char *domain = domain_key(address);
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT EXISTS (SELECT 1 FROM debtors WHERE " DEBTOR_MATCH ")", -1,
+                                &stmt, NULL);
+
+    *known = false;
+    if (rc != SQLITE_OK) {
+        free(domain);
+        return store_result_of(st, rc, "prepare debtor lookup");
+    }
+    store_bind_text(stmt, 1, address);
+    store_bind_text(stmt, 2, domain);
+    sqlite3_bind_int(stmt, 3, domain_too && domain[0]);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *known = sqlite3_column_int(stmt, 0) != 0;
+    sqlite3_finalize(stmt);
+    free(domain);
+    return store_result_of(st, rc, "read debtor lookup");
+}
+
+/* ---- recording a reply ---- */
+
+static enum store_result reply_seen_before(struct store *st, const char *message_id, int64_t case_id, bool *seen)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    *seen = false;
+    if (message_id == NULL || message_id[0] == '\0')
+        return STORE_OK;
+    rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM replies WHERE message_id = ?1 AND invoice_id = ?2", -1,
+                            &stmt, NULL);
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare reply lookup");
+    store_bind_text(stmt, 1, message_id);
+    sqlite3_bind_int64(stmt, 2, case_id);
+    rc = sqlite3_step(stmt);
+    *seen = rc == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "read reply lookup");
+}
+
+/* Applies the effect to one case; *action says what happened to it. */
+static enum store_result apply_effect(struct store *st, const struct reply_record *rec, int64_t case_id,
+                                      const char *now, char *action, size_t size, bool *changed)
+{
+    static const char dispute[] =
+        "UPDATE invoices SET status = 'disputed', paused_until = NULL, pause_reason = '', updated_at = ?2"
+        " WHERE id = ?1 AND status IN ('open', 'paused', 'court')";
+    /* An operator's pause is the operator's: a reply does not shorten it. */
+    static const char pause[] =
+        "UPDATE invoices SET status = 'paused', paused_until = ?3, pause_reason = ?4, updated_at = ?2"
+        " WHERE id = ?1 AND (status = 'open' OR (status = 'paused' AND pause_reason <> 'operator'))";
+    char until[DATE_STR_MAX];
+    sqlite3_stmt *stmt;
+    int rc;
+
+    *changed = false;
+    str_copy(action, size, rec->effect == REPLY_EFFECT_UNDELIVERABLE ? "address undeliverable" : "recorded");
+    if (rec->effect != REPLY_EFFECT_DISPUTE && rec->effect != REPLY_EFFECT_PAUSE)
+        return STORE_OK;
+    rc = sqlite3_prepare_v2(st->db, rec->effect == REPLY_EFFECT_DISPUTE ? dispute : pause, -1, &stmt, NULL);
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare reply effect");
+    sqlite3_bind_int64(stmt, 1, case_id);
+    store_bind_text(stmt, 2, now);
+    if (rec->effect == REPLY_EFFECT_PAUSE) {
+        store_bind_date(stmt, 3, rec->pause_until);
+        store_bind_text(stmt, 4, rec->pause_reason);
+    }
+    rc = sqlite3_step(stmt);
+    *changed = rc == SQLITE_DONE && sqlite3_changes(st->db) > 0;
+    sqlite3_finalize(stmt);
+    date_format(rec->pause_until, until);
+    if (!*changed)
+        str_copy(action, size, "recorded (status kept)");
+    else if (rec->effect == REPLY_EFFECT_DISPUTE)
+        str_copy(action, size, "disputed");
+    else if (until[0])
+        str_format(action, size, "paused until %s", until);
+    else
+        str_copy(action, size, "paused");
+    return store_result_of(st, rc, "apply reply effect");
+}
+
+static enum store_result insert_reply(struct store *st, const struct reply_record *rec, int64_t case_id,
+                                      const char *action, const char *now, int64_t *id)
+{
+    static const char sql[] =
+        "INSERT INTO replies (invoice_id, reminder_id, message_id, sender, subject, matched_by, verdict,"
+        " promised_date, excerpt, queue_id, received_at, reason, own_words, action)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare reply");
+    sqlite3_bind_int64(stmt, 1, case_id);
+    if (rec->reminder_id > 0)
+        sqlite3_bind_int64(stmt, 2, rec->reminder_id);
+    else
+        sqlite3_bind_null(stmt, 2);
+    store_bind_text(stmt, 3, rec->message_id);
+    store_bind_text(stmt, 4, rec->sender);
+    store_bind_text(stmt, 5, rec->subject);
+    store_bind_text(stmt, 6, rec->matched_by);
+    store_bind_text(stmt, 7, rec->verdict);
+    store_bind_date(stmt, 8, rec->promised);
+    store_bind_text(stmt, 9, rec->excerpt);
+    store_bind_text(stmt, 10, rec->queue_id);
+    store_bind_text(stmt, 11, now);
+    store_bind_text(stmt, 12, rec->reason);
+    store_bind_text(stmt, 13, rec->own_words);
+    store_bind_text(stmt, 14, action);
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    *id = sqlite3_last_insert_rowid(st->db);
+    return store_result_of(st, rc, "insert reply");
+}
+
+static void reply_event_detail(const struct reply_record *rec, const char *action, struct strbuf *out)
+{
+    char promised[DATE_STR_MAX];
+    struct json j;
+
+    date_format(rec->promised, promised);
+    json_init(&j, out, false);
+    json_object_begin(&j);
+    json_kv_string(&j, "verdict", rec->verdict);
+    json_kv_string(&j, "matched_by", rec->matched_by);
+    json_kv_string(&j, "message_id", rec->message_id);
+    json_kv_string(&j, "sender", rec->sender);
+    json_kv_string(&j, "reason", rec->reason);
+    json_kv_string_or_null(&j, "promised", promised);
+    json_kv_string(&j, "action", action);
+    json_kv_string(&j, "excerpt", rec->excerpt);
+    json_kv_string(&j, "queue_id", rec->queue_id);
+    json_object_end(&j);
+}
+
+static enum store_result mark_undeliverable(struct store *st, const char *address, const char *now)
+{
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, "UPDATE debtors SET undeliverable = 1, updated_at = ?2 WHERE email = ?1",
+                                -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare undeliverable");
+    store_bind_text(stmt, 1, address);
+    store_bind_text(stmt, 2, now);
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "mark undeliverable");
+}
+
+static enum store_result queue_message(struct store *st, const struct outbox_message *m, int64_t reply_id,
+                                       const char *now)
+{
+    static const char sql[] =
+        "INSERT INTO outbox (kind, invoice_id, reply_id, sender, recipient, message_id, message, created_at,"
+        " next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare outbox");
+    store_bind_text(stmt, 1, m->kind);
+    if (m->case_id > 0)
+        sqlite3_bind_int64(stmt, 2, m->case_id);
+    else
+        sqlite3_bind_null(stmt, 2);
+    if (reply_id > 0)
+        sqlite3_bind_int64(stmt, 3, reply_id);
+    else
+        sqlite3_bind_null(stmt, 3);
+    store_bind_text(stmt, 4, m->sender);
+    store_bind_text(stmt, 5, m->recipient);
+    store_bind_text(stmt, 6, m->message_id);
+    sqlite3_bind_blob(stmt, 7, m->data, (int)m->len, SQLITE_TRANSIENT);
+    store_bind_text(stmt, 8, now);
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "insert outbox");
+}
+
+static enum store_result record_one_case(struct store *st, const struct audit_key *key,
+                                         const struct reply_record *rec, int64_t case_id, const char *actor,
+                                         const char *now, struct reply_outcome *out, int64_t *reply_id)
+{
+    char action[64];
+    struct strbuf detail;
+    enum store_result r;
+    bool changed;
+
+    if ((r = apply_effect(st, rec, case_id, now, action, sizeof action, &changed)) != STORE_OK)
+        return r;
+    if (changed)
+        out->changed++;
+    if ((r = insert_reply(st, rec, case_id, action, now, reply_id)) != STORE_OK)
+        return r;
+    strbuf_init(&detail);
+    reply_event_detail(rec, action, &detail);
+    r = store_event_insert(st, key, case_id, "reply-received", actor, detail.data);
+    strbuf_free(&detail);
+    return r;
+}
+
+static enum store_result record_in_transaction(struct store *st, const struct audit_key *key,
+                                               const struct reply_record *rec, const char *actor,
+                                               struct reply_outcome *out)
+{
+    int64_t first_reply = 0, reply_id = 0;
+    enum store_result r;
+    char now[32];
+    bool seen, seen_any = false;
+    size_t fresh = 0;
+
+    store_now_text(now);
+    for (size_t i = 0; i < rec->case_count; i++) {
+        if ((r = reply_seen_before(st, rec->message_id, rec->case_ids[i], &seen)) != STORE_OK)
+            return r;
+        seen_any |= seen;
+        if (seen)
+            continue;
+        if ((r = record_one_case(st, key, rec, rec->case_ids[i], actor, now, out, &reply_id)) != STORE_OK)
+            return r;
+        if (first_reply == 0)
+            first_reply = reply_id;
+        fresh++;
+    }
+    out->duplicate = fresh == 0 && rec->case_count > 0;
+    if (out->duplicate)
+        return STORE_OK;
+    if (rec->effect == REPLY_EFFECT_UNDELIVERABLE && rec->undeliverable && rec->undeliverable[0])
+        if ((r = mark_undeliverable(st, rec->undeliverable, now)) != STORE_OK)
+            return r;
+    /* Mail about a reply already recorded for another case went out then. */
+    for (size_t i = 0; !seen_any && i < rec->outbox_count; i++)
+        if ((r = queue_message(st, &rec->outbox[i], first_reply, now)) != STORE_OK)
+            return r;
+    return STORE_OK;
+}
+
+enum store_result store_record_reply(struct store *st, const struct audit_key *key,
+                                     const struct reply_record *rec, const char *actor,
+                                     struct reply_outcome *out)
+{
+    enum store_result r;
+
+    memset(out, 0, sizeof *out);
+    if ((r = store_begin(st)) != STORE_OK)
+        return r;
+    r = store_finish(st, record_in_transaction(st, key, rec, actor, out));
+    if (r != STORE_OK)
+        memset(out, 0, sizeof *out);
+    return r;
+}
+
+/* ---- listing replies ---- */
+
+void reply_list_free(struct reply_list *list)
+{
+    free(list->items);
+    list->items = NULL;
+    list->count = 0;
+}
+
+static void reply_from_row(sqlite3_stmt *stmt, void *item)
+{
+    struct reply_row *r = item;
+
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(stmt, 0);
+    r->case_id = sqlite3_column_int64(stmt, 1);
+    store_column_copy(stmt, 2, r->number, sizeof r->number);
+    store_column_copy(stmt, 3, r->received_at, sizeof r->received_at);
+    store_column_copy(stmt, 4, r->sender, sizeof r->sender);
+    store_column_copy(stmt, 5, r->subject, sizeof r->subject);
+    store_column_copy(stmt, 6, r->matched_by, sizeof r->matched_by);
+    store_column_copy(stmt, 7, r->verdict, sizeof r->verdict);
+    store_column_copy(stmt, 8, r->promised, sizeof r->promised);
+    store_column_copy(stmt, 9, r->reason, sizeof r->reason);
+    store_column_copy(stmt, 10, r->excerpt, sizeof r->excerpt);
+    store_column_copy(stmt, 11, r->action, sizeof r->action);
+    store_column_copy(stmt, 12, r->message_id, sizeof r->message_id);
+    store_column_copy(stmt, 13, r->queue_id, sizeof r->queue_id);
+}
+
+enum store_result store_list_replies(struct store *st, int64_t case_id, struct reply_list *out)
+{
+    static const char sql[] =
+        "SELECT r.id, COALESCE(r.invoice_id, 0), COALESCE(i.number, ''), r.received_at, r.sender, r.subject,"
+        " r.matched_by, r.verdict, COALESCE(r.promised_date, ''), r.reason, r.excerpt, r.action, r.message_id,"
+        " r.queue_id FROM replies r LEFT JOIN invoices i ON i.id = r.invoice_id"
+        " WHERE ?1 = 0 OR r.invoice_id = ?1 ORDER BY r.id DESC";
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    out->items = NULL;
+    out->count = 0;
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare replies");
+    sqlite3_bind_int64(stmt, 1, case_id);
+    return store_read_rows(st, stmt, (void **)&out->items, &out->count, sizeof *out->items, reply_from_row,
+                           "read replies");
+}
+
+/* ---- pauses and disputes ---- */
+
+static enum store_result case_event(struct store *st, const struct audit_key *key, int64_t case_id,
+                                    const char *kind, const char *actor, const char *k1, const char *v1,
+                                    const char *k2, const char *v2)
+{
+    struct strbuf detail;
+    struct json j;
+    enum store_result r;
+
+    strbuf_init(&detail);
+    json_init(&j, &detail, false);
+    json_object_begin(&j);
+    json_kv_string(&j, k1, v1);
+    if (k2)
+        json_kv_string_or_null(&j, k2, v2);
+    json_object_end(&j);
+    r = store_event_insert(st, key, case_id, kind, actor, detail.data);
+    strbuf_free(&detail);
+    return r;
+}
+
+static enum store_result expired_pauses(struct store *st, const char *today, int64_t **ids, size_t *count)
+{
+    static const char sql[] = "SELECT id FROM invoices WHERE status = 'paused' AND paused_until IS NOT NULL"
+                              " AND paused_until < ?1 ORDER BY id";
+    sqlite3_stmt *stmt;
+    size_t cap = 0;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    *ids = NULL;
+    *count = 0;
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare expired pauses");
+    store_bind_text(stmt, 1, today);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (*count == cap) {
+            cap = cap ? cap * 2 : 16;
+            *ids = xrealloc(*ids, cap * sizeof **ids);
+        }
+        (*ids)[(*count)++] = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "read expired pauses");
+}
+
+static enum store_result set_status(struct store *st, int64_t case_id, const char *status, const char *now)
+{
+    static const char sql[] = "UPDATE invoices SET status = ?2, paused_until = NULL, pause_reason = '',"
+                              " updated_at = ?3 WHERE id = ?1";
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare status");
+    sqlite3_bind_int64(stmt, 1, case_id);
+    store_bind_text(stmt, 2, status);
+    store_bind_text(stmt, 3, now);
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "update status");
+}
+
+static enum store_result resume_in_transaction(struct store *st, const struct audit_key *key, const char *today,
+                                               const char *actor, int *count)
+{
+    int64_t *ids;
+    size_t n;
+    char now[32];
+    enum store_result r = expired_pauses(st, today, &ids, &n);
+
+    store_now_text(now);
+    for (size_t i = 0; r == STORE_OK && i < n; i++) {
+        r = set_status(st, ids[i], "open", now);
+        if (r == STORE_OK)
+            r = case_event(st, key, ids[i], "case-resumed", actor, "reason", "pause ended", NULL, NULL);
+    }
+    free(ids);
+    *count = r == STORE_OK ? (int)n : 0;
+    return r;
+}
+
+enum store_result store_resume_expired_pauses(struct store *st, const struct audit_key *key, struct date today,
+                                              const char *actor, int *count)
+{
+    char day[DATE_STR_MAX];
+    enum store_result r;
+
+    *count = 0;
+    date_format(today, day);
+    if ((r = store_begin(st)) != STORE_OK)
+        return r;
+    return store_finish(st, resume_in_transaction(st, key, day, actor, count));
+}
+
+static enum store_result case_status(struct store *st, int64_t case_id, char status[16])
+{
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT status FROM invoices WHERE id = ?1", -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare case status");
+    sqlite3_bind_int64(stmt, 1, case_id);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        store_column_copy(stmt, 0, status, 16);
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return store_result_of(st, rc, "read case status");
+}
+
+static const char *resolution_name(enum case_resolution how)
+{
+    return how == RESOLVE_CANCEL ? "cancel" : how == RESOLVE_CREDIT ? "credit"
+                                             : how == RESOLVE_END_PAUSE ? "end-pause" : "resume";
+}
+
+static enum store_result resolve_in_transaction(struct store *st, const struct audit_key *key, int64_t case_id,
+                                                enum case_resolution how, int64_t amount, const char *actor,
+                                                char status[16])
+{
+    char now[32], amount_text[MONEY_STR_MAX];
+    struct date none = {0, 0, 0};
+    int64_t balance = 0;
+    enum store_result r = case_status(st, case_id, status);
+
+    if (r != STORE_OK)
+        return r;
+    if (strcmp(status, "paused") != 0 && (how == RESOLVE_END_PAUSE || strcmp(status, "disputed") != 0))
+        return STORE_CONFLICT;
+    if (how == RESOLVE_CREDIT && amount <= 0)
+        return STORE_CONFLICT;
+    store_now_text(now);
+    r = set_status(st, case_id, how == RESOLVE_CANCEL ? "cancelled" : "open", now);
+    if (r == STORE_OK && how == RESOLVE_CREDIT)
+        r = store_payment_in_transaction(st, key, case_id, amount, none, "credit", actor, &balance);
+    if (r == STORE_OK)
+        r = case_status(st, case_id, status);
+    money_format_decimal(amount, amount_text);
+    if (r == STORE_OK)
+        r = case_event(st, key, case_id, "case-resolved", actor, "resolution", resolution_name(how),
+                       "credit", how == RESOLVE_CREDIT ? amount_text : "");
+    return r;
+}
+
+enum store_result store_resolve_case(struct store *st, const struct audit_key *key, int64_t case_id,
+                                     enum case_resolution how, int64_t amount, const char *actor,
+                                     char status_after[16])
+{
+    enum store_result r;
+
+    status_after[0] = '\0';
+    if ((r = store_begin(st)) != STORE_OK)
+        return r;
+    return store_finish(st, resolve_in_transaction(st, key, case_id, how, amount, actor, status_after));
+}
+
+static enum store_result pause_in_transaction(struct store *st, const struct audit_key *key, int64_t case_id,
+                                              struct date until, const char *actor)
+{
+    static const char sql[] = "UPDATE invoices SET status = 'paused', paused_until = ?2,"
+                              " pause_reason = 'operator', updated_at = ?3"
+                              " WHERE id = ?1 AND status IN ('open', 'paused')";
+    char now[32], day[DATE_STR_MAX];
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare pause");
+    store_now_text(now);
+    sqlite3_bind_int64(stmt, 1, case_id);
+    store_bind_date(stmt, 2, until);
+    store_bind_text(stmt, 3, now);
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE)
+        return store_result_of(st, rc, "pause");
+    if (sqlite3_changes(st->db) == 0)
+        return STORE_CONFLICT;
+    date_format(until, day);
+    return case_event(st, key, case_id, "case-paused", actor, "reason", "operator", "until", day);
+}
+
+enum store_result store_pause_case(struct store *st, const struct audit_key *key, int64_t case_id,
+                                   struct date until, const char *actor)
+{
+    enum store_result r;
+
+    if ((r = store_begin(st)) != STORE_OK)
+        return r;
+    return store_finish(st, pause_in_transaction(st, key, case_id, until, actor));
+}
+
+/* ---- the outbox ---- */
+
+void outbox_list_free(struct outbox_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->items[i].data);
+    free(list->items);
+    list->items = NULL;
+    list->count = 0;
+}
+
+static void outbox_from_row(sqlite3_stmt *stmt, void *item)
+{
+    struct outbox_row *o = item;
+    const void *blob = sqlite3_column_blob(stmt, 6);
+    int len = sqlite3_column_bytes(stmt, 6);
+
+    memset(o, 0, sizeof *o);
+    o->id = sqlite3_column_int64(stmt, 0);
+    store_column_copy(stmt, 1, o->kind, sizeof o->kind);
+    o->case_id = sqlite3_column_int64(stmt, 2);
+    store_column_copy(stmt, 3, o->sender, sizeof o->sender);
+    store_column_copy(stmt, 4, o->recipient, sizeof o->recipient);
+    store_column_copy(stmt, 5, o->message_id, sizeof o->message_id);
+    o->len = len > 0 ? (size_t)len : 0;
+    o->data = xmalloc(o->len + 1);
+    if (o->len)
+        memcpy(o->data, blob, o->len);
+    o->data[o->len] = '\0';
+    o->attempts = sqlite3_column_int(stmt, 7);
+}
+
+enum store_result store_outbox_due(struct store *st, const char *now, size_t limit, struct outbox_list *out)
+{
+    static const char sql[] =
+        "SELECT id, kind, COALESCE(invoice_id, 0), sender, recipient, message_id, message, attempts"
+        " FROM outbox WHERE state = 'pending' AND next_at <= ?1 ORDER BY id LIMIT ?2";
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    out->items = NULL;
+    out->count = 0;
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare outbox");
+    store_bind_text(stmt, 1, now);
+    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+    return store_read_rows(st, stmt, (void **)&out->items, &out->count, sizeof *out->items, outbox_from_row,
+                           "read outbox");
+}
+
+enum store_result store_outbox_done(struct store *st, int64_t id, const char *state, const char *retry_at,
+                                    const char *error)
+{
+    static const char sql[] =
+        "UPDATE outbox SET state = ?2, attempts = attempts + 1, next_at = COALESCE(?3, next_at),"
+        " sent_at = CASE WHEN ?2 = 'sent' THEN ?4 ELSE sent_at END, error = ?5 WHERE id = ?1";
+    char now[32];
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare outbox update");
+    store_now_text(now);
+    sqlite3_bind_int64(stmt, 1, id);
+    store_bind_text(stmt, 2, state);
+    if (retry_at)
+        store_bind_text(stmt, 3, retry_at);
+    else
+        sqlite3_bind_null(stmt, 3);
+    store_bind_text(stmt, 4, now);
+    store_bind_text(stmt, 5, error ? error : "");
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "update outbox");
+}

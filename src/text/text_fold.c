@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * text_fold.c - UTF-8 to the folded ASCII form of the text readers, and
+ * the matchers they share (see text_fold.h).
+ *
+ * Only what invoices written in French, English and German use is mapped
+ * one by one (Latin-1, Latin Extended-A, general punctuation, a few
+ * signs); any other character becomes '?', which keeps words apart
+ * without pretending to know them.
+ */
+#include "text/text_fold.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "lib/util.h"
+
+/* U+00C0..U+00FF; '*' marks letters that fold to two characters. */
+static const char latin1_letters[] = "AAAAAA*CEEEEIIIIDNOOOOOxOUUUUY**"
+                                     "aaaaaa*ceeeeiiiidnooooo/ouuuuy*y";
+/* U+0100..U+017F; '*' as above. */
+static const char latin_ext_a[] = "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi"
+                                  "IiJjKkkLlLlLlLlLlNnNnNnnNnOoOoOo**RrRrRrSsSsSsSsTtTt"
+                                  "TtUuUuUuUuUuUuWwYyYZzZzZzs";
+
+_Static_assert(sizeof latin1_letters == 64 + 1, "one letter per code point");
+_Static_assert(sizeof latin_ext_a == 128 + 1, "one letter per code point");
+
+static const struct {
+    uint32_t cp;
+    const char *ascii;
+} specials[] = {
+    {0x00C6, "AE"},  {0x00DE, "TH"},  {0x00DF, "ss"},  {0x00E6, "ae"},  {0x00FE, "th"},  {0x0152, "OE"},
+    {0x0153, "oe"},  {0x00A0, " "},   {0x00A1, "!"},   {0x00A2, "c"},   {0x00A3, "GBP"}, {0x00A5, "JPY"},
+    {0x00A6, "|"},   {0x00A7, "S"},   {0x00A8, "\""},  {0x00A9, "(c)"}, {0x00AA, "a"},   {0x00AB, "\""},
+    {0x00AC, "-"},   {0x00AD, ""},    {0x00AE, "(r)"}, {0x00AF, "-"},   {0x00B0, "#"},   {0x00B1, "+-"},
+    {0x00B2, "2"},   {0x00B3, "3"},   {0x00B4, "'"},   {0x00B5, "u"},   {0x00B6, "P"},   {0x00B7, "."},
+    {0x00B8, ","},   {0x00B9, "1"},   {0x00BA, "#"},   {0x00BB, "\""},  {0x00BC, "1/4"}, {0x00BD, "1/2"},
+    {0x00BE, "3/4"}, {0x00BF, "?"},   {0x2010, "-"},   {0x2011, "-"},   {0x2012, "-"},   {0x2013, "-"},
+    {0x2014, "-"},   {0x2015, "-"},   {0x2016, "|"},   {0x2018, "'"},   {0x2019, "'"},   {0x201A, "'"},
+    {0x201B, "'"},   {0x201C, "\""},  {0x201D, "\""},  {0x201E, "\""},  {0x201F, "\""},  {0x2020, "+"},
+    {0x2021, "+"},   {0x2022, "*"},   {0x2024, "."},   {0x2025, ".."},  {0x2026, "..."}, {0x2027, "."},
+    {0x2028, "\n"},  {0x2029, "\n"},  {0x2032, "'"},   {0x2033, "\""},  {0x2039, "<"},   {0x203A, ">"},
+    {0x2044, "/"},   {0x20AC, "EUR"}, {0x20A3, "FRF"}, {0x20A4, "GBP"}, {0x2116, "N#"},  {0x2212, "-"},
+    {0x2215, "/"},   {0x25A0, "*"},   {0x25AA, "*"},   {0x25CF, "*"},   {0x25E6, "*"},   {0x2713, "*"},
+    {0xFFFD, "?"},
+};
+
+/* Spaces of every width; zero-width characters vanish. */
+static bool is_space_cp(uint32_t cp)
+{
+    return (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+static bool is_invisible_cp(uint32_t cp)
+{
+    return (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0xFEFF;
+}
+
+/* Decodes one UTF-8 sequence; returns its length (1 for an invalid byte,
+ * with *cp = 0xFFFD). */
+static size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+    size_t n;
+    uint32_t c;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        n = 2;
+        c = s[0] & 0x1F;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        n = 3;
+        c = s[0] & 0x0F;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        n = 4;
+        c = s[0] & 0x07;
+    } else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    if (n > avail) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    *cp = c;
+    return n;
+}
+
+static const char *special_of(uint32_t cp)
+{
+    for (size_t i = 0; i < ARRAY_LEN(specials); i++)
+        if (specials[i].cp == cp)
+            return specials[i].ascii;
+    return NULL;
+}
+
+static void fold_ascii(struct strbuf *out, unsigned char c)
+{
+    if (c == '\r')
+        return;
+    if (c == '\f')
+        strbuf_putc(out, '\n');
+    else if (c == '\n' || (c >= 0x20 && c < 0x7F))
+        strbuf_putc(out, (char)c);
+    else
+        strbuf_putc(out, ' '); /* tabs and control characters */
+}
+
+static void fold_cp(struct strbuf *out, uint32_t cp)
+{
+    const char *special = special_of(cp);
+
+    if (special != NULL)
+        strbuf_puts(out, special);
+    else if (cp >= 0xC0 && cp <= 0xFF && latin1_letters[cp - 0xC0] != '*')
+        strbuf_putc(out, latin1_letters[cp - 0xC0]);
+    else if (cp >= 0x100 && cp <= 0x17F && latin_ext_a[cp - 0x100] != '*')
+        strbuf_putc(out, latin_ext_a[cp - 0x100]);
+    else if (is_space_cp(cp))
+        strbuf_putc(out, ' ');
+    else if (!is_invisible_cp(cp))
+        strbuf_putc(out, '?');
+}
+
+char *text_fold(const char *utf8, size_t len, size_t max)
+{
+    const unsigned char *s = (const unsigned char *)utf8;
+    struct strbuf out;
+    size_t i = 0;
+
+    if (len > max)
+        len = max;
+    strbuf_init(&out);
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+
+        if (cp < 0x80)
+            fold_ascii(&out, (unsigned char)cp);
+        else
+            fold_cp(&out, cp);
+        i += n;
+    }
+    return strbuf_detach(&out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Matchers                                                            */
+
+bool text_word_start(const char *start, const char *s)
+{
+    return s == start || !text_is_alnum(s[-1]);
+}
+
+size_t text_match(const char *s, const char *phrase)
+{
+    const char *p = s;
+    char last;
+
+    for (const char *q = phrase; *q != '\0'; q++) {
+        if (*q == ' ') {
+            /* Two spaces or more part table columns: a phrase never
+             * spans them. */
+            if (*p != ' ' || p[1] == ' ')
+                return 0;
+            p++;
+            continue;
+        }
+        if (text_lower(*p) != text_lower(*q))
+            return 0;
+        p++;
+    }
+    /* A phrase ending in a letter must end a word; a number may follow it
+     * at once, as PDF text often glues a label to its value
+     * ("Brutto104,00"). A phrase ending in a digit must end the number. */
+    last = phrase[0] ? phrase[strlen(phrase) - 1] : ' ';
+    if ((text_is_alpha(last) && text_is_alpha(*p)) || (text_is_digit(last) && text_is_digit(*p)))
+        return 0;
+    return (size_t)(p - s);
+}
+
+const char *text_match_any(const char *s, const char *const *phrases, size_t *len)
+{
+    for (size_t i = 0; phrases[i] != NULL; i++) {
+        size_t n = text_match(s, phrases[i]);
+
+        if (n > 0) {
+            *len = n;
+            return phrases[i];
+        }
+    }
+    return NULL;
+}
+
+const char *text_find(const char *s, const char *end, const char *phrase, size_t *len)
+{
+    const char *start = s;
+
+    for (; s < end && *s != '\0'; s++) {
+        size_t n;
+
+        if (!text_word_start(start, s) && text_is_alnum(phrase[0]))
+            continue;
+        if ((n = text_match(s, phrase)) > 0 && s + n <= end) {
+            *len = n;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+const char *text_skip_spaces(const char *s)
+{
+    while (*s == ' ')
+        s++;
+    return s;
+}
+
+const char *text_skip_label_punct(const char *s)
+{
+    while (*s == ' ' || *s == ':' || *s == '.' || *s == '-' || *s == '=')
+        s++;
+    return s;
+}
+
+const char *text_line_end(const char *s)
+{
+    const char *nl = strchr(s, '\n');
+
+    return nl != NULL ? nl : s + strlen(s);
+}
+
+const char *text_next_line(const char *s)
+{
+    const char *end = text_line_end(s);
+
+    return *end == '\n' ? end + 1 : NULL;
+}
