@@ -21,7 +21,9 @@ STATEDIR    ?= /var/lib/relance
 DESTDIR     ?=
 
 VERSION     := 0.1.0
-CORPUS      ?= $(abspath $(CURDIR)/../shared/corpus)
+# The invoice corpus the tests read: the copy carried in tests/data, or
+# another named by RELANCE_CORPUS (or CORPUS=) when set.
+CORPUS      ?= $(or $(RELANCE_CORPUS),$(abspath $(CURDIR)/tests/data/corpus))
 
 PKGS        := milter gmime-3.0 sqlite3 libsodium libxml-2.0 poppler-glib libcmark cairo
 # pkg-config runs once, here, and not for the goals that only recurse or

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # accuracy.sh - `make accuracy`: how well relance recognises invoices, as
 # `relancectl inspect --json` reports them, over
-#   - every invoice file of the shared corpus (facturx/, cii/, ubl/,
+#   - every invoice file of the corpus (tests/data/corpus: facturx/, cii/, ubl/,
 #     pdf-plain/), against MANIFEST.tsv;
 #   - the labelled set of this project: tests/data/text-invoices/*.eml
 #     against EXPECTED.tsv, and tests/data/non-invoices/*.eml, which must
@@ -21,7 +21,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CTL=${RELANCECTL:-$TOP/build/relancectl}
 RENDER=${EML_RENDER:-$TOP/build/tools/eml_render}
-CORPUS=${RELANCE_CORPUS:-$TOP/../shared/corpus}
+CORPUS=${RELANCE_CORPUS:-$TOP/tests/data/corpus}
 DATA=$TOP/tests/data
 for tool in "$CTL" "$RENDER" jq; do
     command -v "$tool" >/dev/null || { echo "accuracy: $tool missing (make all tools)" >&2; exit 1; }

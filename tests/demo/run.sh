@@ -126,7 +126,7 @@ echo "work directory: $T"
 
 say "1. The company's invoices leave through Postfix"
 note "Menuiserie Martin SARL sends its invoices as usual: a CII and a UBL XML invoice," \
-     "a Factur-X PDF when the shared corpus is there, and a mail that is no invoice."
+     "a Factur-X PDF (from the corpus in tests/data), and a mail that is no invoice."
 make_invoice "$DEMO/invoice-cii.xml.in" "$T/F2026-0042.xml" F2026-0042 "Atelier Dupont SAS" \
     compta@dupont.example 1450.00 1740.00 20251231 20260130
 make_invoice "$DEMO/invoice-ubl.xml.in" "$T/F2026-0057.xml" F2026-0057 "Boulangerie Petit" \
@@ -135,12 +135,10 @@ mime_with_attachment "$T/m1.eml" billing@creditor.test compta@dupont.example \
     "Facture F2026-0042" "$T/F2026-0042.xml" application/xml "<invoice-F2026-0042@creditor.test>"
 mime_with_attachment "$T/m2.eml" billing@creditor.test contact@boulangerie-petit.example \
     "Facture F2026-0057" "$T/F2026-0057.xml" application/xml "<invoice-F2026-0057@creditor.test>"
-sent=2
-if [ -f "$CORPUS/facturx/fx_Mustang_Facture_F20180027.pdf" ]; then
-    mime_with_attachment "$T/m3.eml" billing@creditor.test me@buyer.com \
-        "Facture F20180027" "$CORPUS/facturx/fx_Mustang_Facture_F20180027.pdf" application/pdf
-    sent=3
-fi
+[ -f "$CORPUS/facturx/fx_Mustang_Facture_F20180027.pdf" ] || die "no invoice corpus at $CORPUS"
+mime_with_attachment "$T/m3.eml" billing@creditor.test me@buyer.com \
+    "Facture F20180027" "$CORPUS/facturx/fx_Mustang_Facture_F20180027.pdf" application/pdf
+sent=3
 cat >"$T/m4.eml" <<'EOF'
 From: Service facturation <billing@creditor.test>
 To: <compta@dupont.example>
@@ -177,12 +175,10 @@ note "From here on, relancectl run-due --now DATE plays the calendar forward: it
      "daemon's own scheduler is off in this demo: SchedulerInterval 0)." \
      "The ladder is the built-in one: rappel (due + 1 day), avis d'impayé (+15)," \
      "mise en demeure (+30), then the agency's steps (+45, +55, +65) and the court file (+80)."
-if [ "$sent" = 3 ]; then
-    echo
-    note "The Factur-X invoice of 2019 was paid long ago: the credit controller records it," \
-         "so that it gets no reminder."
-    ctl_run pay F20180027 || die "pay failed"
-fi
+echo
+note "The Factur-X invoice of 2019 was paid long ago: the credit controller records it," \
+     "so that it gets no reminder."
+ctl_run pay F20180027 || die "pay failed"
 
 say "5a. Saturday 31 January 2026, the day after F2026-0042 fell due"
 note "Reminders go out on business days only (SendDays Mon-Fri, SendHours 09:00-18:00," \

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Replays every fuzz target over its seeds and their mutations (see
-# replay.c). Seeds come from the shared corpus and the project's test data.
+# replay.c). Seeds come from the invoice corpus and the rest of tests/data.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${RELANCE_CORPUS:-$top/../shared/corpus}
+corpus=${RELANCE_CORPUS:-$top/tests/data/corpus}
 bin=$top/build/asan/fuzz
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

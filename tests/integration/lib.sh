@@ -13,7 +13,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RELANCED=${RELANCED:-$TOP/build/asan/relanced}
 RELANCECTL=${RELANCECTL:-$TOP/build/asan/relancectl}
 SMTP_SEND=$TOP/build/tools/smtp_send
-CORPUS=${RELANCE_CORPUS:-$TOP/../shared/corpus}
+CORPUS=${RELANCE_CORPUS:-$TOP/tests/data/corpus}
 T=$(mktemp -d /tmp/relance-it.XXXXXX)
 chmod 755 "$T"
 # The daemon and relancectl run sanitized: a report must fail the test,

@@ -2,7 +2,7 @@
 /*
  * test_accuracy.c - recognition accuracy, as `make check` enforces it:
  * the whole scan (invoice_scan_message / invoice_scan_document) over
- *   - every structured invoice of the shared corpus (facturx/, cii/,
+ *   - every structured invoice of the invoice corpus (facturx/, cii/,
  *     ubl/, all of them): every field right, checked as test_invoice_xml.c does;
  *   - the corpus's text-only PDFs (pdf-plain/) and the labelled set
  *     tests/data/text-invoices/ (.eml files; PDF attachments written as layouts,

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_invoice_facturx.c - PDFs with embedded invoice XML (pdf.c and
- * invoice_facturx.c) against the shared corpus and against broken input.
+ * invoice_facturx.c) against the invoice corpus and against broken input.
  *
  * The corpus part reads $RELANCE_CORPUS/MANIFEST.tsv (default
- * ../shared/corpus) and checks every row under facturx/ field by field,
+ * tests/data/corpus) and checks every row under facturx/ field by field,
  * through pdf_open and invoice_facturx_read, against the values the
  * manifest gives; expected values come from the manifest (and, for the
  * buyer's contact e-mail, from a table read by hand from the files), never

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * test_invoice_xml.c - the CII/UBL reader against the shared corpus and
+ * test_invoice_xml.c - the CII/UBL reader against the invoice corpus and
  * against hostile input.
  *
  * The corpus part reads $RELANCE_CORPUS/MANIFEST.tsv (default
- * ../shared/corpus) and checks every row under cii/ and ubl/ field by
+ * tests/data/corpus) and checks every row under cii/ and ubl/ field by
  * field against the values the manifest gives; expected values come from
  * the manifest (and, for the buyer's contact e-mail, from a table read by
  * hand from the files), never from the code under test. A missing corpus

@@ -3,7 +3,7 @@
  * test_reply_classify.c - verdicts on replies with the shipped lexicon:
  * negations (French and English), the precedence between classes, dates
  * of promises, subjects, reasons and excerpts, auto-reply headers, and
- * bounces (DSNs of the labelled set and of the shared corpus: failed
+ * bounces (DSNs of the labelled set and of the invoice corpus: failed
  * recipient and the bounced message's Message-ID).
  */
 #include <stdarg.h>

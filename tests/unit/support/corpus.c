@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * corpus.c - test support: the shared invoice corpus and its manifest,
+ * corpus.c - test support: the invoice corpus and its manifest,
  * and the field-by-field check of a record against a manifest row.
  *
  * Expected values come from $RELANCE_CORPUS/MANIFEST.tsv (and, for the
  * buyer's contact e-mail, from a table read by hand from the files), never
- * from the code under test. The corpus lies beside the project
- * (../shared/corpus) unless RELANCE_CORPUS names it.
+ * from the code under test. The corpus is carried in the repository
+ * (tests/data/corpus, relative to the top directory the tests run from)
+ * so that a clone alone passes; RELANCE_CORPUS names another copy.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,7 +25,7 @@
 #include "lib/date.h"
 #include "lib/util.h"
 
-#define CORPUS_DEFAULT "../shared/corpus"
+#define CORPUS_DEFAULT "tests/data/corpus"
 #define CORPUS_MAX_FILE (64u * 1024 * 1024)
 
 /* ------------------------------------------------------------------ */

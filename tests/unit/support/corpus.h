@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * corpus.h - test support: the shared corpus of real invoices, its
+ * corpus.h - test support: the corpus of real invoices, its
  * MANIFEST.tsv, and field-by-field checks of records against it.
  */
 #ifndef RELANCE_TEST_CORPUS_H
@@ -28,7 +28,7 @@ struct score {
     int checked;
 };
 
-/* The corpus directory: $RELANCE_CORPUS, else ../shared/corpus. */
+/* The corpus directory: $RELANCE_CORPUS, else tests/data/corpus. */
 const char *corpus_dir(void);
 /* A corpus file, relative to corpus_dir(); NULL when unreadable. */
 char *corpus_read(const char *rel, size_t *len);
