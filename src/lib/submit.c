@@ -6,7 +6,10 @@
  *
  * It never retries and never records: the scheduler decides from the
  * result. No shell is involved: the sendmail command is split on white
- * space and run with execv.
+ * space and run with execv, in a process group of its own: Postfix's
+ * sendmail hands the message to postdrop, its child, and a command given
+ * up at the deadline must take such helpers with it, not leave them
+ * retrying for the daemon's lifetime.
  */
 #include "lib/submit.h"
 
@@ -140,6 +143,8 @@ static void run_child(char *const argv[], int in[2], int out[2], int exec_pipe[2
 {
     int err;
 
+    /* Its own group, so that the deadline kills whatever it started. */
+    setpgid(0, 0);
     dup2(in[0], STDIN_FILENO);
     dup2(out[1], STDOUT_FILENO);
     dup2(out[1], STDERR_FILENO);
@@ -171,6 +176,10 @@ static bool start_child(char *const argv[], struct child *c, char *error, size_t
     }
     if (c->pid == 0)
         run_child(argv, in, out, exec_pipe);
+    /* Also here, so that the group exists whichever runs first: a
+     * deadline may come before the child is scheduled. (EACCES once it has
+     * run execv: it made its group itself by then.) */
+    setpgid(c->pid, c->pid);
     close(in[0]);
     close(out[1]);
     close(exec_pipe[1]);
@@ -257,7 +266,10 @@ static void read_output(int fd, struct output *o, int64_t deadline)
     str_trim(o->text);
 }
 
-/* Waits for the child until the deadline; kills it past that. */
+/* Waits for the child until the deadline; past that kills its whole
+ * process group (the child, postdrop or whatever it started) and reaps
+ * the child. The group is killed before the child is reaped: until then
+ * its id cannot be given to another process. */
 static bool reap(pid_t pid, int *status, int64_t deadline)
 {
     for (;;) {
@@ -267,8 +279,10 @@ static bool reap(pid_t pid, int *status, int64_t deadline)
         if (r < 0 && errno != EINTR)
             return false;
         if (left_ms(deadline) == 0) {
+            kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
-            waitpid(pid, status, 0);
+            while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+                ;
             return false;
         }
         struct timespec ts = {0, 20 * 1000 * 1000};

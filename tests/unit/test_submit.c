@@ -2,8 +2,10 @@
 /*
  * test_submit.c - handing a message to a sendmail-like command, with real
  * processes: what went through, and how each failure is classified
- * (definite: may retry; ambiguous: hold). SMTP is exercised against real
- * Postfix and smtp-sink in tests/integration/test_reminders.sh.
+ * (definite: may retry; ambiguous: hold), and that a command given up at
+ * the deadline leaves no process behind (Postfix's sendmail leaves
+ * postdrop, its child). SMTP is exercised against real Postfix and
+ * smtp-sink in tests/integration/test_reminders.sh.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,10 +13,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/submit.h"
@@ -182,6 +188,95 @@ static void test_killed_or_late_is_ambiguous(void **state)
     free(slow);
 }
 
+/* Whether pid is a live process (not gone, not a zombie whose parent
+ * has yet to reap it). */
+static bool process_alive(long pid)
+{
+    char *path = xasprintf("/proc/%ld/stat", pid);
+    size_t len;
+    char *stat = file_read_all(path, 4096, &len);
+    char *end = stat ? strrchr(stat, ')') : NULL;
+    bool alive = end != NULL && end[1] == ' ' && end[2] != 'Z' && end[2] != 'X';
+
+    free(stat);
+    free(path);
+    return alive;
+}
+
+/* The pids of live processes whose command line holds marker. */
+static size_t processes_with(const char *marker, long *pids, size_t max)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *de;
+    size_t n = 0;
+
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL && n < max) {
+        char *path, *cmdline;
+        size_t len;
+
+        if (!isdigit((unsigned char)de->d_name[0]))
+            continue;
+        path = xasprintf("/proc/%s/cmdline", de->d_name);
+        cmdline = file_read_all(path, 1 << 16, &len);
+        /* Its arguments are NUL-separated: the first one is enough. */
+        if (cmdline != NULL && len > 0 && strstr(cmdline, marker) != NULL &&
+            process_alive(atol(de->d_name)))
+            pids[n++] = atol(de->d_name);
+        free(cmdline);
+        free(path);
+    }
+    closedir(d);
+    return n;
+}
+
+/* A command that starts a helper (as sendmail starts postdrop), which
+ * outlives it and never ends, and that never ends itself: at the
+ * deadline both go, helper included, and the reminder is held. Without
+ * the process group, the helper would be left to init for its lifetime. */
+static void test_deadline_kills_what_the_command_started(void **state)
+{
+    char *marker = xasprintf("%s/orphan-sleep", dir);
+    char *cmd_path = script("hangs", "d=$(dirname \"$0\")\n"
+                                     "\"$d/orphan-sleep\" 1000 &\n"
+                                     "echo $! >\"$d/orphan.pid\"\n"
+                                     "cat >/dev/null\n"
+                                     "\"$d/orphan-sleep\" 1001\n");
+    char *command = xasprintf("sendmail:%s -t -i", cmd_path);
+    char *pid_path = xasprintf("%s/orphan.pid", dir);
+    char error[300], *pid_text;
+    long pids[8];
+    size_t len, left = 0;
+    uint64_t start;
+
+    (void)state;
+    assert_int_equal(symlink("/bin/sleep", marker), 0);
+    start = clock_ms();
+    assert_int_equal(run(command, "Subject: x\n\nbody\n", 1, error, sizeof error), SUBMIT_AMBIGUOUS);
+    assert_non_null(strstr(error, "did not finish in time"));
+    assert_true(clock_ms() - start < 5000);
+    /* The helper was started: the test is not empty. */
+    pid_text = file_read_all(pid_path, 64, &len);
+    assert_non_null(pid_text);
+    assert_true(atol(pid_text) > 0);
+    /* SIGKILL is not instant: a short grace before nothing may remain. */
+    for (int i = 0; i < 100; i++) {
+        left = processes_with(marker, pids, 8);
+        if (left == 0 && !process_alive(atol(pid_text)))
+            break;
+        nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+    }
+    for (size_t i = 0; i < left; i++)
+        kill((pid_t)pids[i], SIGKILL); /* a failed test leaves nothing either */
+    assert_int_equal(left, 0);
+    assert_false(process_alive(atol(pid_text)));
+    free(pid_text);
+    free(pid_path);
+    free(command);
+    free(cmd_path);
+    free(marker);
+}
+
 static void test_smtp_refused_connection_is_definite(void **state)
 {
     struct submit_spec spec;
@@ -207,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_chatty_command),
         cmocka_unit_test(test_refused_is_definite),
         cmocka_unit_test(test_killed_or_late_is_ambiguous),
+        cmocka_unit_test(test_deadline_kills_what_the_command_started),
         cmocka_unit_test(test_smtp_refused_connection_is_definite),
     };
 
