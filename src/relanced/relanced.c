@@ -36,6 +36,7 @@
 #include "lib/message.h"
 #include "recognise/invoice_xml.h"
 #include "relanced/milter.h"
+#include "relanced/privcheck.h"
 #include "remind/scheduler.h"
 #include "store/store.h"
 
@@ -114,6 +115,27 @@ static struct config *load_config(const char *path, bool check_env)
         fprintf(stderr, "%s\n", errors.items[i]);
     strlist_free(&errors);
     return cfg;
+}
+
+/* What UserID will not be able to read after the drop, said before it
+ * matters: on stderr for -n, in the log at start-up. Only root drops
+ * privileges, so only root's check means anything. */
+static void warn_unreadable(const struct config *cfg, const char *path, bool to_stderr)
+{
+    struct passwd *pw;
+    struct strlist warnings;
+
+    if (getuid() != 0 || !cfg->user_id[0] || (pw = getpwnam(cfg->user_id)) == NULL)
+        return;
+    strlist_init(&warnings);
+    privcheck(cfg, path, pw, &warnings);
+    for (size_t i = 0; i < warnings.count; i++) {
+        if (to_stderr)
+            fprintf(stderr, "%s\n", warnings.items[i]);
+        else
+            log_warning(NULL, "%s", warnings.items[i]);
+    }
+    strlist_free(&warnings);
 }
 
 /* The socket must be usable by the MTA's user through the group. */
@@ -341,6 +363,9 @@ static int run(const struct options *opt, struct config *cfg)
         log_error(NULL, "cannot register with libmilter");
         return 1;
     }
+    /* Before the drop (root lists the files) and before any thread (the
+     * check forks). */
+    warn_unreadable(cfg, opt->config_path, false);
     if (!prepare_socket(cfg, pw) || !prepare_state_directory(cfg, pw) || !drop_privileges(pw))
         return 1;
     st = store_open(cfg->database, (int)cfg->database_timeout * 1000, why, sizeof why);
@@ -409,6 +434,8 @@ int main(int argc, char **argv)
     if (cfg == NULL)
         return 1;
     if (opt.check_only) {
+        /* Warnings, not errors: the daemon runs, a later reload fails. */
+        warn_unreadable(cfg, opt.config_path, true);
         printf("configuration OK\n");
         config_unref(cfg);
         return 0;

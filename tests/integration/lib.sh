@@ -16,6 +16,13 @@ SMTP_SEND=$TOP/build/tools/smtp_send
 CORPUS=${RELANCE_CORPUS:-$TOP/tests/data/corpus}
 T=$(mktemp -d /tmp/relance-it.XXXXXX)
 chmod 755 "$T"
+# What relanced reads again once it has dropped privileges (the lexicon
+# at a reload, templates for each reminder) is copied here, in a path any
+# UserID can read: the checkout itself may lie where it cannot (/root is
+# 0700 on Debian). test_location.sh runs test_daemon.sh from there.
+mkdir -p "$T/conf"
+cp -R "$TOP/conf/replies" "$TOP/conf/templates" "$T/conf/"
+chmod -R a+rX "$T/conf"
 # The daemon and relancectl run sanitized: a report must fail the test,
 # not end in a log nobody reads.
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:halt_on_error=1:log_path=$T/asan"
@@ -190,8 +197,8 @@ write_relance_conf() {
         "UserID"
         "Syslog no"
         "LogLevel debug"
-        "ReplyLexicon $TOP/conf/replies"
-        "TemplateDirectory $TOP/conf/templates"
+        "ReplyLexicon $T/conf/replies"
+        "TemplateDirectory $T/conf/templates"
     )
     {
         for line in "${base[@]}"; do

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The daemon itself: configuration check, versions, privilege drop with a
-# unix socket usable by the MTA, database made for the unprivileged user,
-# reload on SIGUSR1, clean stop on SIGTERM; and Postfix reaching it over
-# that unix socket.
+# The daemon itself: configuration check, versions, what UserID will not
+# be able to read after the privilege drop, the drop with a unix socket
+# usable by the MTA, database made for the unprivileged user, reload on
+# SIGUSR1, clean stop on SIGTERM; and Postfix reaching it over that unix
+# socket. test_location.sh runs it again from a checkout in a directory
+# only root can enter.
 source "$(dirname "$0")/lib.sh"
 
 echo "== relanced -n and -V"
@@ -22,15 +24,45 @@ for lib in relance libmilter GMime SQLite libsodium libxml2 poppler; do
     check "-V names $lib" grep -q "^$lib [0-9]" <<<"$out"
 done
 
+echo "== relanced -n: what UserID will not be able to read after the drop"
+write_relance_conf "UserID nobody"
+out=$("$RELANCED" -n -c "$RELANCE_CONF" 2>&1)
+check_eq "-n with UserID: all readable, nothing to say" "configuration OK" "$out"
+# A lexicon in a directory only root enters (a checkout under /root), one
+# template only root reads, the configuration file only root reads; the
+# KeyFile (0600 root) is read once, as root, and is not named.
+mkdir -m 700 "$T/closed"
+cp -R "$T/conf/replies" "$T/closed/"
+cp -R "$T/conf/templates" "$T/tpl"
+chmod 600 "$T/tpl/fr/rappel.md"
+write_relance_conf "UserID nobody" "ReplyLexicon $T/closed/replies" "TemplateDirectory $T/tpl"
+chmod 600 "$RELANCE_CONF"
+out=$("$RELANCED" -n -c "$RELANCE_CONF" 2>&1); rc=$?
+chmod 644 "$RELANCE_CONF"
+check_eq "-n: warnings, not errors" 0 "$rc"
+check "-n still says configuration OK" grep -qx "configuration OK" <<<"$out"
+check "-n names the configuration file" grep -qF \
+    "$RELANCE_CONF:0: warning: UserID nobody will not be able to read this file again (Permission denied): a reload (SIGUSR1) will fail" <<<"$out"
+check "-n names the directory that hides the lexicon" grep -qF \
+    "ReplyLexicon: UserID nobody will not be able to read anything in $T/closed/replies (cannot enter $T/closed): a reload (SIGUSR1) will fail" <<<"$out"
+check "-n names the one template UserID cannot read" grep -qF \
+    "TemplateDirectory: UserID nobody will not be able to read $T/tpl/fr/rappel.md (Permission denied)" <<<"$out"
+check_eq "-n: one line each, nothing else" 3 "$(grep -c "will not be able to read" <<<"$out")"
+
 echo "== privileges dropped, unix socket for the MTA"
 SOCK=$T/run/relanced.sock
 mkdir -p "$T/run" && chmod 755 "$T/run"
-write_relance_conf "Socket local:$SOCK" "UserID nobody" "Database $T/state/relance.db"
+# One template UserID cannot read: said at start-up, and a reload (which
+# does not read templates) still works.
+write_relance_conf "Socket local:$SOCK" "UserID nobody" "Database $T/state/relance.db" "TemplateDirectory $T/tpl"
 chmod 600 "$T/relance.key"
 "$RELANCED" -f -c "$RELANCE_CONF" >>"$RELANCE_LOG" 2>&1 &
 RELANCED_PID=$!
 for _ in $(seq 1 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
 check "socket created" [ -S "$SOCK" ]
+check "start-up log names the template UserID cannot read" grep -qF \
+    "TemplateDirectory: UserID nobody will not be able to read $T/tpl/fr/rappel.md (Permission denied)" "$RELANCE_LOG"
+check_eq "start-up log names nothing else" 1 "$(grep -c "will not be able to read" "$RELANCE_LOG")"
 check_eq "socket mode 0660" 660 "$(stat -c %a "$SOCK")"
 check_eq "socket owned by UserID" nobody "$(stat -c %U "$SOCK")"
 sleep 0.5
