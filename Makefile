@@ -6,7 +6,8 @@
 #   make deps       install the Debian packages the build and tests need
 #   make layering   dependencies run down the layers of src/, no cycle
 #   make check      deps, layering, unit tests and fuzz-target replays (ASan+UBSan),
-#                   integration tests (real Postfix)
+#                   milter tests (miltertest, no MTA), integration tests (real Postfix)
+#   make milter     relanced driven by miltertest scripts: no MTA, no root
 #   make fuzz       coverage-guided fuzzing with clang's libFuzzer
 #   make accuracy   recognition accuracy per source and field (corpus + tests/data)
 #   make install    honours PREFIX, DESTDIR, SYSCONFDIR
@@ -68,7 +69,7 @@ FUZZ_TIME   ?= 60
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
 
-.PHONY: all demo deps check layering unit integration fuzz-replay fuzz accuracy install uninstall clean asan tools
+.PHONY: all demo deps check layering unit milter integration fuzz-replay fuzz accuracy install uninstall clean asan tools
 
 all: build/relanced build/relancectl
 
@@ -153,6 +154,11 @@ demo: deps
 unit: $(UNIT_BINS)
 	RELANCE_CORPUS="$(CORPUS)" bash tests/run-unit.sh $(UNIT_BINS)
 
+# The milter callbacks driven by miltertest's scripted conversations, with
+# no MTA; run as root, the tests run as nobody (tests/milter/run.sh).
+milter: asan
+	RELANCE_CORPUS="$(CORPUS)" bash tests/milter/run.sh
+
 integration: all asan tools
 	RELANCE_CORPUS="$(CORPUS)" bash tests/integration/run.sh
 
@@ -170,6 +176,7 @@ check: deps
 	$(MAKE) layering
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
+	$(MAKE) milter
 	$(MAKE) integration
 
 install: all

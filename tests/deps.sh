@@ -14,6 +14,7 @@ packages=(
     libxml2-dev libpoppler-glib-dev libcmark-dev libcairo2-dev
     # tests
     libcmocka-dev postfix jq sqlite3 tzdata fonts-dejavu-core procps
+    miltertest  # scripted milter conversations, no MTA (tests/milter; not in opendkim-tools)
 )
 
 missing=()
