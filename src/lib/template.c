@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/utf8.h"
+
 #define NAME_MAX_LEN 40
 #define SECTION_DEPTH_MAX 8
 
@@ -478,13 +480,10 @@ static const struct template_table *lone_block(const struct render *r, cmark_nod
 
 /* ---- text/plain ---- */
 
-/* Display width of UTF-8 text: one column per code point. */
+/* Display width of UTF-8 text: one column per character. */
 static size_t text_width(const char *s, size_t len)
 {
-    size_t w = 0;
-    for (size_t i = 0; i < len; i++)
-        w += ((unsigned char)s[i] & 0xc0) != 0x80;
-    return w;
+    return utf8_chars(s, len);
 }
 
 static void pad(struct strbuf *out, size_t n)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "lib/util.h"
 
 /* U+00C0..U+00FF; '*' marks letters that fold to two characters. */
@@ -57,45 +58,6 @@ static bool is_invisible_cp(uint32_t cp)
     return (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0xFEFF;
 }
 
-/* Decodes one UTF-8 sequence; returns its length (1 for an invalid byte,
- * with *cp = 0xFFFD). */
-static size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
-{
-    size_t n;
-    uint32_t c;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        n = 2;
-        c = s[0] & 0x1F;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        n = 3;
-        c = s[0] & 0x0F;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        n = 4;
-        c = s[0] & 0x07;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (n > avail) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    *cp = c;
-    return n;
-}
-
 static const char *special_of(uint32_t cp)
 {
     for (size_t i = 0; i < ARRAY_LEN(specials); i++)
@@ -134,7 +96,6 @@ static void fold_cp(struct strbuf *out, uint32_t cp)
 
 char *text_fold(const char *utf8, size_t len, size_t max)
 {
-    const unsigned char *s = (const unsigned char *)utf8;
     struct strbuf out;
     size_t i = 0;
 
@@ -143,12 +104,12 @@ char *text_fold(const char *utf8, size_t len, size_t max)
     strbuf_init(&out);
     while (i < len) {
         uint32_t cp;
-        size_t n = utf8_decode(s + i, len - i, &cp);
+        size_t n = utf8_decode(utf8 + i, len - i, &cp);
 
         if (cp < 0x80)
             fold_ascii(&out, (unsigned char)cp);
         else
-            fold_cp(&out, cp);
+            fold_cp(&out, cp == UTF8_INVALID ? UTF8_REPLACEMENT : cp);
         i += n;
     }
     return strbuf_detach(&out);
