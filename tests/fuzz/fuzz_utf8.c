@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * fuzz_utf8.c - libFuzzer entry point for the UTF-8 module. Checks that
- * no crash or sanitizer report happens and that the promises of utf8.h
- * hold over any bytes: decoding takes 1 to 4 bytes and re-encoding a
- * valid character gives back exactly those bytes (an invalid one takes 1
- * byte); validation agrees with decoding and with GLib's; a cut is the
- * last character boundary at or before its limit, so it never splits a
- * sequence; stepping back lands on the previous boundary; encoding and
- * decoding are inverse over the code points the bytes spell.
+ * fuzz_utf8.c - libFuzzer entry point for the UTF-8 module and the
+ * folding built on it. Checks that no crash or sanitizer report happens
+ * and that the promises of utf8.h hold over any bytes: decoding takes 1 to
+ * 4 bytes and re-encoding a valid character gives back exactly those
+ * bytes (an invalid one takes 1 byte); validation agrees with decoding
+ * and with GLib's; a cut is the last character boundary at or before its
+ * limit, so it never splits a sequence; stepping back lands on the
+ * previous boundary; encoding and decoding are inverse over the code
+ * points the bytes spell. And for text_fold: the result is ASCII, at
+ * most 3 bytes per byte read, and the same for the valid text and its
+ * NFD and NFC forms.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +21,7 @@
 
 #include "lib/utf8.h"
 #include "lib/util.h"
+#include "text/text_fold.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -116,6 +120,46 @@ static void check_encoding(const uint8_t *data, size_t size)
     }
 }
 
+static char *fold(const char *s, size_t len)
+{
+    char *folded = text_fold(s, len, len);
+
+    if (strlen(folded) > 3 * len)
+        abort();
+    for (const char *p = folded; *p; p++)
+        if ((*p < 0x20 || *p >= 0x7F) && *p != '\n')
+            abort();
+    return folded;
+}
+
+/* The valid text before any NUL folds as its NFD and NFC forms do; all
+ * of it folds as it does with spaces for its NULs. */
+static void check_fold(const char *s, size_t size)
+{
+    size_t len = utf8_valid_prefix(s, strnlen(s, size));
+    char *nfd = g_utf8_normalize(s, (gssize)len, G_NORMALIZE_NFD);
+    char *nfc = g_utf8_normalize(s, (gssize)len, G_NORMALIZE_NFC);
+    char *plain = fold(s, len), *of_nfd = fold(nfd, strlen(nfd)), *of_nfc = fold(nfc, strlen(nfc));
+    char *spaced = xmalloc(size + 1), *all, *all_spaced;
+
+    if (strcmp(plain, of_nfd) != 0 || strcmp(plain, of_nfc) != 0)
+        abort();
+    for (size_t i = 0; i < size; i++)
+        spaced[i] = s[i] == '\0' ? ' ' : s[i];
+    all = fold(s, size);
+    all_spaced = fold(spaced, size);
+    if (strcmp(all, all_spaced) != 0)
+        abort();
+    free(all);
+    free(all_spaced);
+    free(spaced);
+    free(plain);
+    free(of_nfd);
+    free(of_nfc);
+    g_free(nfd);
+    g_free(nfc);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* A private NUL-terminated copy, for the functions that want strings. */
@@ -129,6 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_cuts(s, size, at);
     check_copy(s, size, at);
     check_encoding(data, size);
+    check_fold(s, size);
     free(at);
     free(s);
     return 0;
