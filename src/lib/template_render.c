@@ -40,6 +40,7 @@ bool template_render(const struct template *t, const struct template_vars *vars,
     cmark_node *doc;
 
     memset(out, 0, sizeof *out);
+    strbuf_init(&body); /* freed below even when the subject fails first */
     if (!template_expand(t->subject, vars, &subject, why, whylen) ||
         !template_expand(t->body, vars, &body, why, whylen)) {
         strbuf_free(&subject);
