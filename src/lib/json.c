@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/utf8.h"
+
 void json_init(struct json *j, struct strbuf *out, bool pretty)
 {
     memset(j, 0, sizeof *j);
@@ -87,38 +89,13 @@ void json_key(struct json *j, const char *key)
     j->after_key = true;
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t utf8_sequence(const unsigned char *s)
-{
-    size_t n;
-    unsigned cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2, cp = s[0] & 0x1f;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3, cp = s[0] & 0x0f;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-        return 0;
-    return n;
-}
-
 void json_escape_string(struct strbuf *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
 
     strbuf_putc(out, '"');
     while (*p) {
+        uint32_t cp;
         size_t n;
         switch (*p) {
         case '"':
@@ -149,13 +126,11 @@ void json_escape_string(struct strbuf *out, const char *s)
             p++;
             continue;
         }
-        n = utf8_sequence(p);
-        if (n == 0) {
-            strbuf_puts(out, "\xef\xbf\xbd");
-            p++;
-            continue;
-        }
-        strbuf_append(out, p, n);
+        n = utf8_decode((const char *)p, strnlen((const char *)p, UTF8_MAX), &cp);
+        if (cp == UTF8_INVALID)
+            strbuf_puts(out, "\xef\xbf\xbd"); /* U+FFFD for each invalid byte */
+        else
+            strbuf_append(out, p, n);
         p += n;
     }
     strbuf_putc(out, '"');

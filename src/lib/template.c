@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * template.c - reminder templates (see template.h): header lines,
- * sections, placeholders, and two renderers over cmark's tree, one for
- * text/plain and one for HTML.
+ * template.c - reminder templates (see template.h): tables and variables,
+ * header lines, sections and placeholders. The two renderers over cmark's
+ * tree are template_text.c (text/plain) and template_html.c (HTML);
+ * template_render.c puts them together.
  *
  * Placeholders are replaced after cmark has parsed the Markdown, inside
  * its text nodes: a value can never turn into Markdown or HTML, whatever
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lib/template_internal.h"
 
 #define NAME_MAX_LEN 40
 #define SECTION_DEPTH_MAX 8
@@ -53,12 +56,12 @@ void template_table_row(struct template_table *t, const char *const *cells)
         strlist_add(&t->cells, cells[i] ? cells[i] : "");
 }
 
-static size_t table_rows(const struct template_table *t)
+size_t template_table_rows(const struct template_table *t)
 {
     return t->columns ? t->cells.count / t->columns : 0;
 }
 
-static const char *cell(const struct template_table *t, size_t row, size_t col)
+const char *template_table_cell(const struct template_table *t, size_t row, size_t col)
 {
     return t->cells.items[row * t->columns + col];
 }
@@ -346,9 +349,15 @@ static bool expand_sections(const char *text, const char *from, const char *limi
     return true;
 }
 
-/* ---- placeholders ---- */
+bool template_expand(const char *text, const struct template_vars *vars, struct strbuf *out, char *why,
+                     size_t whylen)
+{
+    strbuf_init(out);
+    strbuf_puts(out, "");
+    return expand_sections(text, text, text + strlen(text), vars, out, 0, why, whylen);
+}
 
-enum format { FORMAT_TEXT, FORMAT_HTML };
+/* ---- placeholders ---- */
 
 void template_html_escape(struct strbuf *out, const char *s)
 {
@@ -401,17 +410,7 @@ static bool placeholder_name(const char *p, const char **name, size_t *len, cons
     return true;
 }
 
-struct render {
-    const struct template_vars *vars;
-    enum format fmt;
-    struct strbuf out;
-    bool failed;
-    char why[200];
-};
-
-static void render_fail(struct render *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void render_fail(struct render *r, const char *fmt, ...)
+void template_render_fail(struct render *r, const char *fmt, ...)
 {
     va_list ap;
 
@@ -423,8 +422,7 @@ static void render_fail(struct render *r, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Appends text with its placeholders replaced, escaped for r->fmt. */
-static void substitute(struct render *r, const char *text, struct strbuf *out)
+void template_substitute(struct render *r, const char *text, struct strbuf *out)
 {
     const char *p = text;
 
@@ -435,16 +433,16 @@ static void substitute(struct render *r, const char *text, struct strbuf *out)
 
         append_literal(out, p, (size_t)(q - p), r->fmt);
         if (!placeholder_name(q, &name, &len, &end)) {
-            render_fail(r, "malformed placeholder near '%.20s'", q);
+            template_render_fail(r, "malformed placeholder near '%.20s'", q);
             return;
         }
         var = var_find(r->vars, name, len, false);
         if (var == NULL) {
-            render_fail(r, "unknown variable {{%.*s}}", (int)len, name);
+            template_render_fail(r, "unknown variable {{%.*s}}", (int)len, name);
             return;
         }
         if (var->kind == VAR_TABLE) {
-            render_fail(r, "{{%.*s}} is a block: it must stand alone in its paragraph", (int)len, name);
+            template_render_fail(r, "{{%.*s}} is a block: it must stand alone in its paragraph", (int)len, name);
             return;
         }
         append_literal(out, var->text, strlen(var->text), r->fmt);
@@ -453,8 +451,7 @@ static void substitute(struct render *r, const char *text, struct strbuf *out)
     append_literal(out, p, strlen(p), r->fmt);
 }
 
-/* The table of a paragraph holding only "{{name}}" of a block variable. */
-static const struct template_table *lone_block(const struct render *r, cmark_node *para)
+const struct template_table *template_lone_block(const struct render *r, cmark_node *para)
 {
     cmark_node *child = cmark_node_first_child(para);
     const char *lit, *name, *end;
@@ -474,519 +471,4 @@ static const struct template_table *lone_block(const struct render *r, cmark_nod
         return NULL;
     var = var_find(r->vars, name, len, false);
     return var && var->kind == VAR_TABLE ? &var->table : NULL;
-}
-
-/* ---- text/plain ---- */
-
-/* Display width of UTF-8 text: one column per code point. */
-static size_t text_width(const char *s, size_t len)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < len; i++)
-        w += ((unsigned char)s[i] & 0xc0) != 0x80;
-    return w;
-}
-
-static void pad(struct strbuf *out, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        strbuf_putc(out, ' ');
-}
-
-static void rtrim_line(struct strbuf *out)
-{
-    while (out->len > 0 && out->data[out->len - 1] == ' ')
-        out->data[--out->len] = '\0';
-}
-
-static void text_table_rule(struct strbuf *out, const char *prefix, const size_t *widths, size_t columns)
-{
-    strbuf_puts(out, prefix);
-    for (size_t c = 0; c < columns; c++) {
-        if (c)
-            strbuf_puts(out, "  ");
-        for (size_t i = 0; i < widths[c]; i++)
-            strbuf_putc(out, '-');
-    }
-    strbuf_putc(out, '\n');
-}
-
-static void text_table(const struct template_table *t, const char *prefix, struct strbuf *out)
-{
-    size_t widths[TEMPLATE_TABLE_MAX_COLUMNS] = {0};
-    size_t rows = table_rows(t);
-
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < t->columns; c++) {
-            size_t w = text_width(cell(t, r, c), strlen(cell(t, r, c)));
-            if (w > widths[c])
-                widths[c] = w;
-        }
-    for (size_t r = 0; r < rows; r++) {
-        if (r == 1 || (t->total_rows > 0 && r == rows - t->total_rows))
-            text_table_rule(out, prefix, widths, t->columns);
-        strbuf_puts(out, prefix);
-        for (size_t c = 0; c < t->columns; c++) {
-            const char *s = cell(t, r, c);
-            size_t gap = widths[c] - text_width(s, strlen(s));
-            if (c)
-                strbuf_puts(out, "  ");
-            if (t->right[c])
-                pad(out, gap);
-            strbuf_puts(out, s);
-            if (!t->right[c])
-                pad(out, gap);
-        }
-        rtrim_line(out);
-        strbuf_putc(out, '\n');
-    }
-}
-
-static void text_inlines(struct render *r, cmark_node *node, struct strbuf *out);
-
-static void text_inline(struct render *r, cmark_node *n, struct strbuf *out)
-{
-    switch (cmark_node_get_type(n)) {
-    case CMARK_NODE_TEXT:
-    case CMARK_NODE_CODE:
-        substitute(r, cmark_node_get_literal(n), out);
-        break;
-    case CMARK_NODE_SOFTBREAK:
-        strbuf_putc(out, ' ');
-        break;
-    case CMARK_NODE_LINEBREAK:
-        strbuf_putc(out, '\n');
-        break;
-    case CMARK_NODE_LINK: {
-        struct strbuf label, url;
-        strbuf_init(&label);
-        strbuf_init(&url);
-        text_inlines(r, n, &label);
-        substitute(r, cmark_node_get_url(n) ? cmark_node_get_url(n) : "", &url);
-        strbuf_puts(out, label.data ? label.data : "");
-        if (url.len && (label.data == NULL || strcmp(label.data, url.data) != 0) &&
-            !(strncmp(url.data, "mailto:", 7) == 0 && label.data && strcmp(label.data, url.data + 7) == 0))
-            strbuf_printf(out, " <%s>", url.data);
-        strbuf_free(&label);
-        strbuf_free(&url);
-        break;
-    }
-    case CMARK_NODE_HTML_INLINE:
-        break;
-    default: /* emphasis, strong, image: their text */
-        text_inlines(r, n, out);
-    }
-}
-
-static void text_inlines(struct render *r, cmark_node *node, struct strbuf *out)
-{
-    for (cmark_node *n = cmark_node_first_child(node); n; n = cmark_node_next(n))
-        text_inline(r, n, out);
-}
-
-/* Appends words to out, wrapped at the width; prefixes start each line. */
-static void wrap_line(const char *line, size_t len, const char *first, const char *rest, struct strbuf *out)
-{
-    size_t width = TEMPLATE_TEXT_WIDTH, col = 0;
-    const char *prefix = first;
-    size_t i = 0;
-    bool line_open = false;
-
-    while (i < len) {
-        size_t start, wlen, w;
-        while (i < len && line[i] == ' ')
-            i++;
-        if (i >= len)
-            break;
-        start = i;
-        while (i < len && line[i] != ' ')
-            i++;
-        wlen = i - start;
-        w = text_width(line + start, wlen);
-        if (line_open && col + 1 + w > width) {
-            strbuf_putc(out, '\n');
-            prefix = rest;
-            line_open = false;
-        }
-        if (!line_open) {
-            strbuf_puts(out, prefix);
-            col = text_width(prefix, strlen(prefix));
-            line_open = true;
-        } else {
-            strbuf_putc(out, ' ');
-            col++;
-        }
-        strbuf_append(out, line + start, wlen);
-        col += w;
-    }
-    if (!line_open)
-        strbuf_puts(out, first);
-    rtrim_line(out);
-    strbuf_putc(out, '\n');
-}
-
-static void wrap_paragraph(const char *text, const char *first, const char *rest, struct strbuf *out)
-{
-    const char *p = text;
-    bool is_first = true;
-
-    for (;;) {
-        size_t len = strcspn(p, "\n");
-        wrap_line(p, len, is_first ? first : rest, rest, out);
-        is_first = false;
-        if (p[len] == '\0')
-            break;
-        p += len + 1;
-    }
-}
-
-static void text_block(struct render *r, cmark_node *n, const char *first, const char *rest, struct strbuf *out);
-
-static void text_children(struct render *r, cmark_node *parent, const char *first, const char *rest, bool tight,
-                          struct strbuf *out)
-{
-    bool first_child = true;
-
-    for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
-        if (cmark_node_get_type(c) == CMARK_NODE_HTML_BLOCK)
-            continue;
-        if (!first_child && !tight) {
-            strbuf_puts(out, rest);
-            rtrim_line(out);
-            strbuf_putc(out, '\n');
-        }
-        text_block(r, c, first_child ? first : rest, rest, out);
-        first_child = false;
-    }
-}
-
-static void text_list(struct render *r, cmark_node *list, const char *prefix, struct strbuf *out)
-{
-    bool ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
-    bool tight = cmark_node_get_list_tight(list);
-    int number = ordered ? cmark_node_get_list_start(list) : 0;
-
-    for (cmark_node *item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
-        char bullet[16], *first, *rest;
-        if (ordered)
-            snprintf(bullet, sizeof bullet, "%d. ", number++);
-        else
-            snprintf(bullet, sizeof bullet, "- ");
-        first = xasprintf("%s%s", prefix, bullet);
-        rest = xasprintf("%s%*s", prefix, (int)strlen(bullet), "");
-        if (item != cmark_node_first_child(list) && !tight)
-            strbuf_putc(out, '\n');
-        text_children(r, item, first, rest, tight, out);
-        free(first);
-        free(rest);
-    }
-}
-
-static void text_heading(struct render *r, cmark_node *n, const char *prefix, struct strbuf *out)
-{
-    struct strbuf title;
-    size_t w;
-
-    strbuf_init(&title);
-    text_inlines(r, n, &title);
-    strbuf_printf(out, "%s%s\n%s", prefix, title.data ? title.data : "", prefix);
-    w = title.data ? text_width(title.data, title.len) : 0;
-    for (size_t i = 0; i < w; i++)
-        strbuf_putc(out, cmark_node_get_heading_level(n) == 1 ? '=' : '-');
-    strbuf_putc(out, '\n');
-    strbuf_free(&title);
-}
-
-static void text_block(struct render *r, cmark_node *n, const char *first, const char *rest, struct strbuf *out)
-{
-    const struct template_table *table;
-    struct strbuf sb;
-
-    switch (cmark_node_get_type(n)) {
-    case CMARK_NODE_PARAGRAPH:
-        if ((table = lone_block(r, n)) != NULL) {
-            text_table(table, rest, out);
-            break;
-        }
-        strbuf_init(&sb);
-        text_inlines(r, n, &sb);
-        wrap_paragraph(sb.data ? sb.data : "", first, rest, out);
-        strbuf_free(&sb);
-        break;
-    case CMARK_NODE_HEADING:
-        text_heading(r, n, first, out);
-        break;
-    case CMARK_NODE_LIST:
-        text_list(r, n, first, out);
-        break;
-    case CMARK_NODE_BLOCK_QUOTE: {
-        char *qf = xasprintf("%s> ", first), *qr = xasprintf("%s> ", rest);
-        text_children(r, n, qf, qr, false, out);
-        free(qf);
-        free(qr);
-        break;
-    }
-    case CMARK_NODE_CODE_BLOCK: {
-        const char *p;
-        strbuf_init(&sb);
-        substitute(r, cmark_node_get_literal(n), &sb);
-        p = sb.data ? sb.data : "";
-        while (*p) {
-            size_t len = strcspn(p, "\n");
-            strbuf_printf(out, "%s    %.*s\n", rest, (int)len, p);
-            p += len + (p[len] == '\n');
-        }
-        strbuf_free(&sb);
-        break;
-    }
-    case CMARK_NODE_THEMATIC_BREAK:
-        strbuf_printf(out, "%s----------\n", first);
-        break;
-    default:
-        text_children(r, n, first, rest, false, out);
-    }
-}
-
-/* ---- HTML ---- */
-
-static const char *const colours[] = {"#2e7d32", "#e65100", "#c62828"};
-
-#define CELL_STYLE "padding:4px 12px;"
-
-static void html_table(const struct template_table *t, struct strbuf *out)
-{
-    size_t rows = table_rows(t);
-
-    strbuf_puts(out, "<table style=\"border-collapse:collapse;margin:12px 0\">\n");
-    for (size_t r = 0; r < rows; r++) {
-        bool header = r == 0, total = t->total_rows > 0 && r >= rows - t->total_rows;
-        strbuf_puts(out, total ? "<tr style=\"font-weight:bold\">" : "<tr>");
-        for (size_t c = 0; c < t->columns; c++) {
-            strbuf_printf(out, "<%s style=\"" CELL_STYLE "text-align:%s;%s\">", header ? "th" : "td",
-                          t->right[c] ? "right" : "left",
-                          header ? "border-bottom:1px solid #999999"
-                          : total && r == rows - t->total_rows ? "border-top:1px solid #999999"
-                                                               : "");
-            template_html_escape(out, cell(t, r, c));
-            strbuf_puts(out, header ? "</th>" : "</td>");
-        }
-        strbuf_puts(out, "</tr>\n");
-    }
-    strbuf_puts(out, "</table>\n");
-}
-
-static bool url_allowed(const char *url)
-{
-    return strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0 || strncmp(url, "mailto:", 7) == 0;
-}
-
-static void html_inlines(struct render *r, cmark_node *node, struct strbuf *out);
-
-static void html_link(struct render *r, cmark_node *n, struct strbuf *out)
-{
-    struct strbuf url;
-    struct render plain = *r;
-
-    /* The URL is substituted raw, then escaped once as an attribute. */
-    plain.fmt = FORMAT_TEXT;
-    strbuf_init(&url);
-    substitute(&plain, cmark_node_get_url(n) ? cmark_node_get_url(n) : "", &url);
-    if (plain.failed)
-        render_fail(r, "%s", plain.why);
-    if (url.data && url_allowed(url.data)) {
-        strbuf_puts(out, "<a href=\"");
-        template_html_escape(out, url.data);
-        strbuf_puts(out, "\">");
-        html_inlines(r, n, out);
-        strbuf_puts(out, "</a>");
-    } else {
-        html_inlines(r, n, out);
-    }
-    strbuf_free(&url);
-}
-
-static void html_inline(struct render *r, cmark_node *n, struct strbuf *out)
-{
-    switch (cmark_node_get_type(n)) {
-    case CMARK_NODE_TEXT:
-        substitute(r, cmark_node_get_literal(n), out);
-        break;
-    case CMARK_NODE_CODE:
-        strbuf_puts(out, "<code>");
-        substitute(r, cmark_node_get_literal(n), out);
-        strbuf_puts(out, "</code>");
-        break;
-    case CMARK_NODE_SOFTBREAK:
-        strbuf_putc(out, '\n');
-        break;
-    case CMARK_NODE_LINEBREAK:
-        strbuf_puts(out, "<br>\n");
-        break;
-    case CMARK_NODE_EMPH:
-        strbuf_puts(out, "<em>");
-        html_inlines(r, n, out);
-        strbuf_puts(out, "</em>");
-        break;
-    case CMARK_NODE_STRONG:
-        strbuf_puts(out, "<strong>");
-        html_inlines(r, n, out);
-        strbuf_puts(out, "</strong>");
-        break;
-    case CMARK_NODE_LINK:
-        html_link(r, n, out);
-        break;
-    case CMARK_NODE_HTML_INLINE:
-        break;
-    default:
-        html_inlines(r, n, out);
-    }
-}
-
-static void html_inlines(struct render *r, cmark_node *node, struct strbuf *out)
-{
-    for (cmark_node *n = cmark_node_first_child(node); n; n = cmark_node_next(n))
-        html_inline(r, n, out);
-}
-
-static void html_blocks(struct render *r, cmark_node *parent, bool tight, struct strbuf *out);
-
-static void html_block(struct render *r, cmark_node *n, bool tight, struct strbuf *out)
-{
-    const struct template_table *table;
-
-    switch (cmark_node_get_type(n)) {
-    case CMARK_NODE_PARAGRAPH:
-        if ((table = lone_block(r, n)) != NULL) {
-            html_table(table, out);
-        } else if (tight) {
-            html_inlines(r, n, out);
-        } else {
-            strbuf_puts(out, "<p>");
-            html_inlines(r, n, out);
-            strbuf_puts(out, "</p>\n");
-        }
-        break;
-    case CMARK_NODE_HEADING:
-        strbuf_printf(out, "<h%d>", cmark_node_get_heading_level(n));
-        html_inlines(r, n, out);
-        strbuf_printf(out, "</h%d>\n", cmark_node_get_heading_level(n));
-        break;
-    case CMARK_NODE_LIST: {
-        bool ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-        strbuf_puts(out, ordered ? "<ol>\n" : "<ul>\n");
-        for (cmark_node *item = cmark_node_first_child(n); item; item = cmark_node_next(item)) {
-            strbuf_puts(out, "<li>");
-            html_blocks(r, item, cmark_node_get_list_tight(n), out);
-            strbuf_puts(out, "</li>\n");
-        }
-        strbuf_puts(out, ordered ? "</ol>\n" : "</ul>\n");
-        break;
-    }
-    case CMARK_NODE_BLOCK_QUOTE:
-        strbuf_puts(out, "<blockquote>\n");
-        html_blocks(r, n, false, out);
-        strbuf_puts(out, "</blockquote>\n");
-        break;
-    case CMARK_NODE_CODE_BLOCK:
-        strbuf_puts(out, "<pre><code>");
-        substitute(r, cmark_node_get_literal(n), out);
-        strbuf_puts(out, "</code></pre>\n");
-        break;
-    case CMARK_NODE_THEMATIC_BREAK:
-        strbuf_puts(out, "<hr>\n");
-        break;
-    case CMARK_NODE_HTML_BLOCK:
-        break;
-    default:
-        html_blocks(r, n, false, out);
-    }
-}
-
-static void html_blocks(struct render *r, cmark_node *parent, bool tight, struct strbuf *out)
-{
-    for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c))
-        html_block(r, c, tight, out);
-}
-
-static void html_document(struct render *r, cmark_node *doc, const struct template *t, const char *subject,
-                          enum language lang, enum template_colour colour, struct strbuf *out)
-{
-    strbuf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
-                  language_code(lang));
-    template_html_escape(out, subject);
-    strbuf_puts(out, "</title>\n</head>\n<body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;"
-                     "line-height:1.5;color:#222222;max-width:680px\">\n");
-    if (t->sticker) {
-        strbuf_printf(out, "<p><span style=\"display:inline-block;padding:4px 14px;border-radius:14px;"
-                           "background:%s;color:#ffffff;font-weight:bold\">",
-                      colours[(unsigned)colour < ARRAY_LEN(colours) ? colour : TEMPLATE_RED]);
-        substitute(r, t->sticker, out);
-        strbuf_puts(out, "</span></p>\n");
-    }
-    html_blocks(r, doc, false, out);
-    strbuf_puts(out, "</body>\n</html>\n");
-}
-
-/* ---- rendering ---- */
-
-void rendered_free(struct rendered *r)
-{
-    free(r->subject);
-    free(r->text);
-    free(r->html);
-    memset(r, 0, sizeof *r);
-}
-
-static char *render_subject(struct render *r, const char *expanded)
-{
-    struct strbuf sb;
-    char *subject;
-
-    strbuf_init(&sb);
-    substitute(r, expanded, &sb);
-    subject = strbuf_detach(&sb);
-    str_squeeze_spaces(subject);
-    return subject;
-}
-
-static bool expand(const char *text, const struct template_vars *vars, struct strbuf *out, char *why,
-                   size_t whylen)
-{
-    strbuf_init(out);
-    strbuf_puts(out, "");
-    return expand_sections(text, text, text + strlen(text), vars, out, 0, why, whylen);
-}
-
-bool template_render(const struct template *t, const struct template_vars *vars, enum language lang,
-                     enum template_colour colour, struct rendered *out, char *why, size_t whylen)
-{
-    struct render r = {vars, FORMAT_TEXT, {NULL, 0, 0}, false, ""};
-    struct strbuf subject, body, text, html;
-    cmark_node *doc;
-
-    memset(out, 0, sizeof *out);
-    if (!expand(t->subject, vars, &subject, why, whylen) || !expand(t->body, vars, &body, why, whylen)) {
-        strbuf_free(&subject);
-        strbuf_free(&body);
-        return false;
-    }
-    doc = cmark_parse_document(body.data, body.len, CMARK_OPT_DEFAULT);
-    cmark_consolidate_text_nodes(doc);
-    out->subject = render_subject(&r, subject.data);
-    strbuf_init(&text);
-    text_children(&r, doc, "", "", false, &text);
-    r.fmt = FORMAT_HTML;
-    strbuf_init(&html);
-    html_document(&r, doc, t, out->subject, lang, colour, &html);
-    cmark_node_free(doc);
-    strbuf_free(&subject);
-    strbuf_free(&body);
-    out->text = strbuf_detach(&text);
-    out->html = strbuf_detach(&html);
-    if (r.failed) {
-        str_copy(why, whylen, r.why);
-        rendered_free(out);
-        return false;
-    }
-    return true;
 }

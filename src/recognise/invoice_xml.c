@@ -28,6 +28,7 @@
 
 #include "core/money.h"
 #include "lib/date.h"
+#include "lib/utf8.h"
 #include "lib/util.h"
 
 /* Real invoices with embedded attachments reach a few MiB; anything far
@@ -348,34 +349,8 @@ static xmlNode *xml_find(xmlNode *from, const char *path)
 /* ------------------------------------------------------------------ */
 /* Values                                                              */
 
-/* Length of the UTF-8 sequence a lead byte starts (1 for ASCII and for
- * stray continuation bytes). */
-static size_t utf8_sequence_length(unsigned char lead)
-{
-    if (lead >= 0xF0)
-        return 4;
-    if (lead >= 0xE0)
-        return 3;
-    if (lead >= 0xC0)
-        return 2;
-    return 1;
-}
-
-/* Copies src into dst, cutting at a UTF-8 character boundary when it does
- * not fit, so that a truncated name is still valid UTF-8. */
-static void copy_text(char *dst, size_t size, const char *src)
-{
-    size_t len, start;
-
-    if (str_copy(dst, size, src))
-        return;
-    len = strlen(dst);
-    start = len;
-    while (start > 0 && ((unsigned char)dst[start - 1] & 0xC0) == 0x80)
-        start--;
-    if (start > 0 && len - (start - 1) < utf8_sequence_length((unsigned char)dst[start - 1]))
-        dst[start - 1] = '\0';
-}
+/* A value that does not fit is cut at a character boundary (utf8_copy):
+ * a truncated name is still valid UTF-8. */
 
 /* The node's text, white space squeezed, into dst; false when empty. */
 static bool node_text(xmlNode *node, char *dst, size_t size)
@@ -388,7 +363,7 @@ static bool node_text(xmlNode *node, char *dst, size_t size)
     content = xmlNodeGetContent(node);
     if (content == NULL)
         return false;
-    copy_text(dst, size, str_squeeze_spaces((char *)content));
+    utf8_copy(dst, size, str_squeeze_spaces((char *)content));
     xmlFree(content);
     return dst[0] != '\0';
 }
@@ -409,7 +384,7 @@ static bool node_attr(xmlNode *node, const char *name, char *dst, size_t size)
     value = xmlGetNoNsProp(node, (const xmlChar *)name);
     if (value == NULL)
         return false;
-    copy_text(dst, size, str_squeeze_spaces((char *)value));
+    utf8_copy(dst, size, str_squeeze_spaces((char *)value));
     xmlFree(value);
     return dst[0] != '\0';
 }
@@ -579,7 +554,7 @@ static void read_joined_text(xmlNode *from, const char *path, char *dst, size_t 
 
     strbuf_init(&join.sb);
     xml_each(from, path, join_text, &join);
-    copy_text(dst, size, join.sb.data ? join.sb.data : "");
+    utf8_copy(dst, size, join.sb.data ? join.sb.data : "");
     strbuf_free(&join.sb);
 }
 

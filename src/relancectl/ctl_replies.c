@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/money.h"
+#include "lib/utf8.h"
 #include "relancectl/ctl.h"
 
 #define ACTOR "operator"
@@ -303,22 +304,21 @@ void ctl_json_reply(struct json *j, const struct reply_row *r)
 static void excerpt_line(const char *s, size_t columns, char *out, size_t size)
 {
     char *flat = xstrdup(s);
-    size_t chars = 0, cut = 0;
+    size_t len, cut = 0;
 
     for (char *p = flat; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = ' ';
     str_squeeze_spaces(flat);
-    for (const char *p = flat; *p; p++) {
-        if (((unsigned char)*p & 0xC0) == 0x80)
-            continue;
-        if (chars == columns - 1)
-            cut = (size_t)(p - flat);
-        chars++;
-    }
-    if (chars <= columns) {
+    len = strlen(flat);
+    if (utf8_chars(flat, len) <= columns) {
         str_copy(out, size, flat);
     } else {
+        for (size_t chars = 0; chars < columns - 1; chars++) {
+            uint32_t cp;
+
+            cut += utf8_decode(flat + cut, len - cut, &cp);
+        }
         str_copyn(out, size, flat, cut);
         str_copy(out + strlen(out), size - strlen(out), "\xE2\x80\xA6"); /* U+2026 */
     }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "lib/util.h"
 #include "replies/reply_dates.h"
 #include "replies/reply_text.h"
@@ -420,20 +421,12 @@ static char *fresh_subject(const char *subject)
 static void set_excerpt(struct reply_reading *out)
 {
     char *copy = xstrdup(out->own_words);
-    size_t n;
 
     str_squeeze_spaces(copy);
     for (char *p = copy; *p; p++)
         if (*p == '\n' || *p == '\t')
             *p = ' ';
-    str_copy(out->excerpt, sizeof out->excerpt, copy);
-    n = strlen(out->excerpt);
-    while (n > 0 && ((unsigned char)out->excerpt[n - 1] & 0xC0) == 0x80)
-        n--;
-    if (n > 0 && ((unsigned char)out->excerpt[n - 1] & 0x80))
-        n--; /* a lead byte whose sequence was cut */
-    if (strlen(copy) > n)
-        out->excerpt[n] = '\0';
+    utf8_copy(out->excerpt, sizeof out->excerpt, copy);
     free(copy);
 }
 

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "lib/utf8.h"
+
 /* Splits "local@domain" at its last '@'; false when there is none. */
 static bool split_address(const char *address, size_t *local_len, const char **domain)
 {
@@ -134,29 +136,11 @@ void reply_match_message_ids(const char *in_reply_to, const char *references, st
     add_ids(references, true, out);
 }
 
-/* The code point UTF-8 sequence s starts, or U+FFFD when s does not
- * start a valid one (the NUL ends every sequence: no read past it). */
-static uint32_t decode_utf8(const unsigned char *s, size_t *len)
-{
-    size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
-    uint32_t c = n == 1 ? s[0] : s[0] & (0x7Fu >> n);
-
-    *len = n;
-    if (s[0] >= 0x80 && s[0] < 0xC0)
-        return 0xFFFD;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0xFFFD;
-        c = c << 6 | (s[i] & 0x3Fu);
-    }
-    return c;
-}
-
 /* Letters and digits make words; spaces, punctuation and signs part
  * them, beyond ASCII too: French text puts a no-break space before ':'
  * and inside "« ... »", and writes "n°F2026-0042". Anything else beyond
- * ASCII (an accented letter, an undecodable byte) counts as a letter:
- * better miss a number than find one inside a word. */
+ * ASCII (an accented letter, an invalid byte: UTF8_INVALID) counts as a
+ * letter: better miss a number than find one inside a word. */
 static bool word_code(uint32_t c)
 {
     if (c < 0x80)
@@ -171,25 +155,31 @@ static bool word_code(uint32_t c)
 /* Whether the character that ends just before p is a word character. */
 static bool word_before(const char *text, const char *p)
 {
-    const char *q = p - 1;
-    size_t len;
+    const char *q = utf8_prev(text, p);
     uint32_t c;
 
-    while (q > text && p - q < 4 && ((unsigned char)*q & 0xC0) == 0x80)
-        q--;
-    c = decode_utf8((const unsigned char *)q, &len);
-    return word_code(q + len == p ? c : 0xFFFD);
+    utf8_decode(q, (size_t)(p - q), &c);
+    return word_code(c);
+}
+
+/* Whether the character that starts at p is a word character. */
+static bool word_at(const char *p)
+{
+    uint32_t c;
+
+    utf8_decode(p, strnlen(p, UTF8_MAX), &c);
+    return word_code(c);
 }
 
 bool reply_match_names_number(const char *text, const char *number)
 {
-    size_t n = number ? strlen(number) : 0, len;
+    size_t n = number ? strlen(number) : 0;
 
     if (text == NULL || n == 0)
         return false;
     for (const char *p = strcasestr(text, number); p; p = strcasestr(p + 1, number)) {
         bool left = p == text || !word_before(text, p);
-        bool right = p[n] == '\0' || !word_code(decode_utf8((const unsigned char *)p + n, &len));
+        bool right = p[n] == '\0' || !word_at(p + n);
 
         if (left && right)
             return true;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/utf8.h"
 #include "lib/util.h"
 
 #define TAG_NAME_MAX 16
@@ -182,30 +183,6 @@ static const uint32_t cp1252_high[32] = {
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
 };
 
-static size_t utf8_encode(uint32_t cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 static uint32_t sane_code_point(uint32_t cp)
 {
     if (cp >= 0x80 && cp <= 0x9F)
@@ -263,12 +240,13 @@ static size_t read_named_ref(const char *s, const char *end, uint32_t *cp)
     return 0;
 }
 
-/* At '&': writes the character referred to; returns bytes consumed. */
+/* At '&': writes the character referred to (sane_code_point has made it
+ * one utf8_encode writes); returns bytes consumed. */
 static size_t decode_entity(struct writer *w, const char *s, const char *end)
 {
     uint32_t cp = 0;
     size_t n = 0;
-    char utf8[4];
+    char utf8[UTF8_MAX];
 
     if (s + 1 < end)
         n = s[1] == '#' ? read_numeric_ref(s + 1, end, &cp) : read_named_ref(s + 1, end, &cp);
@@ -427,10 +405,8 @@ char *html_to_text(const char *html, size_t len, size_t max_out)
         strbuf_putc(&w.out, '\n');
     /* Cut past max_out at a character boundary, never inside one. */
     if (w.out.len > max_out) {
-        size_t cut = max_out;
+        size_t cut = utf8_cut(w.out.data, w.out.len, max_out);
 
-        while (cut > 0 && ((unsigned char)w.out.data[cut] & 0xC0) == 0x80)
-            cut--;
         w.out.data[cut] = '\0';
         w.out.len = cut;
     }

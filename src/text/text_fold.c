@@ -7,12 +7,30 @@
  * one by one (Latin-1, Latin Extended-A, general punctuation, a few
  * signs); any other character becomes '?', which keeps words apart
  * without pretending to know them.
+ *
+ * Text is brought to Unicode's canonical composition (NFC) first, so that
+ * "e" + U+0301 COMBINING ACUTE reads as "é" does: text drawn from a PDF,
+ * or written on some systems, carries decomposed accents. Not NFKC: its
+ * compatibility mapping would overrule the tables' choices ("º" and "№"
+ * would become "o" and "No" instead of '#' and "N#", "µ" a Greek letter).
+ * That mapping is used only for the characters the tables do not name,
+ * one at a time: a ligature ("ﬁ"), a fullwidth letter or digit, a letter
+ * whose diacritic lies outside Latin Extended-A ("ǎ", "ș"), a unit sign
+ * ("㎏"). Combining marks left over vanish: they are accents.
+ *
+ * The folded text stays within the bound it always had, 3 bytes for each
+ * byte read: NFC adds no character but combining marks, and a
+ * compatibility fold is kept only when no longer than the character it
+ * replaces.
  */
 #include "text/text_fold.h"
 
 #include <stdint.h>
 #include <string.h>
 
+#include <glib.h>
+
+#include "lib/utf8.h"
 #include "lib/util.h"
 
 /* U+00C0..U+00FF; '*' marks letters that fold to two characters. */
@@ -57,45 +75,6 @@ static bool is_invisible_cp(uint32_t cp)
     return (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0xFEFF;
 }
 
-/* Decodes one UTF-8 sequence; returns its length (1 for an invalid byte,
- * with *cp = 0xFFFD). */
-static size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
-{
-    size_t n;
-    uint32_t c;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        n = 2;
-        c = s[0] & 0x1F;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        n = 3;
-        c = s[0] & 0x0F;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        n = 4;
-        c = s[0] & 0x07;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (n > avail) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    *cp = c;
-    return n;
-}
-
 static const char *special_of(uint32_t cp)
 {
     for (size_t i = 0; i < ARRAY_LEN(specials); i++)
@@ -116,30 +95,124 @@ static void fold_ascii(struct strbuf *out, unsigned char c)
         strbuf_putc(out, ' '); /* tabs and control characters */
 }
 
-static void fold_cp(struct strbuf *out, uint32_t cp)
+/* The ASCII the tables give for cp (one[] holds a one-letter answer), or
+ * NULL when they do not name it. */
+static const char *table_fold(uint32_t cp, char one[2])
 {
     const char *special = special_of(cp);
 
     if (special != NULL)
-        strbuf_puts(out, special);
-    else if (cp >= 0xC0 && cp <= 0xFF && latin1_letters[cp - 0xC0] != '*')
-        strbuf_putc(out, latin1_letters[cp - 0xC0]);
+        return special;
+    one[1] = '\0';
+    if (cp >= 0xC0 && cp <= 0xFF && latin1_letters[cp - 0xC0] != '*')
+        one[0] = latin1_letters[cp - 0xC0];
     else if (cp >= 0x100 && cp <= 0x17F && latin_ext_a[cp - 0x100] != '*')
-        strbuf_putc(out, latin_ext_a[cp - 0x100]);
+        one[0] = latin_ext_a[cp - 0x100];
     else if (is_space_cp(cp))
-        strbuf_putc(out, ' ');
-    else if (!is_invisible_cp(cp))
+        one[0] = ' ';
+    else
+        return NULL;
+    return one;
+}
+
+/* Folds cp through its compatibility decomposition into out (at most
+ * size - 1 bytes, the length of cp's own UTF-8); false when a part is
+ * unknown, a diacritic follows no letter (the stroke of "≠" is not an
+ * accent) or the result does not fit. */
+static bool compatibility_fold(uint32_t cp, char *out, size_t size)
+{
+    gunichar parts[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+    gsize count = g_unichar_fully_decompose(cp, TRUE, parts, ARRAY_LEN(parts));
+    size_t len = 0;
+
+    if (count == 1 && parts[0] == cp)
+        return false; /* no decomposition */
+    for (gsize i = 0; i < count && i < ARRAY_LEN(parts); i++) {
+        char one[2];
+        const char *ascii = one;
+
+        if (g_unichar_ismark(parts[i])) {
+            if (len == 0 || !text_is_alnum(out[len - 1]))
+                return false;
+            continue;
+        }
+        if (parts[i] >= 0x20 && parts[i] < 0x7F) {
+            one[0] = (char)parts[i];
+            one[1] = '\0';
+        } else if ((ascii = table_fold(parts[i], one)) == NULL) {
+            return false;
+        }
+        if (len + strlen(ascii) >= size)
+            return false;
+        memcpy(out + len, ascii, strlen(ascii));
+        len += strlen(ascii);
+    }
+    out[len] = '\0';
+    return len > 0;
+}
+
+/* Folds the character cp, n bytes long in the text. */
+static void fold_cp(struct strbuf *out, uint32_t cp, size_t n)
+{
+    char one[2], compat[UTF8_MAX + 1];
+    const char *ascii = table_fold(cp, one);
+
+    if (ascii != NULL)
+        strbuf_puts(out, ascii);
+    else if (is_invisible_cp(cp) || g_unichar_ismark(cp))
+        return;
+    else if (compatibility_fold(cp, compat, n + 1))
+        strbuf_puts(out, compat);
+    else
         strbuf_putc(out, '?');
+}
+
+/* The first len bytes of s in NFC, or NULL when they are all ASCII
+ * (which NFC leaves alone). An invalid byte becomes U+FFFD and a NUL a
+ * space, which fold as they did (to '?' and ' '), compose with nothing,
+ * and keep GLib, which wants valid UTF-8 and stops at a NUL, reading all
+ * of the text. Freed with g_free. */
+static char *canonical_form(const char *s, size_t len)
+{
+    struct strbuf valid;
+    char *nfc;
+    size_t i = 0;
+
+    while (i < len && (unsigned char)s[i] < 0x80)
+        i++;
+    if (i == len)
+        return NULL;
+    strbuf_init(&valid);
+    for (i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+
+        if (cp == UTF8_INVALID)
+            strbuf_puts(&valid, "\xEF\xBF\xBD"); /* UTF8_REPLACEMENT */
+        else if (cp == 0)
+            strbuf_putc(&valid, ' ');
+        else
+            strbuf_append(&valid, s + i, n);
+        i += n;
+    }
+    nfc = g_utf8_normalize(valid.data, (gssize)valid.len, G_NORMALIZE_NFC);
+    strbuf_free(&valid);
+    return nfc;
 }
 
 char *text_fold(const char *utf8, size_t len, size_t max)
 {
-    const unsigned char *s = (const unsigned char *)utf8;
+    char *nfc;
+    const char *s = utf8;
     struct strbuf out;
     size_t i = 0;
 
     if (len > max)
         len = max;
+    if ((nfc = canonical_form(utf8, len)) != NULL) {
+        s = nfc;
+        len = strlen(nfc);
+    }
     strbuf_init(&out);
     while (i < len) {
         uint32_t cp;
@@ -148,9 +221,10 @@ char *text_fold(const char *utf8, size_t len, size_t max)
         if (cp < 0x80)
             fold_ascii(&out, (unsigned char)cp);
         else
-            fold_cp(&out, cp);
+            fold_cp(&out, cp == UTF8_INVALID ? UTF8_REPLACEMENT : cp, n);
         i += n;
     }
+    g_free(nfc);
     return strbuf_detach(&out);
 }
 

@@ -16,8 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Folds at most max bytes of UTF-8 input (invalid bytes become '?').
- * Owned by the caller. */
+/* Folds at most max bytes of UTF-8 input (invalid bytes become '?');
+ * canonically equivalent texts fold alike ("e" + U+0301 as "é"). The
+ * result is at most 3 bytes for each byte read. Owned by the caller. */
 char *text_fold(const char *utf8, size_t len, size_t max);
 
 static inline bool text_is_alpha(char c)

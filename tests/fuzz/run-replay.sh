@@ -17,6 +17,7 @@ seeds() { # TARGET: the seed files of one target
     fuzz_pdf) ls "$corpus"/facturx/*.pdf "$corpus"/pdf-plain/*.pdf ;;
     fuzz_message) ls "$corpus"/mime/*.eml "$top"/tests/data/*/*.eml 2>/dev/null ;;
     fuzz_reply) ls "$top"/tests/data/replies/*.eml ;;
+    fuzz_utf8) ls "$top"/tests/data/fuzz/fuzz_utf8/* "$top"/conf/templates/fr/*.md ;;
     *) ls "$top"/tests/data/fuzz/"$1"/* 2>/dev/null ;;
     esac
 }

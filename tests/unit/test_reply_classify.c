@@ -225,6 +225,33 @@ static void test_reason_and_excerpt(void **state)
 
 /* Text made to produce as many matches as possible stays cheap: the
  * rules look at a bounded window around each match. */
+/* An excerpt that is not cut keeps its last character, whatever its
+ * length in bytes; one that is cut ends on a whole character. */
+static void test_excerpt_ends_on_characters(void **state)
+{
+    struct reply_reading r;
+    struct strbuf words;
+
+    (void)state;
+    reply_classify_text(lexicon, NULL, "Merci, c'est r\xc3\xa9gl\xc3\xa9", day("2026-12-07"), &r);
+    assert_string_equal(r.excerpt, "Merci, c'est r\xc3\xa9gl\xc3\xa9");
+    reply_reading_free(&r);
+    reply_classify_text(lexicon, NULL, "Vu \xe2\x82\xac", day("2026-12-07"), &r);
+    assert_string_equal(r.excerpt, "Vu \xe2\x82\xac");
+    reply_reading_free(&r);
+
+    /* "a" then euros: the cut falls inside one, which goes whole. */
+    strbuf_init(&words);
+    strbuf_puts(&words, "a");
+    for (int i = 0; i < 200; i++)
+        strbuf_puts(&words, "\xe2\x82\xac");
+    reply_classify_text(lexicon, NULL, words.data, day("2026-12-07"), &r);
+    assert_int_equal(strlen(r.excerpt), 1 + 3 * ((REPLY_EXCERPT_MAX - 2) / 3));
+    assert_memory_equal(r.excerpt, words.data, strlen(r.excerpt));
+    reply_reading_free(&r);
+    strbuf_free(&words);
+}
+
 static void test_bounded_work(void **state)
 {
     struct strbuf words;
@@ -432,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_dates_and_payments),
         cmocka_unit_test(test_subjects),
         cmocka_unit_test(test_reason_and_excerpt),
+        cmocka_unit_test(test_excerpt_ends_on_characters),
         cmocka_unit_test(test_bounded_work),
         cmocka_unit_test(test_auto_reply_headers),
         cmocka_unit_test(test_bounces),

@@ -317,6 +317,12 @@ static void test_number_inside_longer_word(void **state)
     assert_false(reply_match_names_number("F-12\U0001D400", "F-12"));
     assert_false(reply_match_names_number("\xa0" "F-12", "F-12"));
     assert_false(reply_match_names_number("F-12\xc3", "F-12"));
+    /* An overlong space ("\xC0\xA0") or an encoded surrogate is no space
+     * nor sign: it is not UTF-8. */
+    assert_false(reply_match_names_number("F-12\xc0\xa0", "F-12"));
+    assert_false(reply_match_names_number("\xc0\xa0" "F-12", "F-12"));
+    assert_false(reply_match_names_number("\xe0\x80\xa0" "F-12", "F-12"));
+    assert_false(reply_match_names_number("F-12\xed\xa0\x80", "F-12"));
     /* The longer number first, then the number itself. */
     assert_true(reply_match_names_number("F-123 et F-12", "F-12"));
     assert_true(reply_match_names_number("F-123, F-12)", "F-12"));

@@ -156,6 +156,8 @@ static void test_sections(void **state)
     assert_true(render_fails("Subject: s\n\n{{#unknown}}x{{/unknown}}\n", &v, "unknown flag"));
     assert_true(render_fails("Subject: s\n\n{{#business}}x\n", &v, "not closed"));
     assert_true(render_fails("Subject: s\n\nx{{/business}}\n", &v, "unexpected"));
+    /* A bad section in the subject fails before the body is expanded. */
+    assert_true(render_fails("Subject: s {{#unknown}}x{{/unknown}}\n\nBody\n", &v, "unknown flag"));
     template_vars_free(&v);
 }
 
