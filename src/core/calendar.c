@@ -2,10 +2,17 @@
 /*
  * calendar.c - business days, holidays, the sending window and the time
  * zone (see calendar.h).
+ *
+ * Conversions between instants and wall-clock moments go through GLib's
+ * GTimeZone, never through localtime_r and mktime: those read the
+ * process's TZ, which one thread cannot change while others read it.
  */
 #include "core/calendar.h"
 
 #include <ctype.h>
+#include <glib.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,58 +92,214 @@ struct date calendar_next_business_day(const struct calendar *cal, struct date d
 
 /* ---- time zone ---- */
 
-bool calendar_timezone_known(const char *tz)
-{
-    char path[512];
-    struct stat st;
+#define ZONEINFO_DIR "/usr/share/zoneinfo"
 
+/* The file of the zone tz names; false when the name could lead out of
+ * the directory or is too long. */
+static bool zone_file(const char *tz, char *path, size_t size)
+{
     if (tz == NULL || tz[0] == '\0' || tz[0] == '/' || strstr(tz, "..") != NULL)
         return false;
-    if (strcmp(tz, "UTC") == 0)
-        return true;
     for (const char *p = tz; *p; p++)
         if (!isalnum((unsigned char)*p) && strchr("/_+-", *p) == NULL)
             return false;
-    if (!str_format(path, sizeof path, "/usr/share/zoneinfo/%s", tz))
+    return str_format(path, size, ZONEINFO_DIR "/%s", tz);
+}
+
+/* A regular file that starts as zone files do ("TZif", RFC 8536): the
+ * directory also holds tables and leap-second lists. */
+static bool is_zone_file(const char *path)
+{
+    char magic[4];
+    struct stat st;
+    FILE *f;
+    bool ok;
+
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (f = fopen(path, "rb")) == NULL)
         return false;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    ok = fread(magic, 1, sizeof magic, f) == sizeof magic && memcmp(magic, "TZif", 4) == 0;
+    fclose(f);
+    return ok;
+}
+
+bool calendar_timezone_known(const char *tz)
+{
+    char path[512];
+
+    if (tz != NULL && strcmp(tz, "UTC") == 0)
+        return true;
+    return zone_file(tz, path, sizeof path) && is_zone_file(path);
+}
+
+struct calendar_zone {
+    GTimeZone *tz;
+    char *name;
+};
+
+struct calendar_zone *calendar_zone_new(const char *tz)
+{
+    struct calendar_zone *zone;
+    char path[512];
+    GTimeZone *g;
+
+    /* GLib would take a name it cannot find for a POSIX rule ("CET-1CEST")
+     * and look in TZDIR: it is given the very file that was checked. */
+    if (!calendar_timezone_known(tz))
+        return NULL;
+    if (strcmp(tz, "UTC") == 0)
+        g = g_time_zone_new_utc();
+    else if (zone_file(tz, path, sizeof path))
+        g = g_time_zone_new_identifier(path);
+    else
+        g = NULL;
+    if (g == NULL)
+        return NULL;
+    zone = xmalloc(sizeof *zone);
+    zone->tz = g;
+    zone->name = xstrdup(tz);
+    return zone;
+}
+
+void calendar_zone_free(struct calendar_zone *zone)
+{
+    if (zone == NULL)
+        return;
+    g_time_zone_unref(zone->tz);
+    free(zone->name);
+    free(zone);
+}
+
+const char *calendar_zone_name(const struct calendar_zone *zone)
+{
+    return zone ? zone->name : "UTC";
+}
+
+/* The GLib zone behind zone, with a reference for the caller. */
+static GTimeZone *zone_ref(const struct calendar_zone *zone)
+{
+    return zone ? g_time_zone_ref(zone->tz) : g_time_zone_new_utc();
+}
+
+static struct local_moment local_in(GTimeZone *tz, time_t t)
+{
+    struct local_moment m = {{0, 0, 0}, 0};
+    GDateTime *utc = g_date_time_new_from_unix_utc((gint64)t);
+    GDateTime *local = utc ? g_date_time_to_timezone(utc, tz) : NULL;
+
+    if (local != NULL) {
+        g_date_time_get_ymd(local, &m.date.year, &m.date.month, &m.date.day);
+        m.minute = g_date_time_get_hour(local) * 60 + g_date_time_get_minute(local);
+        g_date_time_unref(local);
+    }
+    if (utc != NULL)
+        g_date_time_unref(utc);
+    return m;
+}
+
+/* The earlier of the instants a wall-clock time (seconds since 1970 as if
+ * the zone were UTC) stands for: a time that happens twice, once in
+ * summer time and once in standard time, is found under each. */
+static gint64 earliest_instant(GTimeZone *tz, gint64 wall)
+{
+    static const GTimeType types[] = {G_TIME_TYPE_DAYLIGHT, G_TIME_TYPE_STANDARD};
+    gint64 best = INT64_MAX;
+    int interval;
+
+    for (size_t i = 0; i < ARRAY_LEN(types); i++) {
+        interval = g_time_zone_find_interval(tz, types[i], wall);
+        if (interval >= 0 && wall - g_time_zone_get_offset(tz, interval) < best)
+            best = wall - g_time_zone_get_offset(tz, interval);
+    }
+    if (best != INT64_MAX)
+        return best;
+    /* Skipped by the clock: GLib moves it on to the end of the gap. */
+    interval = g_time_zone_adjust_time(tz, G_TIME_TYPE_STANDARD, &wall);
+    return wall - g_time_zone_get_offset(tz, interval);
+}
+
+static time_t instant_in(GTimeZone *tz, struct local_moment m)
+{
+    gint64 wall;
+
+    if (!date_valid(m.date.year, m.date.month, m.date.day))
+        return (time_t)-1;
+    wall = date_to_days(m.date) * 86400 + (gint64)m.minute * 60;
+    return (time_t)earliest_instant(tz, wall);
+}
+
+struct local_moment calendar_zone_local(const struct calendar_zone *zone, time_t t)
+{
+    GTimeZone *tz = zone_ref(zone);
+    struct local_moment m = local_in(tz, t);
+
+    g_time_zone_unref(tz);
+    return m;
+}
+
+time_t calendar_zone_instant(const struct calendar_zone *zone, struct local_moment m)
+{
+    GTimeZone *tz = zone_ref(zone);
+    time_t t = instant_in(tz, m);
+
+    g_time_zone_unref(tz);
+    return t;
+}
+
+int calendar_zone_offset(const struct calendar_zone *zone, time_t t)
+{
+    GTimeZone *tz = zone_ref(zone);
+    int offset = g_time_zone_get_offset(tz, g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, (gint64)t));
+
+    g_time_zone_unref(tz);
+    return offset;
+}
+
+/* ---- the default zone ---- */
+
+static pthread_mutex_t default_lock = PTHREAD_MUTEX_INITIALIZER;
+static GTimeZone *default_tz; /* NULL: UTC */
+
+static GTimeZone *default_ref(void)
+{
+    GTimeZone *tz;
+
+    pthread_mutex_lock(&default_lock);
+    tz = default_tz ? g_time_zone_ref(default_tz) : g_time_zone_new_utc();
+    pthread_mutex_unlock(&default_lock);
+    return tz;
 }
 
 void calendar_use_timezone(const char *tz)
 {
-    /* ':' asks glibc for the zone file, never a POSIX TZ rule. */
-    char *value = xasprintf(":%s", tz);
+    struct calendar_zone *zone = calendar_zone_new(tz);
+    GTimeZone *next = zone ? g_time_zone_ref(zone->tz) : NULL;
+    GTimeZone *old;
 
-    setenv("TZ", value, 1);
-    free(value);
-    tzset();
+    calendar_zone_free(zone);
+    pthread_mutex_lock(&default_lock);
+    old = default_tz;
+    default_tz = next;
+    pthread_mutex_unlock(&default_lock);
+    if (old != NULL)
+        g_time_zone_unref(old);
 }
 
 struct local_moment calendar_local(time_t t)
 {
-    struct local_moment m;
-    struct tm tm;
+    GTimeZone *tz = default_ref();
+    struct local_moment m = local_in(tz, t);
 
-    localtime_r(&t, &tm);
-    m.date.year = tm.tm_year + 1900;
-    m.date.month = tm.tm_mon + 1;
-    m.date.day = tm.tm_mday;
-    m.minute = tm.tm_hour * 60 + tm.tm_min;
+    g_time_zone_unref(tz);
     return m;
 }
 
 time_t calendar_instant(struct local_moment m)
 {
-    struct tm tm;
+    GTimeZone *tz = default_ref();
+    time_t t = instant_in(tz, m);
 
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = m.date.year - 1900;
-    tm.tm_mon = m.date.month - 1;
-    tm.tm_mday = m.date.day;
-    tm.tm_hour = m.minute / 60;
-    tm.tm_min = m.minute % 60;
-    tm.tm_isdst = -1;
-    return mktime(&tm);
+    g_time_zone_unref(tz);
+    return t;
 }
 
 bool calendar_parse_moment(const char *s, int default_minute, struct local_moment *out)

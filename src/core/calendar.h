@@ -7,6 +7,11 @@
  *
  * It answers questions about days and minutes; it does not decide which
  * step is due (ladder.c) nor send anything.
+ *
+ * Time zones are GLib's (GTimeZone, GDateTime): each configuration carries
+ * its own zone and each conversion is made in the zone it is given, never
+ * in the process's TZ, so that threads share no time zone state and a
+ * reload can change Timezone while they run.
  */
 #ifndef RELANCE_CALENDAR_H
 #define RELANCE_CALENDAR_H
@@ -56,16 +61,44 @@ struct date calendar_next_business_day(const struct calendar *cal, struct date d
 
 /* ---- time zone ---- */
 
-/* True when tz names a zone the system knows (a file under
+/* A time zone, read once from the system's zone files. It never changes
+ * once made, so any number of threads may use it at once. */
+struct calendar_zone;
+
+/* True when tz names a zone the system knows (a zone file under
  * /usr/share/zoneinfo, no "..", or "UTC"). */
 bool calendar_timezone_known(const char *tz);
-/* Makes tz the process's time zone (TZ). Call before starting threads:
- * localtime_r reads it. */
+/* The zone tz names; NULL when calendar_timezone_known says no, or when
+ * its file cannot be read as a zone. */
+struct calendar_zone *calendar_zone_new(const char *tz);
+void calendar_zone_free(struct calendar_zone *zone);
+/* The name it was made from ("Europe/Paris"). */
+const char *calendar_zone_name(const struct calendar_zone *zone);
+
+/* In the functions below, a NULL zone is UTC. */
+
+/* The wall-clock moment of t in zone; an unset date when t lies beyond
+ * the years 1 to 9999. */
+struct local_moment calendar_zone_local(const struct calendar_zone *zone, time_t t);
+/* The instant a wall-clock moment of zone stands for. When the clock goes
+ * back and the moment happens twice, the earlier; when the clock goes
+ * forward over it and it never happens, the instant of the jump (02:30 on
+ * the night summer time starts is taken as the 03:00 that follows 01:59);
+ * -1 when the date is not a date. A minute past 1439 runs on into the
+ * next days. */
+time_t calendar_zone_instant(const struct calendar_zone *zone, struct local_moment m);
+/* Seconds east of UTC in zone at t (3600 in Paris in winter). */
+int calendar_zone_offset(const struct calendar_zone *zone, time_t t);
+
+/* The process's default zone, for callers with no configuration at hand:
+ * UTC until calendar_use_timezone names another (UTC again when it names
+ * none the system knows). It is kept apart from TZ, which is never read or
+ * set, and may be changed and used from any thread. */
 void calendar_use_timezone(const char *tz);
-/* The wall-clock moment of t in the process's time zone. */
+/* The wall-clock moment of t in the default zone. */
 struct local_moment calendar_local(time_t t);
-/* The instant a wall-clock moment stands for (the earlier one when the
- * clock goes back); -1 when it cannot be represented. */
+/* The instant of a wall-clock moment of the default zone, as
+ * calendar_zone_instant reads it. */
 time_t calendar_instant(struct local_moment m);
 
 /* Parses "YYYY-MM-DD" (the moment is the window's opening minute) or

@@ -9,23 +9,25 @@
  * Unknown keys, malformed values, values out of bounds and a key given
  * twice are errors: a configuration either loads whole or not at all, so a
  * typo can never silently run the daemon on a default.
+ *
+ * How a value of each type is read, written and freed is config_types.c's
+ * table; this file reads the lines, says where each error is, and checks
+ * what no single key can tell.
  */
 #include "core/config.h"
 #include "text/reply_lexicon.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
-#include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/config_types.h"
 #include "core/money.h"
-#include "lib/submit.h"
+#include "core/statutory_rate.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
 
@@ -59,501 +61,35 @@ static const struct key_slot *key_find(const char *name)
     return NULL;
 }
 
-static bool is_list_type(enum config_type type)
+static const struct config_type_ops *ops_of(const struct key_slot *slot)
 {
-    return type == CONFIG_SENDERS || type == CONFIG_NETWORKS || type == CONFIG_DATES ||
-           type == CONFIG_STEPS;
+    return config_type_ops(slot->info.type);
 }
 
-/* Types whose value may be empty in a file. */
+/* Whether a line may give the key an empty value. */
 static bool may_be_empty(const struct key_slot *slot)
 {
-    switch (slot->info.type) {
-    case CONFIG_PATH:
-    case CONFIG_STRING:
-    case CONFIG_ADDRESS:
-    case CONFIG_SENDERS:
-    case CONFIG_NETWORKS:
-    case CONFIG_DATES:
-    case CONFIG_STEPS: /* an empty Step: the built-in ladder */
+    switch (ops_of(slot)->empty) {
+    case CONFIG_EMPTY_ALLOWED:
         return true;
-    case CONFIG_RATE:
+    case CONFIG_EMPTY_IF_DEFAULT_EMPTY:
         return slot->info.default_text[0] == '\0';
-    default:
-        return false;
+    case CONFIG_EMPTY_REFUSED:
+        break;
     }
+    return false;
 }
-
-/* ---- value readers: each returns NULL on success or an error text ---- */
-
-static const char *read_number_with_unit(const char *text, const char *units,
-                                         const long long *factors, long long *out)
-{
-    char *end;
-    long long v;
-
-    errno = 0;
-    if (!isdigit((unsigned char)text[0]))
-        return "expected a non-negative number";
-    v = strtoll(text, &end, 10);
-    if (errno == ERANGE)
-        return "number too large";
-    if (*end != '\0') {
-        const char *u = strchr(units, *end);
-        if (u == NULL || end[1] != '\0')
-            return "unknown unit";
-        if (v > LLONG_MAX / factors[u - units])
-            return "number too large";
-        v *= factors[u - units];
-    }
-    *out = v;
-    return NULL;
-}
-
-static const char *read_int(const char *text, long long *out)
-{
-    char *end;
-
-    errno = 0;
-    *out = strtoll(text, &end, 10);
-    if (end == text || *end != '\0')
-        return "expected an integer";
-    if (errno == ERANGE)
-        return "number too large";
-    return NULL;
-}
-
-static const char *read_size(const char *text, long long *out)
-{
-    static const long long f[] = {1024, 1024, 1048576, 1048576, 1073741824, 1073741824};
-    return read_number_with_unit(text, "kKmMgG", f, out);
-}
-
-static const char *read_duration(const char *text, long long *out)
-{
-    static const long long f[] = {1, 60, 3600, 86400};
-    return read_number_with_unit(text, "smhd", f, out);
-}
-
-static const char *read_bool(const char *text, bool *out)
-{
-    static const char *const yes[] = {"yes", "true", "on", "1"};
-    static const char *const no[] = {"no", "false", "off", "0"};
-
-    for (size_t i = 0; i < ARRAY_LEN(yes); i++) {
-        if (strcasecmp(text, yes[i]) == 0) {
-            *out = true;
-            return NULL;
-        }
-        if (strcasecmp(text, no[i]) == 0) {
-            *out = false;
-            return NULL;
-        }
-    }
-    return "expected yes or no";
-}
-
-static const char *read_enum(const char *text, const char *choices, int *out)
-{
-    const char *p = choices;
-    int index = 0;
-
-    while (*p) {
-        size_t n = strcspn(p, "|");
-        if (strlen(text) == n && strncasecmp(text, p, n) == 0) {
-            *out = index;
-            return NULL;
-        }
-        p += n;
-        if (*p == '|')
-            p++;
-        index++;
-    }
-    return "not one of the allowed values";
-}
-
-static bool port_valid(const char *s, size_t n)
-{
-    long v = 0;
-
-    if (n == 0 || n > 5)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v >= 1 && v <= 65535;
-}
-
-static const char *read_socket(const char *text)
-{
-    const char *at;
-
-    if (strncmp(text, "local:", 6) == 0 || strncmp(text, "unix:", 5) == 0) {
-        const char *path = strchr(text, ':') + 1;
-        if (path[0] != '/')
-            return "socket path must be absolute";
-        if (strlen(path) >= 100)
-            return "socket path too long";
-        return NULL;
-    }
-    if (strncmp(text, "inet:", 5) == 0 || strncmp(text, "inet6:", 6) == 0) {
-        const char *port = strchr(text, ':') + 1;
-        at = strchr(port, '@');
-        if (!port_valid(port, at ? (size_t)(at - port) : strlen(port)))
-            return "expected inet:PORT@HOST with a port from 1 to 65535";
-        if (at && at[1] == '\0')
-            return "empty host after '@'";
-        return NULL;
-    }
-    return "expected local:/path, inet:port@host or inet6:port@host";
-}
-
-static bool domain_valid(const char *d)
-{
-    if (*d == '\0' || *d == '.' || strlen(d) > 253)
-        return false;
-    for (; *d; d++)
-        if (!isalnum((unsigned char)*d) && *d != '-' && *d != '.')
-            return false;
-    return true;
-}
-
-/* Splits a list value on commas and white space and calls fn per item. */
-static const char *read_list(const char *text, const char *(*fn)(const char *item, void *ctx),
-                             void *ctx)
-{
-    char *copy = xstrdup(text);
-    const char *err = NULL;
-
-    for (char *save = NULL, *item = strtok_r(copy, ", \t", &save); item && !err;
-         item = strtok_r(NULL, ", \t", &save))
-        err = fn(item, ctx);
-    free(copy);
-    return err;
-}
-
-static const char *add_sender(const char *item, void *ctx)
-{
-    struct strlist *list = ctx;
-    char *lower;
-
-    if (item[0] == '@' ? !domain_valid(item + 1) : !str_is_email(item))
-        return "expected an address (name@domain) or @domain";
-    lower = xstrdup(item);
-    str_tolower_ascii(lower);
-    if (!strlist_contains_icase(list, lower))
-        strlist_add(list, lower);
-    free(lower);
-    return NULL;
-}
-
-bool network_parse(const char *text, struct network *out)
-{
-    char addr[INET6_ADDRSTRLEN + 1];
-    const char *slash = strchr(text, '/');
-    size_t n = slash ? (size_t)(slash - text) : strlen(text);
-    int max_prefix;
-
-    if (n == 0 || n >= sizeof addr)
-        return false;
-    memcpy(addr, text, n);
-    addr[n] = '\0';
-    memset(out, 0, sizeof *out);
-    if (inet_pton(AF_INET, addr, out->addr) == 1) {
-        out->family = AF_INET;
-        max_prefix = 32;
-    } else if (inet_pton(AF_INET6, addr, out->addr) == 1) {
-        out->family = AF_INET6;
-        max_prefix = 128;
-    } else {
-        return false;
-    }
-    out->prefix = max_prefix;
-    if (slash) {
-        long long p;
-        if (read_int(slash + 1, &p) != NULL || p < 0 || p > max_prefix)
-            return false;
-        out->prefix = (int)p;
-    }
-    return true;
-}
-
-static const char *add_network(const char *item, void *ctx)
-{
-    struct network_list *list = ctx;
-    struct network net;
-
-    if (!network_parse(item, &net))
-        return "expected an IPv4 or IPv6 address or network (address/prefix)";
-    list->items = xrealloc(list->items, (list->count + 1) * sizeof *list->items);
-    list->items[list->count++] = net;
-    return NULL;
-}
-
-
-/* ---- readers of the reminder keys ---- */
-
-static const char *read_rate(const char *text, long long *out)
-{
-    int64_t rate;
-
-    if (text[0] == '\0') {
-        *out = -1;
-        return NULL;
-    }
-    if (!rate_parse_percent(text, &rate))
-        return "expected a percentage with at most four decimals (12.15)";
-    *out = rate;
-    return NULL;
-}
-
-static const char *read_money(const char *text, long long *out)
-{
-    int64_t cents;
-
-    if (!money_parse_decimal(text, &cents) || cents < 0)
-        return "expected an amount (40.00)";
-    *out = cents;
-    return NULL;
-}
-
-static const char *add_date(const char *item, void *ctx)
-{
-    struct date_list *list = ctx;
-    struct date d;
-
-    if (strlen(item) != 10 || !date_parse(item, &d))
-        return "expected dates as YYYY-MM-DD";
-    list->items = xrealloc(list->items, (list->count + 1) * sizeof *list->items);
-    list->items[list->count++] = d;
-    return NULL;
-}
-
-static const char *const weekday_names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-
-static int weekday_index(const char *s, size_t n)
-{
-    for (int i = 0; i < 7; i++)
-        if (n == 3 && strncasecmp(s, weekday_names[i], 3) == 0)
-            return i;
-    return -1;
-}
-
-/* "Mon-Fri" or "Mon,Wed,Fri" (ranges may wrap: "Sat-Mon"). */
-static const char *add_weekdays(const char *item, void *ctx)
-{
-    unsigned *mask = ctx;
-    const char *dash = strchr(item, '-');
-    int first = weekday_index(item, dash ? (size_t)(dash - item) : strlen(item));
-    int last = dash ? weekday_index(dash + 1, strlen(dash + 1)) : first;
-
-    if (first < 0 || last < 0)
-        return "expected days as Mon, Tue, ... Sun, or a range Mon-Fri";
-    for (int d = first;; d = (d + 1) % 7) {
-        *mask |= 1u << d;
-        if (d == last)
-            break;
-    }
-    return NULL;
-}
-
-static const char *read_weekdays(const char *text, unsigned *out)
-{
-    unsigned mask = 0;
-    const char *err = read_list(text, add_weekdays, &mask);
-
-    if (err == NULL && mask == 0)
-        err = "no day given";
-    if (err == NULL)
-        *out = mask;
-    return err;
-}
-
-/* "HH:MM" into minutes; 24:00 allowed as an end. */
-static bool read_clock(const char *s, size_t n, int *minutes)
-{
-    int h, m;
-
-    if (n != 5 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
-        !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
-        return false;
-    h = (s[0] - '0') * 10 + (s[1] - '0');
-    m = (s[3] - '0') * 10 + (s[4] - '0');
-    if (m > 59 || h > 24 || (h == 24 && m != 0))
-        return false;
-    *minutes = h * 60 + m;
-    return true;
-}
-
-static const char *read_hours(const char *text, struct hours_range *out)
-{
-    const char *dash = strchr(text, '-');
-    struct hours_range r;
-
-    if (dash == NULL || !read_clock(text, (size_t)(dash - text), &r.start) ||
-        !read_clock(dash + 1, strlen(dash + 1), &r.end))
-        return "expected HH:MM-HH:MM";
-    if (r.start >= r.end)
-        return "the window must end after it starts";
-    *out = r;
-    return NULL;
-}
-
-static const char *add_step(const char *text, struct ladder_steps *steps)
-{
-    static __thread char why[200];
-
-    if (steps->count >= LADDER_MAX_STEPS)
-        return "too many steps";
-    if (!ladder_parse_step(text, &steps->items[steps->count], why, sizeof why))
-        return why;
-    steps->count++;
-    return NULL;
-}
-
-static const char *read_address(const char *text)
-{
-    return text[0] == '\0' || str_is_email(text) ? NULL : "expected an address (name@domain)";
-}
-
-static const char *read_submit(const char *text)
-{
-    static __thread char why[200];
-    struct submit_spec spec;
-
-    if (!submit_spec_parse(text, &spec, why, sizeof why))
-        return why;
-    submit_spec_free(&spec);
-    return NULL;
-}
-
-static void clear_field(struct config *cfg, const struct key_slot *slot);
 
 static void clear_field(struct config *cfg, const struct key_slot *slot)
 {
-    void *field = (char *)cfg + slot->offset;
-
-    switch (slot->info.type) {
-    case CONFIG_STRING:
-    case CONFIG_PATH:
-    case CONFIG_SOCKET:
-    case CONFIG_ADDRESS:
-    case CONFIG_TIMEZONE:
-    case CONFIG_SUBMIT:
-        free(*(char **)field);
-        *(char **)field = NULL;
-        break;
-    case CONFIG_DATES: {
-        struct date_list *dl = field;
-        free(dl->items);
-        dl->items = NULL;
-        dl->count = 0;
-        break;
-    }
-    case CONFIG_STEPS:
-        ((struct ladder_steps *)field)->count = 0;
-        break;
-    case CONFIG_SENDERS:
-        strlist_free(field);
-        break;
-    case CONFIG_NETWORKS: {
-        struct network_list *nl = field;
-        free(nl->items);
-        nl->items = NULL;
-        nl->count = 0;
-        break;
-    }
-    default:
-        break;
-    }
-}
-
-/* Checks the text of a key stored as a string; NULL or an error. */
-static const char *check_text(enum config_type type, const char *text)
-{
-    switch (type) {
-    case CONFIG_SOCKET:
-        return read_socket(text);
-    case CONFIG_PATH:
-        return text[0] != '\0' && text[0] != '/' ? "path must be absolute" : NULL;
-    case CONFIG_ADDRESS:
-        return read_address(text);
-    case CONFIG_TIMEZONE:
-        return calendar_timezone_known(text) ? NULL : "unknown time zone (see /usr/share/zoneinfo)";
-    case CONFIG_SUBMIT:
-        return read_submit(text);
-    default:
-        return NULL;
-    }
+    ops_of(slot)->free((char *)cfg + slot->offset);
 }
 
 /* Sets one key from text; list keys append. Returns NULL or an error
  * ("out of range" errors are completed with the bounds by the caller). */
 static const char *set_value(struct config *cfg, const struct key_slot *slot, const char *text)
 {
-    void *field = (char *)cfg + slot->offset;
-    const char *err = NULL;
-    long long v = 0;
-
-    switch (slot->info.type) {
-    case CONFIG_SOCKET:
-    case CONFIG_ADDRESS:
-    case CONFIG_TIMEZONE:
-    case CONFIG_SUBMIT:
-    case CONFIG_STRING:
-    case CONFIG_PATH:
-        if ((err = check_text(slot->info.type, text)) != NULL)
-            return err;
-        free(*(char **)field);
-        *(char **)field = xstrdup(text);
-        return NULL;
-    case CONFIG_DATES:
-        return read_list(text, add_date, field);
-    case CONFIG_WEEKDAYS:
-        return read_weekdays(text, field);
-    case CONFIG_HOURS:
-        return read_hours(text, field);
-    case CONFIG_STEPS:
-        if (text[0] == '\0') {
-            ladder_default_steps(field);
-            return NULL;
-        }
-        return add_step(text, field);
-    case CONFIG_RATE:
-        err = read_rate(text, &v);
-        if (err == NULL && v == -1) {
-            *(long long *)field = v;
-            return NULL;
-        }
-        break;
-    case CONFIG_MONEY:
-        err = read_money(text, &v);
-        break;
-    case CONFIG_BOOL:
-        return read_bool(text, field);
-    case CONFIG_ENUM:
-        return read_enum(text, slot->info.choices, field);
-    case CONFIG_INT:
-        err = read_int(text, &v);
-        break;
-    case CONFIG_SIZE:
-        err = read_size(text, &v);
-        break;
-    case CONFIG_DURATION:
-        err = read_duration(text, &v);
-        break;
-    case CONFIG_SENDERS:
-        return read_list(text, add_sender, field);
-    case CONFIG_NETWORKS:
-        return read_list(text, add_network, field);
-    }
-    if (err == NULL && (v < slot->info.min || v > slot->info.max))
-        err = "out of range";
-    if (err == NULL)
-        *(long long *)field = v;
-    return err;
+    return ops_of(slot)->parse((char *)cfg + slot->offset, text, &slot->info);
 }
 
 struct config *config_defaults(void)
@@ -636,13 +172,13 @@ static void parse_line(struct parse_state *st, char *line, int lineno)
         parse_error(st, lineno, "%s: missing value", slot->info.name);
         return;
     }
-    if (st->first_line[index] != 0 && !is_list_type(slot->info.type)) {
+    if (st->first_line[index] != 0 && !ops_of(slot)->repeatable) {
         parse_error(st, lineno, "%s: given twice (first at line %d)", slot->info.name,
                     st->first_line[index]);
         return;
     }
     /* The first occurrence of a list key replaces the default list. */
-    if (st->first_line[index] == 0 && is_list_type(slot->info.type))
+    if (st->first_line[index] == 0 && ops_of(slot)->repeatable)
         clear_field(st->cfg, slot);
     if (st->first_line[index] == 0)
         st->first_line[index] = lineno;
@@ -670,10 +206,10 @@ static void check_rates(struct parse_state *st)
     const struct config *cfg = st->cfg;
     char given[MONEY_TEXT_MAX], floor[MONEY_TEXT_MAX];
 
-    if (cfg->contractual_rate < 0 || cfg->contractual_rate >= 3 * cfg->legal_rate)
+    if (statutory_contractual_allowed(cfg->contractual_rate, cfg->legal_rate))
         return;
     rate_format_decimal(cfg->contractual_rate, given);
-    rate_format_decimal(3 * cfg->legal_rate, floor);
+    rate_format_decimal(statutory_contractual_floor(cfg->legal_rate), floor);
     parse_error(st, line_of(st, "ContractualRate"),
                 "ContractualRate: %s %% is below three times LegalInterestRate (%s %%), the floor of C. com. L441-10",
                 given, floor);
@@ -812,180 +348,18 @@ bool config_is_invoice_sender(const struct config *cfg, const char *address)
     return config_address_listed(&cfg->invoice_senders, address);
 }
 
-static bool prefix_match(const uint8_t *a, const uint8_t *b, int prefix)
-{
-    int full = prefix / 8, rest = prefix % 8;
-
-    if (memcmp(a, b, (size_t)full) != 0)
-        return false;
-    if (rest == 0)
-        return true;
-    return ((a[full] ^ b[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
-}
-
-bool network_list_contains(const struct network_list *list, const struct sockaddr *sa)
-{
-    uint8_t addr[16];
-    int family;
-
-    if (sa == NULL)
-        return false;
-    if (sa->sa_family == AF_INET) {
-        memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-        family = AF_INET;
-    } else if (sa->sa_family == AF_INET6) {
-        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-        if (IN6_IS_ADDR_V4MAPPED(a6)) {
-            memcpy(addr, &a6->s6_addr[12], 4);
-            family = AF_INET;
-        } else {
-            memcpy(addr, a6->s6_addr, 16);
-            family = AF_INET6;
-        }
-    } else {
-        return false;
-    }
-    for (size_t i = 0; i < list->count; i++)
-        if (list->items[i].family == family && prefix_match(list->items[i].addr, addr, list->items[i].prefix))
-            return true;
-    return false;
-}
-
 bool config_is_internal_host(const struct config *cfg, const struct sockaddr *sa)
 {
     return network_list_contains(&cfg->internal_hosts, sa);
-}
-
-static void write_network(const struct network *net, struct strbuf *out)
-{
-    char text[INET6_ADDRSTRLEN];
-    int max = net->family == AF_INET ? 32 : 128;
-
-    inet_ntop(net->family, net->addr, text, sizeof text);
-    strbuf_puts(out, text);
-    if (net->prefix != max)
-        strbuf_printf(out, "/%d", net->prefix);
-}
-
-static void write_enum(const char *choices, int index, struct strbuf *out)
-{
-    const char *p = choices;
-
-    for (int i = 0; i < index && p; i++) {
-        p = strchr(p, '|');
-        if (p)
-            p++;
-    }
-    if (p)
-        strbuf_append(out, p, strcspn(p, "|"));
-}
-
-static void write_reminder_value(const struct key_slot *slot, const void *field, struct strbuf *out)
-{
-    char text[MONEY_TEXT_MAX];
-
-    switch (slot->info.type) {
-    case CONFIG_RATE:
-        if (*(const long long *)field >= 0) {
-            rate_format_decimal(*(const long long *)field, text);
-            strbuf_puts(out, text);
-        }
-        break;
-    case CONFIG_MONEY: {
-        char amount[MONEY_STR_MAX];
-        money_format_decimal(*(const long long *)field, amount);
-        strbuf_puts(out, amount);
-        break;
-    }
-    case CONFIG_DATES: {
-        const struct date_list *l = field;
-        for (size_t j = 0; j < l->count; j++) {
-            char d[DATE_STR_MAX];
-            date_format(l->items[j], d);
-            strbuf_printf(out, "%s%s", j ? ", " : "", d);
-        }
-        break;
-    }
-    case CONFIG_WEEKDAYS: {
-        bool first = true;
-        for (int d = 0; d < 7; d++) {
-            if (*(const unsigned *)field & (1u << d)) {
-                strbuf_printf(out, "%s%s", first ? "" : ",", weekday_names[d]);
-                first = false;
-            }
-        }
-        break;
-    }
-    case CONFIG_HOURS: {
-        const struct hours_range *h = field;
-        strbuf_printf(out, "%02d:%02d-%02d:%02d", h->start / 60, h->start % 60, h->end / 60, h->end % 60);
-        break;
-    }
-    case CONFIG_STEPS: {
-        const struct ladder_steps *steps = field;
-        for (size_t j = 0; j < steps->count; j++) {
-            if (j > 0)
-                strbuf_printf(out, "\n%s ", slot->info.name);
-            ladder_format_step(&steps->items[j], out);
-        }
-        break;
-    }
-    default:
-        break;
-    }
 }
 
 void config_write(const struct config *cfg, struct strbuf *out)
 {
     for (size_t i = 0; i < ARRAY_LEN(key_table); i++) {
         const struct key_slot *slot = &key_table[i];
-        const void *field = (const char *)cfg + slot->offset;
 
         strbuf_printf(out, "%s ", slot->info.name);
-        switch (slot->info.type) {
-        case CONFIG_STRING:
-        case CONFIG_PATH:
-        case CONFIG_SOCKET:
-        case CONFIG_ADDRESS:
-        case CONFIG_TIMEZONE:
-        case CONFIG_SUBMIT:
-            strbuf_puts(out, *(char *const *)field ? *(char *const *)field : "");
-            break;
-        case CONFIG_RATE:
-        case CONFIG_MONEY:
-        case CONFIG_DATES:
-        case CONFIG_WEEKDAYS:
-        case CONFIG_HOURS:
-        case CONFIG_STEPS:
-            write_reminder_value(slot, field, out);
-            break;
-        case CONFIG_BOOL:
-            strbuf_puts(out, *(const bool *)field ? "yes" : "no");
-            break;
-        case CONFIG_INT:
-        case CONFIG_SIZE:
-        case CONFIG_DURATION:
-            strbuf_printf(out, "%lld", *(const long long *)field);
-            break;
-        case CONFIG_ENUM:
-            write_enum(slot->info.choices, *(const int *)field, out);
-            break;
-        case CONFIG_SENDERS: {
-            const struct strlist *l = field;
-            for (size_t j = 0; j < l->count; j++)
-                strbuf_printf(out, "%s%s", j ? ", " : "", l->items[j]);
-            break;
-        }
-        case CONFIG_NETWORKS: {
-            const struct network_list *l = field;
-            for (size_t j = 0; j < l->count; j++) {
-                if (j)
-                    strbuf_puts(out, ", ");
-                write_network(&l->items[j], out);
-            }
-            break;
-        }
-        }
+        ops_of(slot)->print((const char *)cfg + slot->offset, &slot->info, out);
         strbuf_putc(out, '\n');
     }
 }
@@ -1001,7 +375,5 @@ void config_calendar(const struct config *cfg, struct calendar *out)
 
 long long config_penalty_rate(const struct config *cfg)
 {
-    if (cfg->contractual_rate >= 0)
-        return cfg->contractual_rate;
-    return cfg->ecb_rate + 10 * RATE_PER_PERCENT;
+    return statutory_penalty_rate(cfg->contractual_rate, cfg->ecb_rate);
 }

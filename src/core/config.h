@@ -13,6 +13,7 @@
 
 #include "core/calendar.h"
 #include "core/ladder.h"
+#include "lib/net.h"
 #include "lib/util.h"
 
 #ifndef RELANCE_SYSCONFDIR
@@ -44,26 +45,16 @@ enum config_type {
     CONFIG_STEPS,    /* one step of the ladder per line (ladder.h); repeatable;
                         empty: the built-in ladder */
     CONFIG_ADDRESS,  /* an addr-spec, or empty */
-    CONFIG_TIMEZONE, /* a time zone name known to the system (Europe/Paris) */
+    CONFIG_TIMEZONE, /* a time zone name known to the system (Europe/Paris),
+                        held as the zone itself (calendar.h) */
     CONFIG_SUBMIT,   /* sendmail:COMMAND ARGS... or smtp:HOST:PORT */
+    CONFIG_TYPE_COUNT /* not a type: how many there are */
 };
 
 /* A daily window in minutes after midnight: [start, end). */
 struct hours_range {
     int start;
     int end;
-};
-
-/* One network of InternalHosts. */
-struct network {
-    int family; /* AF_INET or AF_INET6 */
-    uint8_t addr[16];
-    int prefix;
-};
-
-struct network_list {
-    struct network *items;
-    size_t count;
 };
 
 /* C types of the key table's types. */
@@ -84,7 +75,7 @@ struct network_list {
 #define CONFIG_CTYPE_HOURS struct hours_range
 #define CONFIG_CTYPE_STEPS struct ladder_steps
 #define CONFIG_CTYPE_ADDRESS char *
-#define CONFIG_CTYPE_TIMEZONE char *
+#define CONFIG_CTYPE_TIMEZONE struct calendar_zone *
 #define CONFIG_CTYPE_SUBMIT char *
 
 enum { ON_ERROR_ACCEPT = 0, ON_ERROR_TEMPFAIL = 1 };
@@ -137,18 +128,18 @@ bool config_address_listed(const struct strlist *list, const char *address);
 /* Loads the ReplyLexicon directory into cfg->lexicon; false with one
  * "file:line: message" per error added to errors. */
 bool config_load_lexicon(struct config *cfg, struct strlist *errors);
+/* Whether a client's address is in InternalHosts (lib/net.h matches it). */
 bool config_is_internal_host(const struct config *cfg, const struct sockaddr *sa);
-bool network_list_contains(const struct network_list *list, const struct sockaddr *sa);
-bool network_parse(const char *text, struct network *out);
 
 /* Writes every key with its effective value, one "Key Value" line each
  * (one line per step for Step). */
 void config_write(const struct config *cfg, struct strbuf *out);
 
-/* The sending calendar the configuration describes (points into cfg). */
+/* The sending calendar the configuration describes (points into cfg); its
+ * time zone is cfg->timezone. */
 void config_calendar(const struct config *cfg, struct calendar *out);
 /* The annual rate of late penalties: ContractualRate when set, else
- * EcbRate + 10 points (C. com. L441-10). */
+ * EcbRate + 10 points (C. com. L441-10; statutory_rate.h). */
 long long config_penalty_rate(const struct config *cfg);
 
 #endif

@@ -4,6 +4,10 @@
  *
  * The level is read without a lock: it is a single int written only at
  * start-up and on reload, and a stale read costs at most one line.
+ *
+ * Lines on stderr are stamped in UTC ("...Z"): the process's TZ is not the
+ * configured Timezone (zones are per configuration, calendar.h), and UTC
+ * does not jump when summer time starts or ends.
  */
 #include "lib/log.h"
 
@@ -80,8 +84,8 @@ void log_vmsg(enum log_level level, const char *qid, const char *fmt, va_list ap
         return;
     }
     now = time(NULL);
-    localtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
     pthread_mutex_lock(&stderr_lock);
     if (qid && *qid)
         fprintf(stderr, "%s %s[%s]: %s: %s\n", stamp, log_ident, level_names[level], qid, text);

@@ -26,11 +26,13 @@ struct ctl_env {
 struct config *ctl_config(struct ctl_env *env);
 /* Opens the database named by the configuration; NULL with a message. */
 struct store *ctl_open_store(struct ctl_env *env);
-/* For the commands that write: the configuration with its time zone in
- * force, the audit key and the store; NULL (message printed) when any is
- * missing. ctl_close_all closes the store and wipes the key. */
+/* For the commands that write: the configuration, the audit key and the
+ * store; NULL (message printed) when any is missing. ctl_close_all closes
+ * the store and wipes the key. */
 struct store *ctl_open_all(struct ctl_env *env, struct audit_key *key);
 void ctl_close_all(struct store *st, struct audit_key *key);
+/* Today in the configuration's Timezone (once ctl_config has loaded it). */
+struct date ctl_today(const struct ctl_env *env);
 /* The one case with this number (seller, when not NULL, picks among
  * several sellers' invoices); false with a message when there is none or
  * more than one. */

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -67,7 +68,6 @@ struct store *ctl_open_all(struct ctl_env *env, struct audit_key *key)
 
     if (cfg == NULL || !load_key(cfg, key))
         return NULL;
-    calendar_use_timezone(cfg->timezone);
     st = ctl_open_store(env);
     if (st == NULL)
         sodium_memzero(key, sizeof *key);
@@ -78,6 +78,11 @@ void ctl_close_all(struct store *st, struct audit_key *key)
 {
     store_close(st);
     sodium_memzero(key, sizeof *key);
+}
+
+struct date ctl_today(const struct ctl_env *env)
+{
+    return calendar_zone_local(env->cfg->timezone, time(NULL)).date;
 }
 
 bool ctl_find_case(struct store *st, const char *number, const char *seller, struct case_row *out)

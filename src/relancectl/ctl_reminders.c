@@ -40,7 +40,7 @@ static bool parse_now(const struct config *cfg, const char *text, time_t *out)
         fprintf(stderr, "relancectl: --now: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '%s'\n", text);
         return false;
     }
-    *out = calendar_instant(m);
+    *out = calendar_zone_instant(cfg->timezone, m);
     return *out != (time_t)-1;
 }
 
@@ -360,9 +360,8 @@ int ctl_pay(struct ctl_env *env, int argc, char **argv)
         return ctl_usage_error("pay: AMOUNT is a positive amount such as 120.50");
     if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
-    /* Today in Timezone, which ctl_open_all has put in force. */
     if (!date_is_set(paid_on))
-        paid_on = date_today();
+        paid_on = ctl_today(env);
     if (ctl_find_case(st, number, seller, &c)) {
         if (amount == 0)
             amount = c.balance;

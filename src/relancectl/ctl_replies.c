@@ -157,14 +157,15 @@ int ctl_resolve(struct ctl_env *env, int argc, char **argv)
 
 #define PAUSE_USAGE "usage: pause NUMBER [--until YYYY-MM-DD] [--seller NAME]"
 
-static int pause_case(struct store *st, const struct audit_key *key, const struct case_row *c, struct date until)
+static int pause_case(struct store *st, const struct audit_key *key, const struct case_row *c, struct date until,
+                      struct date today)
 {
     char day[DATE_STR_MAX];
     struct case_row now;
     enum store_result r;
 
     /* A pause that ended before today would be lifted at the next run. */
-    if (date_is_set(until) && date_compare(until, date_today()) < 0) {
+    if (date_is_set(until) && date_compare(until, today) < 0) {
         date_format(until, day);
         fprintf(stderr, "relancectl: pause: --until %s is in the past\n", day);
         return 1;
@@ -212,7 +213,7 @@ int ctl_pause(struct ctl_env *env, int argc, char **argv)
         return ctl_usage_error(PAUSE_USAGE);
     if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
-    rc = ctl_find_case(st, argv[optind], seller, &c) ? pause_case(st, &key, &c, until) : 1;
+    rc = ctl_find_case(st, argv[optind], seller, &c) ? pause_case(st, &key, &c, until, ctl_today(env)) : 1;
     ctl_close_all(st, &key);
     return rc;
 }

@@ -234,13 +234,15 @@ static void reload_config(void)
     if (strcmp(old->socket, cfg->socket) != 0 || strcmp(old->database, cfg->database) != 0 ||
         strcmp(old->key_file, cfg->key_file) != 0 || strcmp(old->user_id, cfg->user_id) != 0)
         log_warning(NULL, "Socket, Database, KeyFile and UserID changes take effect at restart");
-    if (strcmp(old->timezone, cfg->timezone) != 0)
-        log_warning(NULL, "Timezone changes take effect at restart");
     /* Said under the more verbose of the old and new levels, so that a
      * change of LogLevel either way does not hide it. */
     if ((int)cfg->log_level > (int)log_get_level())
         log_set_level((enum log_level)cfg->log_level);
     log_notice(NULL, "configuration reloaded from %s", reload_path);
+    /* Each snapshot carries its own zone: the next scheduler run and the
+     * next reply follow the new one, with no restart. */
+    if (strcmp(calendar_zone_name(old->timezone), calendar_zone_name(cfg->timezone)) != 0)
+        log_notice(NULL, "Timezone is now %s", calendar_zone_name(cfg->timezone));
     log_set_level((enum log_level)cfg->log_level);
     milter_set_config(cfg);
     config_unref(cfg);
@@ -317,7 +319,7 @@ static void log_reminder_mode(const struct config *cfg)
                          " (mail about replies still goes out at once)");
     else
         log_notice(NULL, "reminders: due work runs every %llds (Timezone %s)", cfg->scheduler_interval,
-                   cfg->timezone);
+                   calendar_zone_name(cfg->timezone));
     if (cfg->dry_run)
         log_warning(NULL, "DryRun is on: reminders are written to %s, none is sent", cfg->dry_run_dir);
     if (cfg->redirect_to[0])
@@ -381,8 +383,6 @@ static int run(const struct options *opt, struct config *cfg)
     write_pid_file(cfg->pid_file);
     message_library_init();
     invoice_xml_init();
-    /* Before any thread: localtime_r reads TZ. */
-    calendar_use_timezone(cfg->timezone);
     /* Threads inherit the mask: SIGUSR1 is taken by sigwait in the reload
      * thread, and HUP, TERM and INT by libmilter's own signal thread; no
      * other thread may receive them, or their default action would kill

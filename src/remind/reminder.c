@@ -115,11 +115,24 @@ static void set_references(GMimeMessage *msg, const struct strlist *refs)
     strbuf_free(&sb);
 }
 
+/* The Date header's time, at the offset m->zone has then: GLib's "local"
+ * zone would be the process's TZ, which relance never sets. */
+static GDateTime *mail_date(const struct reminder_mail *m)
+{
+    GTimeZone *tz = g_time_zone_new_offset(calendar_zone_offset(m->zone, m->date));
+    GDateTime *utc = g_date_time_new_from_unix_utc((gint64)m->date);
+    GDateTime *date = g_date_time_to_timezone(utc, tz);
+
+    g_date_time_unref(utc);
+    g_time_zone_unref(tz);
+    return date;
+}
+
 char *reminder_build(const struct reminder_mail *m, size_t *len)
 {
     GMimeMessage *msg = g_mime_message_new(TRUE);
     GMimeObject *body = build_body(m);
-    GDateTime *date = g_date_time_new_from_unix_local(m->date);
+    GDateTime *date = mail_date(m);
     GMimeFormatOptions *options = g_mime_format_options_clone(NULL);
     char *text, *copy;
 

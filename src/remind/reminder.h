@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "core/calendar.h"
 #include "lib/util.h"
 #include "relance.h"
 
@@ -45,6 +46,7 @@ struct reminder_mail {
     const char *language;              /* Content-Language */
     const char *subject, *text, *html;
     time_t date;
+    const struct calendar_zone *zone; /* the Date header's (Timezone); NULL: UTC */
     const struct reminder_attachment *attachments;
     size_t attachment_count;
 };

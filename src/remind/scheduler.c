@@ -166,14 +166,14 @@ struct plan {
     size_t count, cap;
 };
 
-static struct date local_date_of(const char *utc_text)
+static struct date local_date_of(const struct calendar_zone *zone, const char *utc_text)
 {
     struct date none = {0, 0, 0};
     time_t t;
 
     if (!calendar_parse_utc(utc_text, &t))
         return none;
-    return calendar_local(t).date;
+    return calendar_zone_local(zone, t).date;
 }
 
 static int due_step(const struct scheduler_ctx *x, const struct due_case *dc)
@@ -187,7 +187,7 @@ static int due_step(const struct scheduler_ctx *x, const struct due_case *dc)
         return LADDER_NONE;
     lc.due = dc->c.inv.due_date;
     lc.level = dc->c.level;
-    lc.last_step = local_date_of(dc->last_step_at);
+    lc.last_step = local_date_of(x->cfg->timezone, dc->last_step_at);
     lc.courtesy_done = dc->courtesy_done;
     step = ladder_due_step(&x->cfg->steps, (int)x->cfg->courtesy_days, &lc, x->local.date);
     /* An address that bounced gets no more mail; the court file goes to

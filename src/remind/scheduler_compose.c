@@ -162,6 +162,7 @@ static void build_mail(const struct config *cfg, struct scheduler_composed *c, t
         .text = c->text.text,
         .html = c->text.html,
         .date = date,
+        .zone = cfg->timezone,
     };
 
     c->mail = reminder_build(&m, &c->mail_len);

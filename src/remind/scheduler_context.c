@@ -21,13 +21,13 @@ bool scheduler_ctx_init(struct scheduler_ctx *x, const struct scheduler_run *run
     x->cfg = run->cfg;
     x->report = report;
     config_calendar(run->cfg, &x->cal);
-    x->local = calendar_local(run->moment);
+    x->local = calendar_zone_local(run->cfg->timezone, run->moment);
     calendar_utc_text(run->moment, x->at);
     start.date = x->local.date;
     start.minute = 0;
-    calendar_utc_text(calendar_instant(start), x->day_start);
+    calendar_utc_text(calendar_zone_instant(run->cfg->timezone, start), x->day_start);
     start.date = date_add_days(x->local.date, 1);
-    calendar_utc_text(calendar_instant(start), x->day_end);
+    calendar_utc_text(calendar_zone_instant(run->cfg->timezone, start), x->day_end);
     if (!submit_spec_parse(run->cfg->submit, &x->submit, why, sizeof why)) {
         log_error(NULL, "Submit: %s", why);
         return false;

@@ -203,6 +203,7 @@ static char *build_copy(const struct scheduler_ctx *x, const struct scheduler_co
             .text = text->text,
             .html = text->html,
             .date = x->run->moment,
+            .zone = cfg->timezone,
             .attachments = files,
             .attachment_count = pdf ? 2 : 1,
         };

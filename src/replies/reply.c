@@ -290,7 +290,7 @@ static bool reply_msg_read(const struct config *cfg, const char *data, size_t le
     if (rm->msg == NULL)
         return false;
     read_limits(cfg, &limits);
-    rm->today = calendar_local(now).date;
+    rm->today = calendar_zone_local(cfg->timezone, now).date;
     rm->subject = message_header(rm->msg, "Subject");
     if (rm->subject == NULL)
         rm->subject = xstrdup("");

@@ -166,6 +166,7 @@ static void build(const struct notice *n, const struct rendered *text, struct re
         .text = text->text,
         .html = text->html,
         .date = n->in->now,
+        .zone = cfg->timezone,
     };
 
     strlist_init(&refs);

@@ -84,9 +84,12 @@ check "tracked through the unix socket" grep -q "tracked invoice Snippet1" "$REL
 
 echo "== reload on SIGUSR1"
 sed -i 's/^LogLevel .*/LogLevel warning/' "$RELANCE_CONF"
+echo "Timezone America/New_York" >>"$RELANCE_CONF"
 kill -USR1 "$RELANCED_PID"
 for _ in $(seq 1 50); do grep -q "configuration reloaded" "$RELANCE_LOG" && break; sleep 0.1; done
 check "reload logged" grep -q "configuration reloaded" "$RELANCE_LOG"
+check "a new Timezone is taken at reload" grep -q "Timezone is now America/New_York" "$RELANCE_LOG"
+check "no restart asked for" not grep -q "take effect at restart" "$RELANCE_LOG"
 lines=$(wc -l <"$RELANCE_LOG")
 smtp billing@creditor.test lj@buyer.se "$T/ubl.eml"
 wait_sink 2 30
