@@ -126,7 +126,7 @@ static void apply_credit(struct store *st, const struct audit_key *key, const st
     money_format_decimal(res.balance_after, balance);
     if (res.outcome == CREDIT_APPLIED)
         log_info(env->queue_id, "credit note %s applied to invoice %s: balance %s %s, status %s",
-                 credit->number, credit->referenced_number, balance, credit->currency, res.status);
+                 credit->number, credit->referenced_number, balance, credit->currency, case_status_name(res.status));
     else
         log_info(env->queue_id, "credit note %s not applied to invoice %s: %s", credit->number,
                  credit->referenced_number, credit_outcome_name(res.outcome));

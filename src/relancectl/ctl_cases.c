@@ -29,7 +29,7 @@ static void list_table(const struct case_list *cases)
         date_format(c->inv.due_date, due);
         money_format_decimal(c->balance, balance);
         printf("%-20s %-11s %-10s %12s %-3s %-9s %3d  %s\n", c->inv.number, invoice_type_name(c->inv.type),
-               due[0] ? due : "-", balance, c->inv.currency, c->status, c->level,
+               due[0] ? due : "-", balance, c->inv.currency, case_status_name(c->status), c->level,
                c->debtor_email[0] ? c->debtor_email : "-");
     }
 }
@@ -52,9 +52,10 @@ static void list_json(const struct case_list *cases)
 /* Held reminders wait for a decision: say so under the table. */
 static void print_held_hint(struct store *st)
 {
+    static const enum reminder_state state = REMINDER_HELD;
     struct reminder_list held;
 
-    if (store_list_reminders(st, "held", 0, &held) != STORE_OK)
+    if (store_list_reminders(st, &state, 0, &held) != STORE_OK)
         return;
     if (held.count > 0)
         printf("\n%zu reminder(s) held for the operator: relancectl reminders --held\n", held.count);
@@ -94,8 +95,9 @@ static void show_reminders_table(const struct reminder_list *reminders)
     printf("reminders:\n");
     for (size_t i = reminders->count; i-- > 0;) {
         const struct reminder_row *r = &reminders->items[i];
-        printf("  #%lld  step %d %-22s %-8s %s  to <%s>%s%s\n", (long long)r->id, r->step, r->step_name, r->state,
-               r->sent_at[0] ? r->sent_at : "-", r->recipient, r->error[0] ? "  " : "", r->error);
+        printf("  #%lld  step %d %-22s %-8s %s  to <%s>%s%s\n", (long long)r->id, r->step, r->step_name,
+               reminder_state_name(r->state), r->sent_at[0] ? r->sent_at : "-", r->recipient,
+               r->error[0] ? "  " : "", r->error);
     }
 }
 
@@ -103,8 +105,8 @@ static void show_reminders_table(const struct reminder_list *reminders)
  * start again by themselves. */
 static void show_status(const struct case_row *c)
 {
-    if (strcmp(c->status, "paused") != 0)
-        printf("status:       %s (level %d)\n", c->status, c->level);
+    if (c->status != CASE_PAUSED)
+        printf("status:       %s (level %d)\n", case_status_name(c->status), c->level);
     else
         printf("status:       paused %s%s (%s) (level %d)\n", c->paused_until[0] ? "until " : "without end",
                c->paused_until, c->pause_reason[0] ? c->pause_reason : "no reason recorded", c->level);

@@ -151,7 +151,7 @@ void ctl_json_case_fields(struct json *j, const struct case_row *c)
     ctl_json_invoice_fields(j, &c->inv);
     json_kv_string(j, "debtor_email", c->debtor_email);
     json_kv_string(j, "debtor_name", c->debtor_name[0] ? c->debtor_name : c->inv.buyer_name);
-    json_kv_string(j, "status", c->status);
+    json_kv_string(j, "status", case_status_name(c->status));
     json_kv_string_or_null(j, "paused_until", c->paused_until);
     json_kv_string_or_null(j, "pause_reason", c->pause_reason);
     json_kv_int(j, "level", c->level);

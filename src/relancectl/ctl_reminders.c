@@ -207,8 +207,8 @@ static void reminders_table(const struct reminder_list *list)
     printf("%5s %-8s %-4s %-22s %-20s %-30s %s\n", "ID", "STATE", "STEP", "NAME", "SENT AT", "TO", "INVOICES");
     for (size_t i = 0; i < list->count; i++) {
         const struct reminder_row *r = &list->items[i];
-        printf("%5lld %-8s %-4d %-22s %-20s %-30s %s\n", (long long)r->id, r->state, r->step, r->step_name,
-               r->sent_at[0] ? r->sent_at : "-", r->recipient, r->numbers[0] ? r->numbers : "-");
+        printf("%5lld %-8s %-4d %-22s %-20s %-30s %s\n", (long long)r->id, reminder_state_name(r->state), r->step,
+               r->step_name, r->sent_at[0] ? r->sent_at : "-", r->recipient, r->numbers[0] ? r->numbers : "-");
         if (r->error[0])
             printf("      %s\n", r->error);
     }
@@ -218,7 +218,7 @@ void ctl_json_reminder(struct json *j, const struct reminder_row *r)
 {
     json_object_begin(j);
     json_kv_int(j, "id", r->id);
-    json_kv_string(j, "state", r->state);
+    json_kv_string(j, "state", reminder_state_name(r->state));
     json_kv_int(j, "step", r->step);
     json_kv_string(j, "step_name", r->step_name);
     json_kv_string(j, "debtor_email", r->debtor_email);
@@ -251,27 +251,22 @@ static void reminders_json(const struct reminder_list *list)
 
 int ctl_reminders(struct ctl_env *env, int argc, char **argv)
 {
-    static const char *const states[] = {"pending", "sent", "held", "failed", "dry-run"};
-    const char *state = NULL;
+    enum reminder_state state = REMINDER_HELD;
+    bool filtered = true;
     struct reminder_list list;
     struct store *st;
 
-    if (argc == 2 && strcmp(argv[1], "--held") == 0)
-        state = "held";
-    else if (argc == 3 && strcmp(argv[1], "--state") == 0)
-        state = argv[2];
-    else if (argc != 1)
+    if (argc == 1)
+        filtered = false;
+    else if (argc == 2 && strcmp(argv[1], "--held") == 0)
+        state = REMINDER_HELD;
+    else if (argc != 3 || strcmp(argv[1], "--state") != 0)
         return ctl_usage_error("usage: reminders [--held | --state pending|sent|held|failed|dry-run]");
-    if (state) {
-        bool known = false;
-        for (size_t i = 0; i < ARRAY_LEN(states); i++)
-            known |= strcmp(state, states[i]) == 0;
-        if (!known)
-            return ctl_usage_error("unknown state '%s'", state);
-    }
+    else if (!reminder_state_parse(argv[2], &state))
+        return ctl_usage_error("unknown state '%s'", argv[2]);
     if ((st = ctl_open_store(env)) == NULL)
         return 1;
-    if (store_list_reminders(st, state, 0, &list) != STORE_OK) {
+    if (store_list_reminders(st, filtered ? &state : NULL, 0, &list) != STORE_OK) {
         fprintf(stderr, "relancectl: %s\n", store_last_error(st));
         store_close(st);
         return 1;
@@ -306,8 +301,8 @@ int ctl_release(struct ctl_env *env, int argc, char **argv)
     if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
     res = store_get_reminder(st, id, &r);
-    if (res == STORE_OK && strcmp(r.state, "held") != 0) {
-        fprintf(stderr, "relancectl: reminder %lld is %s, not held\n", id, r.state);
+    if (res == STORE_OK && r.state != REMINDER_HELD) {
+        fprintf(stderr, "relancectl: reminder %lld is %s, not held\n", id, reminder_state_name(r.state));
         ctl_close_all(st, &key);
         return 1;
     }

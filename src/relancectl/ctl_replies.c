@@ -35,7 +35,7 @@ static void print_json(struct strbuf *sb)
 /* The status the case has now, for a message after a refusal. */
 static const char *current_status(struct store *st, const struct case_row *c, struct case_row *now)
 {
-    return store_get_case(st, c->id, now) == STORE_OK ? now->status : c->status;
+    return case_status_name(store_get_case(st, c->id, now) == STORE_OK ? now->status : c->status);
 }
 
 /* ---- resolve ---- */
@@ -101,8 +101,7 @@ static bool credit_fits(const struct resolve_args *a, const struct case_row *c)
 {
     char credit[MONEY_STR_MAX], balance[MONEY_STR_MAX];
 
-    if (a->how != RESOLVE_CREDIT || a->credit <= c->balance ||
-        (strcmp(c->status, "disputed") != 0 && strcmp(c->status, "paused") != 0))
+    if (a->how != RESOLVE_CREDIT || a->credit <= c->balance || !case_status_in(c->status, CASE_RESOLVABLE))
         return true;
     money_format_decimal(a->credit, credit);
     money_format_decimal(c->balance, balance);
@@ -114,13 +113,14 @@ static bool credit_fits(const struct resolve_args *a, const struct case_row *c)
 static int resolve_case(struct store *st, const struct audit_key *key, const struct resolve_args *a,
                         const struct case_row *c)
 {
-    char status[16], text[80];
+    enum case_status status;
+    char text[80];
     struct case_row now;
     enum store_result r;
 
     if (!credit_fits(a, c))
         return 1;
-    r = store_resolve_case(st, key, c->id, a->how, a->credit, ACTOR, status);
+    r = store_resolve_case(st, key, c->id, a->how, a->credit, ACTOR, &status);
     if (r == STORE_CONFLICT) {
         fprintf(stderr, "relancectl: %s is not disputed nor paused (status %s)\n", c->inv.number,
                 current_status(st, c, &now));
@@ -131,8 +131,8 @@ static int resolve_case(struct store *st, const struct audit_key *key, const str
         return 1;
     }
     printf("%s: %s resolved (%s), status %s\n", c->inv.number,
-           strcmp(c->status, "paused") == 0 ? "pause" : "dispute",
-           resolution_text(a, c->inv.currency, text, sizeof text), status);
+           c->status == CASE_PAUSED ? "pause" : "dispute",
+           resolution_text(a, c->inv.currency, text, sizeof text), case_status_name(status));
     return 0;
 }
 
@@ -222,24 +222,24 @@ int ctl_pause(struct ctl_env *env, int argc, char **argv)
 
 static int resume_case(struct store *st, const struct audit_key *key, const struct case_row *c)
 {
-    char status[16];
+    enum case_status status;
     struct case_row now;
     enum store_result r;
 
     /* Resuming would settle a dispute in the creditor's favour without
      * anyone deciding it: that is resolve's job. */
-    if (strcmp(c->status, "disputed") == 0) {
+    if (c->status == CASE_DISPUTED) {
         fprintf(stderr,
                 "relancectl: %s is disputed: a dispute is ended deliberately with"
                 " relancectl resolve %s --resume | --cancel | --credit AMOUNT\n",
                 c->inv.number, c->inv.number);
         return 1;
     }
-    if (strcmp(c->status, "paused") != 0) {
-        fprintf(stderr, "relancectl: %s is not paused (status %s)\n", c->inv.number, c->status);
+    if (c->status != CASE_PAUSED) {
+        fprintf(stderr, "relancectl: %s is not paused (status %s)\n", c->inv.number, case_status_name(c->status));
         return 1;
     }
-    r = store_resolve_case(st, key, c->id, RESOLVE_END_PAUSE, 0, ACTOR, status);
+    r = store_resolve_case(st, key, c->id, RESOLVE_END_PAUSE, 0, ACTOR, &status);
     if (r == STORE_CONFLICT) {
         fprintf(stderr, "relancectl: %s is not paused (status %s)\n", c->inv.number, current_status(st, c, &now));
         return 1;
@@ -248,7 +248,7 @@ static int resume_case(struct store *st, const struct audit_key *key, const stru
         fprintf(stderr, "relancectl: %s: %s\n", c->inv.number, store_last_error(st));
         return 1;
     }
-    printf("%s: pause ended, status %s\n", c->inv.number, status);
+    printf("%s: pause ended, status %s\n", c->inv.number, case_status_name(status));
     return 0;
 }
 

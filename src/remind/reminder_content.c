@@ -226,7 +226,7 @@ static void history_table(const struct reminder_content *rc, struct template_var
         char day[16];
         struct date d = {0, 0, 0};
         const char *row[] = {day, reminder_step_label(r->step_name, rc->lang), r->numbers, r->recipient};
-        if (strcmp(r->state, "sent") != 0)
+        if (r->state != REMINDER_SENT)
             continue;
         date_parse(r->sent_at, &d);
         short_date(d, rc->lang, day, sizeof day);

@@ -106,10 +106,12 @@ static void choose_recipient(const struct config *cfg, struct scheduler_composed
 /* Every earlier reminder of the cases (sent ones), newest first. */
 static bool gather_history(const struct scheduler_run *run, struct scheduler_composed *c)
 {
+    static const enum reminder_state sent = REMINDER_SENT;
+
     memset(&c->history, 0, sizeof c->history);
     for (size_t i = 0; i < c->count; i++) {
         struct reminder_list one;
-        if (store_list_reminders(run->st, "sent", c->lines[i].dc->c.id, &one) != STORE_OK)
+        if (store_list_reminders(run->st, &sent, c->lines[i].dc->c.id, &one) != STORE_OK)
             return false;
         for (size_t k = 0; k < one.count; k++) {
             bool seen = false;

@@ -168,8 +168,7 @@ static enum store_result match_token(struct store *st, const struct reply_hints 
         if (r != STORE_OK)
             return r;
         /* Settled cases are nobody's business any more, as with every other clue. */
-        if (one.inv.type != INVOICE_TYPE_INVOICE || strcmp(one.status, "paid") == 0 ||
-            strcmp(one.status, "closed") == 0 || strcmp(one.status, "cancelled") == 0)
+        if (!case_is_live(one.inv.type, one.status))
             return STORE_OK;
         found.items = xmalloc(sizeof *found.items);
         found.items[0] = one;

@@ -19,6 +19,7 @@
 #include "core/invoice.h"
 #include "core/money.h"
 #include "lib/audit.h"
+#include "store/case_state.h"
 
 #define STORE_SCHEMA_VERSION 2
 
@@ -44,7 +45,7 @@ const char *store_last_error(struct store *st);
 struct case_row {
     int64_t id;
     struct invoice inv; /* as read from the document */
-    char status[16];    /* open | paid | paused | disputed | cancelled | closed | court */
+    enum case_status status;
     int level;          /* reminder steps sent */
     int64_t balance;    /* cents still owed */
     int64_t debtor_id;
@@ -190,7 +191,7 @@ struct reminder_row {
     char debtor_email[INVOICE_EMAIL_MAX];
     int step;
     char step_name[32];
-    char state[16];
+    enum reminder_state state;
     char message_id[256];
     char token[64];
     char sender[256];
@@ -210,7 +211,7 @@ struct reminder_list {
 void reminder_list_free(struct reminder_list *list);
 /* Reminders, newest first: all (state NULL) or in one state; of one case
  * (case_id > 0) or all. */
-enum store_result store_list_reminders(struct store *st, const char *state, int64_t case_id,
+enum store_result store_list_reminders(struct store *st, const enum reminder_state *state, int64_t case_id,
                                        struct reminder_list *out);
 enum store_result store_get_reminder(struct store *st, int64_t id, struct reminder_row *out);
 /* 'pending' reminders created (real time) before `before`: a runner died. */
@@ -245,7 +246,7 @@ struct credit_result {
     enum credit_outcome outcome;
     int64_t invoice_id;    /* the invoice credited (0 when none) */
     int64_t balance_after; /* cents, when applied */
-    char status[16];       /* the invoice's status after: 'closed' when nothing is left */
+    enum case_status status; /* the invoice's status after: closed when nothing is left */
 };
 
 /* Applies a credit note (type credit note, referenced_number set, amount
@@ -261,8 +262,8 @@ const char *credit_outcome_name(enum credit_outcome outcome);
 /* ---- replies (store_replies.c) ---- */
 
 /* Finding the cases a reply is about. Each fills a case list (possibly
- * empty); only cases still worth talking about are returned: invoices not
- * paid, closed or cancelled. */
+ * empty); only live cases are returned (case_is_live: invoices not paid,
+ * closed or cancelled). */
 /* The cases a reminder with this Message-ID covered; *reminder_id gets
  * the reminder (0 when no reminder has it). */
 enum store_result store_cases_of_reminder_message(struct store *st, const char *message_id,
@@ -386,7 +387,7 @@ enum case_resolution {
  * it), or a credit is not positive. amount: cents credited (RESOLVE_CREDIT). */
 enum store_result store_resolve_case(struct store *st, const struct audit_key *key, int64_t case_id,
                                      enum case_resolution how, int64_t amount, const char *actor,
-                                     char status_after[16]);
+                                     enum case_status *status_after);
 /* Pauses an open case by hand (until: unset = without end); replies do
  * not shorten such a pause. STORE_CONFLICT
  * when the case is not open or paused. */

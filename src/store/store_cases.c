@@ -42,6 +42,18 @@ enum store_result store_debtor_upsert(struct store *st, const char *email, const
 #define CASE_COLUMNS STORE_CASE_COLUMNS
 #define CASE_FROM STORE_CASE_FROM
 
+/* The schema's CHECK allows only known names; were one unknown anyway,
+ * the case is taken as closed: nothing is ever done to a closed case. */
+enum case_status store_column_case_status(sqlite3_stmt *stmt, int col)
+{
+    enum case_status status = CASE_CLOSED;
+    char text[16];
+
+    store_column_copy(stmt, col, text, sizeof text);
+    case_status_parse(text, &status);
+    return status;
+}
+
 void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c)
 {
     char text[64];
@@ -70,7 +82,7 @@ void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c)
     c->inv.source = store_source_parse(text);
     c->inv.confidence = sqlite3_column_int(stmt, 16);
     store_column_copy(stmt, 17, c->inv.origin, sizeof c->inv.origin);
-    store_column_copy(stmt, 18, c->status, sizeof c->status);
+    c->status = store_column_case_status(stmt, 18);
     c->level = sqlite3_column_int(stmt, 19);
     store_column_copy(stmt, 20, c->message_id, sizeof c->message_id);
     store_column_copy(stmt, 21, c->queue_id, sizeof c->queue_id);
@@ -144,11 +156,11 @@ enum store_result store_get_case(struct store *st, int64_t id, struct case_row *
 
 /* A case starts open when something is owed, closed otherwise (credit
  * notes, zero or negative balances: nothing to collect). */
-static const char *initial_status(const struct invoice *inv)
+static enum case_status initial_status(const struct invoice *inv)
 {
     if (inv->type == INVOICE_TYPE_CREDIT_NOTE || !inv->has_amount_due || inv->amount_due <= 0)
-        return "closed";
-    return "open";
+        return CASE_CLOSED;
+    return CASE_OPEN;
 }
 
 static void tracked_detail(const struct invoice *inv, const struct track_context *ctx, struct strbuf *out)
@@ -213,7 +225,7 @@ static enum store_result invoice_insert(struct store *st, const struct invoice *
     store_bind_text(stmt, 16, invoice_source_name(inv->source));
     sqlite3_bind_int(stmt, 17, inv->confidence);
     store_bind_text(stmt, 18, inv->origin);
-    store_bind_text(stmt, 19, initial_status(inv));
+    store_bind_text(stmt, 19, case_status_name(initial_status(inv)));
     store_bind_text(stmt, 20, ctx->message_id);
     store_bind_text(stmt, 21, ctx->queue_id);
     store_bind_text(stmt, 22, now);

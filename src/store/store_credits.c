@@ -19,6 +19,7 @@
 #include "lib/json.h"
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "store/store_transitions.h"
 
 struct target {
     int64_t id;
@@ -101,14 +102,13 @@ static enum store_result insert_credit(struct store *st, int64_t invoice_id, con
 }
 
 /* Lowers the balance; nothing left to collect closes the case, unless
- * an operator already settled it (paid, cancelled). */
+ * it was settled already (CASE_EVENT_CREDITED_TO_ZERO says from what). */
 static enum store_result lower_balance(struct store *st, int64_t invoice_id, int64_t amount, const char *now,
                                        struct credit_result *out)
 {
-    static const char sql[] =
-        "UPDATE invoices SET balance = balance - ?2,"
-        " status = CASE WHEN balance - ?2 <= 0 AND status NOT IN ('paid', 'cancelled') THEN 'closed'"
-        " ELSE status END, updated_at = ?3 WHERE id = ?1 RETURNING balance, status";
+    static const char sql[] = "UPDATE invoices SET balance = balance - ?2, updated_at = ?3 WHERE id = ?1"
+                              " RETURNING balance, status";
+    enum store_result r;
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 
@@ -120,10 +120,16 @@ static enum store_result lower_balance(struct store *st, int64_t invoice_id, int
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
         out->balance_after = sqlite3_column_int64(stmt, 0);
-        store_column_copy(stmt, 1, out->status, sizeof out->status);
+        out->status = store_column_case_status(stmt, 1);
     }
     sqlite3_finalize(stmt);
-    return store_result_of(st, rc, "credit balance");
+    if (rc != SQLITE_ROW || out->balance_after > 0)
+        return store_result_of(st, rc, "credit balance");
+    /* Paid or cancelled by the operator, or closed already: it stays so. */
+    r = store_case_transition(st, invoice_id, CASE_EVENT_CREDITED_TO_ZERO, now, NULL);
+    if (r == STORE_OK)
+        out->status = CASE_CLOSED;
+    return r == STORE_CONFLICT ? STORE_OK : r;
 }
 
 static void credit_detail(const struct invoice *credit, const struct credit_result *res, struct strbuf *out)
@@ -139,7 +145,7 @@ static void credit_detail(const struct invoice *credit, const struct credit_resu
     json_kv_string(&j, "amount", amount);
     json_kv_string(&j, "currency", credit->currency);
     json_kv_string(&j, "balance", balance);
-    json_kv_string(&j, "status", res->status);
+    json_kv_string(&j, "status", case_status_name(res->status));
     json_object_end(&j);
 }
 

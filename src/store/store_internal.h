@@ -27,6 +27,8 @@ void store_bind_text(sqlite3_stmt *stmt, int index, const char *s);
 void store_bind_date(sqlite3_stmt *stmt, int index, struct date d);
 void store_column_copy(sqlite3_stmt *stmt, int col, char *dst, size_t size);
 struct date store_column_date(sqlite3_stmt *stmt, int col);
+/* A status column read into its enum (store_cases.c). */
+enum case_status store_column_case_status(sqlite3_stmt *stmt, int col);
 const char *store_due_basis_name(enum due_basis basis);
 enum due_basis store_due_basis_parse(const char *s);
 enum invoice_source store_source_parse(const char *s);

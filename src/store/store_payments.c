@@ -15,6 +15,7 @@
 #include "lib/json.h"
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "store/store_transitions.h"
 
 static enum store_result insert_payment(struct store *st, int64_t case_id, int64_t amount, struct date paid_on,
                                         const char *source, const char *now)
@@ -39,14 +40,13 @@ static enum store_result insert_payment(struct store *st, int64_t case_id, int64
 }
 
 /* Lowers the balance; a case with nothing left owed is paid, whatever
- * it was waiting for (a dispute, a promise, court). */
+ * it was waiting for (CASE_EVENT_PAID_UP says from what). */
 static enum store_result apply_payment(struct store *st, int64_t case_id, int64_t amount, const char *now,
                                        int64_t *balance_after)
 {
-    static const char sql[] =
-        "UPDATE invoices SET balance = balance - ?2,"
-        " status = CASE WHEN balance - ?2 <= 0 AND status <> 'cancelled' THEN 'paid' ELSE status END,"
-        " updated_at = ?3 WHERE id = ?1 RETURNING balance";
+    static const char sql[] = "UPDATE invoices SET balance = balance - ?2, updated_at = ?3 WHERE id = ?1"
+                              " RETURNING balance";
+    enum store_result r;
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 
@@ -59,7 +59,11 @@ static enum store_result apply_payment(struct store *st, int64_t case_id, int64_
     if (rc == SQLITE_ROW)
         *balance_after = sqlite3_column_int64(stmt, 0);
     sqlite3_finalize(stmt);
-    return store_result_of(st, rc, "update balance");
+    if (rc != SQLITE_ROW || *balance_after > 0)
+        return store_result_of(st, rc, "update balance");
+    /* A cancelled debt stays cancelled, a paid one paid: not a conflict. */
+    r = store_case_transition(st, case_id, CASE_EVENT_PAID_UP, now, NULL);
+    return r == STORE_CONFLICT ? STORE_OK : r;
 }
 
 static void payment_detail(int64_t amount, struct date paid_on, const char *source, int64_t balance,

@@ -18,6 +18,7 @@
 #include "lib/json.h"
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "store/store_transitions.h"
 
 /* ---- the scheduler's view of cases ---- */
 
@@ -280,33 +281,6 @@ static enum store_result read_items(struct store *st, int64_t id, struct item_ro
     return store_result_of(st, rc, "read items");
 }
 
-/* Moves the reminder from one of the states in `from` to `to`; conflict
- * when it is in none of them. */
-static enum store_result move_state(struct store *st, int64_t id, const char *from_sql, const char *to,
-                                    const char *error)
-{
-    char *sql = xasprintf("UPDATE reminders SET state = ?2, error = CASE WHEN ?3 IS NULL THEN error ELSE ?3 END"
-                          " WHERE id = ?1 AND state IN (%s)",
-                          from_sql);
-    sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-
-    free(sql);
-    if (rc != SQLITE_OK)
-        return store_result_of(st, rc, "prepare state");
-    sqlite3_bind_int64(stmt, 1, id);
-    store_bind_text(stmt, 2, to);
-    if (error)
-        store_bind_text(stmt, 3, error);
-    else
-        sqlite3_bind_null(stmt, 3);
-    rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    if (rc == SQLITE_DONE && sqlite3_changes(st->db) == 0)
-        return STORE_CONFLICT;
-    return store_result_of(st, rc, "update state");
-}
-
 static void event_detail(const struct reminder_row *rem, const struct item_row *item, const char *note,
                          struct strbuf *out)
 {
@@ -321,7 +295,7 @@ static void event_detail(const struct reminder_row *rem, const struct item_row *
     json_kv_int(&j, "reminder", rem->id);
     json_kv_int(&j, "step", rem->step);
     json_kv_string(&j, "step_name", rem->step_name);
-    json_kv_string(&j, "state", rem->state);
+    json_kv_string(&j, "state", reminder_state_name(rem->state));
     json_kv_string(&j, "message_id", rem->message_id);
     json_kv_string(&j, "recipient", rem->recipient);
     json_kv_string(&j, "sender", rem->sender);
@@ -352,12 +326,12 @@ static enum store_result write_events(struct store *st, const struct audit_key *
     return r;
 }
 
+/* The court step moves an open case to court (CASE_EVENT_COURT_STEP_SENT);
+ * one that moved meanwhile (paid, disputed) keeps its status. */
 static enum store_result raise_level(struct store *st, int64_t case_id, int step, bool court)
 {
-    static const char sql[] =
-        "UPDATE invoices SET level = MAX(level, ?2),"
-        " status = CASE WHEN ?3 AND status = 'open' THEN 'court' ELSE status END, updated_at = ?4"
-        " WHERE id = ?1";
+    static const char sql[] = "UPDATE invoices SET level = MAX(level, ?2), updated_at = ?3 WHERE id = ?1";
+    enum store_result r;
     char now[32];
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
@@ -367,23 +341,23 @@ static enum store_result raise_level(struct store *st, int64_t case_id, int step
     store_now_text(now);
     sqlite3_bind_int64(stmt, 1, case_id);
     sqlite3_bind_int(stmt, 2, step);
-    sqlite3_bind_int(stmt, 3, court);
-    store_bind_text(stmt, 4, now);
+    store_bind_text(stmt, 3, now);
     rc = sqlite3_step(stmt);
     sqlite3_finalize(stmt);
-    return store_result_of(st, rc, "raise level");
+    if (rc != SQLITE_DONE || !court)
+        return store_result_of(st, rc, "raise level");
+    r = store_case_transition(st, case_id, CASE_EVENT_COURT_STEP_SENT, now, NULL);
+    return r == STORE_CONFLICT ? STORE_OK : r;
 }
 
 struct outcome {
-    const char *from;  /* SQL list of states it may leave */
-    const char *to;
+    enum reminder_event event; /* the state it moves to, and from what */
     const char *kind;  /* event kind */
     const char *actor;
-    const char *note;  /* event note and, for failures, the error column */
+    const char *note;  /* event note and, when the transition records one, the error column */
     bool raise;        /* sent: levels go up */
     bool court;
     bool free_step;    /* failed: items deleted */
-    bool records_error; /* the note goes to the error column too */
 };
 
 static enum store_result delete_items(struct store *st, int64_t id)
@@ -411,7 +385,7 @@ static enum store_result apply_outcome(struct store *st, const struct audit_key 
     if (r == STORE_OK)
         step = rem.step;
     if (r == STORE_OK)
-        r = move_state(st, id, o->from, o->to, o->records_error ? o->note : NULL);
+        r = store_reminder_transition(st, id, o->event, o->note);
     if (r == STORE_OK)
         r = read_items(st, id, &items, &count);
     for (size_t i = 0; o->raise && step > 0 && i < count && r == STORE_OK; i++)
@@ -436,28 +410,28 @@ static enum store_result outcome(struct store *st, const struct audit_key *key, 
 enum store_result store_reminder_sent(struct store *st, const struct audit_key *key, int64_t id, bool court,
                                       const char *actor, const char *note)
 {
-    struct outcome o = {"'pending', 'held'", "sent", "reminder-sent", actor, note, true, court, false, false};
+    struct outcome o = {REMINDER_EVENT_SENT, "reminder-sent", actor, note, true, court, false};
     return outcome(st, key, id, &o);
 }
 
 enum store_result store_reminder_dry_run(struct store *st, const struct audit_key *key, int64_t id,
                                          const char *actor, const char *path)
 {
-    struct outcome o = {"'pending'", "dry-run", "reminder-dry-run", actor, path, false, false, false, false};
+    struct outcome o = {REMINDER_EVENT_DRY_RUN, "reminder-dry-run", actor, path, false, false, false};
     return outcome(st, key, id, &o);
 }
 
 enum store_result store_reminder_failed(struct store *st, const struct audit_key *key, int64_t id,
                                         const char *actor, const char *error)
 {
-    struct outcome o = {"'pending', 'held'", "failed", "reminder-failed", actor, error, false, false, true, true};
+    struct outcome o = {REMINDER_EVENT_FAILED, "reminder-failed", actor, error, false, false, true};
     return outcome(st, key, id, &o);
 }
 
 enum store_result store_reminder_held(struct store *st, const struct audit_key *key, int64_t id,
                                       const char *actor, const char *error)
 {
-    struct outcome o = {"'pending'", "held", "reminder-held", actor, error, false, false, false, true};
+    struct outcome o = {REMINDER_EVENT_HELD, "reminder-held", actor, error, false, false, false};
     return outcome(st, key, id, &o);
 }
 
@@ -491,6 +465,18 @@ enum store_result store_reminder_seen(struct store *st, const char *message_id, 
     "   JOIN invoices i ON i.id = ri.invoice_id WHERE ri.reminder_id = r.id), '')"
 #define REMINDER_FROM " FROM reminders r LEFT JOIN debtors d ON d.id = r.debtor_id"
 
+/* The schema's CHECK allows only known names; were one unknown anyway,
+ * the reminder is taken as failed: it blocks nothing and is not history. */
+static enum reminder_state state_of_column(sqlite3_stmt *stmt, int col)
+{
+    enum reminder_state state = REMINDER_FAILED;
+    char text[16];
+
+    store_column_copy(stmt, col, text, sizeof text);
+    reminder_state_parse(text, &state);
+    return state;
+}
+
 static void reminder_from_row(sqlite3_stmt *stmt, void *item)
 {
     struct reminder_row *r = item;
@@ -501,7 +487,7 @@ static void reminder_from_row(sqlite3_stmt *stmt, void *item)
     store_column_copy(stmt, 2, r->debtor_email, sizeof r->debtor_email);
     r->step = sqlite3_column_int(stmt, 3);
     store_column_copy(stmt, 4, r->step_name, sizeof r->step_name);
-    store_column_copy(stmt, 5, r->state, sizeof r->state);
+    r->state = state_of_column(stmt, 5);
     store_column_copy(stmt, 6, r->message_id, sizeof r->message_id);
     store_column_copy(stmt, 7, r->token, sizeof r->token);
     store_column_copy(stmt, 8, r->sender, sizeof r->sender);
@@ -526,7 +512,7 @@ static enum store_result read_reminders(struct store *st, sqlite3_stmt *stmt, st
                            reminder_from_row, "read reminders");
 }
 
-enum store_result store_list_reminders(struct store *st, const char *state, int64_t case_id,
+enum store_result store_list_reminders(struct store *st, const enum reminder_state *state, int64_t case_id,
                                        struct reminder_list *out)
 {
     static const char sql[] =
@@ -542,7 +528,7 @@ enum store_result store_list_reminders(struct store *st, const char *state, int6
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare reminders");
     if (state)
-        store_bind_text(stmt, 1, state);
+        store_bind_text(stmt, 1, reminder_state_name(*state));
     else
         sqlite3_bind_null(stmt, 1);
     sqlite3_bind_int64(stmt, 2, case_id);

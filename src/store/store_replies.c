@@ -19,21 +19,22 @@
 #include "lib/json.h"
 #include "store/store.h"
 #include "store/store_internal.h"
-
-/* Cases still worth talking about with a debtor. */
-#define LIVE_CASE " i.type = 'invoice' AND i.status NOT IN ('paid', 'closed', 'cancelled')"
+#include "store/store_transitions.h"
 
 /* ---- finding the cases ---- */
 
+/* Only live cases (case_is_live, in SQL from the same rule). */
 static enum store_result cases_where(struct store *st, const char *where, const char *a, const char *b,
                                      int flag, struct case_list *out)
 {
-    char *sql = xasprintf("SELECT " STORE_CASE_COLUMNS STORE_CASE_FROM " WHERE" LIVE_CASE " AND %s ORDER BY i.id",
+    char *live = case_live_sql("i");
+    char *sql = xasprintf("SELECT " STORE_CASE_COLUMNS STORE_CASE_FROM " WHERE %s AND %s ORDER BY i.id", live,
                           where);
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 
     free(sql);
+    free(live);
     out->items = NULL;
     out->count = 0;
     if (rc != SQLITE_OK)
@@ -194,37 +195,26 @@ static enum store_result reply_seen_before(struct store *st, const char *message
     return store_result_of(st, rc, "read reply lookup");
 }
 
-/* Applies the effect to one case; *action says what happened to it. */
+/* Applies the effect to one case; *action says what happened to it. A
+ * case the effect may not move (settled, disputed, paused by the
+ * operator: see the transitions) keeps its status. */
 static enum store_result apply_effect(struct store *st, const struct reply_record *rec, int64_t case_id,
                                       const char *now, char *action, size_t size, bool *changed)
 {
-    static const char dispute[] =
-        "UPDATE invoices SET status = 'disputed', paused_until = NULL, pause_reason = '', updated_at = ?2"
-        " WHERE id = ?1 AND status IN ('open', 'paused', 'court')";
-    /* An operator's pause is the operator's: a reply does not shorten it. */
-    static const char pause[] =
-        "UPDATE invoices SET status = 'paused', paused_until = ?3, pause_reason = ?4, updated_at = ?2"
-        " WHERE id = ?1 AND (status = 'open' OR (status = 'paused' AND pause_reason <> 'operator'))";
+    struct case_pause pause = {rec->pause_until, rec->pause_reason};
     char until[DATE_STR_MAX];
-    sqlite3_stmt *stmt;
-    int rc;
+    enum store_result r;
 
     *changed = false;
     str_copy(action, size, rec->effect == REPLY_EFFECT_UNDELIVERABLE ? "address undeliverable" : "recorded");
     if (rec->effect != REPLY_EFFECT_DISPUTE && rec->effect != REPLY_EFFECT_PAUSE)
         return STORE_OK;
-    rc = sqlite3_prepare_v2(st->db, rec->effect == REPLY_EFFECT_DISPUTE ? dispute : pause, -1, &stmt, NULL);
-    if (rc != SQLITE_OK)
-        return store_result_of(st, rc, "prepare reply effect");
-    sqlite3_bind_int64(stmt, 1, case_id);
-    store_bind_text(stmt, 2, now);
-    if (rec->effect == REPLY_EFFECT_PAUSE) {
-        store_bind_date(stmt, 3, rec->pause_until);
-        store_bind_text(stmt, 4, rec->pause_reason);
-    }
-    rc = sqlite3_step(stmt);
-    *changed = rc == SQLITE_DONE && sqlite3_changes(st->db) > 0;
-    sqlite3_finalize(stmt);
+    r = store_case_transition(st, case_id,
+                              rec->effect == REPLY_EFFECT_DISPUTE ? CASE_EVENT_REPLY_DISPUTE : CASE_EVENT_REPLY_PAUSE,
+                              now, &pause);
+    if (r != STORE_OK && r != STORE_CONFLICT)
+        return r;
+    *changed = r == STORE_OK;
     date_format(rec->pause_until, until);
     if (!*changed)
         str_copy(action, size, "recorded (status kept)");
@@ -234,7 +224,7 @@ static enum store_result apply_effect(struct store *st, const struct reply_recor
         str_format(action, size, "paused until %s", until);
     else
         str_copy(action, size, "paused");
-    return store_result_of(st, rc, "apply reply effect");
+    return STORE_OK;
 }
 
 static enum store_result insert_reply(struct store *st, const struct reply_record *rec, int64_t case_id,
@@ -505,23 +495,6 @@ static enum store_result expired_pauses(struct store *st, const char *today, int
     return store_result_of(st, rc, "read expired pauses");
 }
 
-static enum store_result set_status(struct store *st, int64_t case_id, const char *status, const char *now)
-{
-    static const char sql[] = "UPDATE invoices SET status = ?2, paused_until = NULL, pause_reason = '',"
-                              " updated_at = ?3 WHERE id = ?1";
-    sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-
-    if (rc != SQLITE_OK)
-        return store_result_of(st, rc, "prepare status");
-    sqlite3_bind_int64(stmt, 1, case_id);
-    store_bind_text(stmt, 2, status);
-    store_bind_text(stmt, 3, now);
-    rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    return store_result_of(st, rc, "update status");
-}
-
 static enum store_result resume_in_transaction(struct store *st, const struct audit_key *key, const char *today,
                                                const char *actor, int *count)
 {
@@ -532,7 +505,7 @@ static enum store_result resume_in_transaction(struct store *st, const struct au
 
     store_now_text(now);
     for (size_t i = 0; r == STORE_OK && i < n; i++) {
-        r = set_status(st, ids[i], "open", now);
+        r = store_case_transition(st, ids[i], CASE_EVENT_PAUSE_EXPIRED, now, NULL);
         if (r == STORE_OK)
             r = case_event(st, key, ids[i], "case-resumed", actor, "reason", "pause ended", NULL, NULL);
     }
@@ -554,7 +527,7 @@ enum store_result store_resume_expired_pauses(struct store *st, const struct aud
     return store_finish(st, resume_in_transaction(st, key, day, actor, count));
 }
 
-static enum store_result case_status(struct store *st, int64_t case_id, char status[16])
+static enum store_result case_status(struct store *st, int64_t case_id, enum case_status *status)
 {
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, "SELECT status FROM invoices WHERE id = ?1", -1, &stmt, NULL);
@@ -564,7 +537,7 @@ static enum store_result case_status(struct store *st, int64_t case_id, char sta
     sqlite3_bind_int64(stmt, 1, case_id);
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
-        store_column_copy(stmt, 0, status, 16);
+        *status = store_column_case_status(stmt, 0);
     sqlite3_finalize(stmt);
     if (rc == SQLITE_DONE)
         return STORE_NOT_FOUND;
@@ -577,9 +550,17 @@ static const char *resolution_name(enum case_resolution how)
                                              : how == RESOLVE_END_PAUSE ? "end-pause" : "resume";
 }
 
+/* What ending a dispute or a pause does to the status; the transition
+ * refuses a case that is neither (a pause only, for RESOLVE_END_PAUSE). */
+static enum case_event resolution_event(enum case_resolution how)
+{
+    return how == RESOLVE_CANCEL ? CASE_EVENT_RESOLVED_CANCEL
+           : how == RESOLVE_END_PAUSE ? CASE_EVENT_PAUSE_LIFTED : CASE_EVENT_RESOLVED_RESUME;
+}
+
 static enum store_result resolve_in_transaction(struct store *st, const struct audit_key *key, int64_t case_id,
                                                 enum case_resolution how, int64_t amount, const char *actor,
-                                                char status[16])
+                                                enum case_status *status)
 {
     char now[32], amount_text[MONEY_STR_MAX];
     struct date none = {0, 0, 0};
@@ -588,12 +569,10 @@ static enum store_result resolve_in_transaction(struct store *st, const struct a
 
     if (r != STORE_OK)
         return r;
-    if (strcmp(status, "paused") != 0 && (how == RESOLVE_END_PAUSE || strcmp(status, "disputed") != 0))
-        return STORE_CONFLICT;
     if (how == RESOLVE_CREDIT && amount <= 0)
         return STORE_CONFLICT;
     store_now_text(now);
-    r = set_status(st, case_id, how == RESOLVE_CANCEL ? "cancelled" : "open", now);
+    r = store_case_transition(st, case_id, resolution_event(how), now, NULL);
     if (r == STORE_OK && how == RESOLVE_CREDIT)
         r = store_payment_in_transaction(st, key, case_id, amount, none, "credit", actor, &balance);
     if (r == STORE_OK)
@@ -607,11 +586,10 @@ static enum store_result resolve_in_transaction(struct store *st, const struct a
 
 enum store_result store_resolve_case(struct store *st, const struct audit_key *key, int64_t case_id,
                                      enum case_resolution how, int64_t amount, const char *actor,
-                                     char status_after[16])
+                                     enum case_status *status_after)
 {
     enum store_result r;
 
-    status_after[0] = '\0';
     if ((r = store_begin(st)) != STORE_OK)
         return r;
     return store_finish(st, resolve_in_transaction(st, key, case_id, how, amount, actor, status_after));
@@ -620,27 +598,15 @@ enum store_result store_resolve_case(struct store *st, const struct audit_key *k
 static enum store_result pause_in_transaction(struct store *st, const struct audit_key *key, int64_t case_id,
                                               struct date until, const char *actor)
 {
-    static const char sql[] = "UPDATE invoices SET status = 'paused', paused_until = ?2,"
-                              " pause_reason = 'operator', updated_at = ?3"
-                              " WHERE id = ?1 AND status IN ('open', 'paused')";
+    struct case_pause pause = {until, CASE_PAUSE_BY_OPERATOR};
     char now[32], day[DATE_STR_MAX];
-    sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    enum store_result r;
 
-    if (rc != SQLITE_OK)
-        return store_result_of(st, rc, "prepare pause");
     store_now_text(now);
-    sqlite3_bind_int64(stmt, 1, case_id);
-    store_bind_date(stmt, 2, until);
-    store_bind_text(stmt, 3, now);
-    rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE)
-        return store_result_of(st, rc, "pause");
-    if (sqlite3_changes(st->db) == 0)
-        return STORE_CONFLICT;
+    if ((r = store_case_transition(st, case_id, CASE_EVENT_OPERATOR_PAUSE, now, &pause)) != STORE_OK)
+        return r;
     date_format(until, day);
-    return case_event(st, key, case_id, "case-paused", actor, "reason", "operator", "until", day);
+    return case_event(st, key, case_id, "case-paused", actor, "reason", CASE_PAUSE_BY_OPERATOR, "until", day);
 }
 
 enum store_result store_pause_case(struct store *st, const struct audit_key *key, int64_t case_id,

@@ -62,7 +62,7 @@ static void due_case_init(struct due_case *dc, const char *number, const char *c
     dc->c.balance = 100000;
     str_copy(dc->c.debtor_email, sizeof dc->c.debtor_email, "martin@client-a.test");
     str_copy(dc->c.debtor_name, sizeof dc->c.debtor_name, "Boulangerie Martin SARL");
-    str_copy(dc->c.status, sizeof dc->c.status, "open");
+    dc->c.status = CASE_OPEN;
 }
 
 static struct date d(const char *text)

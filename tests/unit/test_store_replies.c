@@ -269,13 +269,13 @@ static void test_cancelled_case_not_returned(void **state)
     struct reply_record rec = reply_about(&a, 1, "r1@client.test");
     struct reply_outcome out;
     struct case_list found;
-    char status[16];
+    enum case_status status;
 
     send_reminder(f, &a, 1, 1, "2026-02-02", "rem-1@agency.test", "tok", false);
     rec.effect = REPLY_EFFECT_DISPUTE;
     record(f, &rec, &out);
-    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_CANCEL, 0, "operator", status), STORE_OK);
-    assert_string_equal(status, "cancelled");
+    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_CANCEL, 0, "operator", &status), STORE_OK);
+    assert_string_equal(case_status_name(status), "cancelled");
     assert_int_equal(store_cases_of_reminder_message(f->st, "rem-1@agency.test", &rid, &found), STORE_OK);
     assert_true(rid > 0);
     assert_int_equal(found.count, 0);
@@ -382,7 +382,7 @@ static void test_dispute_effect(void **state)
 
     assert_int_equal(store_pause_case(f->st, &f->key, paused, (struct date){2026, 3, 1}, "operator"), STORE_OK);
     send_reminder(f, &court, 1, 1, "2026-02-02", "rem-1@agency.test", "tok", true);
-    assert_string_equal(get(f, court).status, "court");
+    assert_string_equal(case_status_name(get(f, court).status), "court");
     pay_all(f, paid);
     rec.effect = REPLY_EFFECT_DISPUTE;
     rec.verdict = "dispute";
@@ -390,13 +390,13 @@ static void test_dispute_effect(void **state)
     record(f, &rec, &out);
     assert_false(out.duplicate);
     assert_int_equal(out.changed, 3);
-    assert_string_equal(get(f, open).status, "disputed");
+    assert_string_equal(case_status_name(get(f, open).status), "disputed");
     c = get(f, paused);
-    assert_string_equal(c.status, "disputed");
+    assert_string_equal(case_status_name(c.status), "disputed");
     assert_string_equal(c.paused_until, "");
     assert_string_equal(c.pause_reason, "");
-    assert_string_equal(get(f, court).status, "disputed");
-    assert_string_equal(get(f, paid).status, "paid");
+    assert_string_equal(case_status_name(get(f, court).status), "disputed");
+    assert_string_equal(case_status_name(get(f, paid).status), "paid");
     /* One reply row per case, saying what happened to it. */
     assert_int_equal(store_list_replies(f->st, paid, &list), STORE_OK);
     assert_int_equal(list.count, 1);
@@ -443,7 +443,7 @@ static void test_pause_effect(void **state)
     record(f, &rec, &out);
     assert_int_equal(out.changed, 1);
     c = get(f, open);
-    assert_string_equal(c.status, "paused");
+    assert_string_equal(case_status_name(c.status), "paused");
     assert_string_equal(c.paused_until, "2026-03-15");
     assert_string_equal(c.pause_reason, "promise");
     assert_int_equal(store_list_replies(f->st, open, &list), STORE_OK);
@@ -463,7 +463,7 @@ static void test_pause_effect(void **state)
     rec.pause_reason = "plan";
     record(f, &rec, &out);
     c = get(f, endless);
-    assert_string_equal(c.status, "paused");
+    assert_string_equal(case_status_name(c.status), "paused");
     assert_string_equal(c.paused_until, "");
     assert_string_equal(c.pause_reason, "plan");
 
@@ -478,7 +478,7 @@ static void test_pause_effect(void **state)
     record(f, &rec, &out);
     assert_int_equal(out.changed, 0);
     c = get(f, disputed);
-    assert_string_equal(c.status, "disputed");
+    assert_string_equal(case_status_name(c.status), "disputed");
     assert_string_equal(c.paused_until, "");
     assert_int_equal(store_list_replies(f->st, disputed, &list), STORE_OK);
     assert_int_equal(list.count, 2);
@@ -507,7 +507,7 @@ static void test_undeliverable_effect(void **state)
     assert_int_equal(out.changed, 0);
     assert_int_equal(store_get_due_case(f->st, a, false, &dc), STORE_OK);
     assert_true(dc.undeliverable);
-    assert_string_equal(dc.c.status, "open");
+    assert_string_equal(case_status_name(dc.c.status), "open");
     /* Only that address. */
     assert_int_equal(store_get_due_case(f->st, b, false, &dc), STORE_OK);
     assert_false(dc.undeliverable);
@@ -595,7 +595,7 @@ static void test_same_message_twice(void **state)
     struct reply_record rec = reply_about(&a, 1, "promise@client.test");
     struct reply_outcome out;
     struct outbox_list due;
-    char status[16];
+    enum case_status status;
 
     rec.effect = REPLY_EFFECT_PAUSE;
     rec.pause_reason = "promise";
@@ -607,11 +607,11 @@ static void test_same_message_twice(void **state)
     assert_int_equal(out.changed, 1);
     /* The operator resumes it; the same reply read again (a redelivery)
      * must not pause it again nor notify twice. */
-    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_RESUME, 0, "operator", status), STORE_OK);
+    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_RESUME, 0, "operator", &status), STORE_OK);
     record(f, &rec, &out);
     assert_true(out.duplicate);
     assert_int_equal(out.changed, 0);
-    assert_string_equal(get(f, a).status, "open");
+    assert_string_equal(case_status_name(get(f, a).status), "open");
     assert_int_equal(count_replies(f, a), 1);
     assert_int_equal(count_events(f, a, "reply-received"), 1);
     assert_int_equal(store_outbox_due(f->st, FAR_FUTURE, 10, &due), STORE_OK);
@@ -623,8 +623,8 @@ static void test_same_message_twice(void **state)
     record(f, &rec, &out);
     assert_false(out.duplicate);
     assert_int_equal(out.changed, 1);
-    assert_string_equal(get(f, a).status, "open");
-    assert_string_equal(get(f, b).status, "paused");
+    assert_string_equal(case_status_name(get(f, a).status), "open");
+    assert_string_equal(case_status_name(get(f, b).status), "paused");
     assert_int_equal(count_replies(f, a), 1);
     assert_int_equal(count_replies(f, b), 1);
 }
@@ -642,7 +642,7 @@ static void test_failed_reply_leaves_nothing(void **state)
     assert_int_not_equal(store_record_reply(f->st, &f->key, &rec, "milter", &out), STORE_OK);
     assert_false(out.duplicate);
     assert_int_equal(out.changed, 0);
-    assert_string_equal(get(f, a).status, "open");
+    assert_string_equal(case_status_name(get(f, a).status), "open");
     assert_int_equal(count_replies(f, 0), 0);
     assert_int_equal(count_events(f, a, "reply-received"), 0);
 }
@@ -671,16 +671,16 @@ static void test_expired_pauses_resume(void **state)
                      STORE_OK);
     assert_int_equal(count, 1);
     c = get(f, yesterday);
-    assert_string_equal(c.status, "open");
+    assert_string_equal(case_status_name(c.status), "open");
     assert_string_equal(c.paused_until, "");
     assert_string_equal(c.pause_reason, "");
     last_event(f, yesterday, kind, sizeof kind, detail, sizeof detail);
     assert_string_equal(kind, "case-resumed");
     c = get(f, today);
-    assert_string_equal(c.status, "paused");
+    assert_string_equal(case_status_name(c.status), "paused");
     assert_string_equal(c.paused_until, "2026-03-10");
-    assert_string_equal(get(f, endless).status, "paused");
-    assert_string_equal(get(f, disputed).status, "disputed");
+    assert_string_equal(case_status_name(get(f, endless).status), "paused");
+    assert_string_equal(case_status_name(get(f, disputed).status), "disputed");
     assert_int_equal(count_events(f, today, "case-resumed"), 0);
     /* Nothing left to resume that day. */
     assert_int_equal(store_resume_expired_pauses(f->st, &f->key, (struct date){2026, 3, 10}, "scheduler", &count),
@@ -696,26 +696,27 @@ static void test_resolve_resume_and_cancel(void **state)
     int64_t ids[] = {a, b};
     struct reply_record rec = reply_about(ids, 2, "d@client.test");
     struct reply_outcome out;
-    char status[16], kind[32], detail[512];
+    enum case_status status;
+    char kind[32], detail[512];
 
     rec.effect = REPLY_EFFECT_DISPUTE;
     record(f, &rec, &out);
-    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_RESUME, 0, "operator", status), STORE_OK);
-    assert_string_equal(status, "open");
-    assert_string_equal(get(f, a).status, "open");
+    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_RESUME, 0, "operator", &status), STORE_OK);
+    assert_string_equal(case_status_name(status), "open");
+    assert_string_equal(case_status_name(get(f, a).status), "open");
     assert_int_equal(get(f, a).balance, 100000);
     last_event(f, a, kind, sizeof kind, detail, sizeof detail);
     assert_string_equal(kind, "case-resolved");
     assert_non_null(strstr(detail, "\"resolution\":\"resume\""));
-    assert_int_equal(store_resolve_case(f->st, &f->key, b, RESOLVE_CANCEL, 0, "operator", status), STORE_OK);
-    assert_string_equal(status, "cancelled");
-    assert_string_equal(get(f, b).status, "cancelled");
+    assert_int_equal(store_resolve_case(f->st, &f->key, b, RESOLVE_CANCEL, 0, "operator", &status), STORE_OK);
+    assert_string_equal(case_status_name(status), "cancelled");
+    assert_string_equal(case_status_name(get(f, b).status), "cancelled");
     last_event(f, b, kind, sizeof kind, detail, sizeof detail);
     assert_non_null(strstr(detail, "\"resolution\":\"cancel\""));
     /* A pause ends the same way. */
     assert_int_equal(store_pause_case(f->st, &f->key, a, (struct date){2026, 4, 1}, "operator"), STORE_OK);
-    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_RESUME, 0, "operator", status), STORE_OK);
-    assert_string_equal(status, "open");
+    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_RESUME, 0, "operator", &status), STORE_OK);
+    assert_string_equal(case_status_name(status), "open");
     assert_string_equal(get(f, a).paused_until, "");
 }
 
@@ -727,12 +728,13 @@ static void test_resolve_credit(void **state)
     struct reply_outcome out;
     struct money_payment *payments;
     size_t n;
-    char status[16], kind[32], detail[512];
+    enum case_status status;
+    char kind[32], detail[512];
 
     rec.effect = REPLY_EFFECT_DISPUTE;
     record(f, &rec, &out);
-    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_CREDIT, 30000, "operator", status), STORE_OK);
-    assert_string_equal(status, "open");
+    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_CREDIT, 30000, "operator", &status), STORE_OK);
+    assert_string_equal(case_status_name(status), "open");
     assert_int_equal(get(f, a).balance, 70000);
     assert_int_equal(store_list_payments(f->st, a, &payments, &n), STORE_OK);
     assert_int_equal(n, 1);
@@ -747,11 +749,11 @@ static void test_resolve_credit(void **state)
     rec = reply_about(&a, 1, "d2@client.test");
     rec.effect = REPLY_EFFECT_DISPUTE;
     record(f, &rec, &out);
-    assert_string_equal(get(f, a).status, "disputed");
-    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_CREDIT, 70000, "operator", status), STORE_OK);
-    assert_string_equal(status, "paid");
+    assert_string_equal(case_status_name(get(f, a).status), "disputed");
+    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_CREDIT, 70000, "operator", &status), STORE_OK);
+    assert_string_equal(case_status_name(status), "paid");
     assert_int_equal(get(f, a).balance, 0);
-    assert_string_equal(get(f, a).status, "paid");
+    assert_string_equal(case_status_name(get(f, a).status), "paid");
 }
 
 static void test_resolve_conflict(void **state)
@@ -760,20 +762,20 @@ static void test_resolve_conflict(void **state)
     int64_t a = track(f, "F-1", DEBTOR, "inv-1@creditor.test");
     int64_t paid = track(f, "F-2", DEBTOR, "inv-2@creditor.test");
     size_t events_before;
-    char status[16];
+    enum case_status status;
 
     pay_all(f, paid);
     events_before = count_events(f, a, "case-resolved");
-    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_RESUME, 0, "operator", status), STORE_CONFLICT);
-    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_CREDIT, 500, "operator", status), STORE_CONFLICT);
-    assert_int_equal(store_resolve_case(f->st, &f->key, paid, RESOLVE_CANCEL, 0, "operator", status),
+    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_RESUME, 0, "operator", &status), STORE_CONFLICT);
+    assert_int_equal(store_resolve_case(f->st, &f->key, a, RESOLVE_CREDIT, 500, "operator", &status), STORE_CONFLICT);
+    assert_int_equal(store_resolve_case(f->st, &f->key, paid, RESOLVE_CANCEL, 0, "operator", &status),
                      STORE_CONFLICT);
-    assert_string_equal(get(f, a).status, "open");
+    assert_string_equal(case_status_name(get(f, a).status), "open");
     assert_int_equal(get(f, a).balance, 100000);
-    assert_string_equal(get(f, paid).status, "paid");
+    assert_string_equal(case_status_name(get(f, paid).status), "paid");
     assert_int_equal(count_events(f, a, "case-resolved"), events_before);
     assert_int_equal(count_events(f, a, "payment-recorded"), 0);
-    assert_int_equal(store_resolve_case(f->st, &f->key, 999999, RESOLVE_RESUME, 0, "operator", status),
+    assert_int_equal(store_resolve_case(f->st, &f->key, 999999, RESOLVE_RESUME, 0, "operator", &status),
                      STORE_NOT_FOUND);
 }
 
@@ -791,7 +793,7 @@ static void test_pause_case(void **state)
 
     assert_int_equal(store_pause_case(f->st, &f->key, a, (struct date){2026, 4, 1}, "operator"), STORE_OK);
     c = get(f, a);
-    assert_string_equal(c.status, "paused");
+    assert_string_equal(case_status_name(c.status), "paused");
     assert_string_equal(c.paused_until, "2026-04-01");
     assert_string_equal(c.pause_reason, "operator");
     last_event(f, a, kind, sizeof kind, detail, sizeof detail);
@@ -812,10 +814,10 @@ static void test_pause_case(void **state)
     record(f, &rec, &out);
     assert_int_equal(store_pause_case(f->st, &f->key, disputed, (struct date){2026, 4, 1}, "operator"),
                      STORE_CONFLICT);
-    assert_string_equal(get(f, disputed).status, "disputed");
+    assert_string_equal(case_status_name(get(f, disputed).status), "disputed");
     pay_all(f, paid);
     assert_int_equal(store_pause_case(f->st, &f->key, paid, (struct date){2026, 4, 1}, "operator"), STORE_CONFLICT);
-    assert_string_equal(get(f, paid).status, "paid");
+    assert_string_equal(case_status_name(get(f, paid).status), "paid");
     assert_int_equal(count_events(f, paid, "case-paused"), 0);
 }
 
@@ -945,7 +947,8 @@ static void test_version_1_migrates(void **state)
     struct case_row c;
     struct store *st;
     sqlite3 *db;
-    char why[256], status[16];
+    enum case_status status;
+    char why[256];
     int64_t id = 1;
 
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -958,7 +961,7 @@ static void test_version_1_migrates(void **state)
     assert_version_2_schema(path);
     /* Version 1's rows read with the new columns' defaults. */
     assert_int_equal(store_get_case(st, 1, &c), STORE_OK);
-    assert_string_equal(c.status, "paused");
+    assert_string_equal(case_status_name(c.status), "paused");
     assert_string_equal(c.paused_until, "2026-02-01");
     assert_string_equal(c.pause_reason, "");
     assert_int_equal(store_list_replies(st, 1, &list), STORE_OK);
@@ -976,8 +979,8 @@ static void test_version_1_migrates(void **state)
     rec.effect = REPLY_EFFECT_DISPUTE;
     assert_int_equal(store_record_reply(st, &f->key, &rec, "milter", &out), STORE_OK);
     assert_int_equal(out.changed, 1);
-    assert_int_equal(store_resolve_case(st, &f->key, 1, RESOLVE_RESUME, 0, "operator", status), STORE_OK);
-    assert_string_equal(status, "open");
+    assert_int_equal(store_resolve_case(st, &f->key, 1, RESOLVE_RESUME, 0, "operator", &status), STORE_OK);
+    assert_string_equal(case_status_name(status), "open");
     store_close(st);
     unlink(path);
     unlink(wal);
