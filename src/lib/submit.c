@@ -139,10 +139,27 @@ struct child {
     int exec; /* closes on exec; carries errno when exec fails */
 };
 
+/* The daemon blocks SIGHUP, SIGINT, SIGTERM and SIGUSR1 in every thread
+ * (libmilter's signal thread and the reload thread take them), and a
+ * blocked mask survives exec: sendmail and postdrop would then ignore
+ * the TERM that ends them at the deadline. The child starts clean. */
+static void reset_signals(void)
+{
+    sigset_t none;
+
+    /* Every signal, ignored ones too (an ignored disposition also
+     * survives exec); SIGKILL and SIGSTOP just refuse. */
+    for (int sig = 1; sig < NSIG; sig++)
+        signal(sig, SIG_DFL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static void run_child(char *const argv[], int in[2], int out[2], int exec_pipe[2])
 {
     int err;
 
+    reset_signals();
     /* Its own group, so that the deadline kills whatever it started. */
     setpgid(0, 0);
     dup2(in[0], STDIN_FILENO);

@@ -45,17 +45,22 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A command made of a shell script body. */
-static char *script(const char *name, const char *body)
+/* A command made of a script body for the given shell. */
+static char *script_for(const char *shell, const char *name, const char *body)
 {
     char *path = xasprintf("%s/%s", dir, name);
     FILE *f = fopen(path, "w");
 
     assert_non_null(f);
-    fprintf(f, "#!/bin/sh\n%s\n", body);
+    fprintf(f, "#!%s\n%s\n", shell, body);
     fclose(f);
     assert_int_equal(chmod(path, 0755), 0);
     return path;
+}
+
+static char *script(const char *name, const char *body)
+{
+    return script_for("/bin/sh", name, body);
 }
 
 static enum submit_result run(const char *command, const char *data, int timeout, char *error, size_t errlen)
@@ -188,6 +193,42 @@ static void test_killed_or_late_is_ambiguous(void **state)
     free(slow);
 }
 
+/* The daemon runs with HUP, INT, TERM and USR1 blocked in every thread:
+ * the command must not inherit that (a blocked TERM would outlive the
+ * deadline), nor an ignored signal. */
+static void test_child_signals_are_reset(void **state)
+{
+    /* bash, not dash: dash clears its mask at start and would hide it. */
+    char *cmd_path = script_for("/bin/bash", "sigs", "cat >/dev/null; grep -E '^Sig(Blk|Ign):' /proc/self/status"
+                                    " >\"$(dirname \"$0\")/sigs\"");
+    char *command = xasprintf("sendmail:%s", cmd_path);
+    char error[300], *path, *got;
+    sigset_t blocked, saved;
+    struct sigaction ignore = {.sa_handler = SIG_IGN}, old_usr2;
+    size_t len;
+
+    (void)state;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGHUP);
+    sigaddset(&blocked, SIGTERM);
+    sigaddset(&blocked, SIGINT);
+    sigaddset(&blocked, SIGUSR1);
+    assert_int_equal(sigprocmask(SIG_BLOCK, &blocked, &saved), 0);
+    assert_int_equal(sigaction(SIGUSR2, &ignore, &old_usr2), 0);
+    assert_int_equal(run(command, "Subject: x\n\nbody\n", 10, error, sizeof error), SUBMIT_OK);
+    sigaction(SIGUSR2, &old_usr2, NULL);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
+    path = xasprintf("%s/sigs", dir);
+    got = file_read_all(path, 4096, &len);
+    assert_non_null(got);
+    assert_non_null(strstr(got, "SigBlk:\t0000000000000000\n"));
+    assert_non_null(strstr(got, "SigIgn:\t0000000000000000\n"));
+    free(got);
+    free(path);
+    free(command);
+    free(cmd_path);
+}
+
 /* Whether pid is a live process (not gone, not a zombie whose parent
  * has yet to reap it). */
 static bool process_alive(long pid)
@@ -300,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_handed_over),
         cmocka_unit_test(test_chatty_command),
+        cmocka_unit_test(test_child_signals_are_reset),
         cmocka_unit_test(test_refused_is_definite),
         cmocka_unit_test(test_killed_or_late_is_ambiguous),
         cmocka_unit_test(test_deadline_kills_what_the_command_started),
