@@ -23,7 +23,8 @@
 /* clang-format off */
 #define CONFIG_KEYS(X)                                                                                \
     /* Where the MTA reaches the milter. */                                                           \
-    X(SOCKET,   socket,            "Socket",             "inet:8891@127.0.0.1", 0, 0, NULL)           \
+    X(SOCKET,   socket,            "Socket",             "local:/run/relance/relanced.sock", 0, 0, NULL) \
+    X(STRING,   socket_group,      "SocketGroup",        "",                   0, 0, NULL)            \
     X(STRING,   user_id,           "UserID",             "relance",            0, 0, NULL)            \
     X(PATH,     pid_file,          "PidFile",            "",                   0, 0, NULL)            \
     /* Store and secrets. */                                                                          \

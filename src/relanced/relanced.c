@@ -92,6 +92,10 @@ static bool check_environment(const struct config *cfg, struct strlist *errors)
         strlist_addf(errors, "%s:0: UserID: no such user '%s'", cfg->path, cfg->user_id);
         ok = false;
     }
+    if (cfg->socket_group[0] && getgrnam(cfg->socket_group) == NULL) {
+        strlist_addf(errors, "%s:0: SocketGroup: no such group '%s'", cfg->path, cfg->socket_group);
+        ok = false;
+    }
     return ok;
 }
 
@@ -138,12 +142,64 @@ static void warn_unreadable(const struct config *cfg, const char *path, bool to_
     strlist_free(&warnings);
 }
 
-/* The socket must be usable by the MTA's user through the group. */
+/* The socket's path, or NULL for an inet socket. */
+static const char *socket_path(const char *socket)
+{
+    if (strncmp(socket, "local:", 6) == 0 || strncmp(socket, "unix:", 5) == 0)
+        return strchr(socket, ':') + 1;
+    return NULL;
+}
+
+/* The group the MTA reaches the socket through: SocketGroup, else the
+ * primary group of UserID; (gid_t)-1 when neither applies. */
+static gid_t socket_gid(const struct config *cfg, const struct passwd *pw)
+{
+    struct group *gr;
+
+    if (cfg->socket_group[0] && (gr = getgrnam(cfg->socket_group)) != NULL)
+        return gr->gr_gid;
+    return pw ? pw->pw_gid : (gid_t)-1;
+}
+
+/* The socket's directory (/run/relance, /var/spool/postfix/relance) is
+ * made when missing, mode 0750, UserID's and the socket group's: the
+ * MTA enters it through the group. One that exists is left as it is. */
+static bool prepare_socket_directory(const char *path, const struct passwd *pw, gid_t gid)
+{
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    bool ok = true;
+
+    if (slash != NULL && slash != dir) {
+        *slash = '\0';
+        if (mkdir(dir, 0750) == 0) {
+            /* The umask (077) took the group's bits: given back. */
+            if (chmod(dir, 0750) != 0 ||
+                ((pw || gid != (gid_t)-1) && chown(dir, pw ? pw->pw_uid : (uid_t)-1, gid) != 0)) {
+                log_error(NULL, "cannot give %s to UserID and SocketGroup: %s", dir, strerror(errno));
+                ok = false;
+            }
+        } else if (errno != EEXIST) {
+            log_error(NULL, "cannot create %s: %s", dir, strerror(errno));
+            ok = false;
+        }
+    }
+    free(dir);
+    return ok;
+}
+
+/* The socket must be usable by the MTA's user through the group, and by
+ * nobody else: mode 0660, owner UserID, group SocketGroup. The umask
+ * stays 077 for the whole run: the database, its WAL and anything else
+ * relanced creates are its own (letters say their mode themselves). */
 static bool prepare_socket(const struct config *cfg, const struct passwd *pw)
 {
-    const char *path = NULL;
+    const char *path = socket_path(cfg->socket);
+    gid_t gid = socket_gid(cfg, pw);
 
-    umask(007);
+    umask(077);
+    if (path && !prepare_socket_directory(path, pw, gid))
+        return false;
     if (smfi_setconn(cfg->socket) != MI_SUCCESS) {
         log_error(NULL, "cannot use socket %s", cfg->socket);
         return false;
@@ -152,12 +208,10 @@ static bool prepare_socket(const struct config *cfg, const struct passwd *pw)
         log_error(NULL, "cannot open socket %s", cfg->socket);
         return false;
     }
-    if (strncmp(cfg->socket, "local:", 6) == 0 || strncmp(cfg->socket, "unix:", 5) == 0)
-        path = strchr(cfg->socket, ':') + 1;
+    if (path && (pw || gid != (gid_t)-1) && chown(path, pw ? pw->pw_uid : (uid_t)-1, gid) != 0)
+        log_warning(NULL, "cannot give %s to UserID and SocketGroup: %s", path, strerror(errno));
     if (path && chmod(path, 0660) != 0)
         log_warning(NULL, "cannot set mode 0660 on %s: %s", path, strerror(errno));
-    if (path && pw && chown(path, pw->pw_uid, pw->pw_gid) != 0)
-        log_warning(NULL, "cannot give %s to %s: %s", path, pw->pw_name, strerror(errno));
     return true;
 }
 
@@ -352,6 +406,10 @@ static int run(const struct options *opt, struct config *cfg)
 
     if (getuid() == 0 && cfg->user_id[0] && (pw = getpwnam(cfg->user_id)) == NULL) {
         log_error(NULL, "UserID: no such user '%s'", cfg->user_id);
+        return 1;
+    }
+    if (cfg->socket_group[0] && getgrnam(cfg->socket_group) == NULL) {
+        log_error(NULL, "SocketGroup: no such group '%s'", cfg->socket_group);
         return 1;
     }
     if (!audit_key_load(cfg->key_file, &setup.key, why, sizeof why)) {

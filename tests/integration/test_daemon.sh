@@ -50,11 +50,14 @@ check "-n names the one template UserID cannot read" grep -qF \
 check_eq "-n: one line each, nothing else" 3 "$(grep -c "will not be able to read" <<<"$out")"
 
 echo "== privileges dropped, unix socket for the MTA"
-SOCK=$T/run/relanced.sock
-mkdir -p "$T/run" && chmod 755 "$T/run"
+# Where Debian's chrooted smtpd can reach it: under Postfix's queue
+# directory, in a directory relanced makes for UserID and SocketGroup.
+mkdir -p "$PF/spool"
+SOCK=$PF/spool/relance/relanced.sock
 # One template UserID cannot read: said at start-up, and a reload (which
 # does not read templates) still works.
-write_relance_conf "Socket local:$SOCK" "UserID nobody" "Database $T/state/relance.db" "TemplateDirectory $T/tpl"
+write_relance_conf "Socket local:$SOCK" "SocketGroup postfix" "UserID nobody" "Database $T/state/relance.db" \
+    "TemplateDirectory $T/tpl"
 chmod 600 "$T/relance.key"
 "$RELANCED" -f -c "$RELANCE_CONF" >>"$RELANCE_LOG" 2>&1 &
 RELANCED_PID=$!
@@ -65,22 +68,30 @@ check "start-up log names the template UserID cannot read" grep -qF \
 check_eq "start-up log names nothing else" 1 "$(grep -c "will not be able to read" "$RELANCE_LOG")"
 check_eq "socket mode 0660" 660 "$(stat -c %a "$SOCK")"
 check_eq "socket owned by UserID" nobody "$(stat -c %U "$SOCK")"
+check_eq "socket's group is SocketGroup" postfix "$(stat -c %G "$SOCK")"
+check_eq "socket directory made 0750 for UserID and SocketGroup" "750 nobody postfix" \
+    "$(stat -c '%a %U %G' "$PF/spool/relance")"
 sleep 0.5
 uid=$(awk '/^Uid:/ { print $2 }' "/proc/$RELANCED_PID/status")
 check_eq "running as UserID" "$(id -u nobody)" "$uid"
 check_eq "database directory made for UserID" nobody "$(stat -c %U "$T/state")"
 check_eq "database owned by UserID" nobody "$(stat -c %U "$T/state/relance.db")"
+check_eq "database readable by UserID alone (umask 077)" 600 "$(stat -c %a "$T/state/relance.db")"
 
-echo "== Postfix reaches it over the unix socket"
+echo "== Postfix reaches it over the unix socket, by a path relative to its queue directory"
 start_sink || exit 1
-# Postfix's smtpd runs as user postfix: give it the socket's group.
-chgrp postfix "$SOCK"
-MILTER_SPEC="unix:$SOCK" start_postfix || exit 1
+# The form that works for a chrooted smtpd and for the unchrooted
+# sendmail(1) path alike; Postfix's smtpd runs as user postfix and gets
+# in through SocketGroup.
+MILTER_SPEC="unix:relance/relanced.sock" start_postfix || exit 1
 mime_with_attachment "$T/ubl.eml" billing@creditor.test lj@buyer.se "Invoice" \
     "$CORPUS/ubl/pp_base-example.xml" application/xml
 smtp billing@creditor.test lj@buyer.se "$T/ubl.eml"
 check "delivered" wait_sink 1 30
 check "tracked through the unix socket" grep -q "tracked invoice Snippet1" "$RELANCE_LOG"
+submit billing@creditor.test "$T/ubl.eml"
+check "delivered from sendmail(1)" wait_sink 2 30
+check "the sendmail(1) path reaches it too" grep -q "already tracked invoice Snippet1" "$RELANCE_LOG"
 
 echo "== reload on SIGUSR1"
 sed -i 's/^LogLevel .*/LogLevel warning/' "$RELANCE_CONF"
@@ -92,7 +103,7 @@ check "a new Timezone is taken at reload" grep -q "Timezone is now America/New_Y
 check "no restart asked for" not grep -q "take effect at restart" "$RELANCE_LOG"
 lines=$(wc -l <"$RELANCE_LOG")
 smtp billing@creditor.test lj@buyer.se "$T/ubl.eml"
-wait_sink 2 30
+wait_sink 3 30
 sleep 0.5
 check "new LogLevel applies: no info line for the next message" \
     not grep -q "already tracked" <(tail -n +$((lines + 1)) "$RELANCE_LOG")

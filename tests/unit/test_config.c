@@ -56,7 +56,8 @@ static void test_defaults(void **state)
     struct config *cfg = config_defaults();
 
     (void)state;
-    assert_string_equal(cfg->socket, "inet:8891@127.0.0.1");
+    assert_string_equal(cfg->socket, "local:/run/relance/relanced.sock");
+    assert_string_equal(cfg->socket_group, "");
     assert_int_equal(cfg->max_message_size, 25LL * 1024 * 1024);
     assert_int_equal(cfg->on_internal_error, ON_ERROR_ACCEPT);
     assert_int_equal(cfg->on_db_error, ON_ERROR_ACCEPT);
