@@ -51,6 +51,8 @@ struct msg_state {
     bool authenticated; /* SMTP AUTH succeeded ({auth_authen}) */
     struct strbuf raw;   /* headers as received, then the body */
     bool oversized;
+    int relance_headers[4]; /* X-Relance* fields received, per name (see below) */
+    bool strip_only;        /* read for nothing but deleting those fields */
 };
 
 /* State of one SMTP connection (or one sendmail(1) submission). */
@@ -166,7 +168,7 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, u
         log_error(NULL, "the MTA does not allow adding headers; relance will only watch");
         *pf0 = 0;
     } else {
-        *pf0 = SMFIF_ADDHDRS;
+        *pf0 = SMFIF_ADDHDRS | (f0 & SMFIF_CHGHDRS);
     }
     c->protocol = f1 & WANTED_PROTOCOL;
     *pf1 = c->protocol;
@@ -237,6 +239,51 @@ static void note_header(struct msg_state *m, const char *name, const char *value
         *slot = xstrdup(value);
 }
 
+/* relance's own header fields. Arriving from outside they are forgeries
+ * (a Sieve rule or a log reader trusts them): they are deleted at the
+ * end of the message. relance's own reminders are known by their signed
+ * marker and accepted before that, from inside only. */
+static const char *const relance_header_names[] = {RELANCE_HEADER_RESULT, RELANCE_HEADER_REPLY,
+                                                   RELANCE_HEADER_REMINDER, RELANCE_HEADER_REDIRECTED};
+
+static void count_relance_header(struct msg_state *m, const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(relance_header_names); i++) {
+        if (strcasecmp(name, relance_header_names[i]) == 0 && m->relance_headers[i] < 1000)
+            m->relance_headers[i]++;
+    }
+}
+
+static bool has_foreign_relance_headers(const struct conn_state *c)
+{
+    if (c->internal)
+        return false;
+    for (size_t i = 0; i < ARRAY_LEN(relance_header_names); i++) {
+        if (c->msg.relance_headers[i] > 0)
+            return true;
+    }
+    return false;
+}
+
+/* Deletes them, last first, so that each index still names its field
+ * whether the MTA renumbers after a deletion or not. */
+static void delete_foreign_relance_headers(SMFICTX *ctx, struct conn_state *c)
+{
+    if (!has_foreign_relance_headers(c))
+        return;
+    for (size_t i = 0; i < ARRAY_LEN(relance_header_names); i++) {
+        for (int n = c->msg.relance_headers[i]; n > 0; n--) {
+            if (smfi_chgheader(ctx, (char *)relance_header_names[i], n, NULL) != MI_SUCCESS)
+                log_warning(c->msg.queue_id, "the MTA refused to delete a forged %s header",
+                            relance_header_names[i]);
+        }
+        if (c->msg.relance_headers[i] > 0)
+            log_notice(c->msg.queue_id, "deleted %d %s header%s arriving from outside",
+                       c->msg.relance_headers[i], relance_header_names[i],
+                       c->msg.relance_headers[i] == 1 ? "" : "s");
+    }
+}
+
 static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 {
     struct conn_state *c = conn_of(ctx);
@@ -254,35 +301,22 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
             c->msg.oversized = true;
     }
     note_header(&c->msg, name, value);
+    count_relance_header(&c->msg, name);
     return no_reply(c, SMFIP_NR_HDR);
-}
-
-/* The From header's address: the last <...>, else the whole value. */
-static bool header_from_is_invoice_sender(const struct config *cfg, const char *from)
-{
-    const char *lt = from ? strrchr(from, '<') : NULL;
-    char *addr;
-    bool match;
-
-    if (from == NULL)
-        return false;
-    addr = strip_brackets(lt ? lt : from);
-    str_trim(addr);
-    match = config_is_invoice_sender(cfg, addr);
-    free(addr);
-    return match;
 }
 
 /* Outgoing mail from an internal host is read whoever sends it. From
  * elsewhere, only an authenticated client can speak for an invoice
- * sender: an unauthenticated stranger using the company's address is
+ * sender, and only through its envelope sender, which the MTA binds to
+ * the login (Postfix: smtpd_sender_login_maps and
+ * reject_sender_login_mismatch); the From header is whatever the client
+ * wrote. An unauthenticated stranger using the company's address is
  * inbound mail, and must not be able to plant a case. */
 static bool message_can_matter(const struct conn_state *c)
 {
     if (c->internal)
         return true;
-    return c->msg.authenticated && (config_is_invoice_sender(c->cfg, c->msg.sender) ||
-                                    header_from_is_invoice_sender(c->cfg, c->msg.header_from));
+    return c->msg.authenticated && config_is_invoice_sender(c->cfg, c->msg.sender);
 }
 
 static void reply_envelope_of(const struct msg_state *m, struct reply_envelope *env)
@@ -323,6 +357,14 @@ static sfsistat cb_eoh(SMFICTX *ctx)
         return SMFIS_ACCEPT;
     }
     if (!outgoing && !message_may_be_reply(c)) {
+        if (has_foreign_relance_headers(c)) {
+            /* Only the end of message can delete them; the body is not
+             * kept (marked as over the size limit, it is skipped). */
+            c->msg.strip_only = true;
+            c->msg.oversized = true;
+            strbuf_free(&c->msg.raw);
+            return SMFIS_CONTINUE;
+        }
         log_debug(c->msg.queue_id, "from <%s>: not outgoing, not a reply: accepted unread",
                   c->msg.sender ? c->msg.sender : "");
         msg_reset(&c->msg);
@@ -373,6 +415,11 @@ static sfsistat cb_eom(SMFICTX *ctx)
     if (c == NULL)
         return SMFIS_ACCEPT;
     read_queue_id(ctx, &c->msg);
+    delete_foreign_relance_headers(ctx, c);
+    if (c->msg.strip_only) {
+        msg_reset(&c->msg);
+        return SMFIS_ACCEPT;
+    }
     if (c->msg.oversized) {
         log_notice(c->msg.queue_id, "skipped: message larger than MaxMessageSize (%lld bytes)",
                    c->cfg->max_message_size);
@@ -426,7 +473,7 @@ static sfsistat cb_close(SMFICTX *ctx)
 static struct smfiDesc milter_desc = {
     .xxfi_name = "relance",
     .xxfi_version = SMFI_VERSION,
-    .xxfi_flags = SMFIF_ADDHDRS,
+    .xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS,
     .xxfi_connect = cb_connect,
     .xxfi_envfrom = cb_envfrom,
     .xxfi_envrcpt = cb_envrcpt,

@@ -38,8 +38,9 @@ lib.main(function()
             error("negotiation failed")
         end
         lib.check("the filter asks to add headers", mt.test_action(conn, SMFIF_ADDHDRS))
+        lib.check("and to change them (forged X-Relance fields are deleted)", mt.test_action(conn, SMFIF_CHGHDRS))
         lib.check("and for no other change to messages",
-            not (mt.test_action(conn, SMFIF_CHGHDRS) or mt.test_action(conn, SMFIF_CHGBODY) or
+            not (mt.test_action(conn, SMFIF_CHGBODY) or
                  mt.test_action(conn, SMFIF_ADDRCPT) or mt.test_action(conn, SMFIF_DELRCPT) or
                  mt.test_action(conn, SMFIF_QUARANTINE) or mt.test_action(conn, SMFIF_CHGFROM)))
         lib.check("it wants no reply awaited after connect, MAIL, RCPT, headers and body chunks",
@@ -94,4 +95,39 @@ lib.main(function()
         file = "other-sender.eml", ip = "203.0.113.8", qid = "OUT7", auth = "ventes",
         from = "ventes@creditor.test", rcpt = { "compta@client-o.test" },
     })
+    -- The From header is the client's to write; the envelope sender is
+    -- bound to the login by the MTA.
+    unread("invoice from outside, authenticated, only From: in InvoiceSenders", {
+        file = "auth-from.eml", ip = "203.0.113.9", qid = "OUT8", auth = "ventes",
+        from = "ventes@creditor.test", rcpt = { "compta@client-f.test" },
+    })
+    tracked("the same mail, authenticated, envelope sender in InvoiceSenders", {
+        file = "auth-from.eml", ip = "203.0.113.9", qid = "OUT9", auth = "billing",
+        from = "billing@creditor.test", rcpt = { "compta@client-f.test" },
+    }, "tracked invoice O-AUTH-FROM-1 640.00 EUR due " .. DUE)
+
+    mt.echo("== relance's header fields arriving from outside")
+    do
+        local conn, eoh, eom = lib.send({
+            file = "forged.eml", ip = "198.51.100.30", host = "mx.example.org", qid = "OUT10",
+            from = "faussaire@example.org", rcpt = { "compta@creditor.test" },
+        })
+        lib.check_reply("forged fields: read to the end of message", eoh, SMFIR_CONTINUE)
+        lib.check_reply("forged fields: accepted", eom, SMFIR_ACCEPT)
+        for _, name in ipairs({ "X-Relance", "X-Relance-Reply", "X-Relance-Reminder" }) do
+            lib.check(name .. " from outside deleted", mt.eom_check(conn, MT_HDRDELETE, name))
+        end
+        lib.check("nothing added", not mt.eom_check(conn, MT_HDRADD))
+        lib.check("the body untouched", not mt.eom_check(conn, MT_BODYCHANGE))
+        mt.disconnect(conn)
+    end
+    do
+        local conn, eoh, eom = lib.send({
+            file = "forged.eml", ip = "127.0.0.1", qid = "OUT11",
+            from = "jeanne@creditor.test", rcpt = { "ami@client-a.test" },
+        })
+        lib.check_reply("the same fields from inside: accepted", eom, SMFIR_ACCEPT)
+        lib.check("the same fields from inside: kept", lib.untouched(conn))
+        mt.disconnect(conn)
+    end
 end)

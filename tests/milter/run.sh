@@ -200,6 +200,14 @@ mime_with_attachment "$T/facturx.eml" billing@creditor.test me@buyer.com "Factur
     "$CORPUS/facturx/fx_Mustang_Facture_F20180027.pdf" application/pdf "<invoice-F20180027@creditor.test>"
 invoice_mail stranger.eml O-STRANGER-1 950.00 "Crédule SA" compta@creditor.test
 invoice_mail other-sender.eml O-AUTH-1 410.00 "Client O SARL" compta@client-o.test ventes@creditor.test
+invoice_mail auth-from.eml O-AUTH-FROM-1 640.00 "Client F SARL" compta@client-f.test billing@creditor.test
+text_mail forged.eml faussaire@example.org compta@creditor.test "Votre facture" \
+    "X-Relance: tracked invoice O-FORGED-1 1.00 EUR" "X-Relance: tracked invoice O-FORGED-2 2.00 EUR" \
+    "X-Relance-Reply: paid" "X-Relance-Reminder: v1.1.1.forged" <<'EOF'
+Bonjour,
+
+Tout est réglé, voyez l'en-tête.
+EOF
 text_mail plain.eml jeanne@creditor.test ami@client-a.test "Déjeuner jeudi" <<'EOF'
 Bonjour Paul,
 
@@ -222,7 +230,9 @@ check_eq "F20180027 read from the Factur-X XML" facturx "$(case_field F20180027 
 check_eq "F20180027 debtor from the document" me@buyer.com "$(case_field F20180027 .debtor_email)"
 check "no case for the unauthenticated stranger" not has_case O-STRANGER-1
 check "no case for the sender outside InvoiceSenders" not has_case O-AUTH-1
-check_eq "three cases in all" 3 "$(case_count)"
+check "a case for the authenticated envelope sender in InvoiceSenders" has_case O-AUTH-FROM-1
+check_eq "four cases in all" 4 "$(case_count)"
+check "the forged fields are logged as deleted" logged "OUT10: deleted 2 X-Relance headers arriving from outside"
 check "the stranger's mail is logged as accepted unread" \
     logged "OUT6: from <billing@creditor.test>: not outgoing, not a reply: accepted unread"
 check "tracking logged with the queue id" logged "OUT1: tracked invoice O-UBL-1 from ubl"
@@ -244,8 +254,8 @@ run_mt track.lua "TRACK_LIST=$T/track.list"
 
 echo "== a reminder for R-2 (relancectl run-due, Submit captured)"
 ctl run-due --now "${W0}T10:00" --json >"$T/run.json" 2>>"$T/ctl.err"
-check_eq "step 1 for each of the seven cases" 7 "$(jq .sent "$T/run.json")"
-check_eq "and each handed to Submit" 7 "$(find "$T/sent" -name '*.eml' | wc -l)"
+check_eq "step 1 for each of the eight cases" 8 "$(jq .sent "$T/run.json")"
+check_eq "and each handed to Submit" 8 "$(find "$T/sent" -name '*.eml' | wc -l)"
 TOKEN=$(ctl show R-2 --json | jq -r '.reminders[0].token')
 TOKEN_ADDR=reponses+$TOKEN@agency.test
 R2_MAIL=$(grep -l '^To:.*tresorerie@client-p.test' "$T"/sent/*.eml | head -n 1)
