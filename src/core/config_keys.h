@@ -68,6 +68,7 @@
     X(MONEY,    minimum_amount,    "MinimumAmount",      "5.00",               0, 1000000000000000LL, NULL) \
     /* Reminders: who writes, on whose behalf, and where replies go. */                              \
     X(STRING,   creditor_name,     "CreditorName",       "",                   0, 0, NULL)            \
+    X(COMPANY_IDS, creditor_ids,   "CreditorIds",        "",                   0, 0, NULL)            \
     X(STRING,   creditor_address,  "CreditorAddress",    "",                   0, 0, NULL)            \
     X(ADDRESS,  creditor_email,    "CreditorEmail",      "",                   0, 0, NULL)            \
     X(STRING,   creditor_payment,  "CreditorPaymentInfo", "",                  0, 0, NULL)            \

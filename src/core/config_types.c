@@ -18,6 +18,7 @@
 
 #include "core/calendar.h"
 #include "core/ladder.h"
+#include "core/invoice_owner.h"
 #include "core/money.h"
 #include "lib/net.h"
 #include "lib/submit.h"
@@ -184,6 +185,18 @@ static const char *add_sender(const char *item, void *ctx)
     if (!strlist_contains_icase(list, lower))
         strlist_add(list, lower);
     free(lower);
+    return NULL;
+}
+
+static const char *add_company_id(const char *item, void *ctx)
+{
+    struct strlist *list = ctx;
+    char id[COMPANY_ID_MAX + 1];
+
+    if (!company_id_normalise(item, id, sizeof id) || strlen(id) < 4)
+        return "expected a company id (SIREN, SIRET or VAT id)";
+    if (!strlist_contains_icase(list, id))
+        strlist_add(list, id);
     return NULL;
 }
 
@@ -562,6 +575,12 @@ static void free_senders(void *field)
     strlist_free(field);
 }
 
+static const char *parse_company_ids(void *field, const char *text, const struct config_key_info *key)
+{
+    (void)key;
+    return read_list(text, add_company_id, field);
+}
+
 static const char *parse_networks(void *field, const char *text, const struct config_key_info *key)
 {
     (void)key;
@@ -699,6 +718,7 @@ static const struct config_type_ops type_ops[] = {
     [CONFIG_ADDRESS] = {parse_address, print_text, free_text, false, CONFIG_EMPTY_ALLOWED},
     [CONFIG_TIMEZONE] = {parse_timezone, print_timezone, free_timezone, false, CONFIG_EMPTY_REFUSED},
     [CONFIG_SUBMIT] = {parse_submit, print_text, free_text, false, CONFIG_EMPTY_REFUSED},
+    [CONFIG_COMPANY_IDS] = {parse_company_ids, print_senders, free_senders, true, CONFIG_EMPTY_ALLOWED},
 };
 
 _Static_assert(ARRAY_LEN(type_ops) == CONFIG_TYPE_COUNT, "one entry per configuration type");

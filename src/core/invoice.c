@@ -156,6 +156,8 @@ static void fill_missing(struct invoice *dst, const struct invoice *src)
     FILL_STR(dst, src, buyer_name);
     FILL_STR(dst, src, buyer_email);
     FILL_STR(dst, src, seller_name);
+    FILL_STR(dst, src, seller_ids);
+    FILL_STR(dst, src, buyer_ids);
     FILL_STR(dst, src, referenced_number);
     FILL_STR(dst, src, payment_terms);
     FILL_STR(dst, src, currency);

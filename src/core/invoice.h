@@ -26,6 +26,7 @@
 #define INVOICE_ORIGIN_MAX 256
 #define INVOICE_KIND_MAX 32
 #define INVOICE_WHY_MAX 384
+#define INVOICE_IDS_MAX 128
 
 enum invoice_type {
     INVOICE_TYPE_INVOICE = 0,
@@ -62,6 +63,10 @@ struct invoice {
     char buyer_name[INVOICE_NAME_MAX];
     char buyer_email[INVOICE_EMAIL_MAX]; /* from the document; may be empty */
     char seller_name[INVOICE_NAME_MAX];
+    /* Legal and tax ids (SIREN, SIRET, VAT...) the document gives for each
+     * party, normalised (company_id_normalise), separated by spaces. */
+    char seller_ids[INVOICE_IDS_MAX];
+    char buyer_ids[INVOICE_IDS_MAX];
     char referenced_number[INVOICE_NUMBER_MAX]; /* BT-25: invoice a credit note corrects */
     char payment_terms[INVOICE_TERMS_MAX];      /* free text, as written */
     enum invoice_source source;

@@ -27,6 +27,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "core/invoice_owner.h"
 #include "core/money.h"
 #include "lib/date.h"
 #include "lib/utf8.h"
@@ -325,6 +326,51 @@ static void read_buyer_email(xmlNode *party, const char *contact_path, const cha
         xml_each(party, address_path, pick_email, &address);
 }
 
+/* Company ids of a party (SIREN, SIRET, VAT), normalised and joined with
+ * spaces. Legal ids are taken without a scheme or with ISO 6523's SIREN
+ * (0002) and SIRET (0009); tax ids without a scheme or as VAT (VA): a
+ * GLN or a national fiscal number would never match CreditorIds and
+ * would make our own invoice look like someone else's. */
+static const char *const legal_id_schemes[] = {"0002", "0009", NULL};
+static const char *const vat_id_schemes[] = {"VA", "VAT", NULL};
+
+struct id_pick {
+    char *dst;
+    size_t size;
+    const char *const *schemes;
+};
+
+static bool pick_company_id(xmlNode *node, void *ctx)
+{
+    struct id_pick *pick = ctx;
+    char text[INVOICE_IDS_MAX], scheme[16], id[COMPANY_ID_MAX + 1];
+    size_t len = strlen(pick->dst), idlen;
+    bool known = true;
+
+    if (node_attr(node, "schemeID", scheme, sizeof scheme)) {
+        known = false;
+        for (const char *const *s = pick->schemes; *s && !known; s++)
+            known = str_iequal(scheme, *s);
+    }
+    if (!known || !node_text(node, text, sizeof text) || !company_id_normalise(text, id, sizeof id))
+        return true;
+    idlen = strlen(id);
+    if (idlen < 4 || len + idlen + 2 > pick->size)
+        return true;
+    if (len > 0)
+        pick->dst[len++] = ' ';
+    memcpy(pick->dst + len, id, idlen + 1);
+    return true;
+}
+
+static void read_company_ids(xmlNode *party, const char *path, const char *const *schemes, char *dst,
+                             size_t size)
+{
+    struct id_pick pick = {dst, size, schemes};
+
+    xml_each(party, path, pick_company_id, &pick);
+}
+
 /* Joins every non-empty text along path with " / ", within the field. */
 struct text_join {
     struct strbuf sb;
@@ -479,11 +525,19 @@ static void cii_read_due_date(xmlNode *settlement, struct invoice *out)
         out->due_basis = DUE_BASIS_DOCUMENT;
 }
 
+static void cii_read_party_ids(xmlNode *party, char *dst, size_t size)
+{
+    read_company_ids(party, "SpecifiedLegalOrganization/ID", legal_id_schemes, dst, size);
+    read_company_ids(party, "SpecifiedTaxRegistration/ID", vat_id_schemes, dst, size);
+}
+
 static void cii_read_parties(xmlNode *agreement, struct invoice *out)
 {
     xmlNode *buyer = xml_find(agreement, "BuyerTradeParty");
 
     read_text(agreement, "SellerTradeParty/Name", out->seller_name, sizeof out->seller_name);
+    cii_read_party_ids(xml_find(agreement, "SellerTradeParty"), out->seller_ids, sizeof out->seller_ids);
+    cii_read_party_ids(buyer, out->buyer_ids, sizeof out->buyer_ids);
     read_text(buyer, "Name", out->buyer_name, sizeof out->buyer_name);
     read_buyer_email(buyer, "DefinedTradeContact/EmailURIUniversalCommunication/URIID",
                      "URIUniversalCommunication/URIID", out);
@@ -536,6 +590,12 @@ static void ubl_read_party_name(xmlNode *party, char *dst, size_t size)
         read_text(party, "PartyName/Name", dst, size);
 }
 
+static void ubl_read_party_ids(xmlNode *party, char *dst, size_t size)
+{
+    read_company_ids(party, "PartyLegalEntity/CompanyID", legal_id_schemes, dst, size);
+    read_company_ids(party, "PartyTaxScheme/CompanyID", vat_id_schemes, dst, size);
+}
+
 static void ubl_read_parties(xmlNode *root, struct invoice *out)
 {
     xmlNode *seller = xml_find(root, "AccountingSupplierParty/Party");
@@ -543,6 +603,8 @@ static void ubl_read_parties(xmlNode *root, struct invoice *out)
 
     ubl_read_party_name(seller, out->seller_name, sizeof out->seller_name);
     ubl_read_party_name(buyer, out->buyer_name, sizeof out->buyer_name);
+    ubl_read_party_ids(seller, out->seller_ids, sizeof out->seller_ids);
+    ubl_read_party_ids(buyer, out->buyer_ids, sizeof out->buyer_ids);
     read_buyer_email(buyer, "Contact/ElectronicMail", "EndpointID", out);
 }
 

@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "core/invoice_owner.h"
 #include "core/money.h"
 #include "lib/log.h"
 #include "recognise/invoice_scan.h"
@@ -156,6 +157,23 @@ static bool store_one(struct store *st, const struct audit_key *key, struct invo
     return true;
 }
 
+/* Whether the invoice is the creditor's own; the log says why not. A
+ * supplier's invoice forwarded by accounting, or another seller's credit
+ * note, must not become a case against its buyer (us). */
+static bool is_ours(const struct config *cfg, const struct invoice *inv, const struct envelope *env)
+{
+    struct owner_decision d;
+
+    invoice_owner_decide(cfg->creditor_name, &cfg->creditor_ids, inv, &d);
+    if (invoice_owner_tracked(d.verdict)) {
+        log_debug(env->queue_id, "%s %s: %s", invoice_type_name(inv->type), inv->number, d.why);
+        return true;
+    }
+    log_notice(env->queue_id, "not tracked: %s %s from %s (%s): %s", invoice_type_name(inv->type), inv->number,
+               invoice_source_name(inv->source), inv->origin, d.why);
+    return false;
+}
+
 static enum outgoing_result store_invoices(const struct config *cfg, struct store_pool *pool,
                                            const struct audit_key *key, struct invoice_scan *scan,
                                            const struct envelope *env, struct strbuf *header)
@@ -164,7 +182,6 @@ static enum outgoing_result store_invoices(const struct config *cfg, struct stor
     struct store *st = store_pool_get(pool, why, sizeof why);
     enum outgoing_result result = OUTGOING_OK;
 
-    (void)cfg;
     if (st == NULL) {
         log_error(env->queue_id, "database unavailable: %s", why);
         return OUTGOING_DB_ERROR;
@@ -174,7 +191,7 @@ static enum outgoing_result store_invoices(const struct config *cfg, struct stor
         enum invoice_type wanted = pass == 0 ? INVOICE_TYPE_INVOICE : INVOICE_TYPE_CREDIT_NOTE;
 
         for (size_t i = 0; i < scan->invoices.count; i++) {
-            if (scan->invoices.items[i].type != wanted)
+            if (scan->invoices.items[i].type != wanted || !is_ours(cfg, &scan->invoices.items[i], env))
                 continue;
             if (!store_one(st, key, &scan->invoices.items[i], env, header)) {
                 result = OUTGOING_DB_ERROR;

@@ -6,9 +6,12 @@
  * transaction.
  *
  * The invoice is found by the number the credit note gives (BT-25, or
- * the number its text names), from the same seller first; failing that,
- * the only tracked invoice with that number, since text readers name the
- * seller by its mail domain while Factur-X names it by its legal name.
+ * the number its text names), from the same seller. Failing that, the
+ * only tracked invoice with that number, but only when one of the two was
+ * read from text: text readers name the seller by its mail domain while
+ * Factur-X names it by its legal name. Two structured documents name
+ * their sellers: different names are different sellers, and another
+ * seller's credit note never lowers our invoice of the same number.
  * The same credit note is applied once, however often it is sent.
  */
 #include <sqlite3.h>
@@ -26,17 +29,23 @@ struct target {
     char currency[4];
 };
 
-/* The invoice of that number from this seller, else the only one. */
+static bool read_from_text(enum invoice_source source)
+{
+    return source == INVOICE_SOURCE_PDF_TEXT || source == INVOICE_SOURCE_BODY;
+}
+
+/* The invoice of that number from this seller, else the only one when
+ * the sellers' names cannot be compared (one read from text). */
 static enum store_result find_target(struct store *st, const struct invoice *credit, struct target *out,
                                      int *found)
 {
     static const char sql[] =
-        "SELECT id, currency, seller_key = ?2 FROM invoices"
+        "SELECT id, currency, seller_key = ?2, source IN ('pdf-text', 'body') FROM invoices"
         " WHERE number = ?1 COLLATE NOCASE AND type = 'invoice' ORDER BY seller_key = ?2 DESC, id LIMIT 2";
     char *key = store_seller_key(credit->seller_name);
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL), rows = 0;
-    bool first_same_seller = false;
+    bool first_same_seller = false, first_from_text = false;
 
     *found = 0;
     if (rc != SQLITE_OK) {
@@ -50,13 +59,15 @@ static enum store_result find_target(struct store *st, const struct invoice *cre
             out->id = sqlite3_column_int64(stmt, 0);
             store_column_copy(stmt, 1, out->currency, sizeof out->currency);
             first_same_seller = sqlite3_column_int(stmt, 2) != 0;
+            first_from_text = sqlite3_column_int(stmt, 3) != 0;
         }
     }
     sqlite3_finalize(stmt);
     free(key);
     /* Two candidates and none from this seller: which one is meant is
      * unknown, and a wrong guess would cancel someone else's debt. */
-    *found = rows == 1 || (rows > 1 && first_same_seller) ? 1 : 0;
+    *found = first_same_seller ||
+             (rows == 1 && (first_from_text || read_from_text(credit->source)));
     return store_result_of(st, rc, "find credit target");
 }
 

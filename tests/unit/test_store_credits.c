@@ -179,7 +179,8 @@ static void test_nothing_applied(void **state)
 
 /* The seller named differently (legal name in Factur-X, mail domain in a
  * text credit note): the only invoice with that number is meant; with two
- * sellers having one each, neither is touched. */
+ * sellers having one each, neither is touched; and a structured credit
+ * note from another named seller never lowers our invoice. */
 static void test_seller_matching(void **state)
 {
     struct fixture *f = *state;
@@ -188,6 +189,7 @@ static void test_seller_matching(void **state)
 
     track(f, "LE FOURNISSEUR", "F20180027", INVOICE_TYPE_INVOICE, 10000, "EUR", "");
     cn = credit_note("creditor.test", "AV-9", 2500, "EUR", "F20180027");
+    cn.source = INVOICE_SOURCE_BODY;
     assert_int_equal(store_apply_credit_note(f->st, &f->key, &cn, "test", &res), STORE_OK);
     assert_int_equal(res.outcome, CREDIT_APPLIED);
     assert_int_equal(res.balance_after, 7500);
@@ -195,12 +197,20 @@ static void test_seller_matching(void **state)
     track(f, "Seller One", "X-1", INVOICE_TYPE_INVOICE, 10000, "EUR", "");
     track(f, "Seller Two", "X-1", INVOICE_TYPE_INVOICE, 10000, "EUR", "");
     cn = credit_note("someone-else.test", "AV-10", 2500, "EUR", "X-1");
+    cn.source = INVOICE_SOURCE_BODY;
     assert_int_equal(store_apply_credit_note(f->st, &f->key, &cn, "test", &res), STORE_OK);
     assert_int_equal(res.outcome, CREDIT_NO_INVOICE);
     cn = credit_note("Seller Two", "AV-11", 2500, "EUR", "X-1");
     assert_int_equal(store_apply_credit_note(f->st, &f->key, &cn, "test", &res), STORE_OK);
     assert_int_equal(res.outcome, CREDIT_APPLIED);
     assert_int_equal(res.balance_after, 7500);
+
+    track(f, "ACME Industries SAS", "Y-1", INVOICE_TYPE_INVOICE, 10000, "EUR", "");
+    cn = credit_note("Autre Vendeur SARL", "AV-12", 2500, "EUR", "Y-1");
+    cn.source = INVOICE_SOURCE_CII;
+    assert_int_equal(store_apply_credit_note(f->st, &f->key, &cn, "test", &res), STORE_OK);
+    assert_int_equal(res.outcome, CREDIT_NO_INVOICE);
+    assert_int_equal(find_invoice(f, "Y-1").balance, 10000);
 }
 
 int main(void)
