@@ -340,6 +340,18 @@ struct id_pick {
     const char *const *schemes;
 };
 
+/* Whether id is one of the space-separated ids of list. */
+static bool id_listed(const char *list, const char *id)
+{
+    size_t n = strlen(id);
+
+    for (const char *p = strstr(list, id); p; p = strstr(p + 1, id)) {
+        if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return true;
+    }
+    return false;
+}
+
 static bool pick_company_id(xmlNode *node, void *ctx)
 {
     struct id_pick *pick = ctx;
@@ -355,7 +367,7 @@ static bool pick_company_id(xmlNode *node, void *ctx)
     if (!known || !node_text(node, text, sizeof text) || !company_id_normalise(text, id, sizeof id))
         return true;
     idlen = strlen(id);
-    if (idlen < 4 || len + idlen + 2 > pick->size)
+    if (idlen < 4 || len + idlen + 2 > pick->size || id_listed(pick->dst, id))
         return true;
     if (len > 0)
         pick->dst[len++] = ' ';

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/invoice_owner.h"
 #include "core/money.h"
 #include "lib/message.h"
 #include "recognise/invoice_scan.h"
@@ -74,8 +75,10 @@ static void json_rejection(struct json *j, const struct invoice_rejection *r)
     json_object_end(j);
 }
 
-static void print_json_result(const char *path, const struct invoice_scan *scan, const struct envelope *env)
+static void print_json_result(const struct config *cfg, const char *path, const struct invoice_scan *scan,
+                              const struct envelope *env)
 {
+    struct owner_decision owner;
     char debtor[INVOICE_EMAIL_MAX];
     struct strbuf sb;
     struct json j;
@@ -100,6 +103,11 @@ static void print_json_result(const char *path, const struct invoice_scan *scan,
         json_kv_string(&j, "due_basis", due_basis_name(inv->due_basis));
         json_kv_int(&j, "type_code", inv->type_code);
         json_kv_string(&j, "origin", inv->origin);
+        json_kv_string_or_null(&j, "seller_ids", inv->seller_ids);
+        json_kv_string_or_null(&j, "buyer_ids", inv->buyer_ids);
+        invoice_owner_decide(cfg->creditor_name, &cfg->creditor_ids, inv, &owner);
+        json_kv_bool(&j, "ours", invoice_owner_tracked(owner.verdict));
+        json_kv_string(&j, "owner", owner.why);
         json_object_end(&j);
     }
     json_array_end(&j);
@@ -119,8 +127,10 @@ static void print_json_result(const char *path, const struct invoice_scan *scan,
     strbuf_free(&sb);
 }
 
-static void print_table_result(const char *path, const struct invoice_scan *scan, const struct envelope *env)
+static void print_table_result(const struct config *cfg, const char *path, const struct invoice_scan *scan,
+                               const struct envelope *env)
 {
+    struct owner_decision owner;
     char debtor[INVOICE_EMAIL_MAX], amount[MONEY_STR_MAX], issue[DATE_STR_MAX], due[DATE_STR_MAX];
 
     printf("%s: %zu invoice%s found\n", path, scan->invoices.count, scan->invoices.count == 1 ? "" : "s");
@@ -132,7 +142,12 @@ static void print_table_result(const char *path, const struct invoice_scan *scan
         date_format(inv->due_date, due);
         printf("\n  %s %s (%s, confidence %d, from %s)\n", invoice_type_name(inv->type), inv->number,
                invoice_source_name(inv->source), inv->confidence, inv->origin);
-        printf("    seller:     %s\n", inv->seller_name);
+        invoice_owner_decide(cfg->creditor_name, &cfg->creditor_ids, inv, &owner);
+        printf("    seller:     %s%s%s\n", inv->seller_name, inv->seller_ids[0] ? ", ids " : "", inv->seller_ids);
+        if (inv->buyer_ids[0])
+            printf("    buyer ids:  %s\n", inv->buyer_ids);
+        printf("    ours:       %s (%s)\n", invoice_owner_tracked(owner.verdict) ? "yes" : "no, not tracked",
+               owner.why);
         printf("    debtor:     %s <%s>\n", inv->buyer_name, debtor);
         printf("    issued:     %s\n", issue[0] ? issue : "-");
         printf("    due:        %s (%s)\n", due[0] ? due : "-", due_basis_name(inv->due_basis));
@@ -207,9 +222,9 @@ int ctl_inspect(struct ctl_env *env, int argc, char **argv)
     envelope.recipients = &ie.recipients;
     envelope.message_id = ie.message_id ? ie.message_id : "";
     if (env->json)
-        print_json_result(argv[1], &scan, &envelope);
+        print_json_result(cfg, argv[1], &scan, &envelope);
     else
-        print_table_result(argv[1], &scan, &envelope);
+        print_table_result(cfg, argv[1], &scan, &envelope);
     envelope_free(&ie);
     invoice_scan_free(&scan);
     free(data);

@@ -390,6 +390,9 @@ static void log_startup(const struct config *cfg)
     log_notice(NULL, "relance %s starting on %s, database %s", RELANCE_VERSION, cfg->socket, cfg->database);
     if (cfg->invoice_senders.count == 0)
         log_notice(NULL, "InvoiceSenders is empty: only mail from InternalHosts is examined");
+    if (cfg->creditor_name[0] == '\0' && cfg->creditor_ids.count == 0)
+        log_notice(NULL, "CreditorName and CreditorIds are empty: whose invoice it is cannot be checked,"
+                         " every invoice read is tracked (a supplier's forwarded invoice too)");
     log_reminder_mode(cfg);
 }
 

@@ -6,18 +6,20 @@
  * transaction.
  *
  * The invoice is found by the number the credit note gives (BT-25, or
- * the number its text names), from the same seller. Failing that, the
- * only tracked invoice with that number, but only when one of the two was
- * read from text: text readers name the seller by its mail domain while
+ * the number its text names), from the same seller ("ACME" and "ACME
+ * Industries SAS" are one: company_names_differ). Failing that, the only
+ * tracked invoice with that number, but only when one of the two was read
+ * from text: text readers name the seller by its mail domain while
  * Factur-X names it by its legal name. Two structured documents name
- * their sellers: different names are different sellers, and another
- * seller's credit note never lowers our invoice of the same number.
+ * their sellers: plainly different names are different sellers, and
+ * another seller's credit note never lowers our invoice of that number.
  * The same credit note is applied once, however often it is sent.
  */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/invoice_owner.h"
 #include "core/money.h"
 #include "lib/json.h"
 #include "store/store.h"
@@ -34,18 +36,20 @@ static bool read_from_text(enum invoice_source source)
     return source == INVOICE_SOURCE_PDF_TEXT || source == INVOICE_SOURCE_BODY;
 }
 
-/* The invoice of that number from this seller, else the only one when
- * the sellers' names cannot be compared (one read from text). */
+/* The invoice of that number from this seller (the same name give or
+ * take a legal form), else the only one when the sellers' names cannot
+ * be compared (one read from text). */
 static enum store_result find_target(struct store *st, const struct invoice *credit, struct target *out,
                                      int *found)
 {
     static const char sql[] =
-        "SELECT id, currency, seller_key = ?2, source IN ('pdf-text', 'body') FROM invoices"
+        "SELECT id, currency, seller_key = ?2, source IN ('pdf-text', 'body'), seller FROM invoices"
         " WHERE number = ?1 COLLATE NOCASE AND type = 'invoice' ORDER BY seller_key = ?2 DESC, id LIMIT 2";
     char *key = store_seller_key(credit->seller_name);
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL), rows = 0;
-    bool first_same_seller = false, first_from_text = false;
+    bool first_same_seller = false, first_comparable = false, first_alike = false;
+    char seller[INVOICE_NAME_MAX];
 
     *found = 0;
     if (rc != SQLITE_OK) {
@@ -59,15 +63,17 @@ static enum store_result find_target(struct store *st, const struct invoice *cre
             out->id = sqlite3_column_int64(stmt, 0);
             store_column_copy(stmt, 1, out->currency, sizeof out->currency);
             first_same_seller = sqlite3_column_int(stmt, 2) != 0;
-            first_from_text = sqlite3_column_int(stmt, 3) != 0;
+            store_column_copy(stmt, 4, seller, sizeof seller);
+            /* A name read from text is a mail domain: not comparable. */
+            first_comparable = sqlite3_column_int(stmt, 3) == 0 && !read_from_text(credit->source);
+            first_alike = !company_names_differ(seller, credit->seller_name);
         }
     }
     sqlite3_finalize(stmt);
     free(key);
     /* Two candidates and none from this seller: which one is meant is
      * unknown, and a wrong guess would cancel someone else's debt. */
-    *found = first_same_seller ||
-             (rows == 1 && (first_from_text || read_from_text(credit->source)));
+    *found = first_same_seller || (rows == 1 && (!first_comparable || first_alike));
     return store_result_of(st, rc, "find credit target");
 }
 

@@ -211,6 +211,12 @@ static void test_seller_matching(void **state)
     assert_int_equal(store_apply_credit_note(f->st, &f->key, &cn, "test", &res), STORE_OK);
     assert_int_equal(res.outcome, CREDIT_NO_INVOICE);
     assert_int_equal(find_invoice(f, "Y-1").balance, 10000);
+    /* The same seller without its legal form is the same seller. */
+    cn = credit_note("ACME Industries", "AV-13", 2500, "EUR", "Y-1");
+    cn.source = INVOICE_SOURCE_CII;
+    assert_int_equal(store_apply_credit_note(f->st, &f->key, &cn, "test", &res), STORE_OK);
+    assert_int_equal(res.outcome, CREDIT_APPLIED);
+    assert_int_equal(find_invoice(f, "Y-1").balance, 7500);
 }
 
 int main(void)
