@@ -13,7 +13,7 @@ export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 seeds() { # TARGET: the seed files of one target
     case $1 in
     fuzz_config) ls "$top"/conf/*.conf "$top"/tests/data/config/*.conf 2>/dev/null ;;
-    fuzz_invoice_xml) ls "$corpus"/cii/* "$corpus"/ubl/* "$corpus"/facturx/embedded/*.xml ;;
+    fuzz_invoice_xml) ls "$corpus"/cii/* "$corpus"/ubl/* "$corpus"/facturx/embedded/*.xml "$top"/tests/data/fuzz/fuzz_invoice_xml/* ;;
     fuzz_pdf) ls "$corpus"/facturx/*.pdf "$corpus"/pdf-plain/*.pdf ;;
     fuzz_message) ls "$corpus"/mime/*.eml "$top"/tests/data/*/*.eml 2>/dev/null ;;
     fuzz_reply) ls "$top"/tests/data/replies/*.eml ;;
