@@ -202,7 +202,7 @@ static void test_child_signals_are_reset(void **state)
     char *cmd_path = script_for("/bin/bash", "sigs", "cat >/dev/null; grep -E '^Sig(Blk|Ign):' /proc/self/status"
                                     " >\"$(dirname \"$0\")/sigs\"");
     char *command = xasprintf("sendmail:%s", cmd_path);
-    char error[300], *path, *got;
+    char error[300], *path, *got, *ign;
     sigset_t blocked, saved;
     struct sigaction ignore = {.sa_handler = SIG_IGN}, old_usr2;
     size_t len;
@@ -222,7 +222,11 @@ static void test_child_signals_are_reset(void **state)
     got = file_read_all(path, 4096, &len);
     assert_non_null(got);
     assert_non_null(strstr(got, "SigBlk:\t0000000000000000\n"));
-    assert_non_null(strstr(got, "SigIgn:\t0000000000000000\n"));
+    /* Signals 1 to 31: glibc keeps 32 and 33 for itself, and refuses to
+     * change them (make starts its commands with both ignored). */
+    ign = strstr(got, "SigIgn:\t");
+    assert_non_null(ign);
+    assert_int_equal(strtoull(ign + 8, NULL, 16) & 0x7fffffffULL, 0);
     free(got);
     free(path);
     free(command);
