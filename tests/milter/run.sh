@@ -174,6 +174,7 @@ CONF=(
     "Holidays none"
     "MaxMessageSize 1M"
     "CreditorName ACME Industries SAS"
+    "CreditorIds 123456789"
     "CreditorEmail compta@creditor.test"
     "AgencyName Recouvrement Durand"
     "AgencySender relances@agency.test"
