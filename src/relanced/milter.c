@@ -245,6 +245,8 @@ static void note_header(struct msg_state *m, const char *name, const char *value
  * marker and accepted before that, from inside only. */
 static const char *const relance_header_names[] = {RELANCE_HEADER_RESULT, RELANCE_HEADER_REPLY,
                                                    RELANCE_HEADER_REMINDER, RELANCE_HEADER_REDIRECTED};
+_Static_assert(ARRAY_LEN(relance_header_names) == ARRAY_LEN(((struct msg_state *)0)->relance_headers),
+               "one count per relance header name");
 
 static void count_relance_header(struct msg_state *m, const char *name)
 {

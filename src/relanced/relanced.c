@@ -286,8 +286,9 @@ static void reload_config(void)
     }
     old = milter_get_config();
     if (strcmp(old->socket, cfg->socket) != 0 || strcmp(old->database, cfg->database) != 0 ||
-        strcmp(old->key_file, cfg->key_file) != 0 || strcmp(old->user_id, cfg->user_id) != 0)
-        log_warning(NULL, "Socket, Database, KeyFile and UserID changes take effect at restart");
+        strcmp(old->key_file, cfg->key_file) != 0 || strcmp(old->user_id, cfg->user_id) != 0 ||
+        strcmp(old->socket_group, cfg->socket_group) != 0)
+        log_warning(NULL, "Socket, SocketGroup, Database, KeyFile and UserID changes take effect at restart");
     /* Said under the more verbose of the old and new levels, so that a
      * change of LogLevel either way does not hide it. */
     if ((int)cfg->log_level > (int)log_get_level())
