@@ -86,6 +86,9 @@ static void test_every_type_parses(void **state)
                                   "InvoiceSenders Billing@Example.COM, @factures.example\n"
                                   "InvoiceSenders compta@example.org\n"
                                   "InternalHosts 10.0.0.0/8 2001:db8::/32\n"
+                                  "CreditorIds 123.456.789, fr40-123456789\n"
+                                  "CreditorIds 123456789 12345678900017\n"
+                                  "SocketGroup postfix\n"
                                   "UserID\n");
 
     (void)state;
@@ -107,6 +110,12 @@ static void test_every_type_parses(void **state)
     /* The first InternalHosts line replaces the default list. */
     assert_int_equal(cfg->internal_hosts.count, 2);
     assert_string_equal(cfg->user_id, "");
+    /* Company ids normalised (letters and digits, upper case), once each. */
+    assert_int_equal(cfg->creditor_ids.count, 3);
+    assert_string_equal(cfg->creditor_ids.items[0], "123456789");
+    assert_string_equal(cfg->creditor_ids.items[1], "FR40123456789");
+    assert_string_equal(cfg->creditor_ids.items[2], "12345678900017");
+    assert_string_equal(cfg->socket_group, "postfix");
     config_unref(cfg);
 }
 
@@ -134,6 +143,8 @@ static void test_each_invalid_line(void **state)
     expect_one_error("Database relance.db\n", "test.conf:1: Database: path must be absolute: 'relance.db'");
     expect_one_error("InvoiceSenders billing\n",
                      "test.conf:1: InvoiceSenders: expected an address (name@domain) or @domain: 'billing'");
+    expect_one_error("CreditorIds 12.3\n",
+                     "test.conf:1: CreditorIds: expected a company id (SIREN, SIRET or VAT id): '12.3'");
     expect_one_error("InternalHosts 10.0.0.0/33\n",
                      "test.conf:1: InternalHosts: expected an IPv4 or IPv6 address or network "
                      "(address/prefix): '10.0.0.0/33'");
