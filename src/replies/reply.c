@@ -218,15 +218,24 @@ static enum store_result match_bounce(struct store *st, const struct reply_readi
     return r;
 }
 
-/* Keeps the cases whose number the text names; false when it names none. */
+/* Keeps the cases whose number the text names; false when it names none.
+ * One pass over the subject and one over the text, whatever the number of
+ * cases (reply_match_named_numbers). */
 static bool keep_named(struct case_list *cases, const char *subject, const char *text)
 {
+    const char **numbers = xcalloc(cases->count + 1, sizeof *numbers);
+    bool *named = xcalloc(cases->count + 1, sizeof *named);
     size_t kept = 0;
 
     for (size_t i = 0; i < cases->count; i++)
-        if (reply_match_names_number(subject, cases->items[i].inv.number) ||
-            reply_match_names_number(text, cases->items[i].inv.number))
+        numbers[i] = cases->items[i].inv.number;
+    reply_match_named_numbers(subject, numbers, cases->count, named);
+    reply_match_named_numbers(text, numbers, cases->count, named);
+    for (size_t i = 0; i < cases->count; i++)
+        if (named[i])
             cases->items[kept++] = cases->items[i];
+    free(numbers);
+    free(named);
     if (kept == 0)
         return false;
     cases->count = kept;
