@@ -289,7 +289,7 @@ static void read_limits(const struct config *cfg, struct message_walk_limits *li
 }
 
 static bool reply_msg_read(const struct config *cfg, const char *data, size_t len,
-                           const struct reply_envelope *env, time_t now, struct reply_msg *rm)
+                           const struct reply_envelope *env, bool may_bounce, time_t now, struct reply_msg *rm)
 {
     struct message_walk_limits limits;
 
@@ -303,11 +303,18 @@ static bool reply_msg_read(const struct config *cfg, const char *data, size_t le
     if (rm->subject == NULL)
         rm->subject = xstrdup("");
     rm->writer = reply_writer_address(env);
-    reply_read_message(cfg->lexicon, rm->msg, data, len, &limits, rm->today, &rm->reading);
+    reply_read_message(cfg->lexicon, rm->msg, data, len, &limits, rm->today, may_bounce, &rm->reading);
     return true;
 }
 
 /* ---- acting ---- */
+
+/* What the store knows that the decision weighs. */
+struct history {
+    char bounced[INVOICE_EMAIL_MAX]; /* the address a bounce may mark, "" when none */
+    const char *unmarked;            /* why a bounce marks nothing */
+    int pauses;                      /* the most times replies paused one of the cases */
+};
 
 struct decision {
     enum reply_effect effect;
@@ -316,10 +323,128 @@ struct decision {
     bool tell_creditor;
     bool acknowledge;
     char undeliverable[INVOICE_EMAIL_MAX];
+    char note[48];   /* said of the action in brackets, "" when nothing */
     char action[64]; /* as the store will record it for a case that moves */
 };
 
-static void decide(const struct config *cfg, const struct reply_msg *rm, const struct match *m, struct decision *d)
+/* The reminder a bounce is about, when it is named by what a stranger
+ * cannot choose: the signed token of the envelope recipient (the
+ * reminder's own envelope sender), or a reminder's Message-ID in the
+ * returned headers (the cases were found by it; a thread match counts
+ * only when the returned headers name the same reminder). 0: none. */
+static enum store_result bounce_reminder(struct store *st, const struct match *m, const struct reply_bounce *b,
+                                         int64_t *reminder_id)
+{
+    struct case_list found;
+    int64_t named = 0;
+    enum store_result r = STORE_OK;
+
+    *reminder_id = 0;
+    if (m->reminder_id <= 0)
+        return STORE_OK;
+    if (strcmp(m->by, "token") == 0 || strcmp(m->by, "bounce") == 0) {
+        *reminder_id = m->reminder_id;
+        return STORE_OK;
+    }
+    if (b->message_id[0] != '\0') {
+        r = store_cases_of_reminder_message(st, b->message_id, &named, &found);
+        case_list_free(&found);
+    }
+    if (r == STORE_OK && named == m->reminder_id)
+        *reminder_id = named;
+    return r;
+}
+
+/* Whether what the report says of the failed recipient (Original-
+ * Recipient, Final-Recipient, a qmail "<addr>:" line) allows marking the
+ * reminder's recipient: it is the report writer's word, so it may only
+ * confirm. A report that names none (or nothing readable as an address)
+ * leaves the reminder's own record alone to say who was written to; one
+ * that names other addresses only is not about that recipient (a
+ * forwarding, or a forgery naming someone else): nothing is marked, the
+ * creditor reads it. Either way only the reminder's recipient, the
+ * debtor of the cases it named, can ever be marked. */
+static bool report_confirms(const struct reply_bounce *b, const char *recipient)
+{
+    bool any = false;
+    const char *said[] = {b->recipient, b->final_recipient};
+
+    for (size_t i = 0; i < ARRAY_LEN(said); i++) {
+        if (!str_is_email(said[i]))
+            continue;
+        if (strcasecmp(said[i], recipient) == 0)
+            return true;
+        any = true;
+    }
+    return !any;
+}
+
+static enum store_result bounce_history(struct store *st, const struct match *m, const struct reply_bounce *b,
+                                        struct history *hist)
+{
+    int64_t reminder_id;
+    char recipient[INVOICE_EMAIL_MAX];
+    enum store_result r = bounce_reminder(st, m, b, &reminder_id);
+
+    if (r != STORE_OK)
+        return r;
+    hist->unmarked = "bounce names no reminder";
+    if (reminder_id == 0)
+        return STORE_OK;
+    if ((r = store_reminder_recipient(st, reminder_id, recipient, sizeof recipient)) != STORE_OK)
+        return r;
+    if (!str_is_email(recipient))
+        return STORE_OK;
+    hist->unmarked = "report names another address";
+    if (!report_confirms(b, recipient))
+        return STORE_OK;
+    hist->unmarked = NULL;
+    str_copy(hist->bounced, sizeof hist->bounced, recipient);
+    return STORE_OK;
+}
+
+static enum store_result read_history(struct store *st, const struct reply_msg *rm, const struct match *m,
+                                      struct history *hist)
+{
+    enum store_result r = STORE_OK;
+
+    memset(hist, 0, sizeof *hist);
+    if (rm->reading.verdict == REPLY_BOUNCE)
+        return bounce_history(st, m, &rm->reading.bounce, hist);
+    for (size_t i = 0; r == STORE_OK && i < m->cases.count; i++) {
+        int n = 0;
+        r = store_reply_pauses(st, m->cases.items[i].id, &n);
+        if (n > hist->pauses)
+            hist->pauses = n;
+    }
+    return r;
+}
+
+/* A promise pauses at most PromiseMaxDays from today ("le 31/12/2099"
+ * included); replies pause a case at most MaxPausesPerCase times. Past
+ * either, the creditor hears of it. */
+static void limit_pause(const struct config *cfg, const struct reply_msg *rm, const struct history *hist,
+                        struct decision *d)
+{
+    struct date latest = date_add_days(rm->today, (int)cfg->promise_max_days);
+
+    if (d->effect != REPLY_EFFECT_PAUSE)
+        return;
+    if (hist->pauses >= (int)cfg->max_pauses_per_case) {
+        d->effect = REPLY_EFFECT_NONE;
+        d->pause_reason = NULL;
+        d->until = (struct date){0, 0, 0};
+        d->tell_creditor = true;
+        str_copy(d->note, sizeof d->note, REPLY_NOTE_PAUSE_LIMIT);
+    } else if (rm->reading.verdict == REPLY_PROMISE && date_compare(d->until, latest) > 0) {
+        d->until = latest;
+        d->tell_creditor = true;
+        str_format(d->note, sizeof d->note, REPLY_NOTE_CAPPED " %d days", (int)cfg->promise_max_days);
+    }
+}
+
+static void decide(const struct config *cfg, const struct reply_msg *rm, const struct history *hist,
+                   struct decision *d)
 {
     const struct reply_reading *r = &rm->reading;
     char day[DATE_STR_MAX];
@@ -349,10 +474,14 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
         d->tell_creditor = true;
         break;
     case REPLY_BOUNCE:
-        d->effect = REPLY_EFFECT_UNDELIVERABLE;
+        /* Only the recipient of the reminder it names (bounce_history). */
         d->tell_creditor = true;
-        str_copy(d->undeliverable, sizeof d->undeliverable,
-                 r->bounce.recipient[0] ? r->bounce.recipient : m->cases.items[0].debtor_email);
+        if (hist->bounced[0] != '\0') {
+            d->effect = REPLY_EFFECT_UNDELIVERABLE;
+            str_copy(d->undeliverable, sizeof d->undeliverable, hist->bounced);
+        } else {
+            str_copy(d->note, sizeof d->note, hist->unmarked ? hist->unmarked : "bounce names no reminder");
+        }
         break;
     case REPLY_OTHER:
         d->tell_creditor = cfg->notify_other_replies;
@@ -360,6 +489,7 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
     default:
         break;
     }
+    limit_pause(cfg, rm, hist, d);
     date_format(d->until, day);
     if (d->effect == REPLY_EFFECT_DISPUTE)
         str_copy(d->action, sizeof d->action, "disputed");
@@ -369,6 +499,8 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
         str_copy(d->action, sizeof d->action, "address undeliverable");
     else
         str_copy(d->action, sizeof d->action, "recorded");
+    if (d->note[0] != '\0' && d->effect != REPLY_EFFECT_UNDELIVERABLE)
+        str_format(d->action + strlen(d->action), sizeof d->action - strlen(d->action), " (%s)", d->note);
 }
 
 struct acting {
@@ -432,8 +564,12 @@ static void log_outcome(const struct acting *a, const struct reply_outcome *o)
 static enum store_result act(struct acting *a, struct reply_outcome *outcome)
 {
     const struct reply_reading *r = &a->rm->reading;
+    struct history hist;
+    enum store_result hr = read_history(a->st, a->rm, a->m, &hist);
 
-    decide(a->cfg, a->rm, a->m, &a->d);
+    if (hr != STORE_OK)
+        return hr;
+    decide(a->cfg, a->rm, &hist, &a->d);
     for (size_t i = 0; i < a->m->cases.count && a->case_count < ARRAY_LEN(a->case_ids); i++)
         a->case_ids[a->case_count++] = a->m->cases.items[i].id;
     if (a->d.tell_creditor)
@@ -459,6 +595,8 @@ static enum store_result act(struct acting *a, struct reply_outcome *outcome)
         .pause_reason = a->d.pause_reason,
         .pause_until = a->d.until,
         .undeliverable = a->d.undeliverable,
+        .note = a->d.note[0] ? a->d.note : NULL,
+        .max_pauses = (int)a->cfg->max_pauses_per_case,
         .outbox = a->outbox,
         .outbox_count = a->notice_count,
     };
@@ -553,7 +691,7 @@ enum outgoing_result reply_process(const struct config *cfg, struct store_pool *
         log_error(env->queue_id, "no reply lexicon loaded (ReplyLexicon): reply not read");
         return OUTGOING_INTERNAL_ERROR;
     }
-    if (!reply_msg_read(cfg, data, len, env, now, &rm)) {
+    if (!reply_msg_read(cfg, data, len, env, h->bounce, now, &rm)) {
         log_notice(env->queue_id, "possible reply not readable as MIME: passed untouched");
         return OUTGOING_OK;
     }

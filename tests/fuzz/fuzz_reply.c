@@ -16,6 +16,7 @@
 #include "lib/util.h"
 #include "replies/reply_classify.h"
 #include "replies/reply_dates.h"
+#include "replies/reply_match.h"
 #include "replies/reply_text.h"
 #include "text/reply_lexicon.h"
 #include "text/text_fold.h"
@@ -56,6 +57,8 @@ static void check_reading(const struct reply_reading *r)
         abort();
 }
 
+/* Read twice: as a bounce may arrive (null sender to the reply address)
+ * and as anyone else's mail, which is never a bounce. */
 static void read_as_message(const struct reply_lexicon *lex, const char *text, size_t size,
                             struct date today)
 {
@@ -65,10 +68,27 @@ static void read_as_message(const struct reply_lexicon *lex, const char *text, s
 
     if (msg == NULL)
         return;
-    reply_read_message(lex, msg, text, size, &limits, today, &r);
+    reply_read_message(lex, msg, text, size, &limits, today, true, &r);
     check_reading(&r);
     reply_reading_free(&r);
+    reply_read_message(lex, msg, text, size, &limits, today, false, &r);
+    check_reading(&r);
+    if (r.verdict == REPLY_BOUNCE)
+        abort();
+    reply_reading_free(&r);
     message_free(msg);
+}
+
+/* The one-pass number matcher agrees with itself number by number. */
+static void match_numbers(const char *text)
+{
+    static const char *const numbers[] = {"F2026-0042", "12", "inv-7a", "F2026-0042", "\xc3\xa9-1"};
+    bool named[ARRAY_LEN(numbers)] = {false};
+
+    reply_match_named_numbers(text, numbers, ARRAY_LEN(numbers), named);
+    for (size_t i = 0; i < ARRAY_LEN(numbers); i++)
+        if (named[i] != reply_match_names_number(text, numbers[i]))
+            abort();
 }
 
 static void read_as_text(const char *text, size_t size, struct date today)
@@ -106,6 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     read_as_message(lex, text, size, today);
     read_as_text(text, size, today);
+    match_numbers(text);
     free(text);
     return 0;
 }

@@ -282,7 +282,7 @@ static void read_raw(const char *raw, size_t len, struct reply_reading *r)
     struct message *msg = message_parse(raw, len);
 
     assert_non_null(msg);
-    reply_read_message(lexicon, msg, raw, len, NULL, day("2026-12-07"), r);
+    reply_read_message(lexicon, msg, raw, len, NULL, day("2026-12-07"), true, r);
     message_free(msg);
 }
 
@@ -339,7 +339,7 @@ static struct reply_reading read_labelled(const char *name, bool with_raw)
         fail_msg("cannot read %s", path);
     msg = message_parse(raw, len);
     assert_non_null(msg);
-    reply_read_message(lexicon, msg, with_raw ? raw : NULL, len, NULL, day("2026-12-07"), &r);
+    reply_read_message(lexicon, msg, with_raw ? raw : NULL, len, NULL, day("2026-12-07"), true, &r);
     message_free(msg);
     free(raw);
     free(path);
