@@ -15,14 +15,23 @@
  *               creditor gets the debtor's words; the debtor, optionally,
  *               a note that the case is under review;
  *   promise     paused until the promised date plus PromiseGraceDays (no
- *               date: PromiseDefaultDays from today), then resumes;
+ *               date: PromiseDefaultDays from today), then resumes; never
+ *               past today + PromiseMaxDays: a farther promise is capped
+ *               there and the creditor is told;
  *   paid        paused for PaymentVerificationDays; the creditor is told;
  *   plan        paused without end; the creditor is told (it is theirs to
  *               accept);
  *   auto-reply  recorded;
- *   bounce      the address is marked undeliverable (no more e-mail
- *               steps); the creditor is told;
+ *   bounce      (a null sender to the reply address only) the recipient
+ *               of the reminder it names, by the token of its envelope
+ *               recipient or by the Message-ID in its returned headers, is
+ *               marked undeliverable (no more e-mail steps), unless the
+ *               report names only other addresses; never an address the
+ *               report alone names; the creditor is told either way;
  *   other       recorded; the creditor is told with NotifyOtherReplies.
+ * Replies pause a case at most MaxPausesPerCase times (promise, paid and
+ * plan together, counted from the replies recorded): a further one is
+ * recorded, changes nothing and goes to the creditor.
  */
 #include "replies/reply.h"
 
@@ -34,6 +43,7 @@
 #include "lib/message.h"
 #include "remind/scheduler.h"
 #include "replies/reply_classify.h"
+#include "replies/reply_limits.h"
 #include "replies/reply_match.h"
 #include "replies/reply_notice.h"
 #include "replies/reply_text.h"
@@ -309,13 +319,6 @@ static bool reply_msg_read(const struct config *cfg, const char *data, size_t le
 
 /* ---- acting ---- */
 
-/* What the store knows that the decision weighs. */
-struct history {
-    char bounced[INVOICE_EMAIL_MAX]; /* the address a bounce may mark, "" when none */
-    const char *unmarked;            /* why a bounce marks nothing */
-    int pauses;                      /* the most times replies paused one of the cases */
-};
-
 struct decision {
     enum reply_effect effect;
     const char *pause_reason;
@@ -327,103 +330,10 @@ struct decision {
     char action[64]; /* as the store will record it for a case that moves */
 };
 
-/* The reminder a bounce is about, when it is named by what a stranger
- * cannot choose: the signed token of the envelope recipient (the
- * reminder's own envelope sender), or a reminder's Message-ID in the
- * returned headers (the cases were found by it; a thread match counts
- * only when the returned headers name the same reminder). 0: none. */
-static enum store_result bounce_reminder(struct store *st, const struct match *m, const struct reply_bounce *b,
-                                         int64_t *reminder_id)
-{
-    struct case_list found;
-    int64_t named = 0;
-    enum store_result r = STORE_OK;
-
-    *reminder_id = 0;
-    if (m->reminder_id <= 0)
-        return STORE_OK;
-    if (strcmp(m->by, "token") == 0 || strcmp(m->by, "bounce") == 0) {
-        *reminder_id = m->reminder_id;
-        return STORE_OK;
-    }
-    if (b->message_id[0] != '\0') {
-        r = store_cases_of_reminder_message(st, b->message_id, &named, &found);
-        case_list_free(&found);
-    }
-    if (r == STORE_OK && named == m->reminder_id)
-        *reminder_id = named;
-    return r;
-}
-
-/* Whether what the report says of the failed recipient (Original-
- * Recipient, Final-Recipient, a qmail "<addr>:" line) allows marking the
- * reminder's recipient: it is the report writer's word, so it may only
- * confirm. A report that names none (or nothing readable as an address)
- * leaves the reminder's own record alone to say who was written to; one
- * that names other addresses only is not about that recipient (a
- * forwarding, or a forgery naming someone else): nothing is marked, the
- * creditor reads it. Either way only the reminder's recipient, the
- * debtor of the cases it named, can ever be marked. */
-static bool report_confirms(const struct reply_bounce *b, const char *recipient)
-{
-    bool any = false;
-    const char *said[] = {b->recipient, b->final_recipient};
-
-    for (size_t i = 0; i < ARRAY_LEN(said); i++) {
-        if (!str_is_email(said[i]))
-            continue;
-        if (strcasecmp(said[i], recipient) == 0)
-            return true;
-        any = true;
-    }
-    return !any;
-}
-
-static enum store_result bounce_history(struct store *st, const struct match *m, const struct reply_bounce *b,
-                                        struct history *hist)
-{
-    int64_t reminder_id;
-    char recipient[INVOICE_EMAIL_MAX];
-    enum store_result r = bounce_reminder(st, m, b, &reminder_id);
-
-    if (r != STORE_OK)
-        return r;
-    hist->unmarked = "bounce names no reminder";
-    if (reminder_id == 0)
-        return STORE_OK;
-    if ((r = store_reminder_recipient(st, reminder_id, recipient, sizeof recipient)) != STORE_OK)
-        return r;
-    if (!str_is_email(recipient))
-        return STORE_OK;
-    hist->unmarked = "report names another address";
-    if (!report_confirms(b, recipient))
-        return STORE_OK;
-    hist->unmarked = NULL;
-    str_copy(hist->bounced, sizeof hist->bounced, recipient);
-    return STORE_OK;
-}
-
-static enum store_result read_history(struct store *st, const struct reply_msg *rm, const struct match *m,
-                                      struct history *hist)
-{
-    enum store_result r = STORE_OK;
-
-    memset(hist, 0, sizeof *hist);
-    if (rm->reading.verdict == REPLY_BOUNCE)
-        return bounce_history(st, m, &rm->reading.bounce, hist);
-    for (size_t i = 0; r == STORE_OK && i < m->cases.count; i++) {
-        int n = 0;
-        r = store_reply_pauses(st, m->cases.items[i].id, &n);
-        if (n > hist->pauses)
-            hist->pauses = n;
-    }
-    return r;
-}
-
 /* A promise pauses at most PromiseMaxDays from today ("le 31/12/2099"
  * included); replies pause a case at most MaxPausesPerCase times. Past
  * either, the creditor hears of it. */
-static void limit_pause(const struct config *cfg, const struct reply_msg *rm, const struct history *hist,
+static void limit_pause(const struct config *cfg, const struct reply_msg *rm, const struct reply_history *hist,
                         struct decision *d)
 {
     struct date latest = date_add_days(rm->today, (int)cfg->promise_max_days);
@@ -443,7 +353,7 @@ static void limit_pause(const struct config *cfg, const struct reply_msg *rm, co
     }
 }
 
-static void decide(const struct config *cfg, const struct reply_msg *rm, const struct history *hist,
+static void decide(const struct config *cfg, const struct reply_msg *rm, const struct reply_history *hist,
                    struct decision *d)
 {
     const struct reply_reading *r = &rm->reading;
@@ -564,8 +474,8 @@ static void log_outcome(const struct acting *a, const struct reply_outcome *o)
 static enum store_result act(struct acting *a, struct reply_outcome *outcome)
 {
     const struct reply_reading *r = &a->rm->reading;
-    struct history hist;
-    enum store_result hr = read_history(a->st, a->rm, a->m, &hist);
+    struct reply_history hist;
+    enum store_result hr = reply_history_read(a->st, &a->rm->reading, a->m->by, a->m->reminder_id, &a->m->cases, &hist);
 
     if (hr != STORE_OK)
         return hr;
