@@ -475,7 +475,7 @@ static enum store_result act(struct acting *a, struct reply_outcome *outcome)
 {
     const struct reply_reading *r = &a->rm->reading;
     struct reply_history hist;
-    enum store_result hr = reply_history_read(a->st, &a->rm->reading, a->m->by, a->m->reminder_id, &a->m->cases, &hist);
+    enum store_result hr = reply_history_read(a->st, r, a->m->by, a->m->reminder_id, &a->m->cases, &hist);
 
     if (hr != STORE_OK)
         return hr;
