@@ -95,6 +95,8 @@
     X(INT,      promise_grace_days, "PromiseGraceDays",  "3",                  0, 60, NULL)           \
     X(INT,      promise_default_days, "PromiseDefaultDays", "10",              1, 90, NULL)           \
     X(INT,      payment_verification_days, "PaymentVerificationDays", "10",    1, 90, NULL)           \
+    X(INT,      promise_max_days,  "PromiseMaxDays",     "60",                 1, 365, NULL)          \
+    X(INT,      max_pauses_per_case, "MaxPausesPerCase", "3",                  1, 20, NULL)           \
     X(BOOL,     acknowledge_disputes, "AcknowledgeDisputes", "yes",            0, 0, NULL)            \
     X(BOOL,     notify_other_replies, "NotifyOtherReplies", "no",              0, 0, NULL)
 /* clang-format on */

@@ -15,14 +15,23 @@
  *               creditor gets the debtor's words; the debtor, optionally,
  *               a note that the case is under review;
  *   promise     paused until the promised date plus PromiseGraceDays (no
- *               date: PromiseDefaultDays from today), then resumes;
+ *               date: PromiseDefaultDays from today), then resumes; never
+ *               past today + PromiseMaxDays: a farther promise is capped
+ *               there and the creditor is told;
  *   paid        paused for PaymentVerificationDays; the creditor is told;
  *   plan        paused without end; the creditor is told (it is theirs to
  *               accept);
  *   auto-reply  recorded;
- *   bounce      the address is marked undeliverable (no more e-mail
- *               steps); the creditor is told;
+ *   bounce      (a null sender to the reply address only) the recipient
+ *               of the reminder it names, by the token of its envelope
+ *               recipient or by the Message-ID in its returned headers, is
+ *               marked undeliverable (no more e-mail steps), unless the
+ *               report names only other addresses; never an address the
+ *               report alone names; the creditor is told either way;
  *   other       recorded; the creditor is told with NotifyOtherReplies.
+ * Replies pause a case at most MaxPausesPerCase times (promise, paid and
+ * plan together, counted from the replies recorded): a further one is
+ * recorded, changes nothing and goes to the creditor.
  */
 #include "replies/reply.h"
 
@@ -34,6 +43,7 @@
 #include "lib/message.h"
 #include "remind/scheduler.h"
 #include "replies/reply_classify.h"
+#include "replies/reply_limits.h"
 #include "replies/reply_match.h"
 #include "replies/reply_notice.h"
 #include "replies/reply_text.h"
@@ -218,15 +228,24 @@ static enum store_result match_bounce(struct store *st, const struct reply_readi
     return r;
 }
 
-/* Keeps the cases whose number the text names; false when it names none. */
+/* Keeps the cases whose number the text names; false when it names none.
+ * One pass over the subject and one over the text, whatever the number of
+ * cases (reply_match_named_numbers). */
 static bool keep_named(struct case_list *cases, const char *subject, const char *text)
 {
+    const char **numbers = xcalloc(cases->count + 1, sizeof *numbers);
+    bool *named = xcalloc(cases->count + 1, sizeof *named);
     size_t kept = 0;
 
     for (size_t i = 0; i < cases->count; i++)
-        if (reply_match_names_number(subject, cases->items[i].inv.number) ||
-            reply_match_names_number(text, cases->items[i].inv.number))
+        numbers[i] = cases->items[i].inv.number;
+    reply_match_named_numbers(subject, numbers, cases->count, named);
+    reply_match_named_numbers(text, numbers, cases->count, named);
+    for (size_t i = 0; i < cases->count; i++)
+        if (named[i])
             cases->items[kept++] = cases->items[i];
+    free(numbers);
+    free(named);
     if (kept == 0)
         return false;
     cases->count = kept;
@@ -280,7 +299,7 @@ static void read_limits(const struct config *cfg, struct message_walk_limits *li
 }
 
 static bool reply_msg_read(const struct config *cfg, const char *data, size_t len,
-                           const struct reply_envelope *env, time_t now, struct reply_msg *rm)
+                           const struct reply_envelope *env, bool may_bounce, time_t now, struct reply_msg *rm)
 {
     struct message_walk_limits limits;
 
@@ -294,7 +313,7 @@ static bool reply_msg_read(const struct config *cfg, const char *data, size_t le
     if (rm->subject == NULL)
         rm->subject = xstrdup("");
     rm->writer = reply_writer_address(env);
-    reply_read_message(cfg->lexicon, rm->msg, data, len, &limits, rm->today, &rm->reading);
+    reply_read_message(cfg->lexicon, rm->msg, data, len, &limits, rm->today, may_bounce, &rm->reading);
     return true;
 }
 
@@ -307,10 +326,35 @@ struct decision {
     bool tell_creditor;
     bool acknowledge;
     char undeliverable[INVOICE_EMAIL_MAX];
+    char note[48];   /* said of the action in brackets, "" when nothing */
     char action[64]; /* as the store will record it for a case that moves */
 };
 
-static void decide(const struct config *cfg, const struct reply_msg *rm, const struct match *m, struct decision *d)
+/* A promise pauses at most PromiseMaxDays from today ("le 31/12/2099"
+ * included); replies pause a case at most MaxPausesPerCase times. Past
+ * either, the creditor hears of it. */
+static void limit_pause(const struct config *cfg, const struct reply_msg *rm, const struct reply_history *hist,
+                        struct decision *d)
+{
+    struct date latest = date_add_days(rm->today, (int)cfg->promise_max_days);
+
+    if (d->effect != REPLY_EFFECT_PAUSE)
+        return;
+    if (hist->pauses >= (int)cfg->max_pauses_per_case) {
+        d->effect = REPLY_EFFECT_NONE;
+        d->pause_reason = NULL;
+        d->until = (struct date){0, 0, 0};
+        d->tell_creditor = true;
+        str_copy(d->note, sizeof d->note, REPLY_NOTE_PAUSE_LIMIT);
+    } else if (rm->reading.verdict == REPLY_PROMISE && date_compare(d->until, latest) > 0) {
+        d->until = latest;
+        d->tell_creditor = true;
+        str_format(d->note, sizeof d->note, REPLY_NOTE_CAPPED " %d days", (int)cfg->promise_max_days);
+    }
+}
+
+static void decide(const struct config *cfg, const struct reply_msg *rm, const struct reply_history *hist,
+                   struct decision *d)
 {
     const struct reply_reading *r = &rm->reading;
     char day[DATE_STR_MAX];
@@ -340,10 +384,14 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
         d->tell_creditor = true;
         break;
     case REPLY_BOUNCE:
-        d->effect = REPLY_EFFECT_UNDELIVERABLE;
+        /* Only the recipient of the reminder it names (bounce_history). */
         d->tell_creditor = true;
-        str_copy(d->undeliverable, sizeof d->undeliverable,
-                 r->bounce.recipient[0] ? r->bounce.recipient : m->cases.items[0].debtor_email);
+        if (hist->bounced[0] != '\0') {
+            d->effect = REPLY_EFFECT_UNDELIVERABLE;
+            str_copy(d->undeliverable, sizeof d->undeliverable, hist->bounced);
+        } else {
+            str_copy(d->note, sizeof d->note, hist->unmarked ? hist->unmarked : "bounce names no reminder");
+        }
         break;
     case REPLY_OTHER:
         d->tell_creditor = cfg->notify_other_replies;
@@ -351,6 +399,7 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
     default:
         break;
     }
+    limit_pause(cfg, rm, hist, d);
     date_format(d->until, day);
     if (d->effect == REPLY_EFFECT_DISPUTE)
         str_copy(d->action, sizeof d->action, "disputed");
@@ -360,6 +409,8 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
         str_copy(d->action, sizeof d->action, "address undeliverable");
     else
         str_copy(d->action, sizeof d->action, "recorded");
+    if (d->note[0] != '\0' && d->effect != REPLY_EFFECT_UNDELIVERABLE)
+        str_format(d->action + strlen(d->action), sizeof d->action - strlen(d->action), " (%s)", d->note);
 }
 
 struct acting {
@@ -423,8 +474,12 @@ static void log_outcome(const struct acting *a, const struct reply_outcome *o)
 static enum store_result act(struct acting *a, struct reply_outcome *outcome)
 {
     const struct reply_reading *r = &a->rm->reading;
+    struct reply_history hist;
+    enum store_result hr = reply_history_read(a->st, r, a->m->by, a->m->reminder_id, &a->m->cases, &hist);
 
-    decide(a->cfg, a->rm, a->m, &a->d);
+    if (hr != STORE_OK)
+        return hr;
+    decide(a->cfg, a->rm, &hist, &a->d);
     for (size_t i = 0; i < a->m->cases.count && a->case_count < ARRAY_LEN(a->case_ids); i++)
         a->case_ids[a->case_count++] = a->m->cases.items[i].id;
     if (a->d.tell_creditor)
@@ -450,6 +505,8 @@ static enum store_result act(struct acting *a, struct reply_outcome *outcome)
         .pause_reason = a->d.pause_reason,
         .pause_until = a->d.until,
         .undeliverable = a->d.undeliverable,
+        .note = a->d.note[0] ? a->d.note : NULL,
+        .max_pauses = (int)a->cfg->max_pauses_per_case,
         .outbox = a->outbox,
         .outbox_count = a->notice_count,
     };
@@ -544,7 +601,7 @@ enum outgoing_result reply_process(const struct config *cfg, struct store_pool *
         log_error(env->queue_id, "no reply lexicon loaded (ReplyLexicon): reply not read");
         return OUTGOING_INTERNAL_ERROR;
     }
-    if (!reply_msg_read(cfg, data, len, env, now, &rm)) {
+    if (!reply_msg_read(cfg, data, len, env, h->bounce, now, &rm)) {
         log_notice(env->queue_id, "possible reply not readable as MIME: passed untouched");
         return OUTGOING_OK;
     }

@@ -12,7 +12,8 @@
  *   number  it comes from a debtor's address, or from the debtor's domain
  *           (not a public provider's: PublicMailDomains), and names one of
  *           that debtor's invoice numbers in its subject or text;
- *   bounce  a delivery report to the reply address about a reminder.
+ *   bounce  a delivery report (null sender) to the reply address whose
+ *           returned headers name a reminder's Message-ID.
  * A tagged address whose token does not verify is a forgery or a mangled
  * copy: the message is logged and passes untouched, whatever else it says.
  */

@@ -178,6 +178,7 @@ static void read_delivery_status(const char *text, size_t len, struct reply_boun
             continue;
         out->failed = true;
         str_copy(out->recipient, sizeof out->recipient, r.original[0] ? r.original : r.final);
+        str_copy(out->final_recipient, sizeof out->final_recipient, r.final);
         str_copy(out->status, sizeof out->status, r.status);
     }
     if (!any_recipient)

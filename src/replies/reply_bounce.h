@@ -11,7 +11,9 @@
  * its text/rfc822-headers part, or from the headers of its message/rfc822
  * part). A DSN whose recipients were only delayed, relayed or delivered
  * is no bounce. Deciding what the message is (bounce, auto-reply) is
- * reply_classify's business.
+ * reply_classify's business. Every field is the report writer's word,
+ * and anyone can write one: the addresses may only confirm what a
+ * reminder's own record says (reply.c), never name an address to mark.
  */
 #ifndef RELANCE_REPLY_BOUNCE_H
 #define RELANCE_REPLY_BOUNCE_H
@@ -29,6 +31,7 @@ struct reply_bounce {
     bool is_mdn;         /* a message/disposition-notification part (read receipt) */
     bool failed;         /* some recipient's Action is failed (or its Status 5.x.x) */
     char recipient[REPLY_BOUNCE_ADDRESS_MAX];  /* the failed recipient, "" when unknown */
+    char final_recipient[REPLY_BOUNCE_ADDRESS_MAX]; /* its Final-Recipient, "" when absent */
     char status[16];                           /* its Status ("5.1.1"), "" when absent */
     char message_id[REPLY_BOUNCE_ID_MAX];      /* the returned message's, without <>, or "" */
 };

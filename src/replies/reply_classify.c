@@ -526,7 +526,8 @@ static bool precedence_auto(struct message *msg, char *reason, size_t size)
 }
 
 /* Mail from MAILER-DAEMON or postmaster without a DSN part: an old-style
- * bounce (qmail, some Exim set-ups). */
+ * bounce (qmail, some Exim set-ups). Only with a null envelope sender
+ * (may_bounce): anybody can write "From: postmaster@..." */
 static bool from_mailer_daemon(struct message *msg)
 {
     struct strlist from;
@@ -542,7 +543,8 @@ static bool from_mailer_daemon(struct message *msg)
 }
 
 /* What an old-style bounce says in its text: qmail's "<user@host>:" line
- * names the recipient, the returned headers a "Message-ID:" line. */
+ * names the recipient, the returned headers a "Message-ID:" line. Both are
+ * free text: the recipient may only confirm the reminder's (reply.c). */
 static void read_plain_bounce(const char *body, struct reply_bounce *b)
 {
     for (const char *line = body; line != NULL && *line; line = text_next_line(line)) {
@@ -562,12 +564,19 @@ static void read_plain_bounce(const char *body, struct reply_bounce *b)
     }
 }
 
+/* A failed DSN is a bounce only when may_bounce (a null sender to the
+ * reply address); from anyone else it is their text, read as words. */
 static bool read_report(struct message *msg, const char *raw, size_t raw_len,
-                        const struct message_walk_limits *limits, struct reply_reading *out)
+                        const struct message_walk_limits *limits, bool may_bounce,
+                        struct reply_reading *out)
 {
     struct reply_bounce *b = &out->bounce;
 
     reply_bounce_read(msg, raw, raw_len, limits, b);
+    if (b->is_dsn && b->failed && !may_bounce) {
+        memset(b, 0, sizeof *b);
+        return false;
+    }
     if (b->is_dsn && b->failed) {
         out->verdict = REPLY_BOUNCE;
         str_format(out->reason, sizeof out->reason, "delivery status notification: %s failed%s%s%s",
@@ -599,11 +608,12 @@ static char *own_words_of(struct message *msg, const struct message_walk_limits 
 /* What the headers and the sender say over the words: an old-style
  * bounce, an RFC 3834 auto-reply, or Precedence (which yields to a
  * dispute). */
-static void weigh_headers(struct message *msg, const char *body, struct reply_reading *out)
+static void weigh_headers(struct message *msg, const char *body, bool may_bounce,
+                          struct reply_reading *out)
 {
     char reason[REPLY_REASON_MAX] = "";
 
-    if (from_mailer_daemon(msg)) {
+    if (may_bounce && from_mailer_daemon(msg)) {
         /* Machine text, not a debtor's words. */
         out->verdict = REPLY_BOUNCE;
         read_plain_bounce(body ? body : "", &out->bounce);
@@ -621,19 +631,19 @@ static void weigh_headers(struct message *msg, const char *body, struct reply_re
 
 void reply_read_message(const struct reply_lexicon *lex, struct message *msg, const char *raw,
                         size_t raw_len, const struct message_walk_limits *limits,
-                        struct date today, struct reply_reading *out)
+                        struct date today, bool may_bounce, struct reply_reading *out)
 {
     char *subject, *body, *words;
 
     memset(out, 0, sizeof *out);
-    if (read_report(msg, raw, raw_len, limits, out)) {
+    if (read_report(msg, raw, raw_len, limits, may_bounce, out)) {
         out->own_words = xstrdup("");
         return;
     }
     words = own_words_of(msg, limits, &body);
     subject = message_header(msg, "Subject");
     reply_classify_text(lex, subject, words, today, out);
-    weigh_headers(msg, body, out);
+    weigh_headers(msg, body, may_bounce, out);
     free(subject);
     free(words);
     free(body);

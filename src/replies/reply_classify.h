@@ -4,7 +4,11 @@
  * verdict, the promised date, the phrase that decided, an excerpt.
  *
  * Verdicts, by precedence (the first that applies wins):
- *   bounce      a DSN reporting a failed delivery (reply_bounce.h);
+ *   bounce      a DSN reporting a failed delivery (reply_bounce.h), or
+ *               mail from MAILER-DAEMON@ or postmaster@ without one, only
+ *               when the envelope says bounce (null sender, to the reply
+ *               address: may_bounce); from anyone else such a message is
+ *               read as words like any other;
  *   auto-reply  RFC 3834 headers (Auto-Submitted other than "no",
  *               X-Autoreply, X-Autorespond), a DSN without failure, a read
  *               receipt; Precedence auto_reply/bulk/junk too, unless the
@@ -87,10 +91,12 @@ struct reply_reading {
  * raw (may be NULL) is the message's bytes, needed only for the Message-ID
  * of a bounced message returned whole; limits may be NULL (defaults);
  * today is the day the reply arrived, in the creditor's time zone, from
- * which relative dates count. Free with reply_reading_free. */
+ * which relative dates count; may_bounce: the envelope sender is null and
+ * the message goes to the reply address (else it is never a bounce). Free
+ * with reply_reading_free. */
 void reply_read_message(const struct reply_lexicon *lex, struct message *msg, const char *raw,
                         size_t raw_len, const struct message_walk_limits *limits,
-                        struct date today, struct reply_reading *out);
+                        struct date today, bool may_bounce, struct reply_reading *out);
 
 /* Classifies own words already extracted (and the subject, which may be
  * NULL). Free with reply_reading_free. */

@@ -9,7 +9,9 @@
  * number is a whole word when the characters around it are neither
  * letters nor digits: "F2026-0042" is named by "facture F2026-0042." but
  * not by "F2026-00421"; the characters around are read as UTF-8, so that
- * a no-break space or a "«" parts words as a space does.
+ * a no-break space or a "«" parts words as a space does. Many numbers
+ * (a debtor's open cases) are looked for in one pass: a hash set of them,
+ * looked up at each place where one of them can start.
  */
 #include "replies/reply_match.h"
 
@@ -171,18 +173,126 @@ static bool word_at(const char *p)
     return word_code(c);
 }
 
+/* ---- many numbers in one pass ---- */
+
+/* The numbers to look for, lower-cased, in an open-addressing hash table
+ * keyed by their bytes; with the set of their lengths and of their first
+ * bytes, so that a position of the text is looked at only when a number
+ * can start there, and then once per distinct length. */
+struct number_set {
+    const char **keys;   /* lower-cased copies, NULL for a free slot */
+    size_t slots;        /* a power of two, at least twice the count */
+    size_t lengths[REPLY_MATCH_MAX_NUMBER];
+    size_t nlengths;
+    bool first_byte[256];
+};
+
+static uint64_t hash_lower(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)tolower((unsigned char)s[i]);
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+static bool same_lower(const char *key, const char *s, size_t len)
+{
+    return strncasecmp(key, s, len) == 0 && key[len] == '\0';
+}
+
+/* The slot holding s (len bytes), or the free slot where it would go. */
+static size_t slot_of(const struct number_set *set, const char *s, size_t len)
+{
+    size_t mask = set->slots - 1, i = (size_t)hash_lower(s, len) & mask;
+
+    while (set->keys[i] != NULL && !same_lower(set->keys[i], s, len))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void number_set_add(struct number_set *set, const char *number)
+{
+    size_t len = strlen(number), slot, l;
+
+    if (len == 0 || len >= REPLY_MATCH_MAX_NUMBER)
+        return; /* nothing names an empty number; none is that long (INVOICE_NUMBER_MAX) */
+    slot = slot_of(set, number, len);
+    if (set->keys[slot] != NULL)
+        return; /* the same number twice */
+    set->keys[slot] = number;
+    set->first_byte[(unsigned char)tolower((unsigned char)number[0])] = true;
+    set->first_byte[(unsigned char)toupper((unsigned char)number[0])] = true;
+    for (l = 0; l < set->nlengths && set->lengths[l] != len; l++)
+        ;
+    if (l == set->nlengths)
+        set->lengths[set->nlengths++] = len;
+}
+
+static void number_set_init(struct number_set *set, const char *const *numbers, size_t count)
+{
+    memset(set, 0, sizeof *set);
+    set->slots = 16;
+    while (set->slots < 2 * count)
+        set->slots *= 2;
+    set->keys = xcalloc(set->slots, sizeof *set->keys);
+    for (size_t i = 0; i < count; i++)
+        if (numbers[i] != NULL)
+            number_set_add(set, numbers[i]);
+}
+
+static void number_set_free(struct number_set *set)
+{
+    free(set->keys);
+}
+
+/* Marks the numbers that start at p as whole words. */
+static void names_at(const struct number_set *set, const char *text, const char *p, const char *end,
+                     bool *hit)
+{
+    if (p != text && word_before(text, p))
+        return;
+    for (size_t l = 0; l < set->nlengths; l++) {
+        size_t len = set->lengths[l], slot;
+
+        if ((size_t)(end - p) < len || (p[len] != '\0' && word_at(p + len)))
+            continue;
+        slot = slot_of(set, p, len);
+        if (set->keys[slot] != NULL)
+            hit[slot] = true;
+    }
+}
+
+void reply_match_named_numbers(const char *text, const char *const *numbers, size_t count, bool *named)
+{
+    struct number_set set;
+    const char *end;
+    bool *hit;
+
+    if (text == NULL || numbers == NULL || count == 0)
+        return;
+    number_set_init(&set, numbers, count);
+    hit = xcalloc(set.slots, sizeof *hit);
+    end = text + strlen(text);
+    for (const char *p = text; p < end; p++)
+        if (set.first_byte[(unsigned char)*p])
+            names_at(&set, text, p, end, hit);
+    /* Every caller index whose number was named, duplicates included. */
+    for (size_t i = 0; i < count; i++) {
+        size_t len = numbers[i] ? strlen(numbers[i]) : 0;
+        if (len > 0 && len < REPLY_MATCH_MAX_NUMBER && hit[slot_of(&set, numbers[i], len)])
+            named[i] = true;
+    }
+    free(hit);
+    number_set_free(&set);
+}
+
 bool reply_match_names_number(const char *text, const char *number)
 {
-    size_t n = number ? strlen(number) : 0;
+    bool named = false;
 
-    if (text == NULL || n == 0)
-        return false;
-    for (const char *p = strcasestr(text, number); p; p = strcasestr(p + 1, number)) {
-        bool left = p == text || !word_before(text, p);
-        bool right = p[n] == '\0' || !word_at(p + n);
-
-        if (left && right)
-            return true;
-    }
-    return false;
+    reply_match_named_numbers(text, &number, 1, &named);
+    return named;
 }

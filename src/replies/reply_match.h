@@ -32,8 +32,18 @@ bool reply_match_is_reply_address(const char *reply_address, const char *address
  * REPLY_MATCH_MAX_IDS. Either header may be NULL. */
 void reply_match_message_ids(const char *in_reply_to, const char *references, struct strlist *out);
 
+/* Numbers this long or longer are never looked for (invoice numbers stop
+ * short of it: INVOICE_NUMBER_MAX). */
+#define REPLY_MATCH_MAX_NUMBER 128
+
 /* Whether text names number as a whole word (not inside a longer
- * number or word), ignoring case. */
+ * number or word), ignoring case (ASCII letters). */
 bool reply_match_names_number(const char *text, const char *number);
+
+/* The same for many numbers at once, in one pass over text: named[i] is
+ * set (never cleared) when text names numbers[i]. The work is the text's
+ * length times the number of distinct number lengths, whatever count, so
+ * that a long reply from a debtor with many cases costs one reading. */
+void reply_match_named_numbers(const char *text, const char *const *numbers, size_t count, bool *named);
 
 #endif

@@ -99,6 +99,23 @@ static void set_day(struct template_vars *v, const char *name, struct date d, en
     template_set(v, name, text);
 }
 
+/* What relance did, as the action says it: the notice never claims a
+ * pause or a marked address that did not happen. */
+static void action_vars(const struct notice *n, struct template_vars *v)
+{
+    const char *action = n->in->action ? n->in->action : "";
+    char number[24];
+
+    template_set_flag(v, "paused", strncmp(action, "paused", 6) == 0);
+    template_set_flag(v, "undeliverable", strcmp(action, "address undeliverable") == 0);
+    template_set_flag(v, "capped", strstr(action, "(" REPLY_NOTE_CAPPED) != NULL);
+    template_set_flag(v, "pause_limit", strstr(action, "(" REPLY_NOTE_PAUSE_LIMIT ")") != NULL);
+    str_format(number, sizeof number, "%d", (int)n->in->cfg->promise_max_days);
+    template_set(v, "promise_max_days", number);
+    str_format(number, sizeof number, "%d", (int)n->in->cfg->max_pauses_per_case);
+    template_set(v, "max_pauses", number);
+}
+
 static void reply_vars(const struct notice *n, struct template_vars *v)
 {
     const struct reply_notice_input *in = n->in;
@@ -120,6 +137,7 @@ static void reply_vars(const struct notice *n, struct template_vars *v)
     template_set_flag(v, "paid", r->verdict == REPLY_PAID);
     template_set_flag(v, "plan", r->verdict == REPLY_PLAN);
     template_set_flag(v, "bounce", r->verdict == REPLY_BOUNCE);
+    action_vars(n, v);
     template_set_flag(v, "other", r->verdict == REPLY_OTHER || r->verdict == REPLY_AUTO_REPLY);
 }
 

@@ -21,6 +21,12 @@
 #include "replies/reply_classify.h"
 #include "store/store.h"
 
+/* Words of the action (in brackets after it) that the creditor's notice
+ * explains: "paused until 2027-02-01 (promise capped at 60 days)",
+ * "recorded (pause limit reached)". */
+#define REPLY_NOTE_CAPPED "promise capped at"
+#define REPLY_NOTE_PAUSE_LIMIT "pause limit reached"
+
 struct reply_notice_input {
     const struct config *cfg;
     const struct audit_key *key;

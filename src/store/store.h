@@ -324,6 +324,9 @@ struct reply_record {
     const char *pause_reason;  /* promise | paid | plan (REPLY_EFFECT_PAUSE) */
     struct date pause_until;   /* unset: without end */
     const char *undeliverable; /* the address (REPLY_EFFECT_UNDELIVERABLE) */
+    const char *note;          /* said of the action in brackets ("promise capped"), or NULL */
+    int max_pauses;            /* a pause moves only cases that replies paused fewer
+                                  times (store_reply_pauses); 0: no limit */
     const struct outbox_message *outbox;
     size_t outbox_count;
 };
@@ -332,6 +335,14 @@ struct reply_outcome {
     bool duplicate;  /* this Message-ID was already recorded for these cases: nothing done */
     size_t changed;  /* cases whose status changed */
 };
+
+/* How many times replies paused this case (replies whose recorded action
+ * is a pause: a reply that left the status as it was does not count). */
+enum store_result store_reply_pauses(struct store *st, int64_t case_id, int *count);
+
+/* The address a reminder was sent to (its debtor's at the time), "" when
+ * there is no such reminder. */
+enum store_result store_reminder_recipient(struct store *st, int64_t reminder_id, char *out, size_t size);
 
 /* Records a reply against each of its cases, changes their status, marks
  * the address, queues the outbox messages and appends one event per case,

@@ -195,20 +195,79 @@ static enum store_result reply_seen_before(struct store *st, const char *message
     return store_result_of(st, rc, "read reply lookup");
 }
 
+/* The pauses count what the replies table says was done ("paused until
+ * ...", "paused"): a count no reply can stretch, kept with the replies
+ * themselves. */
+enum store_result store_reply_pauses(struct store *st, int64_t case_id, int *count)
+{
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT COUNT(*) FROM replies WHERE invoice_id = ?1 AND action LIKE 'paused%'",
+                                -1, &stmt, NULL);
+
+    *count = 0;
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare reply pauses");
+    sqlite3_bind_int64(stmt, 1, case_id);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "read reply pauses");
+}
+
+enum store_result store_reminder_recipient(struct store *st, int64_t reminder_id, char *out, size_t size)
+{
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT recipient FROM reminders WHERE id = ?1", -1, &stmt, NULL);
+
+    out[0] = '\0';
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare reminder recipient");
+    sqlite3_bind_int64(stmt, 1, reminder_id);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        store_column_copy(stmt, 0, out, size);
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "read reminder recipient");
+}
+
+/* "recorded" or "recorded (note)". */
+static void recorded(const struct reply_record *rec, const char *why, char *action, size_t size)
+{
+    const char *note = why ? why : rec->note;
+
+    str_format(action, size, note ? "recorded (%s)" : "recorded", note);
+}
+
 /* Applies the effect to one case; *action says what happened to it. A
  * case the effect may not move (settled, disputed, paused by the
- * operator: see the transitions) keeps its status. */
+ * operator: see the transitions) keeps its status, and so does a case
+ * that replies paused max_pauses times already (counted here, inside the
+ * transaction, so that replies arriving together cannot pass the limit). */
 static enum store_result apply_effect(struct store *st, const struct reply_record *rec, int64_t case_id,
                                       const char *now, char *action, size_t size, bool *changed)
 {
     struct case_pause pause = {rec->pause_until, rec->pause_reason};
     char until[DATE_STR_MAX];
     enum store_result r;
+    int pauses = 0;
 
     *changed = false;
-    str_copy(action, size, rec->effect == REPLY_EFFECT_UNDELIVERABLE ? "address undeliverable" : "recorded");
+    if (rec->effect == REPLY_EFFECT_UNDELIVERABLE)
+        str_copy(action, size, "address undeliverable");
+    else
+        recorded(rec, NULL, action, size);
     if (rec->effect != REPLY_EFFECT_DISPUTE && rec->effect != REPLY_EFFECT_PAUSE)
         return STORE_OK;
+    if (rec->effect == REPLY_EFFECT_PAUSE && rec->max_pauses > 0) {
+        if ((r = store_reply_pauses(st, case_id, &pauses)) != STORE_OK)
+            return r;
+        if (pauses >= rec->max_pauses) {
+            recorded(rec, "pause limit reached", action, size);
+            return STORE_OK;
+        }
+    }
     r = store_case_transition(st, case_id,
                               rec->effect == REPLY_EFFECT_DISPUTE ? CASE_EVENT_REPLY_DISPUTE : CASE_EVENT_REPLY_PAUSE,
                               now, &pause);
@@ -221,9 +280,9 @@ static enum store_result apply_effect(struct store *st, const struct reply_recor
     else if (rec->effect == REPLY_EFFECT_DISPUTE)
         str_copy(action, size, "disputed");
     else if (until[0])
-        str_format(action, size, "paused until %s", until);
+        str_format(action, size, rec->note ? "paused until %s (%s)" : "paused until %s", until, rec->note);
     else
-        str_copy(action, size, "paused");
+        str_format(action, size, rec->note ? "paused (%s)" : "paused", rec->note);
     return STORE_OK;
 }
 

@@ -56,6 +56,8 @@ static void check_reading(const struct reply_reading *r)
         abort();
 }
 
+/* Read twice: as a bounce may arrive (null sender to the reply address)
+ * and as anyone else's mail, which is never a bounce. */
 static void read_as_message(const struct reply_lexicon *lex, const char *text, size_t size,
                             struct date today)
 {
@@ -65,11 +67,17 @@ static void read_as_message(const struct reply_lexicon *lex, const char *text, s
 
     if (msg == NULL)
         return;
-    reply_read_message(lex, msg, text, size, &limits, today, &r);
+    reply_read_message(lex, msg, text, size, &limits, today, true, &r);
     check_reading(&r);
+    reply_reading_free(&r);
+    reply_read_message(lex, msg, text, size, &limits, today, false, &r);
+    check_reading(&r);
+    if (r.verdict == REPLY_BOUNCE)
+        abort();
     reply_reading_free(&r);
     message_free(msg);
 }
+
 
 static void read_as_text(const char *text, size_t size, struct date today)
 {

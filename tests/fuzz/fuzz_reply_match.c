@@ -8,12 +8,15 @@
  * REPLY_MATCH_MAX_IDS IDs, each non-empty, once, without brackets or
  * white space; a token is terminated within its buffer and comes from a
  * recipient that is the reply address; a text names a number only if it
- * contains it, and a number alone always names itself.
+ * contains it, as the slow rule (every occurrence, one number at a time)
+ * says, alone or among many; a number alone always names itself.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "lib/util.h"
 #include "replies/reply_match.h"
 
@@ -82,15 +85,61 @@ static void check_recipients(const uint8_t *data, size_t size)
     strlist_free(&rcpt);
 }
 
+/* The word rule of reply_match.c, written again the slow way (every
+ * occurrence, one number at a time) as the oracle of the one-pass
+ * matcher. */
+static bool oracle_word_code(uint32_t c)
+{
+    if (c < 0x80)
+        return isalnum((int)c);
+    if ((c >= 0xA0 && c <= 0xBF) || c == 0xD7 || c == 0xF7)
+        return false;
+    return !((c >= 0x2000 && c <= 0x206F) || c == 0x3000);
+}
+
+static bool oracle_names(const char *text, const char *number)
+{
+    size_t n = strlen(number);
+
+    if (n == 0 || n >= REPLY_MATCH_MAX_NUMBER)
+        return false;
+    for (const char *p = strcasestr(text, number); p; p = strcasestr(p + 1, number)) {
+        uint32_t before = ' ', after = ' ';
+        if (p != text) {
+            const char *q = utf8_prev(text, p);
+            utf8_decode(q, (size_t)(p - q), &before);
+        }
+        if (p[n] != '\0')
+            utf8_decode(p + n, strnlen(p + n, UTF8_MAX), &after);
+        if (!oracle_word_code(before) && !oracle_word_code(after))
+            return true;
+    }
+    return false;
+}
+
 static void check_number(const char *text, const char *number)
 {
     bool named = reply_match_names_number(text, number);
 
     if (named && (number[0] == '\0' || strcasestr(text, number) == NULL))
         abort();
-    /* A number alone names itself unless it is empty. */
-    if (number[0] != '\0' && !reply_match_names_number(number, number))
+    if (named != oracle_names(text, number))
         abort();
+    /* A number alone names itself unless it is empty or past the bound. */
+    if (number[0] != '\0' && strlen(number) < REPLY_MATCH_MAX_NUMBER && !reply_match_names_number(number, number))
+        abort();
+}
+
+/* Many numbers at once find what each finds alone. */
+static void check_numbers(const char *text, const char *number)
+{
+    const char *const numbers[] = {number, "F2026-0042", "12", "inv-7a", number, "\xc3\xa9-1", "-"};
+    bool named[ARRAY_LEN(numbers)] = {false};
+
+    reply_match_named_numbers(text, numbers, ARRAY_LEN(numbers), named);
+    for (size_t i = 0; i < ARRAY_LEN(numbers); i++)
+        if (named[i] != oracle_names(text, numbers[i]))
+            abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -112,6 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_number(text, number);
     check_number(text, "F2026-0042");
     check_number(copy, "F-12");
+    check_numbers(text, number);
     free(copy);
     return 0;
 }

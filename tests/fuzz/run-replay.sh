@@ -16,7 +16,7 @@ seeds() { # TARGET: the seed files of one target
     fuzz_invoice_xml) ls "$corpus"/cii/* "$corpus"/ubl/* "$corpus"/facturx/embedded/*.xml "$top"/tests/data/fuzz/fuzz_invoice_xml/* ;;
     fuzz_pdf) ls "$corpus"/facturx/*.pdf "$corpus"/pdf-plain/*.pdf ;;
     fuzz_message) ls "$corpus"/mime/*.eml "$top"/tests/data/*/*.eml 2>/dev/null ;;
-    fuzz_reply) ls "$top"/tests/data/replies/*.eml ;;
+    fuzz_reply) ls "$top"/tests/data/replies/*.eml "$top"/tests/data/fuzz/fuzz_reply/* 2>/dev/null ;;
     fuzz_utf8) ls "$top"/tests/data/fuzz/fuzz_utf8/* "$top"/conf/templates/fr/*.md ;;
     *) ls "$top"/tests/data/fuzz/"$1"/* 2>/dev/null ;;
     esac

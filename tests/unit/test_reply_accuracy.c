@@ -100,7 +100,7 @@ static void classify_one(const struct reply_lexicon *lex, const struct label *l,
         fail_msg("cannot read %s", path);
     msg = message_parse(data, len);
     assert_non_null(msg);
-    reply_read_message(lex, msg, data, len, NULL, l->today, &r);
+    reply_read_message(lex, msg, data, len, NULL, l->today, true, &r);
     t->total++;
     t->truth[l->verdict]++;
     t->predicted[r.verdict]++;

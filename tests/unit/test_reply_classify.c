@@ -282,7 +282,7 @@ static void read_raw(const char *raw, size_t len, struct reply_reading *r)
     struct message *msg = message_parse(raw, len);
 
     assert_non_null(msg);
-    reply_read_message(lexicon, msg, raw, len, NULL, day("2026-12-07"), r);
+    reply_read_message(lexicon, msg, raw, len, NULL, day("2026-12-07"), true, r);
     message_free(msg);
 }
 
@@ -339,7 +339,7 @@ static struct reply_reading read_labelled(const char *name, bool with_raw)
         fail_msg("cannot read %s", path);
     msg = message_parse(raw, len);
     assert_non_null(msg);
-    reply_read_message(lexicon, msg, with_raw ? raw : NULL, len, NULL, day("2026-12-07"), &r);
+    reply_read_message(lexicon, msg, with_raw ? raw : NULL, len, NULL, day("2026-12-07"), true, &r);
     message_free(msg);
     free(raw);
     free(path);
@@ -392,6 +392,54 @@ static void test_bounces(void **state)
     reply_reading_free(&r);
 }
 
+/* The same reports, from a sender that is not null (or not to the reply
+ * address): anybody can write them, so they are read as words, never as
+ * bounces, and nothing of their report is kept. */
+static void test_no_bounce_without_null_sender(void **state)
+{
+    static const char *const files[] = {"b01_postfix_dsn_rfc822.eml", "b02_exchange_ndr_headers.eml",
+                                        "b05_qmail_plain_bounce.eml"};
+    static const char forged[] =
+        "From: postmaster@client-b.example\r\nTo: reponses@agency.example\r\n"
+        "Subject: Undelivered Mail\r\nContent-Type: text/plain\r\n\r\n"
+        "This is the mail system.\r\n\r\n<autre.debiteur@client-z.example>:\r\n"
+        "user unknown\r\n";
+    struct reply_reading r;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+        char *path = xasprintf("%s/tests/data/replies/%s", top_dir(), files[i]);
+        size_t len;
+        char *raw = file_read_all(path, 1u << 20, &len);
+        struct message *msg = message_parse(raw, len);
+
+        assert_non_null(msg);
+        reply_read_message(lexicon, msg, raw, len, NULL, day("2026-12-07"), false, &r);
+        assert_int_not_equal(r.verdict, REPLY_BOUNCE);
+        assert_false(r.bounce.failed);
+        assert_string_equal(r.bounce.recipient, "");
+        reply_reading_free(&r);
+        message_free(msg);
+        free(raw);
+        free(path);
+    }
+    {
+        struct message *msg = message_parse(forged, sizeof forged - 1);
+        assert_non_null(msg);
+        reply_read_message(lexicon, msg, forged, sizeof forged - 1, NULL, day("2026-12-07"), false, &r);
+        assert_int_equal(r.verdict, REPLY_OTHER);
+        assert_string_equal(r.bounce.recipient, "");
+        reply_reading_free(&r);
+        /* From a null sender it is an old-style bounce; its "<addr>:" line
+         * is kept only as the report's word (reply.c never marks it). */
+        reply_read_message(lexicon, msg, forged, sizeof forged - 1, NULL, day("2026-12-07"), true, &r);
+        assert_int_equal(r.verdict, REPLY_BOUNCE);
+        assert_string_equal(r.bounce.recipient, "autre.debiteur@client-z.example");
+        reply_reading_free(&r);
+        message_free(msg);
+    }
+}
+
 static void test_original_recipient_preferred(void **state)
 {
     static const char raw[] =
@@ -414,6 +462,7 @@ static void test_original_recipient_preferred(void **state)
     read_raw(raw, sizeof raw - 1, &r);
     assert_int_equal(r.verdict, REPLY_BOUNCE);
     assert_string_equal(r.bounce.recipient, "compta@client.example");
+    assert_string_equal(r.bounce.final_recipient, "alias-target@client.example");
     assert_string_equal(r.bounce.status, "5.2.2");
     /* A folded Message-ID header. */
     assert_string_equal(r.bounce.message_id, "abc.123@recouvra.example");
@@ -463,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_bounded_work),
         cmocka_unit_test(test_auto_reply_headers),
         cmocka_unit_test(test_bounces),
+        cmocka_unit_test(test_no_bounce_without_null_sender),
         cmocka_unit_test(test_original_recipient_preferred),
         cmocka_unit_test(test_corpus_reports),
     };

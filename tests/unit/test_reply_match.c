@@ -338,6 +338,77 @@ static void test_number_absent_or_empty(void **state)
     assert_false(reply_match_names_number("", "F-12"));
 }
 
+/* ---- many numbers in one pass ---- */
+
+#define MANY_NUMBERS 3000
+
+/* A debtor with many cases and a long reply that names some of them,
+ * whole or in ways that do not count (inside a longer number, glued to a
+ * letter), between long stretches of filler: exactly the named ones are
+ * found, whatever their length, case or neighbours. */
+static void test_many_numbers_one_pass(void **state)
+{
+    static const char *const parts[] = {" ", ", ", "\u00a0", "\n", "(", "\u00ab"};
+    static const char *const ends[] = {" ", ".", "\u00a0:", ")", "\u00bb", ";"};
+    char **numbers = xcalloc(MANY_NUMBERS, sizeof *numbers);
+    bool *named = xcalloc(MANY_NUMBERS, sizeof *named);
+    bool *expected = xcalloc(MANY_NUMBERS, sizeof *expected);
+    struct strbuf text;
+    unsigned seed = 12345;
+
+    (void)state;
+    for (size_t i = 0; i < MANY_NUMBERS; i++)
+        numbers[i] = i % 3 == 0 ? xasprintf("F2026-%05zu", i) : i % 3 == 1 ? xasprintf("INV-%zu", i)
+                                                                          : xasprintf("%zu/2026", i * 7);
+    strbuf_init(&text);
+    for (size_t i = 0; i < MANY_NUMBERS; i++) {
+        seed = seed * 1103515245u + 12345u;
+        for (int k = 0; k < 40; k++)
+            strbuf_puts(&text, "Lorem ipsum dolor sit amet 2026-12 facture n\u00b0 ");
+        switch ((seed >> 16) % 5) {
+        case 0: /* named, as written */
+            strbuf_printf(&text, "%s%s%s", parts[i % 6], numbers[i], ends[i % 6]);
+            expected[i] = true;
+            break;
+        case 1: /* named, in the other case */
+            {
+                char *lower = xstrdup(numbers[i]);
+                str_tolower_ascii(lower);
+                strbuf_printf(&text, " %s ", lower);
+                free(lower);
+                expected[i] = true;
+            }
+            break;
+        case 2: /* inside a longer number */
+            strbuf_printf(&text, " %s7 ", numbers[i]);
+            break;
+        case 3: /* glued to a letter before it */
+            strbuf_printf(&text, " \u00e9%s ", numbers[i]);
+            break;
+        default: /* not named at all */
+            break;
+        }
+    }
+    assert_true(text.len > 1000000);
+    reply_match_named_numbers(text.data, (const char *const *)numbers, MANY_NUMBERS, named);
+    for (size_t i = 0; i < MANY_NUMBERS; i++)
+        if (named[i] != expected[i])
+            fail_msg("%s: named %d, expected %d", numbers[i], named[i], expected[i]);
+    /* The same number twice in the list: both are named. */
+    {
+        const char *twice[] = {"F2026-00003", "INV-1", "F2026-00003"};
+        bool got[3] = {false, false, false};
+        reply_match_named_numbers("voir F2026-00003.", twice, 3, got);
+        assert_true(got[0] && !got[1] && got[2]);
+    }
+    for (size_t i = 0; i < MANY_NUMBERS; i++)
+        free(numbers[i]);
+    free(numbers);
+    free(named);
+    free(expected);
+    strbuf_free(&text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_number_ignores_case),
         cmocka_unit_test(test_number_inside_longer_word),
         cmocka_unit_test(test_number_absent_or_empty),
+        cmocka_unit_test(test_many_numbers_one_pass),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -487,6 +487,55 @@ static void test_pause_effect(void **state)
     reply_list_free(&list);
 }
 
+/* Replies pause a case at most max_pauses times, counted in the store
+ * (a reply that kept the status does not count); the note is recorded. */
+static void test_pause_limit(void **state)
+{
+    struct fixture *f = *state;
+    int64_t id = track(f, "F-1", DEBTOR, "inv-1@creditor.test");
+    struct reply_record rec;
+    struct reply_outcome out;
+    struct reply_list list;
+    char message_id[64];
+    int pauses = -1;
+
+    assert_int_equal(store_reply_pauses(f->st, id, &pauses), STORE_OK);
+    assert_int_equal(pauses, 0);
+    for (int i = 0; i < 4; i++) {
+        snprintf(message_id, sizeof message_id, "paid-%d@client.test", i);
+        rec = reply_about(&id, 1, message_id);
+        rec.effect = REPLY_EFFECT_PAUSE;
+        rec.verdict = "paid";
+        rec.pause_reason = "paid";
+        rec.pause_until = (struct date){2026, 3, 10 + i};
+        rec.max_pauses = 3;
+        rec.note = i == 0 ? "promise capped at 60 days" : NULL;
+        record(f, &rec, &out);
+        assert_int_equal(out.changed, i < 3 ? 1 : 0);
+    }
+    assert_int_equal(store_reply_pauses(f->st, id, &pauses), STORE_OK);
+    assert_int_equal(pauses, 3);
+    assert_string_equal(get(f, id).paused_until, "2026-03-12"); /* the fourth changed nothing */
+    assert_int_equal(store_list_replies(f->st, id, &list), STORE_OK);
+    assert_int_equal(list.count, 4);
+    assert_string_equal(list.items[0].action, "recorded (pause limit reached)");
+    assert_string_equal(list.items[3].action, "paused until 2026-03-10 (promise capped at 60 days)");
+    reply_list_free(&list);
+}
+
+static void test_reminder_recipient(void **state)
+{
+    struct fixture *f = *state;
+    int64_t id = track(f, "F-1", DEBTOR, "inv-1@creditor.test");
+    int64_t reminder = send_reminder(f, &id, 1, 1, "2026-02-01", "r1@agency.test", "tok1", false);
+    char recipient[320];
+
+    assert_int_equal(store_reminder_recipient(f->st, reminder, recipient, sizeof recipient), STORE_OK);
+    assert_string_equal(recipient, DEBTOR);
+    assert_int_equal(store_reminder_recipient(f->st, reminder + 100, recipient, sizeof recipient), STORE_OK);
+    assert_string_equal(recipient, "");
+}
+
 static void test_undeliverable_effect(void **state)
 {
     struct fixture *f = *state;
@@ -1000,6 +1049,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_correspondent_by_address_and_domain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dispute_effect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_effect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pause_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reminder_recipient, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undeliverable_effect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_message_twice, setup, teardown),
