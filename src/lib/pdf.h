@@ -26,6 +26,20 @@ typedef bool (*pdf_file_fn)(const char *name, const char *data, size_t len, void
  * skipped). Returns the number visited. */
 int pdf_each_embedded_file(struct pdf_doc *doc, size_t max_size, pdf_file_fn fn, void *ctx);
 
+/* What one walk over the embedded files may cost. A PDF may name one
+ * huge compressed stream from many file specifications: the total of
+ * decoded bytes is bounded, aborted decodings included. */
+struct pdf_file_bounds {
+    int max_files;      /* attachments looked at; the rest are skipped */
+    size_t max_size;    /* bytes of one file */
+    size_t max_total;   /* bytes decoded over the walk */
+};
+
+/* The same walk within bounds; each file skipped, and why, is added to
+ * skipped (may be NULL). */
+int pdf_each_embedded_file_bounded(struct pdf_doc *doc, const struct pdf_file_bounds *bounds, pdf_file_fn fn,
+                                   void *ctx, struct strlist *skipped);
+
 /* Appends the text of the first max_pages pages to out, stopping past
  * max_text bytes or max_ms milliseconds. Returns false when no text could
  * be read; why then says why. */
