@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +37,7 @@ struct worker {
     pid_t pid;
     int out; /* read end of the worker's stdout */
     uint64_t started;
+    long rss_kb, peak_kb; /* last seen resident size, and its high-water mark */
 };
 
 /* The PDF in a memory file, rewound, to become the worker's stdin. */
@@ -124,6 +124,7 @@ static bool start(const char *data, size_t len, const struct pdf_limits *limits,
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     w->started = clock_ms();
+    w->rss_kb = w->peak_kb = 0;
     err = posix_spawn(&w->pid, limits->worker, &actions, &attr, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
@@ -138,22 +139,27 @@ static bool start(const char *data, size_t len, const struct pdf_limits *limits,
     return true;
 }
 
-/* The worker's resident size in kB, from /proc; 0 when unknown. Under
- * AddressSanitizer the worker cannot use RLIMIT_AS: this is its bound. */
-static long resident_kb(pid_t pid)
+/* Looks at the worker's memory in /proc: its resident size (under
+ * AddressSanitizer the worker cannot use RLIMIT_AS: this is its bound)
+ * and its high-water mark (rusage would count the parent's memory too:
+ * posix_spawn's child shares it until exec). A worker that has exited
+ * shows neither: the last values stay. */
+static void watch(struct worker *w)
 {
     char path[64], line[128];
-    long kb = 0;
+    long kb;
     FILE *f;
 
-    str_format(path, sizeof path, "/proc/%d/status", (int)pid);
+    str_format(path, sizeof path, "/proc/%d/status", (int)w->pid);
     if ((f = fopen(path, "re")) == NULL)
-        return 0;
-    while (fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-            break;
+        return;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1 && kb > w->peak_kb)
+            w->peak_kb = kb;
+        else if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+            w->rss_kb = kb;
+    }
     fclose(f);
-    return kb;
 }
 
 /* Reads the worker's records until it closes its stdout; false with why
@@ -174,7 +180,8 @@ static bool collect(struct worker *w, const struct pdf_limits *limits, uint64_t 
             str_format(why, whylen, "worker stopped after %u ms (PdfMaxTime)", (unsigned)(now - w->started));
             return false;
         }
-        if (limits->max_memory > 0 && (size_t)resident_kb(w->pid) > limits->max_memory / 1024) {
+        watch(w);
+        if (limits->max_memory > 0 && (size_t)w->rss_kb > limits->max_memory / 1024) {
             str_copy(why, whylen, "worker stopped: over PdfMaxMemory");
             return false;
         }
@@ -198,31 +205,31 @@ static bool collect(struct worker *w, const struct pdf_limits *limits, uint64_t 
  * result's account of how it ended. */
 static void reap(struct worker *w, uint64_t deadline, bool kill_now, struct pdf_extract_result *res)
 {
-    struct rusage ru;
     int status = 0;
     pid_t r;
 
     for (;;) {
         if (kill_now || clock_ms() >= deadline) {
+            watch(w); /* its peak, while it still has one */
             kill(w->pid, SIGKILL);
             kill_now = false;
             deadline = UINT64_MAX;
         }
-        r = wait4(w->pid, &status, deadline == UINT64_MAX ? 0 : WNOHANG, &ru);
+        r = waitpid(w->pid, &status, deadline == UINT64_MAX ? 0 : WNOHANG);
         if (r == w->pid)
             break;
         if (r < 0 && errno != EINTR) {
-            memset(&ru, 0, sizeof ru);
             status = 0;
             break;
         }
         if (r == 0) {
             struct timespec pause = {0, 2 * 1000 * 1000};
 
+            watch(w);
             nanosleep(&pause, NULL);
         }
     }
-    res->peak_kb = ru.ru_maxrss;
+    res->peak_kb = w->peak_kb;
     res->elapsed_ms = (unsigned)(clock_ms() - w->started);
     res->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     res->term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
