@@ -128,7 +128,7 @@ build/asan/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c build/asan/librelance.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c build/asan/librelance.a $(PKG_LIBS)
 
-fuzz-replay: $(FUZZ_REPLAY)
+fuzz-replay: $(FUZZ_REPLAY) build/asan/relance-pdf
 	RELANCE_CORPUS="$(CORPUS)" bash tests/fuzz/run-replay.sh
 
 # Real coverage-guided fuzzing with clang's libFuzzer, FUZZ_TIME seconds
