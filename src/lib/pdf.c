@@ -107,12 +107,33 @@ struct file_walk {
     pdf_file_fn fn;
     void *ctx;
     struct strlist *skipped;
+    /* Files skipped for each reason, the first one named: a hostile PDF
+     * may have hundreds, which make one note, not hundreds. */
+    int skips[3];
+    char *first_skipped[3];
 };
 
-static void skip(struct file_walk *walk, const char *name, const char *why)
+enum skip_reason { SKIP_DECLARED, SKIP_LARGE, SKIP_BROKEN };
+
+static const char *const skip_reasons[] = {"declared size over the bound", "larger than the bound",
+                                           "unreadable stream"};
+
+static void skip(struct file_walk *walk, const char *name, enum skip_reason why)
 {
-    if (walk->skipped != NULL)
-        strlist_addf(walk->skipped, "embedded file %s skipped: %s", name, why);
+    if (walk->skips[why]++ == 0)
+        walk->first_skipped[why] = g_strdup(name);
+}
+
+static void note_skips(struct file_walk *walk)
+{
+    for (int i = 0; i < 3; i++) {
+        if (walk->skipped != NULL && walk->skips[i] == 1)
+            strlist_addf(walk->skipped, "embedded file %s skipped: %s", walk->first_skipped[i], skip_reasons[i]);
+        else if (walk->skipped != NULL && walk->skips[i] > 1)
+            strlist_addf(walk->skipped, "%d embedded files skipped (%s, ...): %s", walk->skips[i],
+                         walk->first_skipped[i], skip_reasons[i]);
+        g_free(walk->first_skipped[i]);
+    }
 }
 
 /* Visits one attachment; returns false when fn asked to stop. */
@@ -132,14 +153,14 @@ static bool visit_attachment(PopplerAttachment *att, struct file_walk *walk, boo
      * ((gsize)-1, also too large) is common, and any may lie: then the
      * bounded buffer decides. */
     if (att->size != (gsize)-1 && att->size > out.max) {
-        skip(walk, name, "declared size over the bound");
+        skip(walk, name, SKIP_DECLARED);
         return true;
     }
     if (poppler_attachment_save_to_callback(att, append_bounded, &out, NULL)) {
         *visited = true;
         go_on = walk->fn(name, out.sb.data != NULL ? out.sb.data : "", out.sb.len, walk->ctx);
     } else {
-        skip(walk, name, out.seen > out.max ? "larger than the bound" : "unreadable stream");
+        skip(walk, name, out.seen > out.max ? SKIP_LARGE : SKIP_BROKEN);
     }
     walk->decoded += out.seen < room ? out.seen : room;
     strbuf_free(&out.sb);
@@ -149,7 +170,7 @@ static bool visit_attachment(PopplerAttachment *att, struct file_walk *walk, boo
 int pdf_each_embedded_file_bounded(struct pdf_doc *pdf, const struct pdf_file_bounds *bounds, pdf_file_fn fn,
                                    void *ctx, struct strlist *skipped)
 {
-    struct file_walk walk = {bounds, 0, fn, ctx, skipped};
+    struct file_walk walk = {bounds, 0, fn, ctx, skipped, {0, 0, 0}, {NULL, NULL, NULL}};
     GList *attachments;
     int count = 0, seen = 0;
 
@@ -157,7 +178,7 @@ int pdf_each_embedded_file_bounded(struct pdf_doc *pdf, const struct pdf_file_bo
         return 0;
     attachments = poppler_document_get_attachments(pdf->doc);
     for (GList *it = attachments; it != NULL; it = it->next, seen++) {
-        bool visited;
+        bool visited, go_on;
 
         if (seen >= bounds->max_files || walk.decoded >= bounds->max_total) {
             if (skipped != NULL)
@@ -165,12 +186,12 @@ int pdf_each_embedded_file_bounded(struct pdf_doc *pdf, const struct pdf_file_bo
                              seen >= bounds->max_files ? "too many files" : "too many bytes decoded");
             break;
         }
-        if (!visit_attachment(POPPLER_ATTACHMENT(it->data), &walk, &visited)) {
-            count += visited ? 1 : 0;
-            break;
-        }
+        go_on = visit_attachment(POPPLER_ATTACHMENT(it->data), &walk, &visited);
         count += visited ? 1 : 0;
+        if (!go_on)
+            break;
     }
+    note_skips(&walk);
     g_list_free_full(attachments, g_object_unref);
     return count;
 }

@@ -37,7 +37,7 @@ struct pdf_limits {
 
 struct pdf_file {
     char *name;
-    char *data;
+    const char *data; /* into the result's copy of the worker's output */
     size_t len;
 };
 
@@ -49,6 +49,7 @@ enum pdf_status {
 };
 
 struct pdf_extract_result {
+    char *records;         /* the worker's output, which files point into */
     struct pdf_file *files;
     size_t file_count;
     bool has_text;
@@ -84,6 +85,11 @@ enum pdf_status pdf_extract_local(const char *data, size_t len, const struct pdf
  * bounded by limits. PDF_UNREADABLE (why says) for garbage or no end. */
 enum pdf_status pdf_frames_decode(const char *buf, size_t len, const struct pdf_limits *limits,
                                   struct pdf_extract_result *res);
+
+/* The same, keeping buf (malloc'ed, len bytes) in res instead of copying
+ * the files out of it: a worker's output may hold PdfMaxDecoded bytes. */
+enum pdf_status pdf_frames_take(char *buf, size_t len, const struct pdf_limits *limits,
+                                struct pdf_extract_result *res);
 
 /* The most output a worker within limits can write. */
 size_t pdf_frames_max(const struct pdf_limits *limits);

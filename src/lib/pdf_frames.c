@@ -32,11 +32,11 @@ void pdf_extract_init(struct pdf_extract_result *res)
 
 static void free_contents(struct pdf_extract_result *res)
 {
-    for (size_t i = 0; i < res->file_count; i++) {
+    for (size_t i = 0; i < res->file_count; i++)
         free(res->files[i].name);
-        free(res->files[i].data);
-    }
     free(res->files);
+    free(res->records);
+    res->records = NULL;
     res->files = NULL;
     res->file_count = 0;
     strbuf_free(&res->text);
@@ -213,9 +213,7 @@ static const char *take_file(struct reader *r, const char *p, size_t len)
     res->files = xrealloc(res->files, (res->file_count + 1) * sizeof *res->files);
     f = &res->files[res->file_count++];
     f->name = xstrndup(p + 2, name_len);
-    f->data = xmalloc(data_len + 1);
-    memcpy(f->data, p + 2 + name_len, data_len);
-    f->data[data_len] = '\0';
+    f->data = p + 2 + name_len;
     f->len = data_len;
     return NULL;
 }
@@ -257,14 +255,15 @@ static const char *take_record(struct reader *r, char type, const char *p, size_
     }
 }
 
-enum pdf_status pdf_frames_decode(const char *buf, size_t len, const struct pdf_limits *limits,
-                                  struct pdf_extract_result *res)
+enum pdf_status pdf_frames_take(char *buf, size_t len, const struct pdf_limits *limits,
+                                struct pdf_extract_result *res)
 {
     struct reader r = {limits, res, 0, false, false, false};
     const char *wrong = NULL;
     size_t pos = 0;
 
     free_contents(res);
+    res->records = buf;
     res->why[0] = '\0';
     while (pos < len && wrong == NULL) {
         size_t start = pos, rlen;
@@ -292,16 +291,24 @@ enum pdf_status pdf_frames_decode(const char *buf, size_t len, const struct pdf_
     return r.refused ? PDF_REFUSED : PDF_READ;
 }
 
+enum pdf_status pdf_frames_decode(const char *buf, size_t len, const struct pdf_limits *limits,
+                                  struct pdf_extract_result *res)
+{
+    char *copy = xmalloc(len + 1);
+
+    memcpy(copy, buf, len);
+    return pdf_frames_take(copy, len, limits, res);
+}
+
 enum pdf_status pdf_extract_local(const char *data, size_t len, const struct pdf_limits *limits,
                                   struct pdf_extract_result *res)
 {
     struct strbuf out;
     struct sink s = {-1, &out, true};
-    enum pdf_status status;
+    size_t out_len;
 
     strbuf_init(&out);
     serve(data, len, limits, &s);
-    status = pdf_frames_decode(out.data != NULL ? out.data : "", out.len, limits, res);
-    strbuf_free(&out);
-    return status;
+    out_len = out.len;
+    return pdf_frames_take(strbuf_detach(&out), out_len, limits, res);
 }

@@ -255,7 +255,7 @@ enum pdf_status pdf_extract(const char *data, size_t len, const struct pdf_limit
     char why[sizeof res->why] = "";
     uint64_t deadline;
     bool finished;
-    enum pdf_status status;
+    size_t out_len;
 
     if (limits->worker == NULL)
         return pdf_extract_local(data, len, limits, res);
@@ -275,7 +275,6 @@ enum pdf_status pdf_extract(const char *data, size_t len, const struct pdf_limit
          * is relance's fault, not the PDF's. */
         return res->exit_code == 2 || res->exit_code == 127 ? PDF_WORKER_ERROR : PDF_UNREADABLE;
     }
-    status = pdf_frames_decode(out.data != NULL ? out.data : "", out.len, limits, res);
-    strbuf_free(&out);
-    return status;
+    out_len = out.len;
+    return pdf_frames_take(strbuf_detach(&out), out_len, limits, res);
 }
