@@ -8,7 +8,8 @@
  * means is for invoice_facturx.c and the text readers. It never decrypts:
  * a PDF that needs a password is refused. Bounds are checked between
  * poppler calls; one poppler call (opening, one page's text) cannot be
- * interrupted, which the callers accept by bounding the input size.
+ * interrupted: that is why this runs in the PDF worker, whose resource
+ * limits and parent's deadline bound it (lib/pdf_extract.h).
  */
 #include "lib/pdf.h"
 

@@ -3,6 +3,10 @@
  * pdf.h - the only door to poppler: open a PDF held in memory, list its
  * embedded files, read its text, all bounded in size, pages and time.
  * An encrypted, broken or oversized PDF is refused with a reason.
+ *
+ * One poppler call cannot be interrupted, and a small PDF can make one
+ * run for minutes: outside tests, only the PDF worker (relance-pdf, see
+ * lib/pdf_extract.h) calls these, under its resource limits.
  */
 #ifndef RELANCE_PDF_H
 #define RELANCE_PDF_H
