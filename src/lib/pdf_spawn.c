@@ -238,8 +238,11 @@ static void reap(struct worker *w, uint64_t deadline, bool kill_now, struct pdf_
 /* What the worker's end says, when it did not end well. */
 static bool ended_badly(const struct pdf_extract_result *res, char *why, size_t whylen)
 {
+    const char *name = res->term_signal != 0 ? sigabbrev_np(res->term_signal) : NULL;
+
+    /* sigabbrev_np, not strsignal: the milter has threads. */
     if (res->term_signal != 0)
-        str_format(why, whylen, "worker killed by signal %d (%s)", res->term_signal, strsignal(res->term_signal));
+        str_format(why, whylen, "worker killed by signal %d (SIG%s)", res->term_signal, name != NULL ? name : "?");
     else if (res->exit_code != 0)
         str_format(why, whylen, "worker exited with status %d", res->exit_code);
     else
