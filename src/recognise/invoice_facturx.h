@@ -11,9 +11,10 @@
 #include "core/invoice.h"
 #include "lib/pdf_extract.h"
 
-/* Reads each embedded file of a PDF (as the PDF worker gave them); each invoice found is merged into scan
- * with source INVOICE_SOURCE_FACTURX and origin "<pdf_name>/<file name>".
- * Returns the number of invoice records found. */
+/* Reads each embedded file of a PDF, as the PDF worker handed them back;
+ * each invoice found is merged into scan with source
+ * INVOICE_SOURCE_FACTURX and origin "<pdf_name>/<file name>". Returns the
+ * number of invoice records found. */
 int invoice_facturx_read(const struct pdf_extract_result *pdf, const char *pdf_name,
                          struct invoice_scan *scan);
 

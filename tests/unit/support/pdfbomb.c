@@ -152,9 +152,10 @@ static void write_files(struct pdf_out *out, int count, size_t megabytes, int de
     begin_object(out, 4);
     put(out, "<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>\nendobj\n");
     stream_object(out, 5, "", "BT /F1 12 Tf 72 760 Td (Attachments) Tj ET\n", 44);
+    /* Without /Params /Size a reader cannot skip the file undecoded. */
     if (declare_size)
-        snprintf(dict, sizeof dict, "/Type /EmbeddedFile /Subtype /text#2Fxml /Filter /FlateDecode /Params << /Size %zu >>",
-                 plain_len);
+        snprintf(dict, sizeof dict,
+                 "/Type /EmbeddedFile /Subtype /text#2Fxml /Filter /FlateDecode /Params << /Size %zu >>", plain_len);
     else
         snprintf(dict, sizeof dict, "/Type /EmbeddedFile /Subtype /text#2Fxml /Filter /FlateDecode");
     stream_object(out, 6, dict, packed, packed_len);
