@@ -17,6 +17,7 @@ SBINDIR     ?= $(PREFIX)/sbin
 BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man
 SYSCONFDIR  ?= /etc
+LIBEXECDIR  ?= $(PREFIX)/libexec
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 STATEDIR    ?= /var/lib/relance
 DESTDIR     ?=
@@ -42,7 +43,8 @@ endif
 
 WARN        := -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral -Wvla
 DEFS        := -D_GNU_SOURCE -DRELANCE_VERSION='"$(VERSION)"' \
-               -DRELANCE_SYSCONFDIR='"$(SYSCONFDIR)"' -DRELANCE_STATEDIR='"$(STATEDIR)"'
+               -DRELANCE_SYSCONFDIR='"$(SYSCONFDIR)"' -DRELANCE_STATEDIR='"$(STATEDIR)"' \
+               -DRELANCE_LIBEXECDIR='"$(LIBEXECDIR)"'
 CFLAGS      ?= -O2 -g
 LDFLAGS     ?=
 ALL_CFLAGS   = -std=gnu11 $(WARN) $(DEFS) -Isrc -Iinclude $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
@@ -50,12 +52,14 @@ SAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined
 
 # Layers, lowest first; a file may use its own directory and those to its
-# left (`make layering` checks it). The two programs sit side by side on top.
+# left (`make layering` checks it). The programs sit side by side on top:
+# pdfworker is relance-pdf, the process that reads PDFs (lib/pdf_extract.h).
 LAYERS      := lib text core store recognise remind replies
-PROGRAMS    := relanced relancectl
+PROGRAMS    := relanced relancectl pdfworker
 LIB_SRCS    := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 DAEMON_SRCS := $(wildcard src/relanced/*.c)
 CTL_SRCS    := $(wildcard src/relancectl/*.c)
+WORKER_SRCS := $(wildcard src/pdfworker/*.c)
 LIB_OBJS    := $(LIB_SRCS:src/%.c=build/obj/%.o)
 SAN_OBJS    := $(LIB_SRCS:src/%.c=build/asan/obj/%.o)
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
@@ -71,7 +75,7 @@ TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
 
 .PHONY: all demo deps check layering unit milter integration fuzz-replay fuzz accuracy install uninstall clean asan tools
 
-all: build/relanced build/relancectl
+all: build/relanced build/relancectl build/relance-pdf
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -95,8 +99,11 @@ build/relanced: $(DAEMON_SRCS:src/%.c=build/obj/%.o) build/librelance.a
 build/relancectl: $(CTL_SRCS:src/%.c=build/obj/%.o) build/librelance.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# Sanitized daemon and tool, used by the integration tests.
-asan: build/asan/relanced build/asan/relancectl
+build/relance-pdf: $(WORKER_SRCS:src/%.c=build/obj/%.o) build/librelance.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Sanitized daemon, tool and PDF worker, used by the integration tests.
+asan: build/asan/relanced build/asan/relancectl build/asan/relance-pdf
 
 build/asan/relanced: $(DAEMON_SRCS:src/%.c=build/asan/obj/%.o) build/asan/librelance.a
 	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -104,20 +111,24 @@ build/asan/relanced: $(DAEMON_SRCS:src/%.c=build/asan/obj/%.o) build/asan/librel
 build/asan/relancectl: $(CTL_SRCS:src/%.c=build/asan/obj/%.o) build/asan/librelance.a
 	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+build/asan/relance-pdf: $(WORKER_SRCS:src/%.c=build/asan/obj/%.o) build/asan/librelance.a
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 build/asan/support/%.o: tests/unit/support/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit/support -c -o $@ $<
 
-build/asan/tests/%: tests/unit/%.c $(SUPPORT_OBJS) build/asan/librelance.a
+# The unit tests run the real PDF worker, whose RLIMIT_AS applies.
+build/asan/tests/%: tests/unit/%.c $(SUPPORT_OBJS) build/asan/librelance.a build/relance-pdf
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit/support -o $@ $< $(SUPPORT_OBJS) build/asan/librelance.a $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit/support -DTEST_PDF_WORKER='"$(abspath build/relance-pdf)"' -o $@ $< $(SUPPORT_OBJS) build/asan/librelance.a $(PKG_LIBS) -lz -lcmocka
 
 # Fuzz targets replayed over seeds and mutations with gcc (part of check).
 build/asan/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c build/asan/librelance.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c build/asan/librelance.a $(PKG_LIBS)
 
-fuzz-replay: $(FUZZ_REPLAY)
+fuzz-replay: $(FUZZ_REPLAY) build/asan/relance-pdf
 	RELANCE_CORPUS="$(CORPUS)" bash tests/fuzz/run-replay.sh
 
 # Real coverage-guided fuzzing with clang's libFuzzer, FUZZ_TIME seconds
@@ -142,7 +153,7 @@ tools: $(TOOL_BINS)
 
 build/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $<
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(if $(filter pdf_bomb,$*),-lz)
 
 deps:
 	bash tests/deps.sh
@@ -169,7 +180,7 @@ accuracy: all tools
 
 # Dependencies run down the layers and never round a cycle (includes and
 # the symbols between objects; see tests/layering.sh).
-layering: build/relanced build/relancectl
+layering: build/relanced build/relancectl build/relance-pdf
 	bash tests/layering.sh build/obj "$(LAYERS)" "$(PROGRAMS)"
 
 check: deps
@@ -183,6 +194,8 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
 	install -m 0755 build/relanced $(DESTDIR)$(SBINDIR)/relanced
 	install -m 0755 build/relancectl $(DESTDIR)$(BINDIR)/relancectl
+	install -d $(DESTDIR)$(LIBEXECDIR)/relance
+	install -m 0755 build/relance-pdf $(DESTDIR)$(LIBEXECDIR)/relance/relance-pdf
 	install -d $(DESTDIR)$(SYSCONFDIR)/relance
 	test -e $(DESTDIR)$(SYSCONFDIR)/relance/relanced.conf || \
 	  install -m 0644 conf/relanced.conf $(DESTDIR)$(SYSCONFDIR)/relance/relanced.conf
@@ -201,6 +214,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/relanced $(DESTDIR)$(BINDIR)/relancectl
+	rm -f $(DESTDIR)$(LIBEXECDIR)/relance/relance-pdf
 	rm -f $(DESTDIR)$(UNITDIR)/relanced.service
 
 clean:

@@ -20,18 +20,19 @@ set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CTL=${RELANCECTL:-$TOP/build/relancectl}
+PDF_WORKER=${RELANCE_PDF:-$TOP/build/relance-pdf}
 RENDER=${EML_RENDER:-$TOP/build/tools/eml_render}
 CORPUS=${RELANCE_CORPUS:-$TOP/tests/data/corpus}
 DATA=$TOP/tests/data
-for tool in "$CTL" "$RENDER" jq; do
+for tool in "$CTL" "$RENDER" "$PDF_WORKER" jq; do
     command -v "$tool" >/dev/null || { echo "accuracy: $tool missing (make all tools)" >&2; exit 1; }
 done
 [ -f "$CORPUS/MANIFEST.tsv" ] || { echo "accuracy: no corpus at $CORPUS" >&2; exit 1; }
 
 T=$(mktemp -d /tmp/relance-accuracy.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-# Defaults, whatever /etc/relance says.
-printf 'DefaultPaymentTerms 30\nMinimumConfidence 60\n' >"$T/relanced.conf"
+# Defaults, whatever /etc/relance says; PDFs read by this tree's worker.
+printf 'DefaultPaymentTerms 30\nMinimumConfidence 60\nPdfWorker %s\n' "$PDF_WORKER" >"$T/relanced.conf"
 EXPECTED=$T/expected.tsv # source file number type issue due amount currency
 GOT=$T/got.tsv           # file number type issue due amount currency source due_basis
 NONINV=$T/noninvoices.tsv

@@ -12,6 +12,7 @@ packages=(
     gcc make pkg-config libc6-dev
     libmilter-dev libgmime-3.0-dev libsqlite3-dev libsodium-dev
     libxml2-dev libpoppler-glib-dev libcmark-dev libcairo2-dev
+    zlib1g-dev  # the PDF bombs of the tests (tests/unit/support/pdfbomb.c)
     # tests
     libcmocka-dev postfix jq sqlite3 tzdata fonts-dejavu-core procps
     miltertest  # scripted milter conversations, no MTA (tests/milter; not in opendkim-tools)

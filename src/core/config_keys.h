@@ -41,6 +41,10 @@
     X(INT,      pdf_max_pages,     "PdfMaxPages",        "20",                 1, 1000, NULL)         \
     X(SIZE,     pdf_max_text,      "PdfMaxText",         "512k",               4096, 67108864, NULL)  \
     X(DURATION, pdf_max_time,      "PdfMaxTime",         "5s",                 1, 300, NULL)          \
+    X(SIZE,     pdf_max_memory,    "PdfMaxMemory",       "256M",               67108864, 17179869184LL, NULL) \
+    X(INT,      pdf_max_files,     "PdfMaxEmbeddedFiles", "20",                1, 1000, NULL)         \
+    X(SIZE,     pdf_max_decoded,   "PdfMaxDecoded",      "32M",                65536, 1073741824, NULL) \
+    X(PATH,     pdf_worker,        "PdfWorker",          RELANCE_LIBEXECDIR "/relance/relance-pdf", 0, 0, NULL) \
     X(INT,      default_terms,     "DefaultPaymentTerms", "30",                0, 365, NULL)          \
     X(INT,      min_confidence,    "MinimumConfidence",  "60",                 0, 100, NULL)          \
     /* Failure modes: what the MTA is told when relance itself fails. */                             \

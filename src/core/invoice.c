@@ -72,6 +72,10 @@ void scan_limits_default(struct scan_limits *limits)
     limits->pdf_max_pages = 20;
     limits->pdf_max_text = 512u * 1024;
     limits->pdf_max_ms = 5000;
+    limits->pdf_max_memory = 256u * 1024 * 1024;
+    limits->pdf_max_files = 20;
+    limits->pdf_max_decoded = 32u * 1024 * 1024;
+    limits->pdf_worker = NULL;
     limits->default_terms_days = 30;
     limits->min_text_confidence = 60;
 }
@@ -80,6 +84,8 @@ void invoice_scan_init(struct invoice_scan *scan)
 {
     invoice_list_init(&scan->invoices);
     strlist_init(&scan->notes);
+    strlist_init(&scan->unreadable);
+    strlist_init(&scan->failures);
     scan->rejected = NULL;
     scan->rejected_count = 0;
     scan->rejected_cap = 0;
@@ -89,6 +95,8 @@ void invoice_scan_free(struct invoice_scan *scan)
 {
     invoice_list_free(&scan->invoices);
     strlist_free(&scan->notes);
+    strlist_free(&scan->unreadable);
+    strlist_free(&scan->failures);
     free(scan->rejected);
     scan->rejected = NULL;
     scan->rejected_count = 0;

@@ -96,6 +96,10 @@ struct scan_limits {
     int pdf_max_pages;         /* pages of text read per PDF */
     size_t pdf_max_text;       /* bytes of text read per PDF */
     unsigned pdf_max_ms;       /* time budget per PDF, milliseconds */
+    size_t pdf_max_memory;     /* the PDF worker's address space */
+    int pdf_max_files;         /* embedded files looked at per PDF */
+    size_t pdf_max_decoded;    /* bytes of embedded files decoded per PDF */
+    const char *pdf_worker;    /* relance-pdf; NULL: PDFs read in process (tests only) */
     int default_terms_days;    /* DefaultPaymentTerms */
     int min_text_confidence;   /* text-derived records below it are not kept */
 };
@@ -114,6 +118,8 @@ struct invoice_rejection {
 struct invoice_scan {
     struct invoice_list invoices; /* records to track, one per (seller, number) */
     struct strlist notes;         /* what was seen, and why anything was left out */
+    struct strlist unreadable;    /* PDFs whose reading was stopped: hostile or broken input */
+    struct strlist failures;      /* what relance itself could not do (run the PDF worker) */
     struct invoice_rejection *rejected; /* documents read but not tracked */
     size_t rejected_count;
     size_t rejected_cap;

@@ -8,10 +8,13 @@
  * means is for invoice_facturx.c and the text readers. It never decrypts:
  * a PDF that needs a password is refused. Bounds are checked between
  * poppler calls; one poppler call (opening, one page's text) cannot be
- * interrupted, which the callers accept by bounding the input size.
+ * interrupted: that is why this runs in the PDF worker, whose resource
+ * limits and parent's deadline bound it (lib/pdf_extract.h).
  */
 #include "lib/pdf.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +84,7 @@ void pdf_close(struct pdf_doc *pdf)
 struct bounded_buffer {
     struct strbuf sb;
     size_t max;
+    size_t seen; /* bytes poppler decoded, kept or not */
 };
 
 /* Declared sizes may lie: the buffer enforces the bound while poppler
@@ -89,6 +93,7 @@ static gboolean append_bounded(const gchar *buf, gsize count, gpointer data, GEr
 {
     struct bounded_buffer *out = data;
 
+    out->seen += count;
     if (count > out->max - out->sb.len) {
         g_set_error_literal(error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "embedded file too large");
         return FALSE;
@@ -97,46 +102,106 @@ static gboolean append_bounded(const gchar *buf, gsize count, gpointer data, GEr
     return TRUE;
 }
 
+struct file_walk {
+    const struct pdf_file_bounds *bounds;
+    size_t decoded; /* over the walk */
+    pdf_file_fn fn;
+    void *ctx;
+    struct strlist *skipped;
+    /* Files skipped for each reason, the first one named: a hostile PDF
+     * may have hundreds, which make one note, not hundreds. */
+    int skips[3];
+    char *first_skipped[3];
+};
+
+enum skip_reason { SKIP_DECLARED, SKIP_LARGE, SKIP_BROKEN };
+
+static const char *const skip_reasons[] = {"declared size over the bound", "larger than the bound",
+                                           "unreadable stream"};
+
+static void skip(struct file_walk *walk, const char *name, enum skip_reason why)
+{
+    if (walk->skips[why]++ == 0)
+        walk->first_skipped[why] = g_strdup(name);
+}
+
+static void note_skips(struct file_walk *walk)
+{
+    for (int i = 0; i < 3; i++) {
+        if (walk->skipped != NULL && walk->skips[i] == 1)
+            strlist_addf(walk->skipped, "embedded file %s skipped: %s", walk->first_skipped[i], skip_reasons[i]);
+        else if (walk->skipped != NULL && walk->skips[i] > 1)
+            strlist_addf(walk->skipped, "%d embedded files skipped (%s, ...): %s", walk->skips[i],
+                         walk->first_skipped[i], skip_reasons[i]);
+        g_free(walk->first_skipped[i]);
+    }
+}
+
 /* Visits one attachment; returns false when fn asked to stop. */
-static bool visit_attachment(PopplerAttachment *att, size_t max_size, pdf_file_fn fn, void *ctx,
-                             bool *visited)
+static bool visit_attachment(PopplerAttachment *att, struct file_walk *walk, bool *visited)
 {
     struct bounded_buffer out;
     const char *name = poppler_attachment_get_name(att);
+    size_t room = walk->bounds->max_total - walk->decoded;
     bool go_on = true;
 
-    /* The declared size is not checked first: it is often missing
-     * ((gsize)-1) and may lie; the bounded buffer decides. */
     *visited = false;
+    name = name != NULL ? name : "";
     strbuf_init(&out.sb);
-    out.max = max_size;
+    out.max = walk->bounds->max_size < room ? walk->bounds->max_size : room;
+    out.seen = 0;
+    /* A declared size over the bound spares the decoding; a missing one
+     * ((gsize)-1, also too large) is common, and any may lie: then the
+     * bounded buffer decides. */
+    if (att->size != (gsize)-1 && att->size > out.max) {
+        skip(walk, name, SKIP_DECLARED);
+        return true;
+    }
     if (poppler_attachment_save_to_callback(att, append_bounded, &out, NULL)) {
         *visited = true;
-        go_on = fn(name != NULL ? name : "", out.sb.data != NULL ? out.sb.data : "", out.sb.len,
-                   ctx);
+        go_on = walk->fn(name, out.sb.data != NULL ? out.sb.data : "", out.sb.len, walk->ctx);
+    } else {
+        skip(walk, name, out.seen > out.max ? SKIP_LARGE : SKIP_BROKEN);
     }
+    walk->decoded += out.seen < room ? out.seen : room;
     strbuf_free(&out.sb);
     return go_on;
 }
 
-int pdf_each_embedded_file(struct pdf_doc *pdf, size_t max_size, pdf_file_fn fn, void *ctx)
+int pdf_each_embedded_file_bounded(struct pdf_doc *pdf, const struct pdf_file_bounds *bounds, pdf_file_fn fn,
+                                   void *ctx, struct strlist *skipped)
 {
+    struct file_walk walk = {bounds, 0, fn, ctx, skipped, {0, 0, 0}, {NULL, NULL, NULL}};
     GList *attachments;
-    int count = 0;
+    int count = 0, seen = 0;
 
     if (pdf == NULL || !poppler_document_has_attachments(pdf->doc))
         return 0;
     attachments = poppler_document_get_attachments(pdf->doc);
-    for (GList *it = attachments; it != NULL; it = it->next) {
-        bool visited;
-        bool go_on = visit_attachment(POPPLER_ATTACHMENT(it->data), max_size, fn, ctx, &visited);
+    for (GList *it = attachments; it != NULL; it = it->next, seen++) {
+        bool visited, go_on;
 
+        if (seen >= bounds->max_files || walk.decoded >= bounds->max_total) {
+            if (skipped != NULL)
+                strlist_addf(skipped, "%u embedded files skipped: %s", g_list_length(it),
+                             seen >= bounds->max_files ? "too many files" : "too many bytes decoded");
+            break;
+        }
+        go_on = visit_attachment(POPPLER_ATTACHMENT(it->data), &walk, &visited);
         count += visited ? 1 : 0;
         if (!go_on)
             break;
     }
+    note_skips(&walk);
     g_list_free_full(attachments, g_object_unref);
     return count;
+}
+
+int pdf_each_embedded_file(struct pdf_doc *pdf, size_t max_size, pdf_file_fn fn, void *ctx)
+{
+    struct pdf_file_bounds bounds = {INT_MAX, max_size, SIZE_MAX};
+
+    return pdf_each_embedded_file_bounded(pdf, &bounds, fn, ctx, NULL);
 }
 
 /* ------------------------------------------------------------------ */

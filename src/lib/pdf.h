@@ -3,6 +3,10 @@
  * pdf.h - the only door to poppler: open a PDF held in memory, list its
  * embedded files, read its text, all bounded in size, pages and time.
  * An encrypted, broken or oversized PDF is refused with a reason.
+ *
+ * One poppler call cannot be interrupted, and a small PDF can make one
+ * run for minutes: outside tests, only the PDF worker (relance-pdf, see
+ * lib/pdf_extract.h) calls these, under its resource limits.
  */
 #ifndef RELANCE_PDF_H
 #define RELANCE_PDF_H
@@ -25,6 +29,20 @@ typedef bool (*pdf_file_fn)(const char *name, const char *data, size_t len, void
 /* Visits embedded files of at most max_size bytes each (larger ones are
  * skipped). Returns the number visited. */
 int pdf_each_embedded_file(struct pdf_doc *doc, size_t max_size, pdf_file_fn fn, void *ctx);
+
+/* What one walk over the embedded files may cost. A PDF may name one
+ * huge compressed stream from many file specifications: the total of
+ * decoded bytes is bounded, aborted decodings included. */
+struct pdf_file_bounds {
+    int max_files;      /* attachments looked at; the rest are skipped */
+    size_t max_size;    /* bytes of one file */
+    size_t max_total;   /* bytes decoded over the walk */
+};
+
+/* The same walk within bounds; each file skipped, and why, is added to
+ * skipped (may be NULL). */
+int pdf_each_embedded_file_bounded(struct pdf_doc *doc, const struct pdf_file_bounds *bounds, pdf_file_fn fn,
+                                   void *ctx, struct strlist *skipped);
 
 /* Appends the text of the first max_pages pages to out, stopping past
  * max_text bytes or max_ms milliseconds. Returns false when no text could

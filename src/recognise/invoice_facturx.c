@@ -6,8 +6,9 @@
  *
  * Every embedded file that looks like XML is handed to the XML reader,
  * whatever its name: the reader decides by the root element. This file
- * does not parse PDFs (pdf.c) nor XML (invoice_xml.c), and does not read
- * a PDF's text (the text readers do, when no XML was found).
+ * does not parse PDFs (the PDF worker does, lib/pdf_extract.h) nor XML
+ * (invoice_xml.c), and does not read a PDF's text (the text readers do,
+ * when no XML was found).
  */
 #include "recognise/invoice_facturx.h"
 
@@ -27,15 +28,14 @@ static void set_origin(struct invoice *inv, const char *pdf_name, const char *fi
     str_format(inv->origin, sizeof inv->origin, "%s/%s", pdf_name, file_name);
 }
 
-static bool read_embedded_file(const char *name, const char *data, size_t len, void *ctx)
+static void read_embedded_file(const char *name, const char *data, size_t len, struct facturx_walk *walk)
 {
-    struct facturx_walk *walk = ctx;
     struct invoice inv;
     char why[256];
 
     /* Images, PDFs and other companions of the invoice XML are no news. */
     if (!invoice_xml_looks_like_xml(data, len))
-        return true;
+        return;
     switch (invoice_xml_read(data, len, &inv, why, sizeof why)) {
     case INVOICE_XML_INVOICE:
         walk->xml_seen++;
@@ -54,23 +54,22 @@ static bool read_embedded_file(const char *name, const char *data, size_t len, v
         strlist_addf(&walk->scan->notes, "%s/%s: unreadable XML: %s", walk->pdf_name, name, why);
         break;
     }
-    return true;
 }
 
-int invoice_facturx_read_counted(struct pdf_doc *pdf, const char *pdf_name, const struct scan_limits *limits,
+int invoice_facturx_read_counted(const struct pdf_extract_result *pdf, const char *pdf_name,
                                  struct invoice_scan *scan, int *xml_seen)
 {
     struct facturx_walk walk = {pdf_name != NULL ? pdf_name : "", scan, 0, 0};
 
-    pdf_each_embedded_file(pdf, limits->max_part_size, read_embedded_file, &walk);
+    for (size_t i = 0; i < pdf->file_count; i++)
+        read_embedded_file(pdf->files[i].name, pdf->files[i].data, pdf->files[i].len, &walk);
     *xml_seen = walk.xml_seen;
     return walk.found;
 }
 
-int invoice_facturx_read(struct pdf_doc *pdf, const char *pdf_name, const struct scan_limits *limits,
-                         struct invoice_scan *scan)
+int invoice_facturx_read(const struct pdf_extract_result *pdf, const char *pdf_name, struct invoice_scan *scan)
 {
     int xml_seen;
 
-    return invoice_facturx_read_counted(pdf, pdf_name, limits, scan, &xml_seen);
+    return invoice_facturx_read_counted(pdf, pdf_name, scan, &xml_seen);
 }

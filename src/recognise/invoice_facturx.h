@@ -9,19 +9,20 @@
 #define RELANCE_INVOICE_FACTURX_H
 
 #include "core/invoice.h"
-#include "lib/pdf.h"
+#include "lib/pdf_extract.h"
 
-/* Reads each embedded file of pdf; each invoice found is merged into scan
- * with source INVOICE_SOURCE_FACTURX and origin "<pdf_name>/<file name>".
- * Returns the number of invoice records found. */
-int invoice_facturx_read(struct pdf_doc *pdf, const char *pdf_name, const struct scan_limits *limits,
+/* Reads each embedded file of a PDF, as the PDF worker handed them back;
+ * each invoice found is merged into scan with source
+ * INVOICE_SOURCE_FACTURX and origin "<pdf_name>/<file name>". Returns the
+ * number of invoice records found. */
+int invoice_facturx_read(const struct pdf_extract_result *pdf, const char *pdf_name,
                          struct invoice_scan *scan);
 
 /* The same, also counting in *xml_seen the embedded XML documents read,
  * invoices or not: a PDF whose XML says "order" or "not an invoice" has
  * spoken, and its visual text must not be read as an invoice. Unreadable
  * XML does not count. */
-int invoice_facturx_read_counted(struct pdf_doc *pdf, const char *pdf_name, const struct scan_limits *limits,
+int invoice_facturx_read_counted(const struct pdf_extract_result *pdf, const char *pdf_name,
                                  struct invoice_scan *scan, int *xml_seen);
 
 #endif

@@ -12,6 +12,10 @@
  * application/octet-stream, and XML as text/plain. Text is only read when
  * it can be an invoice: a PDF without XML, a body that uses an invoice
  * word.
+ *
+ * A PDF is read by the PDF worker (lib/pdf_extract.h), once, for its
+ * embedded files and its text; a PDF the worker could not finish is
+ * recorded as unreadable, and the rest of the message is still read.
  */
 #include "recognise/invoice_scan.h"
 
@@ -20,7 +24,7 @@
 #include <strings.h>
 
 #include "lib/message.h"
-#include "lib/pdf.h"
+#include "lib/pdf_extract.h"
 #include "recognise/invoice_facturx.h"
 #include "recognise/invoice_text.h"
 #include "recognise/invoice_xml.h"
@@ -72,41 +76,75 @@ static bool part_is_body(const struct message_part *part)
            (strcmp(part->mime_type, "text/plain") == 0 || strcmp(part->mime_type, "text/html") == 0);
 }
 
+/* The PDF limits of the scan's. Embedded files are bounded like parts. */
+static void pdf_limits_of(const struct scan_limits *limits, struct pdf_limits *pl)
+{
+    pl->worker = limits->pdf_worker;
+    pl->max_pages = limits->pdf_max_pages;
+    pl->max_text = limits->pdf_max_text;
+    pl->max_ms = limits->pdf_max_ms;
+    pl->max_memory = limits->pdf_max_memory;
+    pl->max_files = limits->pdf_max_files;
+    pl->max_file_size = limits->max_part_size;
+    pl->max_decoded = limits->pdf_max_decoded;
+}
+
 /* A PDF without invoice XML: its visual text, within the PDF bounds. */
-static void scan_pdf_text(struct scan_ctx *sc, struct pdf_doc *pdf, const struct message_part *part)
+static void scan_pdf_text(struct scan_ctx *sc, const struct pdf_extract_result *pdf, const struct message_part *part)
 {
     struct text_origin origin = {INVOICE_SOURCE_PDF_TEXT, part_label(part), NULL, sc->sent};
-    struct strbuf text;
-    char why[256];
 
-    strbuf_init(&text);
-    if (pdf_read_layout_text(pdf, sc->limits->pdf_max_pages, sc->limits->pdf_max_text, sc->limits->pdf_max_ms,
-                             &text, why, sizeof why))
-        invoice_text_read(text.data, text.len, &origin, sc->limits, sc->scan);
+    if (pdf->has_text)
+        invoice_text_read(pdf->text.data, pdf->text.len, &origin, sc->limits, sc->scan);
     else
-        strlist_addf(&sc->scan->notes, "%s: PDF text not read: %s", part_label(part), why);
-    strbuf_free(&text);
+        strlist_addf(&sc->scan->notes, "%s: PDF text not read: %s", part_label(part), pdf->why);
+}
+
+/* Says why a PDF was not read; false when there is nothing to read. */
+static bool pdf_was_read(struct scan_ctx *sc, enum pdf_status status, const struct pdf_extract_result *pdf,
+                         const struct message_part *part)
+{
+    switch (status) {
+    case PDF_READ:
+        return true;
+    case PDF_REFUSED:
+        strlist_addf(&sc->scan->notes, "%s: skipped: %s", part_label(part), pdf->why);
+        break;
+    case PDF_UNREADABLE:
+        strlist_addf(&sc->scan->unreadable, "%s: PDF not readable: %s", part_label(part), pdf->why);
+        break;
+    case PDF_WORKER_ERROR:
+        strlist_addf(&sc->scan->failures, "%s: PDF not read: %s", part_label(part), pdf->why);
+        break;
+    }
+    return false;
 }
 
 static void scan_pdf(struct scan_ctx *sc, const struct message_part *part)
 {
-    char why[256];
-    struct pdf_doc *pdf = pdf_open(part->data, part->len, why, sizeof why);
+    struct pdf_limits limits;
+    struct pdf_extract_result pdf;
+    enum pdf_status status;
     int xml_seen = 0;
 
-    if (pdf == NULL) {
-        strlist_addf(&sc->scan->notes, "%s: skipped: %s", part_label(part), why);
+    pdf_limits_of(sc->limits, &limits);
+    pdf_extract_init(&pdf);
+    status = pdf_extract(part->data, part->len, &limits, &pdf);
+    if (!pdf_was_read(sc, status, &pdf, part)) {
+        pdf_extract_free(&pdf);
         return;
     }
-    if (invoice_facturx_read_counted(pdf, part_label(part), sc->limits, sc->scan, &xml_seen) == 0) {
+    for (size_t i = 0; i < pdf.notes.count; i++)
+        strlist_addf(&sc->scan->notes, "%s: %s", part_label(part), pdf.notes.items[i]);
+    if (invoice_facturx_read_counted(&pdf, part_label(part), sc->scan, &xml_seen) == 0) {
         if (xml_seen > 0) {
             strlist_addf(&sc->scan->notes, "%s: its XML is no invoice: text not read", part_label(part));
         } else {
             strlist_addf(&sc->scan->notes, "%s: PDF without invoice XML: reading its text", part_label(part));
-            scan_pdf_text(sc, pdf, part);
+            scan_pdf_text(sc, &pdf, part);
         }
     }
-    pdf_close(pdf);
+    pdf_extract_free(&pdf);
 }
 
 static void scan_xml(struct scan_ctx *sc, const struct message_part *part)

@@ -8,6 +8,12 @@
  * but not the message: the caller applies On-DBError, and what was found
  * is still logged. Every document read but not tracked gets a log line
  * saying what it was and why.
+ *
+ * A PDF whose reading the worker could not finish (it was killed at
+ * PdfMaxTime, overran PdfMaxMemory, crashed) is hostile or broken input,
+ * not a failure of relance: one warning, and the message is analysed
+ * and delivered as if the PDF held nothing. A worker that cannot be run
+ * at all is relance's failure: On-InternalError applies.
  */
 #include "recognise/outgoing.h"
 
@@ -30,6 +36,11 @@ void outgoing_scan_limits(const struct config *cfg, struct scan_limits *limits)
     limits->pdf_max_pages = (int)cfg->pdf_max_pages;
     limits->pdf_max_text = (size_t)cfg->pdf_max_text;
     limits->pdf_max_ms = (unsigned)cfg->pdf_max_time * 1000u;
+    limits->pdf_max_memory = (size_t)cfg->pdf_max_memory;
+    limits->pdf_max_files = (int)cfg->pdf_max_files;
+    limits->pdf_max_decoded = (size_t)cfg->pdf_max_decoded;
+    /* Never NULL: relanced and relancectl always read PDFs in the worker. */
+    limits->pdf_worker = cfg->pdf_worker != NULL ? cfg->pdf_worker : "";
     limits->default_terms_days = (int)cfg->default_terms;
     limits->min_text_confidence = (int)cfg->min_confidence;
 }
@@ -91,6 +102,10 @@ static void log_notes(const struct envelope *env, const struct invoice_scan *sca
 {
     for (size_t i = 0; i < scan->notes.count; i++)
         log_info(env->queue_id, "note: %s", scan->notes.items[i]);
+    for (size_t i = 0; i < scan->unreadable.count; i++)
+        log_warning(env->queue_id, "%s", scan->unreadable.items[i]);
+    for (size_t i = 0; i < scan->failures.count; i++)
+        log_error(env->queue_id, "%s", scan->failures.items[i]);
 }
 
 /* One line per document read but not tracked: what, from where, why. */
@@ -220,6 +235,8 @@ enum outgoing_result outgoing_process(const struct config *cfg, struct store_poo
         log_info(env->queue_id, "analysed %zu bytes from <%s>: no invoice", len, env->sender);
     else
         result = store_invoices(cfg, pool, key, &scan, env, header_value);
+    if (result == OUTGOING_OK && scan.failures.count > 0)
+        result = OUTGOING_INTERNAL_ERROR;
     invoice_scan_free(&scan);
     return result;
 }

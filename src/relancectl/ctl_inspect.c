@@ -121,6 +121,16 @@ static void print_json_result(const struct config *cfg, const char *path, const 
     for (size_t i = 0; i < scan->notes.count; i++)
         json_string(&j, scan->notes.items[i]);
     json_array_end(&j);
+    json_key(&j, "unreadable");
+    json_array_begin(&j);
+    for (size_t i = 0; i < scan->unreadable.count; i++)
+        json_string(&j, scan->unreadable.items[i]);
+    json_array_end(&j);
+    json_key(&j, "errors");
+    json_array_begin(&j);
+    for (size_t i = 0; i < scan->failures.count; i++)
+        json_string(&j, scan->failures.items[i]);
+    json_array_end(&j);
     json_object_end(&j);
     fwrite(sb.data, 1, sb.len, stdout);
     fputc('\n', stdout);
@@ -170,6 +180,14 @@ static void print_table_result(const struct config *cfg, const char *path, const
         printf("\nnotes:\n");
     for (size_t i = 0; i < scan->notes.count; i++)
         printf("  - %s\n", scan->notes.items[i]);
+    if (scan->unreadable.count)
+        printf("\nunreadable (hostile or broken input):\n");
+    for (size_t i = 0; i < scan->unreadable.count; i++)
+        printf("  - %s\n", scan->unreadable.items[i]);
+    if (scan->failures.count)
+        printf("\nerrors (On-InternalError would apply):\n");
+    for (size_t i = 0; i < scan->failures.count; i++)
+        printf("  - %s\n", scan->failures.items[i]);
 }
 
 /* A PDF or XML file rather than a message. */

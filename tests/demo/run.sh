@@ -23,6 +23,7 @@ set -u
 DEMO=$(cd "$(dirname "$0")" && pwd)
 export RELANCED=${RELANCED:-$DEMO/../../build/relanced}
 export RELANCECTL=${RELANCECTL:-$DEMO/../../build/relancectl}
+export RELANCE_PDF=${RELANCE_PDF:-$DEMO/../../build/relance-pdf}
 source "$DEMO/../integration/lib.sh"
 # Private copies: a rebuild in the tree while the demo runs cannot touch them.
 mkdir -p "$T/bin"

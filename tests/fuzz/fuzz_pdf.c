@@ -1,63 +1,73 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * fuzz_pdf.c - libFuzzer entry point for the PDF path: pdf_open, every
- * embedded file through the XML reader, then pdf_read_text and
- * pdf_read_layout_text.
+ * fuzz_pdf.c - libFuzzer entry point for the PDF path: the input read as
+ * a PDF by pdf_extract (embedded files, through the XML reader, and the
+ * text by lines), then read as a worker's records by the parent's
+ * decoder, which must take any bytes.
+ *
+ * With RELANCE_PDF_WORKER set (tests/fuzz/run-replay.sh sets the
+ * sanitized build/asan/relance-pdf), the PDF is read by that worker under
+ * the same bounds as in relanced, so that a PDF bomb among the seeds ends
+ * at the deadline; a sanitizer report in the worker (exit status 86, see
+ * run-replay.sh) aborts. Without it (libFuzzer), the worker's work runs
+ * in process, where coverage is seen; libFuzzer's -timeout bounds it.
  *
  * Bounds are small so that one input stays fast; only "no crash, no
- * sanitizer report, bounds respected" is checked. Seed it with the
- * corpus's facturx/ and pdf-plain/ files.
+ * sanitizer report, bounds respected" is checked.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "lib/pdf.h"
+#include "lib/pdf_extract.h"
 #include "lib/util.h"
 #include "recognise/invoice_xml.h"
 
 #define FUZZ_MAX_FILE (1u << 20)
 #define FUZZ_MAX_TEXT (64u * 1024)
+/* The status a sanitizer ends the worker with (ASAN_OPTIONS exitcode). */
+#define SANITIZER_EXIT 86
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static bool read_embedded(const char *name, const char *bytes, size_t len, void *ctx)
+static void check_result(const struct pdf_extract_result *res, const struct pdf_limits *limits)
 {
-    struct invoice inv;
-    char why[256];
+    size_t total = 0;
 
-    (void)name;
-    (void)ctx;
-    if (len > FUZZ_MAX_FILE)
+    if (res->file_count > (size_t)limits->max_files || res->text.len > limits->max_text)
         abort();
-    if (invoice_xml_looks_like_xml(bytes, len))
-        (void)invoice_xml_read(bytes, len, &inv, why, sizeof why);
-    return true;
+    for (size_t i = 0; i < res->file_count; i++) {
+        struct invoice inv;
+        char why[256];
+
+        if (res->files[i].len > limits->max_file_size)
+            abort();
+        total += res->files[i].len;
+        if (invoice_xml_looks_like_xml(res->files[i].data, res->files[i].len))
+            (void)invoice_xml_read(res->files[i].data, res->files[i].len, &inv, why, sizeof why);
+    }
+    if (total > limits->max_decoded)
+        abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static bool initialised;
-    struct pdf_doc *pdf;
-    struct strbuf text;
-    char why[256];
+    struct pdf_limits limits = {NULL, 3, FUZZ_MAX_TEXT, 500, 256u << 20, 20, FUZZ_MAX_FILE, 4u << 20};
+    struct pdf_extract_result res;
 
     if (!initialised) {
         invoice_xml_init();
         initialised = true;
     }
-    pdf = pdf_open((const char *)data, size, why, sizeof why);
-    if (pdf == NULL)
-        return 0;
-    pdf_each_embedded_file(pdf, FUZZ_MAX_FILE, read_embedded, NULL);
-    strbuf_init(&text);
-    pdf_read_text(pdf, 3, FUZZ_MAX_TEXT, 1000, &text, why, sizeof why);
-    if (text.len > FUZZ_MAX_TEXT)
+    limits.worker = getenv("RELANCE_PDF_WORKER");
+    pdf_extract_init(&res);
+    if (pdf_extract((const char *)data, size, &limits, &res) == PDF_READ)
+        check_result(&res, &limits);
+    if (res.exit_code == SANITIZER_EXIT)
         abort();
-    strbuf_reset(&text);
-    pdf_read_layout_text(pdf, 3, FUZZ_MAX_TEXT, 1000, &text, why, sizeof why);
-    if (text.len > FUZZ_MAX_TEXT)
-        abort();
-    strbuf_free(&text);
-    pdf_close(pdf);
+    /* The same bytes as a worker's records. */
+    if (pdf_frames_decode((const char *)data, size, &limits, &res) == PDF_READ)
+        check_result(&res, &limits);
+    pdf_extract_free(&res);
     return 0;
 }

@@ -9,12 +9,17 @@ bin=$top/build/asan/fuzz
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
+# fuzz_pdf reads PDFs in the sanitized worker, as relanced does; a report
+# there ends the worker with status 86, which fuzz_pdf turns into a failure.
+export RELANCE_PDF_WORKER=$top/build/asan/relance-pdf
+export ASAN_OPTIONS="$ASAN_OPTIONS:exitcode=86"
+export UBSAN_OPTIONS="$UBSAN_OPTIONS:exitcode=86"
 
 seeds() { # TARGET: the seed files of one target
     case $1 in
     fuzz_config) ls "$top"/conf/*.conf "$top"/tests/data/config/*.conf 2>/dev/null ;;
     fuzz_invoice_xml) ls "$corpus"/cii/* "$corpus"/ubl/* "$corpus"/facturx/embedded/*.xml "$top"/tests/data/fuzz/fuzz_invoice_xml/* ;;
-    fuzz_pdf) ls "$corpus"/facturx/*.pdf "$corpus"/pdf-plain/*.pdf ;;
+    fuzz_pdf) ls "$corpus"/facturx/*.pdf "$corpus"/pdf-plain/*.pdf "$top"/tests/data/fuzz/fuzz_pdf/* ;;
     fuzz_message) ls "$corpus"/mime/*.eml "$top"/tests/data/*/*.eml 2>/dev/null ;;
     fuzz_reply) ls "$top"/tests/data/replies/*.eml "$top"/tests/data/fuzz/fuzz_reply/* 2>/dev/null ;;
     fuzz_utf8) ls "$top"/tests/data/fuzz/fuzz_utf8/* "$top"/conf/templates/fr/*.md ;;

@@ -12,6 +12,8 @@ set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RELANCED=${RELANCED:-$TOP/build/asan/relanced}
 RELANCECTL=${RELANCECTL:-$TOP/build/asan/relancectl}
+# The PDF worker: sanitized too, so that a report in it fails the test.
+RELANCE_PDF=${RELANCE_PDF:-$TOP/build/asan/relance-pdf}
 SMTP_SEND=$TOP/build/tools/smtp_send
 CORPUS=${RELANCE_CORPUS:-$TOP/tests/data/corpus}
 T=$(mktemp -d /tmp/relance-it.XXXXXX)
@@ -23,6 +25,9 @@ chmod 755 "$T"
 mkdir -p "$T/conf"
 cp -R "$TOP/conf/replies" "$TOP/conf/templates" "$T/conf/"
 chmod -R a+rX "$T/conf"
+# The worker too: relanced runs it as its UserID.
+mkdir -p "$T/libexec"
+cp "$RELANCE_PDF" "$T/libexec/relance-pdf" && chmod 755 "$T/libexec" "$T/libexec/relance-pdf"
 # The daemon and relancectl run sanitized: a report must fail the test,
 # not end in a log nobody reads.
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:halt_on_error=1:log_path=$T/asan"
@@ -199,6 +204,7 @@ write_relance_conf() {
         "LogLevel debug"
         "ReplyLexicon $T/conf/replies"
         "TemplateDirectory $T/conf/templates"
+        "PdfWorker $T/libexec/relance-pdf"
     )
     {
         for line in "${base[@]}"; do

@@ -16,14 +16,14 @@ CLONE=$CLOSED/relance
 mkdir -m 700 "$CLOSED"
 mkdir -p "$CLONE/build/asan" "$CLONE/build/tools"
 cp -R "$TOP/conf" "$TOP/tests" "$CLONE/"
-cp "$TOP/build/asan/relanced" "$TOP/build/asan/relancectl" "$CLONE/build/asan/"
+cp "$TOP/build/asan/relanced" "$TOP/build/asan/relancectl" "$TOP/build/asan/relance-pdf" "$CLONE/build/asan/"
 cp "$TOP/build/tools/smtp_send" "$CLONE/build/tools/"
 check_eq "its parent is mode 0700" 700 "$(stat -c %a "$CLOSED")"
 check "nobody cannot enter it" not as_nobody ls "$CLOSED"
 
 echo "== test_daemon.sh from there (its own programs, corpus and configuration)"
 # Nothing from this checkout: the copy's own paths only.
-out=$(env -u RELANCE_CORPUS -u RELANCED -u RELANCECTL bash "$CLONE/tests/integration/test_daemon.sh" 2>&1)
+out=$(env -u RELANCE_CORPUS -u RELANCED -u RELANCECTL -u RELANCE_PDF bash "$CLONE/tests/integration/test_daemon.sh" 2>&1)
 rc=$?
 sed 's/^/  | /' <<<"$out"
 check_eq "test_daemon.sh passes" 0 "$rc"

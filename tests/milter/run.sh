@@ -27,7 +27,7 @@ set -u
 if [ "${1:-}" != --staged ]; then
     SRC=$(cd "$(dirname "$0")/../.." && pwd)
     CORPUS_SRC=${RELANCE_CORPUS:-$SRC/../shared/corpus}
-    for f in "$SRC/build/asan/relanced" "$SRC/build/asan/relancectl"; do
+    for f in "$SRC/build/asan/relanced" "$SRC/build/asan/relancectl" "$SRC/build/asan/relance-pdf"; do
         [ -x "$f" ] || { echo "milter tests: $f missing (make asan)" >&2; exit 1; }
     done
     for f in facturx/fx_Mustang_Facture_F20180027.pdf facturx/broken_corruptedV2PDF.pdf mime; do
@@ -39,7 +39,7 @@ if [ "${1:-}" != --staged ]; then
     S=$(mktemp -d /tmp/relance-milter-stage.XXXXXX) || exit 1
     trap 'rm -rf "$S"' EXIT
     mkdir -p "$S/build/asan" "$S/conf" "$S/tests/integration" "$S/tests/milter" "$S/corpus/facturx" "$S/corpus/mime"
-    cp "$SRC/build/asan/relanced" "$SRC/build/asan/relancectl" "$S/build/asan/" &&
+    cp "$SRC/build/asan/relanced" "$SRC/build/asan/relancectl" "$SRC/build/asan/relance-pdf" "$S/build/asan/" &&
         cp -r "$SRC/conf/replies" "$SRC/conf/templates" "$S/conf/" &&
         cp "$SRC/tests/integration/lib.sh" "$S/tests/integration/" &&
         cp "$SRC"/tests/milter/*.lua "$SRC/tests/milter/run.sh" "$S/tests/milter/" &&
