@@ -85,6 +85,7 @@ static void test_every_type_parses(void **state)
                                   "InvoiceSenders Billing@Example.COM, @factures.example\n"
                                   "InvoiceSenders compta@example.org\n"
                                   "InternalHosts 10.0.0.0/8 2001:db8::/32\n"
+                                  "TrustedAuthservIDs MX.Example.FR, dkim_verifier\n"
                                   "UserID\n");
 
     (void)state;
@@ -105,6 +106,9 @@ static void test_every_type_parses(void **state)
     assert_string_equal(cfg->invoice_senders.items[2], "compta@example.org");
     /* The first InternalHosts line replaces the default list. */
     assert_int_equal(cfg->internal_hosts.count, 2);
+    assert_int_equal(cfg->trusted_authserv_ids.count, 2);
+    assert_string_equal(cfg->trusted_authserv_ids.items[0], "mx.example.fr");
+    assert_string_equal(cfg->trusted_authserv_ids.items[1], "dkim_verifier");
     assert_string_equal(cfg->user_id, "");
     config_unref(cfg);
 }
@@ -136,6 +140,8 @@ static void test_each_invalid_line(void **state)
     expect_one_error("InternalHosts 10.0.0.0/33\n",
                      "test.conf:1: InternalHosts: expected an IPv4 or IPv6 address or network "
                      "(address/prefix): '10.0.0.0/33'");
+    expect_one_error("TrustedAuthservIDs mx;evil\n",
+                     "test.conf:1: TrustedAuthservIDs: expected names of letters, digits, '-', '.' and '_': 'mx;evil'");
     expect_one_error("Syslog no\nSyslog yes\n", "test.conf:2: Syslog: given twice (first at line 1)");
 }
 
