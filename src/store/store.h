@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/invoice.h"
 #include "core/money.h"
@@ -324,6 +325,7 @@ struct reply_record {
     const char *pause_reason;  /* promise | paid | plan (REPLY_EFFECT_PAUSE) */
     struct date pause_until;   /* unset: without end */
     const char *undeliverable; /* the address (REPLY_EFFECT_UNDELIVERABLE) */
+    bool unverified;           /* matched by a clue anyone could forge: effect is NONE */
     const struct outbox_message *outbox;
     size_t outbox_count;
 };
@@ -339,6 +341,10 @@ struct reply_outcome {
 enum store_result store_record_reply(struct store *st, const struct audit_key *key,
                                      const struct reply_record *rec, const char *actor,
                                      struct reply_outcome *out);
+
+/* Whether a dispute acknowledgment about case_id was queued (whatever
+ * became of it) at or after since. */
+enum store_result store_acknowledged_since(struct store *st, int64_t case_id, time_t since, bool *found);
 
 struct reply_row {
     int64_t id;
