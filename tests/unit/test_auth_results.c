@@ -36,6 +36,26 @@ static void test_opendkim(void **state)
     assert_null(auth_method_property(&ar.methods[0], "header.from"));
 }
 
+/* As OpenDKIM 2.11 wrote it in tests/integration/test_authenticated_replies.sh. */
+static void test_opendkim_as_seen(void **state)
+{
+    struct auth_results ar;
+
+    (void)state;
+    assert_true(auth_results_parse(" relance-verifier.test;\r\n\tdkim=pass (1024-bit key) header.d=client-c.test"
+                                   " header.i=@client-c.test header.a=rsa-sha1 header.s=sel header.b=hdb+rsTw;\r\n"
+                                   "\tdkim-atps=neutral",
+                                   &ar));
+    assert_string_equal(ar.authserv_id, "relance-verifier.test");
+    assert_int_equal(ar.method_count, 2);
+    assert_string_equal(auth_method_property(&ar.methods[0], "header.d"), "client-c.test");
+    assert_string_equal(ar.methods[1].method, "dkim-atps");
+    assert_string_equal(ar.methods[1].result, "neutral");
+    assert_int_equal(ar.methods[1].prop_count, 0);
+    assert_true(auth_results_parse(" relance-verifier.test; dkim=none;\r\n\tdkim-atps=neutral", &ar));
+    assert_string_equal(ar.methods[0].result, "none");
+}
+
 static void test_several_methods_folded(void **state)
 {
     struct auth_results ar;
@@ -182,6 +202,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_opendkim),
+        cmocka_unit_test(test_opendkim_as_seen),
         cmocka_unit_test(test_several_methods_folded),
         cmocka_unit_test(test_rfc_examples),
         cmocka_unit_test(test_malformed_refused),
