@@ -16,6 +16,7 @@ packages=(
     # tests
     libcmocka-dev postfix jq sqlite3 tzdata fonts-dejavu-core procps
     miltertest  # scripted milter conversations, no MTA (tests/milter; not in opendkim-tools)
+    opendkim opendkim-tools  # a DKIM verifier before relanced (test_authenticated_replies.sh)
 )
 
 missing=()

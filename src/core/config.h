@@ -49,6 +49,8 @@ enum config_type {
                         held as the zone itself (calendar.h) */
     CONFIG_SUBMIT,   /* sendmail:COMMAND ARGS... or smtp:HOST:PORT */
     CONFIG_COMPANY_IDS, /* list of SIREN, SIRET, VAT ids, normalised; repeatable */
+    CONFIG_NAMES,    /* list of host-like names (letters, digits, '-', '.', '_'),
+                        kept in lower case; repeatable */
     CONFIG_TYPE_COUNT /* not a type: how many there are */
 };
 
@@ -79,6 +81,7 @@ struct hours_range {
 #define CONFIG_CTYPE_TIMEZONE struct calendar_zone *
 #define CONFIG_CTYPE_SUBMIT char *
 #define CONFIG_CTYPE_COMPANY_IDS struct strlist
+#define CONFIG_CTYPE_NAMES struct strlist
 
 enum { ON_ERROR_ACCEPT = 0, ON_ERROR_TEMPFAIL = 1 };
 /* Values of the reminder keys' ENUMs, in their choices' order. */

@@ -95,6 +95,7 @@
     /* Replies: how debtors' answers are read. */                                                     \
     X(PATH,     reply_lexicon,     "ReplyLexicon",       RELANCE_SYSCONFDIR "/relance/replies", 0, 0, NULL) \
     X(SENDERS,  public_mail_domains, "PublicMailDomains", PUBLIC_MAIL_DOMAINS, 0, 0, NULL)         \
+    X(NAMES,    trusted_authserv_ids, "TrustedAuthservIDs", "",               0, 0, NULL)            \
     /* Replies: what they do. */                                                                      \
     X(INT,      promise_grace_days, "PromiseGraceDays",  "3",                  0, 60, NULL)           \
     X(INT,      promise_default_days, "PromiseDefaultDays", "10",              1, 90, NULL)           \

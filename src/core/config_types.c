@@ -200,6 +200,22 @@ static const char *add_company_id(const char *item, void *ctx)
     return NULL;
 }
 
+static const char *add_name(const char *item, void *ctx)
+{
+    struct strlist *list = ctx;
+    char *lower;
+
+    if (strlen(item) > 255 || strspn(item, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") !=
+                                  strlen(item))
+        return "expected names of letters, digits, '-', '.' and '_'";
+    lower = xstrdup(item);
+    str_tolower_ascii(lower);
+    if (!strlist_contains_icase(list, lower))
+        strlist_add(list, lower);
+    free(lower);
+    return NULL;
+}
+
 static const char *add_network(const char *item, void *ctx)
 {
     struct network net;
@@ -561,6 +577,12 @@ static const char *parse_senders(void *field, const char *text, const struct con
     return read_list(text, add_sender, field);
 }
 
+static const char *parse_names(void *field, const char *text, const struct config_key_info *key)
+{
+    (void)key;
+    return read_list(text, add_name, field);
+}
+
 static void print_senders(const void *field, const struct config_key_info *key, struct strbuf *out)
 {
     const struct strlist *l = field;
@@ -719,6 +741,8 @@ static const struct config_type_ops type_ops[] = {
     [CONFIG_TIMEZONE] = {parse_timezone, print_timezone, free_timezone, false, CONFIG_EMPTY_REFUSED},
     [CONFIG_SUBMIT] = {parse_submit, print_text, free_text, false, CONFIG_EMPTY_REFUSED},
     [CONFIG_COMPANY_IDS] = {parse_company_ids, print_senders, free_senders, true, CONFIG_EMPTY_ALLOWED},
+    /* Printed and freed as the SENDERS list: both are lists of strings. */
+    [CONFIG_NAMES] = {parse_names, print_senders, free_senders, true, CONFIG_EMPTY_ALLOWED},
 };
 
 _Static_assert(ARRAY_LEN(type_ops) == CONFIG_TYPE_COUNT, "one entry per configuration type");

@@ -8,6 +8,20 @@
  * round trip after its headers. Every failure accepts the message (or
  * tempfails it when the administrator asked for that), with one log line
  * carrying the queue id.
+ *
+ * Authentication-Results headers: the MTA's own verifiers (OpenDKIM,
+ * OpenDMARC, placed before relanced) insert theirs at the top, above the
+ * Received header the MTA adds; whatever the sender wrote comes below it.
+ * Postfix does not show its own Received header to milters, so the
+ * boundary relanced sees is the first header that is not an
+ * Authentication-Results one: only the headers of that leading run are
+ * passed to the reply logic. One further down that claims a
+ * TrustedAuthservIDs verifier is a forgery (RFC 8601 section 5): logged
+ * and removed at end of message, by its index among the headers of that
+ * name, the last first so that the earlier indexes still hold. A forgery
+ * the sender puts first of all its headers would join the leading run:
+ * the verifier itself must remove those claiming its authserv-id before
+ * relanced reads (OpenDKIM: RemoveARAll yes; see the README).
  */
 #include "relanced/milter.h"
 
@@ -18,11 +32,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/auth_results.h"
 #include "lib/log.h"
 #include "recognise/outgoing.h"
 #include "remind/reminder.h"
 #include "remind/scheduler.h"
 #include "replies/reply.h"
+
+#define AUTH_RESULTS_HEADER "Authentication-Results"
+#define MAX_OWN_AUTH_RESULTS 16
+#define MAX_FORGED_AUTH_RESULTS 64
 
 /* Steps relance asks the MTA to skip or not to wait for. */
 #define WANTED_PROTOCOL                                                                            \
@@ -52,7 +71,13 @@ struct msg_state {
     struct strbuf raw;   /* headers as received, then the body */
     bool oversized;
     int relance_headers[4]; /* X-Relance* fields received, per name (see below) */
-    bool strip_only;        /* read for nothing but deleting those fields */
+    bool past_own_headers;              /* a header other than Authentication-Results went by */
+    int auth_results_seen;              /* Authentication-Results headers so far */
+    struct strlist own_auth_results;    /* those of the leading run: our verifiers' */
+    int forged[MAX_FORGED_AUTH_RESULTS]; /* indexes of forged ones, to remove */
+    size_t forged_count;
+    bool strip_only;     /* read nothing: only forged headers (X-Relance*, our
+                            verifiers' Authentication-Results) to delete */
 };
 
 /* State of one SMTP connection (or one sendmail(1) submission). */
@@ -94,6 +119,7 @@ static void msg_reset(struct msg_state *m)
     free(m->in_reply_to);
     free(m->references);
     strlist_free(&m->recipients);
+    strlist_free(&m->own_auth_results);
     strbuf_free(&m->raw);
     memset(m, 0, sizeof *m);
 }
@@ -168,6 +194,7 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, u
         log_error(NULL, "the MTA does not allow adding headers; relance will only watch");
         *pf0 = 0;
     } else {
+        /* CHGHDRS: forged X-Relance* and Authentication-Results headers are removed. */
         *pf0 = SMFIF_ADDHDRS | (f0 & SMFIF_CHGHDRS);
     }
     c->protocol = f1 & WANTED_PROTOCOL;
@@ -286,6 +313,49 @@ static void delete_foreign_relance_headers(SMFICTX *ctx, struct conn_state *c)
     }
 }
 
+/* Sorts an Authentication-Results header: ours (in the leading run) is
+ * kept for the reply logic; one further down claiming a trusted verifier
+ * is marked for removal. */
+static void note_auth_header(struct conn_state *c, const char *name, const char *value)
+{
+    struct msg_state *m = &c->msg;
+    char id[AUTH_RESULTS_ID_MAX];
+
+    if (strcasecmp(name, AUTH_RESULTS_HEADER) != 0) {
+        m->past_own_headers = true;
+        return;
+    }
+    m->auth_results_seen++;
+    log_debug(m->queue_id, "%s #%d, %s: %.80s", AUTH_RESULTS_HEADER, m->auth_results_seen,
+              m->past_own_headers ? "among the sender's headers" : "added on our side", value);
+    if (!m->past_own_headers) {
+        if (m->own_auth_results.count < MAX_OWN_AUTH_RESULTS)
+            strlist_add(&m->own_auth_results, value);
+        return;
+    }
+    if (!auth_results_authserv_id(value, id, sizeof id) || !strlist_contains_icase(&c->cfg->trusted_authserv_ids, id))
+        return;
+    log_warning(m->queue_id, "forged %s header claiming \"%s\" among the sender's headers: ignored, to be removed",
+                AUTH_RESULTS_HEADER, id);
+    if (m->forged_count < MAX_FORGED_AUTH_RESULTS)
+        m->forged[m->forged_count++] = m->auth_results_seen;
+    else
+        log_warning(m->queue_id, "more than %d forged %s headers: the rest stay", MAX_FORGED_AUTH_RESULTS,
+                    AUTH_RESULTS_HEADER);
+}
+
+/* Removes the forged headers, the last first. A refusal is logged: the
+ * reply logic never read them anyway. */
+static void remove_forged_auth_results(SMFICTX *ctx, struct conn_state *c)
+{
+    for (size_t i = c->msg.forged_count; i-- > 0;)
+        if (smfi_chgheader(ctx, (char *)AUTH_RESULTS_HEADER, c->msg.forged[i], NULL) != MI_SUCCESS)
+            log_error(c->msg.queue_id, "the MTA refused to remove forged %s header #%d", AUTH_RESULTS_HEADER,
+                      c->msg.forged[i]);
+    if (c->msg.forged_count > 0)
+        log_notice(c->msg.queue_id, "removed %zu forged %s header(s)", c->msg.forged_count, AUTH_RESULTS_HEADER);
+}
+
 static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 {
     struct conn_state *c = conn_of(ctx);
@@ -304,6 +374,7 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
     }
     note_header(&c->msg, name, value);
     count_relance_header(&c->msg, name);
+    note_auth_header(c, name, value);
     return no_reply(c, SMFIP_NR_HDR);
 }
 
@@ -330,6 +401,7 @@ static void reply_envelope_of(const struct msg_state *m, struct reply_envelope *
     env->header_from = m->header_from;
     env->in_reply_to = m->in_reply_to;
     env->references = m->references;
+    env->auth_results = &m->own_auth_results;
 }
 
 /* Mail from outside may answer relance: a reply or a bounce. */
@@ -359,7 +431,7 @@ static sfsistat cb_eoh(SMFICTX *ctx)
         return SMFIS_ACCEPT;
     }
     if (!outgoing && !message_may_be_reply(c)) {
-        if (has_foreign_relance_headers(c)) {
+        if (has_foreign_relance_headers(c) || c->msg.forged_count > 0) {
             /* Only the end of message can delete them; the body is not
              * kept (marked as over the size limit, it is skipped). */
             c->msg.strip_only = true;
@@ -382,6 +454,8 @@ static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
     if (c == NULL)
         return SMFIS_ACCEPT;
+    if (c->msg.strip_only)
+        return no_reply(c, SMFIP_NR_BODY);
     if (!c->msg.oversized && c->msg.raw.len + len > (size_t)c->cfg->max_message_size) {
         c->msg.oversized = true;
         strbuf_free(&c->msg.raw);
@@ -418,6 +492,7 @@ static sfsistat cb_eom(SMFICTX *ctx)
         return SMFIS_ACCEPT;
     read_queue_id(ctx, &c->msg);
     delete_foreign_relance_headers(ctx, c);
+    remove_forged_auth_results(ctx, c);
     if (c->msg.strip_only) {
         msg_reset(&c->msg);
         return SMFIS_ACCEPT;

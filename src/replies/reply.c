@@ -32,6 +32,10 @@
  * Replies pause a case at most MaxPausesPerCase times (promise, paid and
  * plan together, counted from the replies recorded): a further one is
  * recorded, changes nothing and goes to the creditor.
+ * A reply matched by its number alone from a writer whose domain is not
+ * authenticated (reply_auth.h) has no effect whatever its verdict: it is
+ * recorded as "unverified: nothing changed" and the creditor is told that
+ * it could not be verified.
  */
 #include "replies/reply.h"
 
@@ -42,6 +46,7 @@
 #include "lib/log.h"
 #include "lib/message.h"
 #include "remind/scheduler.h"
+#include "replies/reply_auth.h"
 #include "replies/reply_classify.h"
 #include "replies/reply_limits.h"
 #include "replies/reply_match.h"
@@ -151,6 +156,7 @@ struct match {
     struct case_list cases;
     int64_t reminder_id;
     const char *by;
+    bool unverified; /* by number, from a writer whose domain is not authenticated */
 };
 
 static void match_take(struct match *m, struct case_list *found, int64_t reminder_id, const char *by)
@@ -276,6 +282,7 @@ struct reply_msg {
     char *body;      /* the whole text, quotes included (numbers are named there too);
                         read only for the number clue, the classifier reads its own */
     char *writer;
+    enum reply_auth auth; /* how the writer's domain is authenticated */
     struct reply_reading reading;
     struct date today;
 };
@@ -314,6 +321,7 @@ static bool reply_msg_read(const struct config *cfg, const char *data, size_t le
         rm->subject = xstrdup("");
     rm->writer = reply_writer_address(env);
     reply_read_message(cfg->lexicon, rm->msg, data, len, &limits, rm->today, may_bounce, &rm->reading);
+    rm->auth = reply_auth_domain(&cfg->trusted_authserv_ids, env->auth_results, reply_auth_domain_of(rm->writer));
     return true;
 }
 
@@ -353,8 +361,8 @@ static void limit_pause(const struct config *cfg, const struct reply_msg *rm, co
     }
 }
 
-static void decide(const struct config *cfg, const struct reply_msg *rm, const struct reply_history *hist,
-                   struct decision *d)
+static void decide(const struct config *cfg, const struct reply_msg *rm, const struct match *m,
+                   const struct reply_history *hist, struct decision *d)
 {
     const struct reply_reading *r = &rm->reading;
     char day[DATE_STR_MAX];
@@ -400,8 +408,20 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
         break;
     }
     limit_pause(cfg, rm, hist, d);
+    if (m->unverified) {
+        /* Anyone can write a From header: record, tell the creditor, change nothing. */
+        d->effect = REPLY_EFFECT_NONE;
+        d->pause_reason = NULL;
+        d->until = (struct date){0};
+        d->undeliverable[0] = '\0';
+        d->acknowledge = false;
+        d->note[0] = '\0';
+        d->tell_creditor = r->verdict != REPLY_AUTO_REPLY;
+    }
     date_format(d->until, day);
-    if (d->effect == REPLY_EFFECT_DISPUTE)
+    if (m->unverified)
+        str_copy(d->action, sizeof d->action, "unverified: nothing changed");
+    else if (d->effect == REPLY_EFFECT_DISPUTE)
         str_copy(d->action, sizeof d->action, "disputed");
     else if (d->effect == REPLY_EFFECT_PAUSE)
         str_format(d->action, sizeof d->action, day[0] ? "paused until %s" : "paused", day);
@@ -433,7 +453,7 @@ static void add_notice(struct acting *a, const char *kind)
 {
     struct reply_notice_input in = {a->cfg, a->key, a->st, a->case_ids, a->case_count, &a->rm->reading,
                                     a->rm->writer, a->rm->subject, a->env->message_id, a->d.action,
-                                    a->d.until, a->rm->today, a->now};
+                                    a->d.until, a->rm->today, a->now, a->m->unverified};
     struct reply_notice *n = &a->notices[a->notice_count];
     char why[256];
 
@@ -471,20 +491,49 @@ static void log_outcome(const struct acting *a, const struct reply_outcome *o)
     strbuf_free(&numbers);
 }
 
+/* An acknowledgment goes to the debtor, or to an authenticated colleague
+ * at the debtor's domain (reply_auth.h), at most once a day per case. */
+static enum store_result may_acknowledge(struct acting *a, bool *ok)
+{
+    const char *emails[ARRAY_LEN(a->case_ids)];
+    const char *why = NULL;
+    size_t n = 0;
+    bool sent = false;
+    enum store_result r = STORE_OK;
+
+    for (size_t i = 0; i < a->m->cases.count && n < ARRAY_LEN(emails); i++)
+        emails[n++] = a->m->cases.items[i].debtor_email;
+    *ok = reply_auth_may_acknowledge(a->rm->writer, emails, n, a->rm->auth != REPLY_AUTH_NONE,
+                                     !domain_counts(a->cfg, a->rm->writer), &why);
+    for (size_t i = 0; *ok && r == STORE_OK && !sent && i < a->case_count; i++)
+        r = store_acknowledged_since(a->st, a->case_ids[i], a->now - 86400, &sent);
+    if (sent) {
+        why = "an acknowledgment about this case went out in the last 24 hours";
+        *ok = false;
+    }
+    if (r == STORE_OK && !*ok)
+        log_notice(a->env->queue_id, "no acknowledgment to <%s>: %s", a->rm->writer, why);
+    return r;
+}
+
 static enum store_result act(struct acting *a, struct reply_outcome *outcome)
 {
     const struct reply_reading *r = &a->rm->reading;
     struct reply_history hist;
     enum store_result hr = reply_history_read(a->st, r, a->m->by, a->m->reminder_id, &a->m->cases, &hist);
+    enum store_result res;
+    bool ack = false;
 
     if (hr != STORE_OK)
         return hr;
-    decide(a->cfg, a->rm, &hist, &a->d);
+    decide(a->cfg, a->rm, a->m, &hist, &a->d);
     for (size_t i = 0; i < a->m->cases.count && a->case_count < ARRAY_LEN(a->case_ids); i++)
         a->case_ids[a->case_count++] = a->m->cases.items[i].id;
+    if (a->d.acknowledge && (res = may_acknowledge(a, &ack)) != STORE_OK)
+        return res;
     if (a->d.tell_creditor)
         add_notice(a, "creditor-notice");
-    if (a->d.acknowledge)
+    if (ack)
         add_notice(a, "dispute-ack");
 
     struct reply_record rec = {
@@ -507,6 +556,7 @@ static enum store_result act(struct acting *a, struct reply_outcome *outcome)
         .undeliverable = a->d.undeliverable,
         .note = a->d.note[0] ? a->d.note : NULL,
         .max_pauses = (int)a->cfg->max_pauses_per_case,
+        .unverified = a->m->unverified,
         .outbox = a->outbox,
         .outbox_count = a->notice_count,
     };
@@ -531,6 +581,12 @@ static enum store_result find_cases(const struct config *cfg, struct store *st, 
         read_limits(cfg, &limits);
         rm->body = reply_body_text(rm->msg, &limits);
         r = match_number(cfg, st, rm->writer, rm->subject, rm->body, m);
+        if (r == STORE_OK && m->cases.count > 0) {
+            m->unverified = rm->auth == REPLY_AUTH_NONE;
+            log_info(env->queue_id, "<%s> named an invoice number; its domain is %s%s", rm->writer,
+                     m->unverified ? "not authenticated: the reply is recorded as unverified" : "authenticated by ",
+                     m->unverified ? "" : reply_auth_name(rm->auth));
+        }
     }
     /* A reply about a reminder of several invoices that names some of
      * them speaks of those only ("we contest F-2"). */
@@ -548,7 +604,7 @@ static enum store_result find_cases(const struct config *cfg, struct store *st, 
 static void header_value_of(const struct reply_reading *r, const struct match *m, struct strbuf *out)
 {
     strbuf_puts(out, reply_verdict_name(r->verdict));
-    strbuf_puts(out, "; ");
+    strbuf_puts(out, m->unverified ? " (unverified); " : "; ");
     for (size_t i = 0; i < m->cases.count && out->len < HEADER_VALUE_MAX; i++)
         strbuf_printf(out, "%s%s", i ? ", " : "", m->cases.items[i].inv.number);
 }
@@ -557,7 +613,7 @@ static enum outgoing_result process_with_store(const struct config *cfg, struct 
                                                const struct reply_envelope *env, const struct reply_hints *h,
                                                struct reply_msg *rm, time_t now, struct strbuf *header_value)
 {
-    struct match m = {{NULL, 0}, 0, ""};
+    struct match m = {{NULL, 0}, 0, "", false};
     struct acting *a;
     struct reply_outcome outcome;
     enum store_result r = find_cases(cfg, st, env, h, rm, &m);

@@ -16,6 +16,18 @@
  *           returned headers name a reminder's Message-ID.
  * A tagged address whose token does not verify is a forgery or a mangled
  * copy: the message is logged and passes untouched, whatever else it says.
+ *
+ * Who may change a case. The debtor is the usual adversary; a stranger
+ * knows neither a token nor a Message-ID relance sent. Token and thread
+ * are capabilities: whoever holds one was sent it, so they act. The
+ * number clue rests on the From header, which anyone can write: it acts
+ * only when the writer's domain is authenticated by a verifier named in
+ * TrustedAuthservIDs (reply_auth.h; the Authentication-Results headers
+ * come in env->auth_results, only those added on our side). Otherwise
+ * the reply is recorded as unverified, nothing changes, and the creditor
+ * is told so. A dispute acknowledgment goes only to the case's debtor
+ * address or to an authenticated colleague at the debtor's domain, and
+ * at most once a day per case: never to an address a stranger chose.
  */
 #ifndef RELANCE_REPLY_H
 #define RELANCE_REPLY_H
@@ -37,6 +49,10 @@ struct reply_envelope {
     const char *message_id;           /* without brackets */
     const char *header_from;          /* From header, as written */
     const char *in_reply_to, *references;
+    /* Authentication-Results values written on our side (the milter
+     * passes those its own verifiers inserted at the top: milter.c);
+     * NULL: none. Only those of a TrustedAuthservIDs verifier count. */
+    const struct strlist *auth_results;
 };
 
 /* What the headers tell, decided at end of headers. */

@@ -122,7 +122,14 @@ static void reply_vars(const struct notice *n, struct template_vars *v)
     const struct reply_reading *r = in->reading;
 
     template_set(v, "verdict", reply_verdict_name(r->verdict));
-    template_set(v, "verdict_label", verdict_label(r->verdict, n->lang));
+    if (in->unverified) {
+        char *label = xasprintf("%s (%s)", verdict_label(r->verdict, n->lang),
+                                n->lang == LANG_EN ? "unverified sender" : "expéditeur non vérifié");
+        template_set(v, "verdict_label", label);
+        free(label);
+    } else {
+        template_set(v, "verdict_label", verdict_label(r->verdict, n->lang));
+    }
     template_set(v, "reply_from", in->writer ? in->writer : "");
     template_set(v, "reply_subject", in->subject ? in->subject : "");
     template_set(v, "reply_words", r->own_words && r->own_words[0] ? r->own_words : r->excerpt);
@@ -132,13 +139,15 @@ static void reply_vars(const struct notice *n, struct template_vars *v)
     set_day(v, "pause_until", in->pause_until, n->lang);
     template_set_flag(v, "promised", date_is_set(r->promised));
     template_set_flag(v, "until", date_is_set(in->pause_until));
-    template_set_flag(v, "dispute", r->verdict == REPLY_DISPUTE);
-    template_set_flag(v, "promise", r->verdict == REPLY_PROMISE);
-    template_set_flag(v, "paid", r->verdict == REPLY_PAID);
-    template_set_flag(v, "plan", r->verdict == REPLY_PLAN);
-    template_set_flag(v, "bounce", r->verdict == REPLY_BOUNCE);
+    /* An unverified reply changed nothing: none of the verdicts' effects is told. */
+    template_set_flag(v, "unverified", in->unverified);
+    template_set_flag(v, "dispute", !in->unverified && r->verdict == REPLY_DISPUTE);
+    template_set_flag(v, "promise", !in->unverified && r->verdict == REPLY_PROMISE);
+    template_set_flag(v, "paid", !in->unverified && r->verdict == REPLY_PAID);
+    template_set_flag(v, "plan", !in->unverified && r->verdict == REPLY_PLAN);
+    template_set_flag(v, "bounce", !in->unverified && r->verdict == REPLY_BOUNCE);
     action_vars(n, v);
-    template_set_flag(v, "other", r->verdict == REPLY_OTHER || r->verdict == REPLY_AUTO_REPLY);
+    template_set_flag(v, "other", !in->unverified && (r->verdict == REPLY_OTHER || r->verdict == REPLY_AUTO_REPLY));
 }
 
 static bool render(struct notice *n, struct rendered *out, char *why, size_t whylen)

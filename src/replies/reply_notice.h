@@ -41,6 +41,7 @@ struct reply_notice_input {
     struct date pause_until;    /* unset: none or without end */
     struct date today;
     time_t now;
+    bool unverified;            /* the writer could not be authenticated: nothing changed */
 };
 
 struct reply_notice {

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/invoice.h"
 #include "core/money.h"
@@ -327,6 +328,7 @@ struct reply_record {
     const char *note;          /* said of the action in brackets ("promise capped"), or NULL */
     int max_pauses;            /* a pause moves only cases that replies paused fewer
                                   times (store_reply_pauses); 0: no limit */
+    bool unverified;           /* matched by a clue anyone could forge: effect is NONE */
     const struct outbox_message *outbox;
     size_t outbox_count;
 };
@@ -350,6 +352,10 @@ enum store_result store_reminder_recipient(struct store *st, int64_t reminder_id
 enum store_result store_record_reply(struct store *st, const struct audit_key *key,
                                      const struct reply_record *rec, const char *actor,
                                      struct reply_outcome *out);
+
+/* Whether a dispute acknowledgment about case_id was queued (whatever
+ * became of it) at or after since. */
+enum store_result store_acknowledged_since(struct store *st, int64_t case_id, time_t since, bool *found);
 
 struct reply_row {
     int64_t id;

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/money.h"
 #include "lib/json.h"
@@ -254,7 +255,9 @@ static enum store_result apply_effect(struct store *st, const struct reply_recor
     int pauses = 0;
 
     *changed = false;
-    if (rec->effect == REPLY_EFFECT_UNDELIVERABLE)
+    if (rec->unverified)
+        str_copy(action, size, "unverified: nothing changed");
+    else if (rec->effect == REPLY_EFFECT_UNDELIVERABLE)
         str_copy(action, size, "address undeliverable");
     else
         recorded(rec, NULL, action, size);
@@ -457,6 +460,36 @@ enum store_result store_record_reply(struct store *st, const struct audit_key *k
     if (r != STORE_OK)
         memset(out, 0, sizeof *out);
     return r;
+}
+
+/* ---- acknowledgments ---- */
+
+/* An acknowledgment about several cases is queued under the first; the
+ * others are found through the replies recorded with it (same message,
+ * same moment). */
+enum store_result store_acknowledged_since(struct store *st, int64_t case_id, time_t since, bool *found)
+{
+    static const char sql[] =
+        "SELECT 1 FROM outbox o WHERE o.kind = 'dispute-ack' AND o.created_at >= ?2 AND (o.invoice_id = ?1"
+        " OR EXISTS (SELECT 1 FROM replies f JOIN replies r ON r.message_id = f.message_id"
+        " AND r.received_at = f.received_at WHERE f.id = o.reply_id AND r.invoice_id = ?1)) LIMIT 1";
+    sqlite3_stmt *stmt;
+    char when[32];
+    struct tm tm;
+    int rc;
+
+    *found = false;
+    gmtime_r(&since, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare acknowledgment lookup");
+    sqlite3_bind_int64(stmt, 1, case_id);
+    store_bind_text(stmt, 2, when);
+    rc = sqlite3_step(stmt);
+    *found = rc == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "read acknowledgment lookup");
 }
 
 /* ---- listing replies ---- */

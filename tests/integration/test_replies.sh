@@ -10,7 +10,10 @@
 #   - a promise answered in the thread pauses the case until the promised
 #     date plus grace, and the ladder resumes after it;
 #   - a colleague at the debtor's domain, writing afresh, naming one
-#     invoice number, is matched to that invoice only;
+#     invoice number, is matched to that invoice only, and with no
+#     TrustedAuthservIDs to vouch for the From domain it is recorded as
+#     unverified: nothing changes, the creditor is told
+#     (test_authenticated_replies.sh has the authenticated case);
 #   - a forged token does nothing and is logged;
 #   - a delivery report about a reminder marks the address undeliverable;
 #   - an auto-reply is recorded and changes nothing;
@@ -204,11 +207,13 @@ from_outside j.martin@client-c.test reponses@agency.test "$T/c.eml"
 wait_sink $((before + 2)) 60  # the reply and the creditor's notice
 sleep 1
 take_new
-check_eq "matched by number, that invoice only" "paid; C-002" \
+check_eq "matched by number, that invoice only, unverified" "paid (unverified); C-002" \
     "$(header "$(to reponses@agency.test)" X-Relance-Reply)"
-check_eq "C-002 paused for verification" paused "$(case_field C-002 .status)"
+check_eq "C-002 unchanged: nobody vouches for the From domain" open "$(case_field C-002 .status)"
 check_eq "C-001 untouched" open "$(case_field C-001 .status)"
-check "the creditor is told" says "$(to $CREDITOR)" "indique avoir payé"
+check_eq "recorded as unverified" "number unverified: nothing changed" \
+    "$(ctl replies --json | jq -r '.[] | select(.number == "C-002") | "\(.matched_by) \(.action)"')"
+check "the creditor is told it is unverified" says "$(to $CREDITOR)" "Réponse non vérifiée : rien n'a été changé."
 
 echo "== a forged token"
 FORGED="reponses+$(case_field X-001 .id)-1-aaaaaaaaaaaaaaaa@agency.test"
@@ -290,7 +295,7 @@ check "nothing to the disputing debtor" [ -z "$(to $D)" ]
 check "nothing to the promising debtor" [ -z "$(to $P)" ]
 check "nothing to the undeliverable address" [ -z "$(to $B)" ]
 check "the forged reply changed nothing: X-001 goes on" [ -n "$(to $X)" ]
-check "C-001 goes on: the colleague spoke of C-002 only" [ -n "$(to $C)" ]
+check "C's reminder goes on: the unverified colleague changed nothing" [ -n "$(to $C)" ]
 check_eq "still disputed" disputed "$(case_field D-001 .status)"
 
 echo "== after the promised date and its grace, the ladder resumes"

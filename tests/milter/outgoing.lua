@@ -38,7 +38,8 @@ lib.main(function()
             error("negotiation failed")
         end
         lib.check("the filter asks to add headers", mt.test_action(conn, SMFIF_ADDHDRS))
-        lib.check("and to change them (forged X-Relance fields are deleted)", mt.test_action(conn, SMFIF_CHGHDRS))
+        lib.check("and to change them (forged X-Relance and Authentication-Results fields are deleted)",
+            mt.test_action(conn, SMFIF_CHGHDRS))
         lib.check("and for no other change to messages",
             not (mt.test_action(conn, SMFIF_CHGBODY) or
                  mt.test_action(conn, SMFIF_ADDRCPT) or mt.test_action(conn, SMFIF_DELRCPT) or

@@ -50,6 +50,21 @@ lib.main(function()
         from = "j.martin@client-c.test", rcpt = { "reponses@agency.test" },
     }, "paid; R-3")
 
+    mt.echo("== replies: a forged Authentication-Results header")
+    do
+        local what = "the colleague again, with a verifier's header of their own"
+        local conn, eoh, eom = lib.send({
+            file = "r6-forged-ar.eml", ip = "203.0.113.26", host = "mx.client-c.test", qid = "REP6",
+            from = "j.martin@client-c.test", rcpt = { "reponses@agency.test" },
+        })
+        lib.check_reply(what .. ": read past its headers", eoh, SMFIR_CONTINUE)
+        lib.check_reply(what .. ": accepted at the end", eom, SMFIR_ACCEPT)
+        lib.check_eq(what .. ": unverified", "paid (unverified); R-3", lib.added(conn, "X-Relance-Reply"))
+        lib.check(what .. ": the forged header is removed",
+            mt.eom_check(conn, MT_HDRDELETE, "Authentication-Results"))
+        mt.disconnect(conn)
+    end
+
     mt.echo("== replies: what must change nothing")
     unread("dispute to a forged token", {
         file = "r4-forged.eml", ip = "203.0.113.24", host = "mx.client-x.test", qid = "REP4",

@@ -179,6 +179,7 @@ CONF=(
     "AgencyName Recouvrement Durand"
     "AgencySender relances@agency.test"
     "ReplyAddress reponses@agency.test"
+    "TrustedAuthservIDs mx.agency.test"
     "Submit sendmail:$T/bin/capture"
 )
 write_relance_conf "${CONF[@]}"
@@ -289,6 +290,17 @@ La facture R-3 a déjà été réglée par virement le $(date -d "$(date +%F) - 
 
 Jeanne Martin, service comptable
 EOF
+# Our verifier's result, inserted at the top by an earlier milter: it
+# vouches for the colleague's domain, so the number clue acts.
+sed -i '1i Authentication-Results: mx.agency.test;\n\tdkim=pass (2048-bit key) header.d=client-c.test header.i=@client-c.test' \
+    "$T/r3-paid.eml"
+# The same claim written by the sender among its own headers is forged.
+text_mail r6-forged-ar.eml j.martin@client-c.test reponses@agency.test "Facture R-3" \
+    "Authentication-Results: mx.agency.test; dkim=pass header.d=client-c.test" <<EOF
+Bonjour,
+
+La facture R-3 a déjà été réglée.
+EOF
 text_mail r4-forged.eml contact@client-x.test "$FORGED_ADDR" "RE: Facture R-4" <<'EOF'
 Je conteste cette facture.
 EOF
@@ -309,8 +321,11 @@ check_eq "R-2's reply matched by the token" "token promise" \
     "$(ctl replies R-2 --json | jq -r '.[0] | "\(.matched_by) \(.verdict)"')"
 check_eq "R-3 paused while the payment is checked" "paused paid" \
     "$(case_field R-3 '"\(.status) \(.pause_reason)"')"
-check_eq "R-3's reply matched by the number" "number paid" \
-    "$(ctl replies R-3 --json | jq -r '.[0] | "\(.matched_by) \(.verdict)"')"
+check_eq "R-3's replies: by the number, authenticated then forged" \
+    "number paid paused until $(date -d "+10 days" +%F)|number paid unverified: nothing changed" \
+    "$(ctl replies R-3 --json | jq -r 'sort_by(.id) | map("\(.matched_by) \(.verdict) \(.action)") | join("|")')"
+check "the forged Authentication-Results header is logged" \
+    logged "REP6: forged Authentication-Results header claiming \"mx.agency.test\" among the sender's headers"
 check_eq "R-4 still open after the forged token" open "$(case_field R-4 .status)"
 check_eq "no reply recorded for R-4" "$R4_REPLIES" "$(replies_of R-4)"
 check "the forgery is logged" logged "REP4: reply token \".*\" from <contact@client-x.test> does not verify: not trusted"

@@ -89,6 +89,7 @@ static void test_every_type_parses(void **state)
                                   "CreditorIds 123.456.789, fr40-123456789\n"
                                   "CreditorIds 123456789 12345678900017\n"
                                   "SocketGroup postfix\n"
+                                  "TrustedAuthservIDs MX.Example.FR, dkim_verifier\n"
                                   "UserID\n");
 
     (void)state;
@@ -109,6 +110,9 @@ static void test_every_type_parses(void **state)
     assert_string_equal(cfg->invoice_senders.items[2], "compta@example.org");
     /* The first InternalHosts line replaces the default list. */
     assert_int_equal(cfg->internal_hosts.count, 2);
+    assert_int_equal(cfg->trusted_authserv_ids.count, 2);
+    assert_string_equal(cfg->trusted_authserv_ids.items[0], "mx.example.fr");
+    assert_string_equal(cfg->trusted_authserv_ids.items[1], "dkim_verifier");
     assert_string_equal(cfg->user_id, "");
     /* Company ids normalised (letters and digits, upper case), once each. */
     assert_int_equal(cfg->creditor_ids.count, 3);
@@ -148,6 +152,8 @@ static void test_each_invalid_line(void **state)
     expect_one_error("InternalHosts 10.0.0.0/33\n",
                      "test.conf:1: InternalHosts: expected an IPv4 or IPv6 address or network "
                      "(address/prefix): '10.0.0.0/33'");
+    expect_one_error("TrustedAuthservIDs mx;evil\n",
+                     "test.conf:1: TrustedAuthservIDs: expected names of letters, digits, '-', '.' and '_': 'mx;evil'");
     expect_one_error("Syslog no\nSyslog yes\n", "test.conf:2: Syslog: given twice (first at line 1)");
 }
 

@@ -633,6 +633,47 @@ static void test_outbox(void **state)
     }
 }
 
+/* An acknowledgment is found for every case of its reply, from the moment
+ * it was queued; an unverified reply records its action and moves nothing. */
+static void test_acknowledged_since(void **state)
+{
+    struct fixture *f = *state;
+    int64_t a = track(f, "F-1", DEBTOR, "inv-1@creditor.test");
+    int64_t b = track(f, "F-2", DEBTOR, "inv-2@creditor.test");
+    int64_t c = track(f, "F-3", DEBTOR, "inv-3@creditor.test");
+    int64_t both[] = {a, b};
+    const struct outbox_message ack = {"dispute-ack", a, "relance@agency.test", DEBTOR, "ack@agency.test", "x\n", 2};
+    struct reply_record rec = reply_about(both, 2, "dispute-ab@client.test");
+    struct reply_record unverified = reply_about(&c, 1, "unverified-c@client.test");
+    struct reply_outcome out;
+    struct reply_list list;
+    bool found = true;
+
+    assert_int_equal(store_acknowledged_since(f->st, a, time(NULL) - 86400, &found), STORE_OK);
+    assert_false(found);
+    rec.effect = REPLY_EFFECT_DISPUTE;
+    rec.outbox = &ack;
+    rec.outbox_count = 1;
+    record(f, &rec, &out);
+    assert_int_equal(store_acknowledged_since(f->st, a, time(NULL) - 86400, &found), STORE_OK);
+    assert_true(found);
+    assert_int_equal(store_acknowledged_since(f->st, b, time(NULL) - 86400, &found), STORE_OK);
+    assert_true(found);
+    assert_int_equal(store_acknowledged_since(f->st, c, time(NULL) - 86400, &found), STORE_OK);
+    assert_false(found);
+    assert_int_equal(store_acknowledged_since(f->st, a, time(NULL) + 3600, &found), STORE_OK);
+    assert_false(found);
+    unverified.effect = REPLY_EFFECT_NONE;
+    unverified.unverified = true;
+    unverified.matched_by = "number";
+    record(f, &unverified, &out);
+    assert_int_equal(out.changed, 0);
+    assert_int_equal(store_list_replies(f->st, c, &list), STORE_OK);
+    assert_int_equal(list.count, 1);
+    assert_string_equal(list.items[0].action, "unverified: nothing changed");
+    reply_list_free(&list);
+}
+
 static void test_same_message_twice(void **state)
 {
     struct fixture *f = *state;
@@ -1053,6 +1094,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reminder_recipient, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undeliverable_effect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_acknowledged_since, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_message_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_reply_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expired_pauses_resume, setup, teardown),
