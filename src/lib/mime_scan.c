@@ -25,6 +25,7 @@ struct frame {
     char boundary[MIME_SCAN_BOUNDARY_MAX];
     size_t len;
     bool multipart; /* false: an attached message, ended by a parent's boundary */
+    bool digest;    /* multipart/digest: parts are messages by default */
 };
 
 struct scanner {
@@ -33,7 +34,6 @@ struct scanner {
     struct frame *stack;
     int count;
     bool in_headers;
-    bool top_headers;  /* the message's own header block */
     char ct[MIME_SCAN_CT_MAX];
     size_t ct_len;
     bool ct_overflow;
@@ -49,11 +49,11 @@ static void stop_at(struct scanner *s, enum mime_scan_stop why, size_t offset)
     s->out->keep = offset;
 }
 
-static void header_block_start(struct scanner *s, bool top)
+static void header_block_start(struct scanner *s)
 {
     s->in_headers = true;
-    s->top_headers = top;
     s->ct_len = 0;
+    s->ct[0] = '\0';
     s->ct_overflow = false;
     s->in_ct = false;
     s->ct_fields = 0;
@@ -143,15 +143,21 @@ static enum ct_kind multipart_boundary(const char *ct, struct frame *f)
 static enum ct_kind content_kind(const struct scanner *s, struct frame *f)
 {
     const char *p = s->ct;
+    const struct frame *parent = s->count > 0 ? &s->stack[s->count - 1] : NULL;
 
-    if (s->ct_fields == 0)
-        return CT_LEAF;
-    while (is_space(*p))
+    bool in_digest = parent && parent->multipart && parent->digest;
+
+    /* Whatever precedes the type is skipped, in case a parser does too. */
+    while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
         p++;
     if (strncasecmp(p, "multipart", 9) == 0) {
+        enum ct_kind kind;
+
         if (s->ct_fields > 1 || s->ct_overflow)
             return CT_UNREADABLE;
-        return multipart_boundary(p, f);
+        kind = multipart_boundary(p, f);
+        f->digest = strcasestr(p, "digest") != NULL;
+        return kind;
     }
     if (strncasecmp(p, "message", 7) == 0) {
         if (s->ct_fields > 1 || s->ct_overflow)
@@ -167,8 +173,11 @@ static enum ct_kind content_kind(const struct scanner *s, struct frame *f)
             return CT_LEAF;
         return CT_MESSAGE;
     }
-    /* Two fields where the first is a leaf: the second may not be. */
-    return s->ct_fields > 1 ? CT_UNREADABLE : CT_LEAF;
+    if (s->ct_fields > 1)
+        return CT_UNREADABLE; /* the other field may not be a leaf */
+    /* RFC 2046 5.1.5: a digest's parts are messages by default, and a
+     * parser may fall back to that default for any type it cannot read. */
+    return in_digest ? CT_MESSAGE : CT_LEAF;
 }
 
 /* The end of a header block: body_start is where the body begins. */
@@ -198,7 +207,7 @@ static void header_block_end(struct scanner *s, size_t body_start)
         s->out->depth = s->count;
     if (kind == CT_MESSAGE) {
         s->out->parts++;
-        header_block_start(s, false);
+        header_block_start(s);
     }
 }
 
@@ -232,7 +241,7 @@ static void on_delimiter(struct scanner *s, int frame, bool closing, size_t line
         return;
     }
     s->out->parts++;
-    header_block_start(s, false);
+    header_block_start(s);
 }
 
 static void header_line(struct scanner *s, const char *line, size_t len, size_t line_start)
@@ -246,7 +255,7 @@ static void header_line(struct scanner *s, const char *line, size_t len, size_t 
     }
     while (name_len < len && line[name_len] != ':' && line[name_len] != ' ' && line[name_len] != '\t')
         name_len++;
-    if (!s->top_headers && ++s->fields > MIME_SCAN_MAX_PART_FIELDS) {
+    if (++s->fields > MIME_SCAN_MAX_FIELDS) {
         stop_at(s, MIME_SCAN_TOO_MANY_FIELDS, line_start);
         return;
     }
@@ -256,6 +265,7 @@ static void header_line(struct scanner *s, const char *line, size_t len, size_t 
 
         s->ct_fields++;
         s->ct_len = 0;
+        s->ct[0] = '\0';
         s->ct_overflow = false;
         if (colon != NULL)
             ct_append(s, colon + 1, len - (size_t)(colon + 1 - line));
@@ -264,14 +274,19 @@ static void header_line(struct scanner *s, const char *line, size_t len, size_t 
     }
 }
 
-/* True when the line can be a header field or its continuation. */
-static bool looks_like_field(const char *line, size_t len)
+/* A delimiter of the multipart this very block declares, before any blank
+ * line: a parser that ends the block at a line of spaces would already be
+ * in the body, so the count takes the block as ended. Each such line is a
+ * field for MIME_SCAN_MAX_FIELDS, which bounds the work. */
+static bool opens_declared_multipart(const struct scanner *s, const char *line, size_t len)
 {
-    const char *colon = memchr(line, ':', len);
+    struct frame f;
 
-    if (line[0] == ' ' || line[0] == '\t')
-        return true;
-    return colon != NULL && colon != line;
+    if (len < 2 || line[0] != '-' || line[1] != '-' || s->ct_fields != 1)
+        return false;
+    if (content_kind(s, &f) != CT_MULTIPART)
+        return false;
+    return len - 2 >= f.len && memcmp(line + 2, f.boundary, f.len) == 0;
 }
 
 static void scan_line(struct scanner *s, const char *line, size_t len, size_t line_start, size_t next)
@@ -283,9 +298,10 @@ static void scan_line(struct scanner *s, const char *line, size_t len, size_t li
         len--;
     frame = delimiter_frame(s, line, len, &closing);
     if (s->in_headers) {
-        if (frame >= 0 || len == 0 || !looks_like_field(line, len)) {
-            /* A blank line ends the block; a delimiter or a non-field line
-             * ends it too and is body. */
+        if (frame >= 0 || len == 0 || opens_declared_multipart(s, line, len)) {
+            /* A blank line ends the block, and so does a delimiter. A line
+             * that is no field (an mbox "From " line...) does not: GMime
+             * reads on past it, and so must the count. */
             header_block_end(s, len == 0 ? next : line_start);
             if (s->out->stop != MIME_SCAN_WHOLE || len == 0)
                 return;
@@ -313,7 +329,7 @@ void mime_scan(const char *data, size_t len, int max_parts, int max_depth, struc
     s.out = out;
     out->parts = 1;
     out->keep = len;
-    header_block_start(&s, true);
+    header_block_start(&s);
     while (pos < len && out->stop == MIME_SCAN_WHOLE) {
         const char *nl = memchr(data + pos, '\n', len - pos);
         size_t line_len = nl ? (size_t)(nl - (data + pos)) : len - pos;
@@ -339,7 +355,7 @@ const char *mime_scan_stop_name(enum mime_scan_stop stop)
     case MIME_SCAN_TOO_DEEP:
         return "nested deeper than MaxMimeDepth";
     case MIME_SCAN_TOO_MANY_FIELDS:
-        return "too many header fields in its parts";
+        return "too many header fields";
     case MIME_SCAN_UNREADABLE:
         return "a Content-Type too odd to follow";
     }

@@ -24,8 +24,8 @@
 
 /* Longest boundary followed; RFC 2046 allows 70 characters. */
 #define MIME_SCAN_BOUNDARY_MAX 256
-/* Header fields read in the parts' header blocks, all parts together. */
-#define MIME_SCAN_MAX_PART_FIELDS 20000
+/* Header field lines read, all header blocks together. */
+#define MIME_SCAN_MAX_FIELDS 20000
 
 enum mime_scan_stop {
     MIME_SCAN_WHOLE = 0,     /* within the limits: parse it all */
