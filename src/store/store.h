@@ -216,6 +216,10 @@ enum store_result store_list_reminders(struct store *st, const enum reminder_sta
 enum store_result store_get_reminder(struct store *st, int64_t id, struct reminder_row *out);
 /* 'pending' reminders created (real time) before `before`: a runner died. */
 enum store_result store_list_stale_reminders(struct store *st, const char *before, struct reminder_list *out);
+/* The cases a reminder is about, in the order they were claimed (at most
+ * max); *count says how many. */
+enum store_result store_reminder_case_ids(struct store *st, int64_t reminder_id, int64_t *ids, size_t max,
+                                          size_t *count);
 
 /* ---- payments and debtors (store_payments.c) ---- */
 
