@@ -156,7 +156,10 @@ static enum ct_kind content_kind(const struct scanner *s, struct frame *f)
         if (s->ct_fields > 1 || s->ct_overflow)
             return CT_UNREADABLE;
         kind = multipart_boundary(p, f);
-        f->digest = strcasestr(p, "digest") != NULL;
+        p += 9;
+        while (is_space(*p) || *p == '/')
+            p++;
+        f->digest = strncasecmp(p, "digest", 6) == 0;
         return kind;
     }
     if (strncasecmp(p, "message", 7) == 0) {
@@ -183,7 +186,7 @@ static enum ct_kind content_kind(const struct scanner *s, struct frame *f)
 /* The end of a header block: body_start is where the body begins. */
 static void header_block_end(struct scanner *s, size_t body_start)
 {
-    struct frame f;
+    struct frame f = {.len = 0, .multipart = false, .digest = false};
     enum ct_kind kind = content_kind(s, &f);
 
     s->in_headers = false;
