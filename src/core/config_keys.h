@@ -37,6 +37,7 @@
     X(SIZE,     max_message_size,  "MaxMessageSize",     "25M",                65536, 1073741824, NULL) \
     X(INT,      max_mime_parts,    "MaxMimeParts",       "200",                1, 10000, NULL)        \
     X(INT,      max_mime_depth,    "MaxMimeDepth",       "12",                 1, 64, NULL)           \
+    X(SIZE,     max_reply_size,    "MaxReplySize",       "1M",                 65536, 1073741824, NULL) \
     /* How invoices are read. */                                                                      \
     X(INT,      pdf_max_pages,     "PdfMaxPages",        "20",                 1, 1000, NULL)         \
     X(SIZE,     pdf_max_text,      "PdfMaxText",         "512k",               4096, 67108864, NULL)  \

@@ -39,6 +39,13 @@ struct message *message_parse(const char *data, size_t len)
     return msg;
 }
 
+struct message *message_parse_bounded(const char *data, size_t len, const struct message_walk_limits *limits,
+                                      struct mime_scan_result *scan)
+{
+    mime_scan(data, len, limits->max_parts, limits->max_depth, scan);
+    return message_parse(data, scan->keep);
+}
+
 void message_free(struct message *msg)
 {
     if (msg == NULL)

@@ -13,17 +13,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/mime_scan.h"
 #include "lib/util.h"
 
 /* Once per process, before any thread: initialises GMime. */
 void message_library_init(void);
 
 struct message;
-
-/* Parses a raw RFC 5322 message. GMime accepts almost anything, so NULL
- * means the bytes held no message at all. */
-struct message *message_parse(const char *data, size_t len);
-void message_free(struct message *msg);
 
 /* A top-level header, decoded to UTF-8 (RFC 2047), or NULL. Owned by the
  * caller. */
@@ -56,6 +52,18 @@ struct message_walk_limits {
  * the number of parts visited. */
 int message_walk(struct message *msg, const struct message_walk_limits *limits, message_part_fn fn,
                  void *ctx, struct strlist *notes);
+
+/* Parses a raw RFC 5322 message. GMime accepts almost anything, so NULL
+ * means the bytes held no message at all. */
+struct message *message_parse(const char *data, size_t len);
+/* Like message_parse, for mail the limits apply to: the raw bytes are first
+ * counted (mime_scan.h) and, when they hold more parts or deeper nesting
+ * than the limits, only the part before the first entity over them is
+ * parsed, so that GMime never builds the whole tree. *scan says what was
+ * cut (scan->stop != MIME_SCAN_WHOLE) for the caller to log once. */
+struct message *message_parse_bounded(const char *data, size_t len, const struct message_walk_limits *limits,
+                                      struct mime_scan_result *scan);
+void message_free(struct message *msg);
 
 /* Text of a text part as UTF-8 (charset converted, invalid bytes
  * replaced). Owned by the caller. */

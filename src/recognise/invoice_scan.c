@@ -225,17 +225,23 @@ void invoice_scan_message(const char *data, size_t len, const struct scan_limits
                           struct invoice_scan *scan)
 {
     struct message_walk_limits walk_limits;
-    struct message *msg = message_parse(data, len);
+    struct mime_scan_result cut;
+    struct message *msg;
     struct scan_ctx sc;
     char *subject;
 
+    walk_limits.max_parts = limits->max_parts;
+    walk_limits.max_depth = limits->max_depth;
+    walk_limits.max_part_size = limits->max_part_size;
+    /* Counted before GMime builds anything: see mime_scan.h. */
+    msg = message_parse_bounded(data, len, &walk_limits, &cut);
     if (msg == NULL) {
         strlist_add(&scan->notes, "not a MIME message");
         return;
     }
-    walk_limits.max_parts = limits->max_parts;
-    walk_limits.max_depth = limits->max_depth;
-    walk_limits.max_part_size = limits->max_part_size;
+    if (cut.stop != MIME_SCAN_WHOLE)
+        strlist_addf(&scan->notes, "MIME structure with %s: only its first %zu of %zu bytes (%d parts) read",
+                     mime_scan_stop_name(cut.stop), cut.keep, len, cut.parts);
     subject = message_header(msg, "Subject");
     if (subject != NULL && strlen(subject) > HEADER_TEXT_MAX)
         subject[HEADER_TEXT_MAX] = '\0';

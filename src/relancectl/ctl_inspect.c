@@ -29,7 +29,10 @@ struct inspect_envelope {
 
 static void envelope_from_headers(const char *data, size_t len, struct inspect_envelope *ie)
 {
-    struct message *msg = message_parse(data, len);
+    /* Only the headers matter here: no need to build every part. */
+    const struct message_walk_limits headers_only = {1, 1, 0};
+    struct mime_scan_result scan;
+    struct message *msg = message_parse_bounded(data, len, &headers_only, &scan);
 
     strlist_init(&ie->senders);
     strlist_init(&ie->recipients);

@@ -35,6 +35,7 @@ static const struct command commands[] = {
     {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT  end a dispute (or a pause)"},
     {"pause", ctl_pause, "pause NUMBER [--until YYYY-MM-DD]  hold a case's reminders (without end by default)"},
     {"resume", ctl_resume, "resume NUMBER                 end a pause (a dispute needs resolve)"},
+    {"outbox", ctl_outbox, "outbox [--state STATE] [--json]  mail about replies and what became of it"},
 };
 
 static void usage(FILE *out)

@@ -78,6 +78,7 @@ struct msg_state {
     size_t forged_count;
     bool strip_only;     /* read nothing: only forged headers (X-Relance*, our
                             verifiers' Authentication-Results) to delete */
+    bool reply_cut;      /* a reply kept only up to MaxReplySize */
 };
 
 /* State of one SMTP connection (or one sendmail(1) submission). */
@@ -448,6 +449,33 @@ static sfsistat cb_eoh(SMFICTX *ctx)
     return SMFIS_CONTINUE;
 }
 
+/* A possible reply is kept up to MaxReplySize (at most MaxMessageSize).
+ * Past it the rest is dropped from the last line end on, never the whole
+ * message: a dispute can be big only because of its attachments, and its
+ * headers and first part are what relance reads. */
+static void keep_reply_chunk(struct conn_state *c, const unsigned char *chunk, size_t len)
+{
+    size_t limit = (size_t)(c->cfg->max_reply_size < c->cfg->max_message_size ? c->cfg->max_reply_size
+                                                                                : c->cfg->max_message_size);
+    size_t room = c->msg.raw.len < limit ? limit - c->msg.raw.len : 0;
+    size_t cut = room;
+
+    if (c->msg.reply_cut)
+        return;
+    if (len <= room) {
+        strbuf_append(&c->msg.raw, chunk, len);
+        return;
+    }
+    while (cut > 0 && chunk[cut - 1] != '\n')
+        cut--;
+    strbuf_append(&c->msg.raw, chunk, cut);
+    while (c->msg.raw.len > 0 && c->msg.raw.data[c->msg.raw.len - 1] != '\n')
+        c->msg.raw.len--; /* the headers end with CRLF: the cut stops there at worst */
+    if (c->msg.raw.data)
+        c->msg.raw.data[c->msg.raw.len] = '\0';
+    c->msg.reply_cut = true;
+}
+
 static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
     struct conn_state *c = conn_of(ctx);
@@ -456,6 +484,10 @@ static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
         return SMFIS_ACCEPT;
     if (c->msg.strip_only)
         return no_reply(c, SMFIP_NR_BODY);
+    if (c->msg.reply && !c->msg.oversized) {
+        keep_reply_chunk(c, chunk, len);
+        return no_reply(c, SMFIP_NR_BODY);
+    }
     if (!c->msg.oversized && c->msg.raw.len + len > (size_t)c->cfg->max_message_size) {
         c->msg.oversized = true;
         strbuf_free(&c->msg.raw);
@@ -504,6 +536,9 @@ static sfsistat cb_eom(SMFICTX *ctx)
         return SMFIS_ACCEPT;
     }
     strbuf_init(&header);
+    if (c->msg.reply_cut)
+        log_notice(c->msg.queue_id, "reply larger than MaxReplySize (%lld bytes): only its first %zu bytes read",
+                   c->cfg->max_reply_size, c->msg.raw.len);
     if (c->msg.reply) {
         reply_envelope_of(&c->msg, &renv);
         r = reply_process(c->cfg, shared.pool, &shared.key, c->msg.raw.data ? c->msg.raw.data : "", c->msg.raw.len,

@@ -2,6 +2,13 @@
 /*
  * outbox.c - sends the queued mail about replies (see outbox.h).
  *
+ * Each message is claimed before it is submitted (pending -> sending,
+ * store_outbox_claim), as reminders are: of two senders at once (the
+ * daemon's thread and relancectl run-due) only one submits it, and a
+ * sender killed between its submission and its record leaves a claim
+ * that the next run, after PendingTimeout, marks 'uncertain' and never
+ * sends again (the MTA may have it: the operator checks the mail log).
+ *
  * Retries wait 5 minutes, then twice as long each time (5, 10, 20, 40,
  * 80 minutes): long enough for a restarted MTA, short enough that a
  * creditor hears of a dispute the same day.
@@ -35,6 +42,13 @@ static enum store_result send_one(const struct submit_spec *spec, struct store *
     char id[24];
 
     str_format(id, sizeof id, "outbox-%lld", (long long)o->id);
+    r = store_outbox_claim(st, o->id);
+    if (r == STORE_CONFLICT) {
+        log_debug(id, "%s <%s> claimed by another sender", o->kind, o->message_id);
+        return STORE_OK;
+    }
+    if (r != STORE_OK)
+        return r;
     strlist_init(&rcpt);
     strlist_add(&rcpt, o->recipient);
     res = submit_message(spec, &env, o->data, o->len, OUTBOX_SUBMIT_TIMEOUT_S, why, sizeof why);
@@ -60,8 +74,41 @@ static enum store_result send_one(const struct submit_spec *spec, struct store *
     log_warning(id, "%s <%s> to <%s> not sent (%s): trying again at %s", o->kind, o->message_id, o->recipient,
                 why, retry);
     report->retried++;
-    r = store_outbox_done(st, o->id, "pending", retry, why);
-    return r;
+    return store_outbox_done(st, o->id, "pending", retry, why);
+}
+
+/* Claims nobody recorded within PendingTimeout: their sender died after
+ * claiming, perhaps after submitting. Never sent again. */
+static bool settle_stale(const struct config *cfg, struct store *st, struct outbox_report *report)
+{
+    char before[CALENDAR_UTC_MAX], id[24];
+    struct outbox_list stale;
+    enum store_result r = STORE_OK;
+
+    calendar_utc_text(time(NULL) - (time_t)cfg->pending_timeout, before);
+    if (store_outbox_list_stale(st, before, &stale) != STORE_OK) {
+        log_error(NULL, "cannot read the outbox's claims: %s", store_last_error(st));
+        return false;
+    }
+    for (size_t i = 0; i < stale.count && (r == STORE_OK || r == STORE_CONFLICT); i++) {
+        const struct outbox_row *o = &stale.items[i];
+
+        str_format(id, sizeof id, "outbox-%lld", (long long)o->id);
+        r = store_outbox_abandon(st, o->id, "interrupted send: claimed and never recorded; it may have gone out: "
+                                            "check the mail log");
+        if (r == STORE_OK) {
+            log_warning(id, "%s <%s> to <%s> was claimed at %s by a sender that never recorded its outcome: "
+                            "marked uncertain, not sent again (check the mail log)",
+                        o->kind, o->message_id, o->recipient, o->claimed_at);
+            report->uncertain++;
+        }
+    }
+    outbox_list_free(&stale);
+    if (r != STORE_OK && r != STORE_CONFLICT) {
+        log_error(NULL, "cannot settle the outbox's stale claims: %s", store_last_error(st));
+        return false;
+    }
+    return true;
 }
 
 bool outbox_send_due(const struct config *cfg, struct store *st, time_t now, struct outbox_report *report)
@@ -72,6 +119,8 @@ bool outbox_send_due(const struct config *cfg, struct store *st, time_t now, str
     enum store_result r;
 
     memset(report, 0, sizeof *report);
+    if (!settle_stale(cfg, st, report))
+        return false;
     calendar_utc_text(now, at);
     if (store_outbox_due(st, at, OUTBOX_BATCH, &due) != STORE_OK) {
         log_error(NULL, "cannot read the outbox: %s", store_last_error(st));
@@ -87,8 +136,10 @@ bool outbox_send_due(const struct config *cfg, struct store *st, time_t now, str
         return true;
     }
     r = STORE_OK;
-    for (size_t i = 0; i < due.count && r == STORE_OK; i++)
+    for (size_t i = 0; i < due.count && (r == STORE_OK || r == STORE_CONFLICT); i++)
         r = send_one(&spec, st, &due.items[i], now, report);
+    if (r == STORE_CONFLICT)
+        r = STORE_OK; /* an outcome for a claim given up meanwhile: logged above */
     if (r != STORE_OK)
         log_error(NULL, "cannot record an outbox message's outcome: %s", store_last_error(st));
     submit_spec_free(&spec);

@@ -35,6 +35,7 @@
 #include "remind/scheduler_compose.h"
 #include "remind/scheduler_context.h"
 #include "remind/scheduler_copies.h"
+#include "remind/scheduler_recover.h"
 
 /* ---- readiness ---- */
 
@@ -112,13 +113,19 @@ static void settle_stale(struct scheduler_ctx *x, const struct reminder_row *r)
     enum store_result res;
 
     if (r->mta_seen_at[0]) {
+        struct scheduler_recovery rec;
+
+        /* Composed before it is recorded: its history must not list it. */
+        scheduler_recovery_compose(x, r, &rec);
         res = store_reminder_sent(run->st, run->key, r->id, step_is_court(x->cfg, r->step), run->actor,
                                   "recorded after an interrupted run: the MTA had the message");
         if (res == STORE_OK) {
             log_notice(id, "reminder %lld (step %d) was submitted before an interruption and seen by the MTA "
                            "at %s: recorded as sent", (long long)r->id, r->step, r->mta_seen_at);
             x->report->recovered++;
+            scheduler_recovery_copies(&rec, r->id);
         }
+        scheduler_recovery_free(&rec);
     } else {
         res = store_reminder_held(run->st, run->key, r->id, run->actor,
                                   "interrupted run: no trace of the message in the MTA; check the mail log, "

@@ -212,6 +212,25 @@ bool scheduler_compose(const struct scheduler_ctx *x, const struct due_case *con
     return true;
 }
 
+bool scheduler_compose_again(const struct scheduler_ctx *x, const struct due_case *const *cases, size_t count,
+                             const struct reminder_row *sent, struct scheduler_composed *c, char *why, size_t whylen)
+{
+    if (!scheduler_compose(x, cases, count, sent->step, c, why, whylen))
+        return false;
+    /* The identity it went out with, not fresh ones: the copy shows the
+     * reminder the debtor has, and a reply quoting it must still match. */
+    str_copy(c->message_id, sizeof c->message_id, sent->message_id);
+    if (sent->token[0]) {
+        str_copy(c->token, sizeof c->token, sent->token);
+        token_address(x->cfg->reply_address, c->token, c->reply_address, sizeof c->reply_address);
+    }
+    if (sent->recipient[0])
+        str_copy(c->recipient, sizeof c->recipient, sent->recipient);
+    free(c->mail);
+    build_mail(x->cfg, c, x->run->moment);
+    return true;
+}
+
 /* ---- preview ---- */
 
 void preview_free(struct preview *p)

@@ -50,6 +50,11 @@ struct scheduler_composed {
  * with "database:" when the store failed. c is to be freed either way. */
 bool scheduler_compose(const struct scheduler_ctx *x, const struct due_case *const *cases, size_t count, int step,
                        struct scheduler_composed *c, char *why, size_t whylen);
+/* The same, for a reminder that went out but was recorded only after an
+ * interruption (its letter and the creditor's copy were never made): its
+ * step, Message-ID, token and recipient as they were. */
+bool scheduler_compose_again(const struct scheduler_ctx *x, const struct due_case *const *cases, size_t count,
+                             const struct reminder_row *sent, struct scheduler_composed *c, char *why, size_t whylen);
 void scheduler_composed_free(struct scheduler_composed *c);
 
 #endif

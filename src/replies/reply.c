@@ -309,12 +309,18 @@ static bool reply_msg_read(const struct config *cfg, const char *data, size_t le
                            const struct reply_envelope *env, bool may_bounce, time_t now, struct reply_msg *rm)
 {
     struct message_walk_limits limits;
+    struct mime_scan_result scan;
 
     memset(rm, 0, sizeof *rm);
-    rm->msg = message_parse(data, len);
+    read_limits(cfg, &limits);
+    rm->msg = message_parse_bounded(data, len, &limits, &scan);
     if (rm->msg == NULL)
         return false;
-    read_limits(cfg, &limits);
+    if (scan.stop != MIME_SCAN_WHOLE) {
+        log_notice(env->queue_id, "MIME structure with %s: only its first %zu of %zu bytes (%d parts) read",
+                   mime_scan_stop_name(scan.stop), scan.keep, len, scan.parts);
+        len = scan.keep;
+    }
     rm->today = calendar_zone_local(cfg->timezone, now).date;
     rm->subject = message_header(rm->msg, "Subject");
     if (rm->subject == NULL)

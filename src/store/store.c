@@ -163,6 +163,35 @@ static const char *const migrations[] = {
     "  sent_at TEXT,"
     "  error TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX outbox_due ON outbox(state, next_at);",
+    /* 3: the outbox claims a message before submitting it, as reminders
+     * do: pending -> sending (claimed_at) in one IMMEDIATE transaction, so
+     * that two senders never both send it, and a claim left by a sender
+     * that died becomes 'uncertain' (never sent again). SQLite cannot
+     * change a CHECK: the table is rebuilt. */
+    "CREATE TABLE outbox_v3 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  invoice_id INTEGER REFERENCES invoices(id),"
+    "  reply_id INTEGER REFERENCES replies(id),"
+    "  sender TEXT NOT NULL,"
+    "  recipient TEXT NOT NULL,"
+    "  message_id TEXT NOT NULL,"
+    "  message BLOB NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'uncertain')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL,"
+    "  next_at TEXT NOT NULL,"
+    "  sent_at TEXT,"
+    "  error TEXT NOT NULL DEFAULT '',"
+    "  claimed_at TEXT);"
+    "INSERT INTO outbox_v3 (id, kind, invoice_id, reply_id, sender, recipient, message_id, message, state,"
+    "  attempts, created_at, next_at, sent_at, error)"
+    "  SELECT id, kind, invoice_id, reply_id, sender, recipient, message_id, message, state,"
+    "  attempts, created_at, next_at, sent_at, error FROM outbox;"
+    "DROP TABLE outbox;"
+    "ALTER TABLE outbox_v3 RENAME TO outbox;"
+    "CREATE INDEX outbox_due ON outbox(state, next_at);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 enum store_result {
     STORE_OK = 0,
@@ -217,6 +217,10 @@ enum store_result store_list_reminders(struct store *st, const enum reminder_sta
 enum store_result store_get_reminder(struct store *st, int64_t id, struct reminder_row *out);
 /* 'pending' reminders created (real time) before `before`: a runner died. */
 enum store_result store_list_stale_reminders(struct store *st, const char *before, struct reminder_list *out);
+/* The cases a reminder is about, in the order they were claimed (at most
+ * max); *count says how many. */
+enum store_result store_reminder_case_ids(struct store *st, int64_t reminder_id, int64_t *ids, size_t max,
+                                          size_t *count);
 
 /* ---- payments and debtors (store_payments.c) ---- */
 
@@ -411,7 +415,7 @@ enum store_result store_resolve_case(struct store *st, const struct audit_key *k
 enum store_result store_pause_case(struct store *st, const struct audit_key *key, int64_t case_id,
                                    struct date until, const char *actor);
 
-/* ---- the outbox (store_replies.c) ---- */
+/* ---- the outbox (store_outbox.c) ---- */
 
 struct outbox_row {
     int64_t id;
@@ -423,6 +427,11 @@ struct outbox_row {
     char *data; /* owned */
     size_t len;
     int attempts;
+    char state[16];      /* pending | sending | sent | failed | uncertain */
+    char created_at[32];
+    char claimed_at[32]; /* when a sender claimed it, or "" */
+    char sent_at[32];
+    char error[256];
 };
 
 struct outbox_list {
@@ -433,10 +442,23 @@ struct outbox_list {
 void outbox_list_free(struct outbox_list *list);
 /* Pending messages whose time has come (next_at <= now), oldest first. */
 enum store_result store_outbox_due(struct store *st, const char *now, size_t limit, struct outbox_list *out);
-/* After a try: state sent | failed | uncertain, or pending again at
- * retry_at (attempts counted). */
+/* The claim that makes a message go out at most once: pending -> sending
+ * (claimed_at = now) in one IMMEDIATE transaction, only if still pending.
+ * STORE_CONFLICT: another sender has it (or it is no longer pending). */
+enum store_result store_outbox_claim(struct store *st, int64_t id);
+/* After a try of a claimed message: state sent | failed | uncertain, or
+ * pending again at retry_at (attempts counted). STORE_CONFLICT when the
+ * message is not (or no longer) claimed. */
 enum store_result store_outbox_done(struct store *st, int64_t id, const char *state, const char *retry_at,
                                     const char *error);
+/* 'sending' messages claimed (real time) before `before`: a sender died
+ * between its claim and its record. */
+enum store_result store_outbox_list_stale(struct store *st, const char *before, struct outbox_list *out);
+/* sending -> uncertain for a stale claim: it may have gone out, so it is
+ * never sent again. STORE_CONFLICT when its sender recorded it meanwhile. */
+enum store_result store_outbox_abandon(struct store *st, int64_t id, const char *error);
+/* The outbox for the operator, newest first; state NULL for every state. */
+enum store_result store_outbox_list(struct store *st, const char *state, size_t limit, struct outbox_list *out);
 
 /* A small pool of handles for the milter's threads. */
 struct store_pool;

@@ -568,3 +568,20 @@ enum store_result store_list_stale_reminders(struct store *st, const char *befor
     store_bind_text(stmt, 1, before);
     return read_reminders(st, stmt, out);
 }
+
+enum store_result store_reminder_case_ids(struct store *st, int64_t reminder_id, int64_t *ids, size_t max,
+                                          size_t *count)
+{
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT invoice_id FROM reminder_items WHERE reminder_id = ?1 ORDER BY rowid",
+                                -1, &stmt, NULL);
+
+    *count = 0;
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare reminder items");
+    sqlite3_bind_int64(stmt, 1, reminder_id);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *count < max)
+        ids[(*count)++] = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : store_result_of(st, rc, "read reminder items");
+}

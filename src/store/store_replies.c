@@ -2,8 +2,8 @@
 /*
  * store_replies.c - debtors' replies: finding the cases a reply is about,
  * recording a reply with what it does to its cases (in one transaction),
- * pauses that end by themselves, disputes that only an operator ends, and
- * the outbox of mail written about replies.
+ * pauses that end by themselves, and disputes that only an operator ends.
+ * The outbox the replies fill is read and sent from store_outbox.c.
  *
  * Why one transaction per reply: a dispute must never be half-recorded.
  * Either the reply, the new status, the event and the creditor's notice
@@ -709,80 +709,4 @@ enum store_result store_pause_case(struct store *st, const struct audit_key *key
     if ((r = store_begin(st)) != STORE_OK)
         return r;
     return store_finish(st, pause_in_transaction(st, key, case_id, until, actor));
-}
-
-/* ---- the outbox ---- */
-
-void outbox_list_free(struct outbox_list *list)
-{
-    for (size_t i = 0; i < list->count; i++)
-        free(list->items[i].data);
-    free(list->items);
-    list->items = NULL;
-    list->count = 0;
-}
-
-static void outbox_from_row(sqlite3_stmt *stmt, void *item)
-{
-    struct outbox_row *o = item;
-    const void *blob = sqlite3_column_blob(stmt, 6);
-    int len = sqlite3_column_bytes(stmt, 6);
-
-    memset(o, 0, sizeof *o);
-    o->id = sqlite3_column_int64(stmt, 0);
-    store_column_copy(stmt, 1, o->kind, sizeof o->kind);
-    o->case_id = sqlite3_column_int64(stmt, 2);
-    store_column_copy(stmt, 3, o->sender, sizeof o->sender);
-    store_column_copy(stmt, 4, o->recipient, sizeof o->recipient);
-    store_column_copy(stmt, 5, o->message_id, sizeof o->message_id);
-    o->len = len > 0 ? (size_t)len : 0;
-    o->data = xmalloc(o->len + 1);
-    if (o->len)
-        memcpy(o->data, blob, o->len);
-    o->data[o->len] = '\0';
-    o->attempts = sqlite3_column_int(stmt, 7);
-}
-
-enum store_result store_outbox_due(struct store *st, const char *now, size_t limit, struct outbox_list *out)
-{
-    static const char sql[] =
-        "SELECT id, kind, COALESCE(invoice_id, 0), sender, recipient, message_id, message, attempts"
-        " FROM outbox WHERE state = 'pending' AND next_at <= ?1 ORDER BY id LIMIT ?2";
-    sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-
-    out->items = NULL;
-    out->count = 0;
-    if (rc != SQLITE_OK)
-        return store_result_of(st, rc, "prepare outbox");
-    store_bind_text(stmt, 1, now);
-    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
-    return store_read_rows(st, stmt, (void **)&out->items, &out->count, sizeof *out->items, outbox_from_row,
-                           "read outbox");
-}
-
-enum store_result store_outbox_done(struct store *st, int64_t id, const char *state, const char *retry_at,
-                                    const char *error)
-{
-    static const char sql[] =
-        "UPDATE outbox SET state = ?2, attempts = attempts + 1, next_at = COALESCE(?3, next_at),"
-        " sent_at = CASE WHEN ?2 = 'sent' THEN ?4 ELSE sent_at END, error = ?5 WHERE id = ?1";
-    char now[32];
-    sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-
-    if (rc != SQLITE_OK)
-        return store_result_of(st, rc, "prepare outbox update");
-    store_now_text(now);
-    sqlite3_bind_int64(stmt, 1, id);
-    store_bind_text(stmt, 2, state);
-    if (retry_at)
-        store_bind_text(stmt, 3, retry_at);
-    else
-        sqlite3_bind_null(stmt, 3);
-    store_bind_text(stmt, 4, now);
-    store_bind_text(stmt, 5, error ? error : "");
-    rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    return store_result_of(st, rc, "update outbox");
 }

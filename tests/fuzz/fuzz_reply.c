@@ -62,11 +62,15 @@ static void read_as_message(const struct reply_lexicon *lex, const char *text, s
                             struct date today)
 {
     const struct message_walk_limits limits = {50, 12, 1u << 20};
-    struct message *msg = message_parse(text, size);
+    struct mime_scan_result scan;
+    struct message *msg = message_parse_bounded(text, size, &limits, &scan);
     struct reply_reading r;
 
     if (msg == NULL)
         return;
+    if (scan.keep > size)
+        abort();
+    size = scan.keep; /* as reply_msg_read does */
     reply_read_message(lex, msg, text, size, &limits, today, true, &r);
     check_reading(&r);
     reply_reading_free(&r);

@@ -611,6 +611,10 @@ static void test_outbox(void **state)
         assert_int_equal(due.count, 1);
         assert_int_equal(due.items[0].id, sent);
         outbox_list_free(&due);
+        /* An outcome is recorded only for a claimed message. */
+        assert_int_equal(store_outbox_done(f->st, sent, "sent", NULL, NULL), STORE_CONFLICT);
+        assert_int_equal(store_outbox_claim(f->st, sent), STORE_OK);
+        assert_int_equal(store_outbox_claim(f->st, retried), STORE_OK);
         assert_int_equal(store_outbox_done(f->st, sent, "sent", NULL, NULL), STORE_OK);
         assert_int_equal(store_outbox_done(f->st, retried, "pending", "2998-06-01T00:00:00Z", "sendmail exited 75"),
                          STORE_OK);
@@ -624,12 +628,15 @@ static void test_outbox(void **state)
         assert_int_equal(due.items[0].attempts, 1);
         outbox_list_free(&due);
         /* Failed for good: never due again. */
+        assert_int_equal(store_outbox_claim(f->st, retried), STORE_OK);
+        /* Only the states the schema knows. */
+        assert_int_equal(store_outbox_done(f->st, retried, "bogus", NULL, NULL), STORE_ERROR);
         assert_int_equal(store_outbox_done(f->st, retried, "failed", NULL, "rejected"), STORE_OK);
         assert_int_equal(store_outbox_due(f->st, FAR_FUTURE, 10, &due), STORE_OK);
         assert_int_equal(due.count, 0);
         outbox_list_free(&due);
-        /* Only the states the schema knows. */
-        assert_int_not_equal(store_outbox_done(f->st, retried, "bogus", NULL, NULL), STORE_OK);
+        /* A message no longer claimed takes no outcome. */
+        assert_int_equal(store_outbox_done(f->st, retried, "pending", FAR_FUTURE, NULL), STORE_CONFLICT);
     }
 }
 
@@ -941,7 +948,7 @@ static bool has_index(sqlite3 *db, const char *name)
     return found;
 }
 
-static void assert_version_2_schema(const char *path)
+static void assert_current_schema(const char *path)
 {
     sqlite3 *db;
 
@@ -952,6 +959,7 @@ static void assert_version_2_schema(const char *path)
     assert_true(has_column(db, "invoices", "pause_reason"));
     assert_true(has_column(db, "outbox", "message"));
     assert_true(has_column(db, "outbox", "next_at"));
+    assert_true(has_column(db, "outbox", "claimed_at"));
     assert_true(has_index(db, "replies_by_message"));
     assert_true(has_index(db, "reminders_by_token"));
     assert_true(has_index(db, "debtors_by_domain"));
@@ -959,13 +967,13 @@ static void assert_version_2_schema(const char *path)
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_2(void **state)
+static void test_fresh_schema_is_version_3(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 2);
-    assert_int_equal(store_schema_version(f->st), 2);
-    assert_version_2_schema(f->path);
+    assert_int_equal(STORE_SCHEMA_VERSION, 3);
+    assert_int_equal(store_schema_version(f->st), 3);
+    assert_current_schema(f->path);
 }
 
 /* The version-1 schema as released (store.c's first migration, which is
@@ -1047,8 +1055,8 @@ static void test_version_1_migrates(void **state)
     st = store_open(path, 2000, why, sizeof why);
     if (st == NULL)
         fail_msg("store_open: %s", why);
-    assert_int_equal(store_schema_version(st), 2);
-    assert_version_2_schema(path);
+    assert_int_equal(store_schema_version(st), 3);
+    assert_current_schema(path);
     /* Version 1's rows read with the new columns' defaults. */
     assert_int_equal(store_get_case(st, 1, &c), STORE_OK);
     assert_string_equal(case_status_name(c.status), "paused");
@@ -1102,7 +1110,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_3, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 
