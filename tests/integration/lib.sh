@@ -87,12 +87,20 @@ start_sink() {
 }
 
 sink_count() { find "$SINK" -type f | wc -l; }
+sink_bytes() { find "$SINK" -type f -printf '%s\n' | awk '{ n += $1 } END { print n + 0 }'; }
 
 # wait_sink N SECONDS: waits until the sink holds at least N messages.
 wait_sink() {
-    local end=$((SECONDS + $2))
+    local end=$((SECONDS + $2)) bytes
     while [ $SECONDS -lt $end ]; do
-        [ "$(sink_count)" -ge "$1" ] && return 0
+        if [ "$(sink_count)" -ge "$1" ]; then
+            # smtp-sink writes a file while the message arrives: a big one
+            # is whole once the sink's bytes stop growing.
+            bytes=$(sink_bytes)
+            sleep 0.3
+            [ "$(sink_bytes)" = "$bytes" ] && return 0
+            continue
+        fi
         sleep 0.2
     done
     return 1
