@@ -103,12 +103,16 @@ run_due() {
 
 say "Setting up: smtp-sink, relanced, a private Postfix (all on 127.0.0.1)"
 start_sink || exit 1
+# CreditorIds: the corpus's Factur-X sample is sold under SIREN 123456789
+# (SIRET 12345678900014) by "LE FOURNISSEUR": the demo's creditor claims it
+# as its own, else relance would rightly say the invoice is not ours.
 write_relance_conf "LogLevel info" \
     "SchedulerInterval 0" \
     "TemplateDirectory $TOP/conf/templates" \
     "ReplyLexicon $TOP/conf/replies" \
     "LetterDirectory $T/letters" \
     "CreditorName Menuiserie Martin SARL" \
+    "CreditorIds 123456789" \
     "CreditorAddress 4 rue des Artisans, 69003 Lyon" \
     "CreditorEmail compta@creditor.test" \
     "CreditorPaymentInfo virement, IBAN FR76 3000 6000 0112 3456 7890 189" \
