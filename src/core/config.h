@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "core/calendar.h"
+#include "core/debtor_kind.h"
 #include "core/ladder.h"
 #include "lib/net.h"
 #include "lib/util.h"
@@ -86,7 +87,7 @@ struct hours_range {
 enum { ON_ERROR_ACCEPT = 0, ON_ERROR_TEMPFAIL = 1 };
 /* Values of the reminder keys' ENUMs, in their choices' order. */
 enum { HOLIDAYS_FR = 0, HOLIDAYS_NONE = 1 };
-enum { DEBTOR_BUSINESS = 0, DEBTOR_CONSUMER = 1 };
+/* DefaultDebtorKind holds an enum debtor_kind (core/debtor_kind.h). */
 
 struct reply_lexicon;
 

@@ -64,7 +64,7 @@
     X(INT,      courtesy_days,     "CourtesyNotice",     "0",                  0, 30, NULL)           \
     X(INT,      formal_notice_days, "FormalNoticeDays",  "8",                  1, 60, NULL)           \
     X(ENUM,     default_language,  "DefaultLanguage",    "fr",                 0, 0, "fr|en")         \
-    X(ENUM,     default_debtor_kind, "DefaultDebtorKind", "business",          0, 0, "business|consumer") \
+    X(ENUM,     default_debtor_kind, "DefaultDebtorKind", "unknown",           0, 0, "unknown|business|consumer") \
     /* Reminders: money and law (rates in percent a year). */                                         \
     X(RATE,     ecb_rate,          "EcbRate",            "2.15",               0, 10000000, NULL)     \
     X(RATE,     legal_rate,        "LegalInterestRate",  "2.62",               0, 10000000, NULL)     \
@@ -82,6 +82,10 @@
     X(ADDRESS,  agency_sender,     "AgencySender",       "",                   0, 0, NULL)            \
     X(ADDRESS,  creditor_sender,   "CreditorSender",     "",                   0, 0, NULL)            \
     X(ADDRESS,  reply_address,     "ReplyAddress",       "",                   0, 0, NULL)            \
+    /* Reminders: the consumer mediator (C. consom. L612-1, L616-1). */                               \
+    X(STRING,   mediator_name,     "MediatorName",       "",                   0, 0, NULL)            \
+    X(STRING,   mediator_address,  "MediatorAddress",    "",                   0, 0, NULL)            \
+    X(STRING,   mediator_website,  "MediatorWebsite",    "",                   0, 0, NULL)            \
     /* Reminders: how they are written and handed to the MTA. */                                     \
     X(PATH,     template_dir,      "TemplateDirectory",  RELANCE_SYSCONFDIR "/relance/templates", 0, 0, NULL) \
     X(SUBMIT,   submit,            "Submit",             "sendmail:/usr/sbin/sendmail -t -i", 0, 0, NULL) \

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/invoice_owner.h"
 #include "core/money.h"
 #include "text/text_amounts.h"
 #include "text/text_fields.h"
@@ -21,6 +22,7 @@
 #include "text/text_fold.h"
 #include "text/text_kind.h"
 #include "text/text_numbers.h"
+#include "text/text_party_ids.h"
 
 _Static_assert(TEXT_TERMS_MAX == INVOICE_TERMS_MAX, "terms read must fit the invoice record whole");
 
@@ -51,6 +53,7 @@ struct text_doc {
     struct doc_kind_result kind;
     struct number_hits numbers;
     const struct text_origin *origin;
+    char buyer_ids[INVOICE_IDS_MAX]; /* the buyer's ids the text gives plainly */
 };
 
 static const char *const invoice_words_utf8[] = {"factur", "invoice",  "avoir",
@@ -367,6 +370,34 @@ static void describe_record(const struct text_doc *doc, const struct text_fields
                   inv->payment_terms[0] ? "')" : "");
 }
 
+/* The buyer's ids, when the text gives them plainly (text_party_ids.h).
+ * One the text also gives without saying whose it is may be the seller's
+ * (a footer's SIRET): it is dropped, and so is everything when the text
+ * has more ids than are looked at. A seller's id never makes the buyer a
+ * business. */
+static void doc_buyer_ids(struct text_doc *doc)
+{
+    struct text_party_ids ids;
+    size_t len = 0;
+
+    text_party_ids_read(doc->text, doc->end, &ids);
+    if (ids.buyer.overflow || ids.other.overflow)
+        return;
+    for (size_t i = 0; i < ids.buyer.count; i++) {
+        const char *id = ids.buyer.items[i];
+        size_t n = strlen(id);
+        bool elsewhere = false;
+        for (size_t k = 0; k < ids.other.count && !elsewhere; k++)
+            elsewhere = company_ids_match(id, ids.other.items[k]);
+        if (elsewhere || len + n + 2 > sizeof doc->buyer_ids)
+            continue;
+        if (len > 0)
+            doc->buyer_ids[len++] = ' ';
+        memcpy(doc->buyer_ids + len, id, n + 1);
+        len += n;
+    }
+}
+
 /* Builds the record of one segment; false when it has no number. */
 static bool build_record(const struct text_doc *doc, const struct segment *seg, const struct segment *head,
                          struct invoice *inv, struct text_fields *f)
@@ -383,6 +414,7 @@ static bool build_record(const struct text_doc *doc, const struct segment *seg, 
     if (hit == NULL)
         return false;
     str_copy(inv->number, sizeof inv->number, hit->number);
+    str_copy(inv->buyer_ids, sizeof inv->buyer_ids, doc->buyer_ids);
     inv->type = doc->kind.kind == DOC_KIND_CREDIT_NOTE ? INVOICE_TYPE_CREDIT_NOTE : INVOICE_TYPE_INVOICE;
     /* UNTDID 1001: 380 invoice, 386 prepayment invoice, 381 credit note. */
     inv->type_code = doc->kind.kind == DOC_KIND_CREDIT_NOTE       ? 381
@@ -483,6 +515,7 @@ int invoice_text_read(const char *utf8, size_t len, const struct text_origin *or
         free(doc.text);
         return 0;
     }
+    doc_buyer_ids(&doc);
     whole.start = doc.text;
     whole.end = doc.end;
     n = cut_segments(&doc, segs);

@@ -334,10 +334,19 @@ static void read_buyer_email(xmlNode *party, const char *contact_path, const cha
 static const char *const legal_id_schemes[] = {"0002", "0009", NULL};
 static const char *const vat_id_schemes[] = {"VA", "VAT", NULL};
 
+/* The buyer's ids say whether the buyer is a business (a consumer has no
+ * legal registration, VAT id or global id): every scheme counts for its
+ * legal ids (BT-47: SIREN, SIRET, LEI 0199, ...) and for its global ids
+ * (BT-46 with a scheme: GLN 0088, DUNS 0060, ...). A BT-46 without a
+ * scheme is the seller's customer number, which a consumer has too: it
+ * never counts. The buyer's tax id (BT-48) is a VAT id only. */
+static const char *const any_scheme[] = {NULL};
+
 struct id_pick {
     char *dst;
     size_t size;
-    const char *const *schemes;
+    const char *const *schemes; /* any_scheme: every scheme */
+    bool scheme_required;
 };
 
 /* Whether id is one of the space-separated ids of list. */
@@ -360,9 +369,11 @@ static bool pick_company_id(xmlNode *node, void *ctx)
     bool known = true;
 
     if (node_attr(node, "schemeID", scheme, sizeof scheme)) {
-        known = false;
+        known = pick->schemes == any_scheme;
         for (const char *const *s = pick->schemes; *s && !known; s++)
             known = str_iequal(scheme, *s);
+    } else {
+        known = !pick->scheme_required;
     }
     if (!known || !node_text(node, text, sizeof text) || !company_id_normalise(text, id, sizeof id))
         return true;
@@ -378,7 +389,15 @@ static bool pick_company_id(xmlNode *node, void *ctx)
 static void read_company_ids(xmlNode *party, const char *path, const char *const *schemes, char *dst,
                              size_t size)
 {
-    struct id_pick pick = {dst, size, schemes};
+    struct id_pick pick = {dst, size, schemes, false};
+
+    xml_each(party, path, pick_company_id, &pick);
+}
+
+/* Global ids (BT-46, BT-29): only those that name their scheme. */
+static void read_global_ids(xmlNode *party, const char *path, char *dst, size_t size)
+{
+    struct id_pick pick = {dst, size, any_scheme, true};
 
     xml_each(party, path, pick_company_id, &pick);
 }
@@ -549,7 +568,9 @@ static void cii_read_parties(xmlNode *agreement, struct invoice *out)
 
     read_text(agreement, "SellerTradeParty/Name", out->seller_name, sizeof out->seller_name);
     cii_read_party_ids(xml_find(agreement, "SellerTradeParty"), out->seller_ids, sizeof out->seller_ids);
-    cii_read_party_ids(buyer, out->buyer_ids, sizeof out->buyer_ids);
+    read_company_ids(buyer, "SpecifiedLegalOrganization/ID", any_scheme, out->buyer_ids, sizeof out->buyer_ids);
+    read_company_ids(buyer, "SpecifiedTaxRegistration/ID", vat_id_schemes, out->buyer_ids, sizeof out->buyer_ids);
+    read_global_ids(buyer, "GlobalID", out->buyer_ids, sizeof out->buyer_ids);
     read_text(buyer, "Name", out->buyer_name, sizeof out->buyer_name);
     read_buyer_email(buyer, "DefinedTradeContact/EmailURIUniversalCommunication/URIID",
                      "URIUniversalCommunication/URIID", out);
@@ -616,7 +637,9 @@ static void ubl_read_parties(xmlNode *root, struct invoice *out)
     ubl_read_party_name(seller, out->seller_name, sizeof out->seller_name);
     ubl_read_party_name(buyer, out->buyer_name, sizeof out->buyer_name);
     ubl_read_party_ids(seller, out->seller_ids, sizeof out->seller_ids);
-    ubl_read_party_ids(buyer, out->buyer_ids, sizeof out->buyer_ids);
+    read_company_ids(buyer, "PartyLegalEntity/CompanyID", any_scheme, out->buyer_ids, sizeof out->buyer_ids);
+    read_company_ids(buyer, "PartyTaxScheme/CompanyID", vat_id_schemes, out->buyer_ids, sizeof out->buyer_ids);
+    read_global_ids(buyer, "PartyIdentification/ID", out->buyer_ids, sizeof out->buyer_ids);
     read_buyer_email(buyer, "Contact/ElectronicMail", "EndpointID", out);
 }
 

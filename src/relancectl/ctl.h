@@ -46,6 +46,13 @@ void ctl_json_invoice_fields(struct json *j, const struct invoice *inv);
 void ctl_json_case_fields(struct json *j, const struct case_row *c);
 /* Writes a case as one object. */
 void ctl_json_case(struct json *j, const struct case_row *c);
+/* The kind that applies to a case's debtor (the recorded one, else
+ * DefaultDebtorKind) and where it came from. */
+enum debtor_kind ctl_debtor_kind(const struct ctl_env *env, const struct case_row *c);
+const char *ctl_debtor_kind_source(const struct case_row *c); /* invoice | operator | default */
+/* debtor_kind, debtor_kind_source, debtor_kind_evidence, into the object
+ * the caller has opened. */
+void ctl_json_debtor_kind(struct json *j, const struct ctl_env *env, const struct case_row *c);
 
 /* ctl_cases.c */
 int ctl_list(struct ctl_env *env, int argc, char **argv);

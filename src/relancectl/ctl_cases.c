@@ -34,7 +34,7 @@ static void list_table(const struct case_list *cases)
     }
 }
 
-static void list_json(const struct case_list *cases)
+static void list_json(const struct ctl_env *env, const struct case_list *cases)
 {
     struct strbuf sb;
     struct json j;
@@ -42,8 +42,12 @@ static void list_json(const struct case_list *cases)
     strbuf_init(&sb);
     json_init(&j, &sb, true);
     json_array_begin(&j);
-    for (size_t i = 0; i < cases->count; i++)
-        ctl_json_case(&j, &cases->items[i]);
+    for (size_t i = 0; i < cases->count; i++) {
+        json_object_begin(&j);
+        ctl_json_case_fields(&j, &cases->items[i]);
+        ctl_json_debtor_kind(&j, env, &cases->items[i]);
+        json_object_end(&j);
+    }
     json_array_end(&j);
     print_json(&sb);
     strbuf_free(&sb);
@@ -62,15 +66,35 @@ static void print_held_hint(struct store *st)
     reminder_list_free(&held);
 }
 
+/* Keeps the cases whose debtor is of this kind (cases without a debtor
+ * have nobody to settle, and are left out). */
+static void keep_kind(const struct ctl_env *env, struct case_list *cases, enum debtor_kind kind)
+{
+    size_t w = 0;
+
+    for (size_t i = 0; i < cases->count; i++) {
+        if (cases->items[i].debtor_id > 0 && ctl_debtor_kind(env, &cases->items[i]) == kind)
+            cases->items[w++] = cases->items[i];
+    }
+    cases->count = w;
+}
+
 int ctl_list(struct ctl_env *env, int argc, char **argv)
 {
+    static const char usage[] = "usage: list [--kind unknown|business|consumer] [--json]";
+    enum debtor_kind kind = DEBTOR_KIND_UNKNOWN;
+    bool by_kind = false;
     struct case_list cases;
     struct store *st;
     enum store_result r;
 
-    if (argc > 1)
-        return ctl_usage_error("list takes no arguments");
-    (void)argv;
+    if (argc == 3 && strcmp(argv[1], "--kind") == 0) {
+        if (!debtor_kind_parse(argv[2], &kind))
+            return ctl_usage_error("list: --kind is unknown, business or consumer");
+        by_kind = true;
+    } else if (argc > 1) {
+        return ctl_usage_error("%s", usage);
+    }
     if ((st = ctl_open_store(env)) == NULL)
         return 1;
     r = store_list_cases(st, &cases);
@@ -79,8 +103,10 @@ int ctl_list(struct ctl_env *env, int argc, char **argv)
         store_close(st);
         return 1;
     }
+    if (by_kind)
+        keep_kind(env, &cases, kind);
     if (env->json) {
-        list_json(&cases);
+        list_json(env, &cases);
     } else {
         list_table(&cases);
         print_held_hint(st);
@@ -118,7 +144,17 @@ static void show_replies_table(const struct reply_list *replies)
     ctl_replies_table(replies, true);
 }
 
-static void show_table(const struct case_row *c, const struct event_list *events)
+/* "business (invoice: SIRET ... on invoice F-1)", "unknown (DefaultDebtorKind)". */
+static void show_kind(const struct ctl_env *env, const struct case_row *c)
+{
+    const char *source = ctl_debtor_kind_source(c);
+
+    printf("debtor kind:  %s (%s%s%s)\n", debtor_kind_name(ctl_debtor_kind(env, c)),
+           strcmp(source, "default") == 0 ? "default: DefaultDebtorKind" : source,
+           c->debtor_kind_evidence[0] ? ": " : "", c->debtor_kind_evidence);
+}
+
+static void show_table(const struct ctl_env *env, const struct case_row *c, const struct event_list *events)
 {
     char issue[DATE_STR_MAX], due[DATE_STR_MAX], amount[MONEY_STR_MAX], balance[MONEY_STR_MAX];
 
@@ -130,6 +166,7 @@ static void show_table(const struct case_row *c, const struct event_list *events
     printf("type:         %s\n", invoice_type_name(c->inv.type));
     printf("seller:       %s\n", c->inv.seller_name);
     printf("debtor:       %s <%s>\n", c->debtor_name[0] ? c->debtor_name : c->inv.buyer_name, c->debtor_email);
+    show_kind(env, c);
     printf("issue date:   %s\n", issue[0] ? issue : "-");
     printf("due date:     %s\n", due[0] ? due : "-");
     printf("amount due:   %s %s\n", amount, c->inv.currency);
@@ -151,7 +188,7 @@ struct case_details {
     struct reply_list replies; /* newest first */
 };
 
-static void show_json(const struct case_row *c, const struct case_details *d)
+static void show_json(const struct ctl_env *env, const struct case_row *c, const struct case_details *d)
 {
     const struct event_list *events = &d->events;
     const struct reminder_list *reminders = &d->reminders;
@@ -162,6 +199,7 @@ static void show_json(const struct case_row *c, const struct case_details *d)
     json_init(&j, &sb, true);
     json_object_begin(&j);
     ctl_json_case_fields(&j, c);
+    ctl_json_debtor_kind(&j, env, c);
     json_key(&j, "reminders");
     json_array_begin(&j);
     for (size_t i = reminders->count; i-- > 0;)
@@ -223,9 +261,9 @@ int ctl_show(struct ctl_env *env, int argc, char **argv)
     memset(&d, 0, sizeof d);
     if (ctl_find_case(st, argv[1], seller, &c) && load_details(st, c.id, &d)) {
         if (env->json) {
-            show_json(&c, &d);
+            show_json(env, &c, &d);
         } else {
-            show_table(&c, &d.events);
+            show_table(env, &c, &d.events);
             show_reminders_table(&d.reminders);
             show_replies_table(&d.replies);
         }

@@ -161,6 +161,29 @@ void ctl_json_case_fields(struct json *j, const struct case_row *c)
     json_kv_string(j, "created_at", c->created_at);
 }
 
+enum debtor_kind ctl_debtor_kind(const struct ctl_env *env, const struct case_row *c)
+{
+    enum debtor_kind configured = env->cfg ? (enum debtor_kind)env->cfg->default_debtor_kind : DEBTOR_KIND_UNKNOWN;
+
+    return debtor_kind_effective(c->debtor_kind, configured);
+}
+
+const char *ctl_debtor_kind_source(const struct case_row *c)
+{
+    enum debtor_kind_source source;
+
+    if (c->debtor_kind[0] == '\0' || !debtor_kind_source_parse(c->debtor_kind_source, &source))
+        source = DEBTOR_KIND_FROM_DEFAULT;
+    return debtor_kind_source_name(source);
+}
+
+void ctl_json_debtor_kind(struct json *j, const struct ctl_env *env, const struct case_row *c)
+{
+    json_kv_string(j, "debtor_kind", debtor_kind_name(ctl_debtor_kind(env, c)));
+    json_kv_string(j, "debtor_kind_source", ctl_debtor_kind_source(c));
+    json_kv_string_or_null(j, "debtor_kind_evidence", c->debtor_kind_evidence);
+}
+
 void ctl_json_case(struct json *j, const struct case_row *c)
 {
     json_object_begin(j);

@@ -412,8 +412,8 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
         fprintf(stderr, "relancectl: %s\n", store_last_error(st));
         rc = 1;
     } else {
-        printf("debtor %s:%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
-               language ? " language " : "", language ? language : "");
+        printf("debtor %s:%s%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
+               kind ? " (source operator)" : "", language ? " language " : "", language ? language : "");
     }
     ctl_close_all(st, &key);
     return rc;

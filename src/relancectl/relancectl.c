@@ -21,7 +21,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"list", ctl_list, "list [--json]                 every case: number, due date, balance, status"},
+    {"list", ctl_list, "list [--kind unknown|business|consumer] [--json]  every case (of debtors of that kind)"},
     {"show", ctl_show, "show NUMBER [--seller NAME] [--json]  one case and its history"},
     {"inspect", ctl_inspect, "inspect FILE.eml [--json]     what relance recognises in a message"},
     {"keygen", ctl_keygen, "keygen [FILE]                 create the KeyFile secret (mode 0600)"},

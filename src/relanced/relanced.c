@@ -142,6 +142,27 @@ static void warn_unreadable(const struct config *cfg, const char *path, bool to_
     strlist_free(&warnings);
 }
 
+/* A consumer must be told of the consumer mediator (C. consom. L612-1,
+ * L616-1): when debtors not known to be businesses are reminded and
+ * MediatorName is empty, the reminders cannot name one. A warning, not a
+ * refusal: the operator may flag every debtor a business. */
+static void warn_no_mediator(const struct config *cfg, const char *path, bool to_stderr)
+{
+    static const char what[] = "MediatorName is empty: reminders to consumers (DefaultDebtorKind %s) will not"
+                               " name the consumer mediator (C. consom. L612-1, L616-1)";
+    const char *kind = debtor_kind_name((enum debtor_kind)cfg->default_debtor_kind);
+
+    if (cfg->mediator_name[0] != '\0' || cfg->default_debtor_kind == DEBTOR_KIND_BUSINESS)
+        return;
+    if (to_stderr) {
+        fprintf(stderr, "%s:0: warning: ", path);
+        fprintf(stderr, what, kind);
+        fputc('\n', stderr);
+    } else {
+        log_warning(NULL, what, kind);
+    }
+}
+
 /* The socket's path, or NULL for an inet socket. */
 static const char *socket_path(const char *socket)
 {
@@ -430,6 +451,7 @@ static int run(const struct options *opt, struct config *cfg)
     /* Before the drop (root lists the files) and before any thread (the
      * check forks). */
     warn_unreadable(cfg, opt->config_path, false);
+    warn_no_mediator(cfg, opt->config_path, false);
     if (!prepare_socket(cfg, pw) || !prepare_state_directory(cfg, pw) || !drop_privileges(pw))
         return 1;
     st = store_open(cfg->database, (int)cfg->database_timeout * 1000, why, sizeof why);
@@ -498,6 +520,7 @@ int main(int argc, char **argv)
     if (opt.check_only) {
         /* Warnings, not errors: the daemon runs, a later reload fails. */
         warn_unreadable(cfg, opt.config_path, true);
+        warn_no_mediator(cfg, opt.config_path, true);
         printf("configuration OK\n");
         config_unref(cfg);
         return 0;

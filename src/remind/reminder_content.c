@@ -11,7 +11,7 @@
 #include "core/calendar.h"
 #include "core/money.h"
 
-void reminder_line_amounts(const struct config *cfg, bool claim, bool business, struct date today,
+void reminder_line_amounts(const struct config *cfg, bool claim, enum debtor_kind kind, struct date today,
                            const struct money_payment *payments, size_t payment_count, struct reminder_line *line)
 {
     const struct case_row *c = &line->dc->c;
@@ -20,7 +20,9 @@ void reminder_line_amounts(const struct config *cfg, bool claim, bool business, 
     line->days_late = date_diff_days(c->inv.due_date, today);
     line->penalties = 0;
     line->indemnity = 0;
-    if (!claim || !business || line->days_late <= 0)
+    /* A consumer, and a debtor not known to be a business, owe the
+     * principal alone (L441-10 and D441-5 are for professionals). */
+    if (!claim || !debtor_kind_owes_penalties(kind) || line->days_late <= 0)
         return;
     line->penalties = money_late_penalties(c->balance, c->inv.due_date, today, payments, payment_count,
                                            config_penalty_rate(cfg));
@@ -257,8 +259,23 @@ static void parties_vars(const struct reminder_content *rc, struct template_vars
     template_set_flag(v, "payment_info", cfg->creditor_payment[0] != '\0');
     template_set_flag(v, "creditor_address", cfg->creditor_address[0] != '\0');
     template_set_flag(v, "agency_address", cfg->agency_address[0] != '\0');
-    template_set_flag(v, "business", rc->business);
-    template_set_flag(v, "consumer", !rc->business);
+    template_set_flag(v, "business", rc->kind == DEBTOR_KIND_BUSINESS);
+    template_set_flag(v, "consumer", rc->kind == DEBTOR_KIND_CONSUMER);
+    template_set_flag(v, "unknown", rc->kind == DEBTOR_KIND_UNKNOWN);
+}
+
+/* The consumer mediator (C. consom. L612-1, L616-1): named in what a
+ * consumer receives when MediatorName is set. */
+static void mediator_vars(const struct reminder_content *rc, struct template_vars *v)
+{
+    const struct config *cfg = rc->cfg;
+
+    template_set(v, "mediator_name", cfg->mediator_name);
+    template_set(v, "mediator_address", cfg->mediator_address);
+    template_set(v, "mediator_website", cfg->mediator_website);
+    template_set_flag(v, "mediator", cfg->mediator_name[0] != '\0');
+    template_set_flag(v, "mediator_address", cfg->mediator_address[0] != '\0');
+    template_set_flag(v, "mediator_website", cfg->mediator_website[0] != '\0');
 }
 
 static void money_vars(const struct reminder_content *rc, struct template_vars *v)
@@ -280,7 +297,7 @@ static void money_vars(const struct reminder_content *rc, struct template_vars *
     rate_format_text(config_penalty_rate(rc->cfg), rc->lang, rate);
     template_set(v, "penalty_rate", rate);
     template_set(v, "currency", cur);
-    template_set_flag(v, "claim", rc->step->claim && rc->business);
+    template_set_flag(v, "claim", rc->step->claim && debtor_kind_owes_penalties(rc->kind));
     template_set_flag(v, "penalties", penalties > 0);
     template_set_flag(v, "indemnity", indemnity > 0);
 }
@@ -301,6 +318,7 @@ void reminder_content_vars(const struct reminder_content *rc, struct template_va
     struct strbuf numbers;
 
     parties_vars(rc, v);
+    mediator_vars(rc, v);
     money_vars(rc, v);
     dates_vars(rc, v);
     strbuf_init(&numbers);

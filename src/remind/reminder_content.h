@@ -7,8 +7,9 @@
  * The law lives here: penalties and the recovery indemnity are claimed
  * only from business debtors and only at steps that claim them; a
  * consumer is asked for the principal alone (no indemnity, no collection
- * cost: C. consom. / CPCE L111-8). It computes and labels; it neither
- * selects cases nor sends.
+ * cost: C. consom. / CPCE L111-8), and so is a debtor whose kind is
+ * unknown (the reading that protects the debtor: core/debtor_kind.h). It
+ * computes and labels; it neither selects cases nor sends.
  */
 #ifndef RELANCE_REMINDER_CONTENT_H
 #define RELANCE_REMINDER_CONTENT_H
@@ -35,7 +36,7 @@ struct reminder_content {
     const struct ladder_step *step;
     int step_number;          /* 0: courtesy notice */
     enum language lang;
-    bool business;
+    enum debtor_kind kind;
     struct date today;
     const char *sender_name;  /* the From display name */
     const char *reply_address;
@@ -44,8 +45,9 @@ struct reminder_content {
     const struct reminder_list *history; /* earlier reminders, for the creditor; may be NULL */
 };
 
-/* Amounts of one invoice on day `today`. */
-void reminder_line_amounts(const struct config *cfg, bool claim, bool business, struct date today,
+/* Amounts of one invoice on day `today`: penalties and the indemnity only
+ * when the step claims them and the debtor is a business. */
+void reminder_line_amounts(const struct config *cfg, bool claim, enum debtor_kind kind, struct date today,
                            const struct money_payment *payments, size_t payment_count, struct reminder_line *line);
 /* Fills every variable, flag and block of the templates. */
 void reminder_content_vars(const struct reminder_content *rc, struct template_vars *v);

@@ -51,14 +51,6 @@ static enum language debtor_language(const struct config *cfg, const struct due_
     return scheduler_default_language(cfg);
 }
 
-static bool debtor_is_business(const struct config *cfg, const struct due_case *dc)
-{
-    if (strcmp(dc->debtor_kind, "business") == 0)
-        return true;
-    if (strcmp(dc->debtor_kind, "consumer") == 0)
-        return false;
-    return cfg->default_debtor_kind == DEBTOR_BUSINESS;
-}
 
 static bool compute_lines(const struct scheduler_run *run, struct scheduler_composed *c, struct date today)
 {
@@ -67,7 +59,7 @@ static bool compute_lines(const struct scheduler_run *run, struct scheduler_comp
         size_t n = 0;
         if (store_list_payments(run->st, c->lines[i].dc->c.id, &payments, &n) != STORE_OK)
             return false;
-        reminder_line_amounts(run->cfg, c->step->claim, c->business, today, payments, n, &c->lines[i]);
+        reminder_line_amounts(run->cfg, c->step->claim, c->kind, today, payments, n, &c->lines[i]);
         free(payments);
     }
     return true;
@@ -130,7 +122,7 @@ static bool gather_history(const struct scheduler_run *run, struct scheduler_com
 static bool render_step(const struct scheduler_run *run, struct scheduler_composed *c, struct date today, char *why,
                         size_t whylen)
 {
-    struct reminder_content rc = {run->cfg, c->step, c->step_number, c->lang, c->business, today,
+    struct reminder_content rc = {run->cfg, c->step, c->step_number, c->lang, c->kind, today,
                                   c->sender_name, c->reply_address, c->lines, c->count, &c->history};
     struct template_vars vars;
     struct template t;
@@ -188,7 +180,7 @@ bool scheduler_compose(const struct scheduler_ctx *x, const struct due_case *con
     c->court = c->step->action == LADDER_COURT;
     /* The creditor reads the court hand-off: it is in the default language. */
     c->lang = c->court ? scheduler_default_language(cfg) : debtor_language(cfg, cases[0]);
-    c->business = debtor_is_business(cfg, cases[0]);
+    c->kind = debtor_kind_effective(cases[0]->debtor_kind, (enum debtor_kind)cfg->default_debtor_kind);
     c->count = count;
     for (size_t i = 0; i < count; i++) {
         c->lines[i].dc = cases[i];

@@ -28,7 +28,7 @@ struct scheduler_composed {
     int step_number;
     bool court;
     enum language lang;
-    bool business;
+    enum debtor_kind kind;
     struct reminder_line lines[GROUP_MAX_CASES];
     size_t count;
     struct reminder_list history;

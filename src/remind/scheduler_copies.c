@@ -151,7 +151,7 @@ static bool render_copy(const struct scheduler_ctx *x, const struct scheduler_co
                         size_t whylen)
 {
     enum language lang = scheduler_default_language(x->cfg);
-    struct reminder_content rc = {x->cfg, c->step, c->step_number, lang, c->business, x->local.date,
+    struct reminder_content rc = {x->cfg, c->step, c->step_number, lang, c->kind, x->local.date,
                                   c->sender_name, c->reply_address, c->lines, c->count, &c->history};
     struct template_vars vars;
     struct template t;

@@ -68,7 +68,7 @@ static bool load_cases(struct notice *n, char *why, size_t whylen)
         }
         memset(&n->lines[n->count], 0, sizeof n->lines[n->count]);
         n->lines[n->count].dc = dc;
-        reminder_line_amounts(in->cfg, false, true, in->today, payments, np, &n->lines[n->count]);
+        reminder_line_amounts(in->cfg, false, DEBTOR_KIND_BUSINESS, in->today, payments, np, &n->lines[n->count]);
         free(payments);
         n->count++;
     }
@@ -153,7 +153,7 @@ static void reply_vars(const struct notice *n, struct template_vars *v)
 static bool render(struct notice *n, struct rendered *out, char *why, size_t whylen)
 {
     const struct config *cfg = n->in->cfg;
-    struct reminder_content rc = {cfg, &n->step, 0, n->lang, true, n->in->today, cfg->agency_name,
+    struct reminder_content rc = {cfg, &n->step, 0, n->lang, DEBTOR_KIND_BUSINESS, n->in->today, cfg->agency_name,
                                   n->reply_to, n->lines, n->count, NULL};
     struct template_vars vars;
     struct template t;

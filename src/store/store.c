@@ -192,6 +192,14 @@ static const char *const migrations[] = {
     "DROP TABLE outbox;"
     "ALTER TABLE outbox_v3 RENAME TO outbox;"
     "CREATE INDEX outbox_due ON outbox(state, next_at);",
+    /* 4: where a debtor's kind came from. 'invoice': an invoice named
+     * the buyer's legal or tax id (kind_evidence says which, on which
+     * invoice); 'operator': relancectl debtor --kind, never overwritten
+     * by an invoice; NULL with kind NULL: DefaultDebtorKind. Before this
+     * version only the operator could set a kind. */
+    "ALTER TABLE debtors ADD COLUMN kind_source TEXT CHECK (kind_source IN ('invoice', 'operator'));"
+    "ALTER TABLE debtors ADD COLUMN kind_evidence TEXT NOT NULL DEFAULT '';"
+    "UPDATE debtors SET kind_source = 'operator' WHERE kind IS NOT NULL;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

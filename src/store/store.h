@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 enum store_result {
     STORE_OK = 0,
@@ -58,6 +58,12 @@ struct case_row {
     char updated_at[32];
     char paused_until[16]; /* YYYY-MM-DD, "" when not paused or paused without end */
     char pause_reason[16]; /* promise | paid | plan | operator, "" when not paused */
+    /* The debtor's recorded kind: business | consumer | "" (DefaultDebtorKind);
+     * where it came from: invoice | operator | "" (the default); and for
+     * an invoice, which id on which invoice ("SIRET ... on invoice F-1"). */
+    char debtor_kind[16];
+    char debtor_kind_source[16];
+    char debtor_kind_evidence[192];
 };
 
 struct case_list {
@@ -76,7 +82,10 @@ struct track_context {
 };
 
 /* Records an invoice as a case; the same (seller, number) is one case: a
- * second sighting changes nothing and reports created = false. */
+ * second sighting changes nothing and reports created = false. An invoice
+ * naming the buyer's legal or tax ids (inv->buyer_ids) makes a debtor
+ * whose kind nobody recorded a business (kind_source 'invoice', one
+ * event); a kind the operator set is never changed. */
 enum store_result store_track_invoice(struct store *st, const struct audit_key *key,
                                       const struct invoice *inv, const struct track_context *ctx,
                                       struct case_row *out, bool *created);
@@ -233,7 +242,8 @@ enum store_result store_record_payment(struct store *st, const struct audit_key 
 enum store_result store_list_payments(struct store *st, int64_t case_id, struct money_payment **out,
                                       size_t *count);
 /* Sets a debtor's kind and/or language (NULL: unchanged), creating the
- * debtor when unknown; one event. */
+ * debtor when unknown; one event. A kind set here is the operator's
+ * (kind_source 'operator'): no invoice changes it afterwards. */
 enum store_result store_set_debtor_profile(struct store *st, const struct audit_key *key, const char *email,
                                            const char *kind, const char *language, const char *actor);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/invoice_owner.h"
 #include "core/money.h"
 #include "lib/json.h"
 #include "store/store.h"
@@ -93,6 +94,9 @@ void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c)
     store_column_copy(stmt, 26, c->debtor_name, sizeof c->debtor_name);
     store_column_copy(stmt, 27, c->paused_until, sizeof c->paused_until);
     store_column_copy(stmt, 28, c->pause_reason, sizeof c->pause_reason);
+    store_column_copy(stmt, 29, c->debtor_kind, sizeof c->debtor_kind);
+    store_column_copy(stmt, 30, c->debtor_kind_source, sizeof c->debtor_kind_source);
+    store_column_copy(stmt, 31, c->debtor_kind_evidence, sizeof c->debtor_kind_evidence);
 }
 
 static void case_row_reader(sqlite3_stmt *stmt, void *item)
@@ -261,6 +265,61 @@ static enum store_result invoice_id_by_key(struct store *st, const struct invoic
     return store_result_of(st, rc, "lookup invoice");
 }
 
+/* The evidence an invoice gives that its buyer is a business: its first
+ * id, described ("SIRET 12345678900012 on invoice F-1"). */
+static void kind_evidence(const struct invoice *inv, char *out, size_t size)
+{
+    char id[COMPANY_ID_MAX + 1], described[64];
+    size_t n = strcspn(inv->buyer_ids, " ");
+
+    if (n > COMPANY_ID_MAX)
+        n = COMPANY_ID_MAX;
+    memcpy(id, inv->buyer_ids, n);
+    id[n] = '\0';
+    company_id_describe(id, described, sizeof described);
+    str_format(out, size, "%s on invoice %s", described, inv->number);
+}
+
+/* An invoice that names the buyer's legal or tax id makes a debtor
+ * whose kind nobody recorded a business. Only kind IS NULL is changed: a
+ * kind the operator set stays (kind_source 'operator'), and the first
+ * invoice that told stays the evidence. */
+static enum store_result kind_from_invoice(struct store *st, const struct audit_key *key, const struct invoice *inv,
+                                           int64_t debtor_id, int64_t case_id, const char *now)
+{
+    static const char sql[] = "UPDATE debtors SET kind = 'business', kind_source = 'invoice',"
+                              " kind_evidence = ?2, updated_at = ?3 WHERE id = ?1 AND kind IS NULL";
+    char evidence[192];
+    struct strbuf detail;
+    struct json j;
+    sqlite3_stmt *stmt;
+    enum store_result r;
+    int rc;
+
+    if (debtor_id <= 0 || inv->buyer_ids[0] == '\0')
+        return STORE_OK;
+    kind_evidence(inv, evidence, sizeof evidence);
+    if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL)) != SQLITE_OK)
+        return store_result_of(st, rc, "prepare debtor kind");
+    sqlite3_bind_int64(stmt, 1, debtor_id);
+    store_bind_text(stmt, 2, evidence);
+    store_bind_text(stmt, 3, now);
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    if ((r = store_result_of(st, rc, "update debtor kind")) != STORE_OK || sqlite3_changes(st->db) == 0)
+        return r;
+    strbuf_init(&detail);
+    json_init(&j, &detail, false);
+    json_object_begin(&j);
+    json_kv_string(&j, "kind", "business");
+    json_kv_string(&j, "source", "invoice");
+    json_kv_string(&j, "evidence", evidence);
+    json_object_end(&j);
+    r = store_event_insert(st, key, case_id, "debtor-kind", "milter", detail.data);
+    strbuf_free(&detail);
+    return r;
+}
+
 static enum store_result track_in_transaction(struct store *st, const struct audit_key *key,
                                               const struct invoice *inv,
                                               const struct track_context *ctx, int64_t *id,
@@ -280,13 +339,15 @@ static enum store_result track_in_transaction(struct store *st, const struct aud
     r = invoice_insert(st, inv, ctx, debtor_id, now, id, created);
     if (r != STORE_OK)
         return r;
-    if (!*created)
-        return invoice_id_by_key(st, inv, id);
+    if (!*created) {
+        r = invoice_id_by_key(st, inv, id);
+        return r == STORE_OK ? kind_from_invoice(st, key, inv, debtor_id, *id, now) : r;
+    }
     strbuf_init(&detail);
     tracked_detail(inv, ctx, &detail);
     r = store_event_insert(st, key, *id, "invoice-tracked", ctx->actor ? ctx->actor : "milter", detail.data);
     strbuf_free(&detail);
-    return r;
+    return r == STORE_OK ? kind_from_invoice(st, key, inv, debtor_id, *id, now) : r;
 }
 
 enum store_result store_track_invoice(struct store *st, const struct audit_key *key,

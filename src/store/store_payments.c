@@ -147,7 +147,10 @@ enum store_result store_list_payments(struct store *st, int64_t case_id, struct 
 static enum store_result update_profile(struct store *st, int64_t id, const char *kind, const char *language,
                                         const char *now)
 {
+    /* A kind given here is the operator's: it wins over any invoice's. */
     static const char sql[] = "UPDATE debtors SET kind = COALESCE(?2, kind), language = COALESCE(?3, language),"
+                              " kind_source = CASE WHEN ?2 IS NULL THEN kind_source ELSE 'operator' END,"
+                              " kind_evidence = CASE WHEN ?2 IS NULL THEN kind_evidence ELSE '' END,"
                               " updated_at = ?4 WHERE id = ?1";
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
@@ -188,6 +191,8 @@ static enum store_result profile_in_transaction(struct store *st, const struct a
     json_object_begin(&j);
     json_kv_string(&j, "debtor", email);
     json_kv_string(&j, "kind", kind);
+    if (kind)
+        json_kv_string(&j, "kind_source", "operator");
     json_kv_string(&j, "language", language);
     json_object_end(&j);
     r = store_event_insert(st, key, 0, "debtor-updated", actor, detail.data);

@@ -213,6 +213,7 @@ write_relance_conf() {
         "ReplyLexicon $T/conf/replies"
         "TemplateDirectory $T/conf/templates"
         "PdfWorker $T/libexec/relance-pdf"
+        "MediatorName CM2C"
     )
     {
         for line in "${base[@]}"; do

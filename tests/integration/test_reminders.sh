@@ -46,6 +46,7 @@ COMMON=(
     "AgencyAddress 3 place Bellecour, 69002 Lyon"
     "AgencySender relances@agency.test"
     "ReplyAddress reponses@agency.test"
+    "DefaultDebtorKind business"
 )
 SENDMAIL_SUBMIT="Submit sendmail:/usr/sbin/sendmail -C $T/postfix/conf -t -i"
 write_relance_conf "${COMMON[@]}" "$SENDMAIL_SUBMIT"

@@ -80,7 +80,7 @@ static void test_business_pays_penalties_and_indemnity(void **state)
 
     (void)state;
     due_case_init(&dc, "A-001", "EUR");
-    reminder_line_amounts(cfg, true, true, d("2026-02-16"), NULL, 0, &line);
+    reminder_line_amounts(cfg, true, DEBTOR_KIND_BUSINESS, d("2026-02-16"), NULL, 0, &line);
     assert_int_equal(line.principal, 100000);
     assert_int_equal(line.penalties, 566);
     assert_int_equal(line.indemnity, 4000);
@@ -96,16 +96,16 @@ static void test_consumer_and_non_claiming_steps_pay_principal_only(void **state
 
     (void)state;
     due_case_init(&dc, "D-001", "EUR");
-    reminder_line_amounts(cfg, true, false, d("2026-03-16"), NULL, 0, &line); /* consumer */
+    reminder_line_amounts(cfg, true, DEBTOR_KIND_CONSUMER, d("2026-03-16"), NULL, 0, &line);
     assert_int_equal(line.principal, 100000);
     assert_int_equal(line.penalties, 0);
     assert_int_equal(line.indemnity, 0);
-    reminder_line_amounts(cfg, false, true, d("2026-03-16"), NULL, 0, &line); /* step claims nothing */
+    reminder_line_amounts(cfg, false, DEBTOR_KIND_BUSINESS, d("2026-03-16"), NULL, 0, &line); /* step claims nothing */
     assert_int_equal(line.penalties, 0);
     assert_int_equal(line.indemnity, 0);
     /* The indemnity is 40 euros: not added to an invoice in dollars. */
     due_case_init(&dc, "U-001", "USD");
-    reminder_line_amounts(cfg, true, true, d("2026-02-16"), NULL, 0, &line);
+    reminder_line_amounts(cfg, true, DEBTOR_KIND_BUSINESS, d("2026-02-16"), NULL, 0, &line);
     assert_int_equal(line.penalties, 566);
     assert_int_equal(line.indemnity, 0);
     config_unref(cfg);
@@ -124,7 +124,7 @@ static void test_contractual_rate(void **state)
     cfg = config_parse_text("t", "ContractualRate 15\n", &errors);
     assert_non_null(cfg);
     due_case_init(&dc, "A-001", "EUR");
-    reminder_line_amounts(cfg, true, true, d("2026-02-16"), NULL, 0, &line);
+    reminder_line_amounts(cfg, true, DEBTOR_KIND_BUSINESS, d("2026-02-16"), NULL, 0, &line);
     assert_int_equal(line.penalties, 699);
     config_unref(cfg);
     /* Below three times the legal rate (2.62 % x 3 = 7.86 %): refused. */
@@ -155,7 +155,7 @@ static void render_all(const struct config *cfg, enum language lang, bool busine
         for (size_t s = 0; s <= n + ARRAY_LEN(creditor_templates); s++) {
             const struct ladder_step *step = &steps[s < n + 1 ? s : 0];
             const char *name = s <= n ? step->template_name : creditor_templates[s - n - 1];
-            struct reminder_content rc = {cfg, step, (int)(s < n ? s + 1 : 0), lang, business, d("2026-03-02"),
+            struct reminder_content rc = {cfg, step, (int)(s < n ? s + 1 : 0), lang, business ? DEBTOR_KIND_BUSINESS : DEBTOR_KIND_CONSUMER, d("2026-03-02"),
                                           "ACME Industries SAS via Recouvrement Durand",
                                           "reponses+1-1-abcdefghijklmnop@agency.test", lines, count, NULL};
             struct template_vars vars;
@@ -165,7 +165,7 @@ static void render_all(const struct config *cfg, enum language lang, bool busine
 
             for (size_t i = 0; i < count; i++) {
                 lines[i].dc = &cases[i];
-                reminder_line_amounts(cfg, step->claim, business, rc.today, NULL, 0, &lines[i]);
+                reminder_line_amounts(cfg, step->claim, rc.kind, rc.today, NULL, 0, &lines[i]);
             }
             if (!template_load(TOP_DIR "/conf/templates", lang, name, &t, why, sizeof why))
                 fail_msg("%s", why);
@@ -207,14 +207,14 @@ static char *render_step(const struct config *cfg, int step, bool business)
     const struct ladder_step *s = &cfg->steps.items[step - 1];
     struct due_case dc;
     struct reminder_line line = {&dc, 0, 0, 0, 0};
-    struct reminder_content rc = {cfg, s, step, LANG_FR, business, d("2026-03-16"), "x", "r@x.test", &line, 1, NULL};
+    struct reminder_content rc = {cfg, s, step, LANG_FR, business ? DEBTOR_KIND_BUSINESS : DEBTOR_KIND_CONSUMER, d("2026-03-16"), "x", "r@x.test", &line, 1, NULL};
     struct template_vars vars;
     struct rendered out;
     struct template t;
     char why[300], *text;
 
     due_case_init(&dc, "A-001", "EUR");
-    reminder_line_amounts(cfg, s->claim, business, rc.today, NULL, 0, &line);
+    reminder_line_amounts(cfg, s->claim, rc.kind, rc.today, NULL, 0, &line);
     assert_true(template_load(TOP_DIR "/conf/templates", LANG_FR, s->template_name, &t, why, sizeof why));
     template_vars_init(&vars);
     reminder_content_vars(&rc, &vars);
