@@ -41,10 +41,12 @@ run() { printf '$ %s\n' "$*"; "$@"; }
 ctl_run() { printf '$ relancectl %s\n' "$*"; "$RELANCECTL" -c "$RELANCE_CONF" "$@"; }
 die() { printf '\n\033[1mdemo failed: %s\033[0m\n' "$*"; exit 1; }
 
-# make_invoice TEMPLATE OUT NUMBER BUYER EMAIL NET TOTAL ISSUE DUE
+# make_invoice TEMPLATE OUT NUMBER BUYER EMAIL NET TOTAL ISSUE DUE SIREN
+# The buyer's SIREN on the invoice makes the debtor a business: only a
+# business owes the late-payment penalties and the 40 EUR indemnity.
 make_invoice() {
     sed -e "s|@NUMBER@|$3|" -e "s|@BUYER@|$4|" -e "s|@EMAIL@|$5|" -e "s|@NET@|$6|" \
-        -e "s|@TOTAL@|$7|" -e "s|@ISSUE@|$8|" -e "s|@DUE@|$9|" "$1" >"$2"
+        -e "s|@TOTAL@|$7|" -e "s|@ISSUE@|$8|" -e "s|@DUE@|$9|" -e "s|@SIREN@|${10}|" "$1" >"$2"
 }
 
 # ---- reminders at the sink ----
@@ -133,9 +135,9 @@ say "1. The company's invoices leave through Postfix"
 note "Menuiserie Martin SARL sends its invoices as usual: a CII and a UBL XML invoice," \
      "a Factur-X PDF (from the corpus in tests/data), and a mail that is no invoice."
 make_invoice "$DEMO/invoice-cii.xml.in" "$T/F2026-0042.xml" F2026-0042 "Atelier Dupont SAS" \
-    compta@dupont.example 1450.00 1740.00 20251231 20260130
+    compta@dupont.example 1450.00 1740.00 20251231 20260130 412345670
 make_invoice "$DEMO/invoice-ubl.xml.in" "$T/F2026-0057.xml" F2026-0057 "Boulangerie Petit" \
-    contact@boulangerie-petit.example 325.00 390.00 2026-01-21 2026-02-20
+    contact@boulangerie-petit.example 325.00 390.00 2026-01-21 2026-02-20 812345676
 mime_with_attachment "$T/m1.eml" billing@creditor.test compta@dupont.example \
     "Facture F2026-0042" "$T/F2026-0042.xml" application/xml "<invoice-F2026-0042@creditor.test>"
 mime_with_attachment "$T/m2.eml" billing@creditor.test contact@boulangerie-petit.example \
