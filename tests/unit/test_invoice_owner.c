@@ -166,7 +166,9 @@ static void test_readers_give_party_ids(void **state)
     (void)state;
     assert_int_equal(invoice_xml_read(cii, sizeof cii - 1, &inv, why, sizeof why), INVOICE_XML_INVOICE);
     assert_string_equal(inv.seller_ids, "987654321 FR55987654321"); /* not the fiscal number (FC) */
-    assert_string_equal(inv.buyer_ids, "12345678900017");           /* not the GLN (0088) */
+    /* The buyer's GLN (GlobalID, scheme 0088) is a buyer identifier (BT-46):
+     * it makes the debtor a business, and cannot match CreditorIds' SIRENs. */
+    assert_string_equal(inv.buyer_ids, "12345678900017 5790000435975");
     assert_int_equal(invoice_xml_read(ubl, sizeof ubl - 1, &inv, why, sizeof why), INVOICE_XML_INVOICE);
     assert_string_equal(inv.seller_ids, "123456789 FR40123456789"); /* once each */
     assert_string_equal(inv.buyer_ids, "55566677700011");
