@@ -146,7 +146,7 @@ take_new
 check_eq "ten cases" 10 "$(ctl list --json | jq length)"
 ctl pay C-001 >/dev/null
 check_eq "C-001 paid" paid "$(case_field C-001 .status)"
-check_eq "a consumer debtor" "debtor $D: kind consumer" "$(ctl debtor $D --kind consumer)"
+check_eq "a consumer debtor" "debtor $D: kind consumer (source operator)" "$(ctl debtor $D --kind consumer)"
 
 echo "== before the first step: nothing"
 run_due 2026-01-30 0 0
