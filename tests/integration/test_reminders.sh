@@ -59,6 +59,14 @@ variant() {
 
 check_eq "relanced -n accepts the reminder keys" "configuration OK" \
     "$("$RELANCED" -n -c "$RELANCE_CONF" 2>&1)"
+# CPCE R124-4 1°, 2°, 4°: an agency ladder without the agency's address, the
+# creditor's or how to pay is refused, the key and the article named.
+for key in AgencyAddress CreditorAddress CreditorPaymentInfo; do
+    grep -v "^$key " "$T/main.conf" >"$T/no-$key.conf"
+    out=$("$RELANCED" -n -c "$T/no-$key.conf" 2>&1); rc=$?
+    check "relanced -n refuses an agency ladder without $key" [ "$rc" -ne 0 ]
+    check "... naming $key and R124-4" grep -q "^$T/no-$key.conf:[0-9]*: $key: required by step agence-courriel (from=agency): .*R124-4" <<<"$out"
+done
 start_relanced || exit 1
 start_postfix || exit 1
 
