@@ -187,7 +187,7 @@ token=$(case_field A-001 '.reminders[0].token')
 check_eq "From: the creditor's name, the agency's mailbox" "ACME Industries SAS <relances@agency.test>" "$(header "$A1" From)"
 check "the creditor's own reminder: not written for another" not says "$A1" "pour le compte"
 check "... nor does it say the agency writes" not says "$A1" "Recouvrement amiable"
-check "... the footer says whose mailbox it leaves from" says "$A1" "envoyé depuis l'adresse de Recouvrement Durand, qui n'en assure que l'acheminement"
+check "... the footer says whose mailbox it leaves from" says "$A1" "ACME Industries SAS vous écrit depuis l'adresse de Recouvrement Durand, qui n'en assure que l'acheminement"
 check_eq "To: the debtor" "Boulangerie Martin SARL <$A>" "$(header "$A1" To)"
 check_eq "Subject" "Rappel${NBSP}: facture A-001 arrivée à échéance" "$(header "$A1" Subject)"
 check_eq "Message-ID recorded" "<$msgid>" "$(header "$A1" Message-Id)"

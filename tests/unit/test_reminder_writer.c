@@ -184,8 +184,9 @@ static void test_creditor_steps_are_the_creditors(void **state)
             refuse(t, "recouvrement amiable de créances", step, LANG_FR);
             /* Signed by the creditor; the footer says whose mailbox. */
             expect(t, "distinguées. ACME Industries SAS", step, LANG_FR);
-            expect(t, "Message de ACME Industries SAS, envoyé depuis l'adresse de Recouvrement Durand", step,
-                   LANG_FR);
+            expect(t, "ACME Industries SAS vous écrit depuis l'adresse de Recouvrement Durand, qui n'en assure que "
+                      "l'acheminement.",
+                   step, LANG_FR);
             free(t);
             t = render(&en);
             refuse(t, "on behalf of", step, LANG_EN);
@@ -196,7 +197,7 @@ static void test_creditor_steps_are_the_creditors(void **state)
             free(t);
             /* From CreditorSender: nothing about the agency's mailbox. */
             t = render(&fr_own);
-            refuse(t, "envoyé depuis l'adresse", step, LANG_FR);
+            refuse(t, "depuis l'adresse", step, LANG_FR);
             free(t);
         }
     }
