@@ -229,6 +229,35 @@ static void check_ladder(struct parse_state *st)
         parse_error(st, line_of(st, "LetterDirectory"), "LetterDirectory: steps produce letters: a directory is needed");
 }
 
+/* CPCE R124-4: the agency's letters name the agency and its address (1°),
+ * the creditor and its address (2°) and how to pay (4°). A template cannot
+ * say what the configuration lacks, so a ladder with a from=agency step is
+ * refused without these keys once the agency is set up (AgencyName or
+ * AgencySender): a configuration that sends no reminder yet still loads. */
+static void check_agency_mentions(struct parse_state *st)
+{
+    const struct config *cfg = st->cfg;
+    const struct {
+        const char *name, *value, *what;
+    } required[] = {
+        {"AgencyAddress", cfg->agency_address, "1°, the agency's address"},
+        {"CreditorAddress", cfg->creditor_address, "2°, the creditor's address"},
+        {"CreditorPaymentInfo", cfg->creditor_payment, "4°, how to pay"},
+    };
+    const char *agency_step = NULL;
+
+    for (size_t i = 0; i < cfg->steps.count && agency_step == NULL; i++)
+        if (cfg->steps.items[i].from == LADDER_FROM_AGENCY && cfg->steps.items[i].action == LADDER_EMAIL)
+            agency_step = cfg->steps.items[i].name;
+    if (agency_step == NULL || (cfg->agency_name[0] == '\0' && cfg->agency_sender[0] == '\0'))
+        return;
+    for (size_t i = 0; i < ARRAY_LEN(required); i++)
+        if (required[i].value[0] == '\0')
+            parse_error(st, line_of(st, "Step"),
+                        "%s: required by step %s (from=agency): its letters must give CPCE R124-4 %s", required[i].name,
+                        agency_step, required[i].what);
+}
+
 static void check_sending(struct parse_state *st)
 {
     const struct config *cfg = st->cfg;
@@ -246,6 +275,7 @@ static void check_across_keys(struct parse_state *st)
 {
     check_rates(st);
     check_ladder(st);
+    check_agency_mentions(st);
     check_sending(st);
 }
 

@@ -77,6 +77,7 @@
     X(STRING,   creditor_address,  "CreditorAddress",    "",                   0, 0, NULL)            \
     X(ADDRESS,  creditor_email,    "CreditorEmail",      "",                   0, 0, NULL)            \
     X(STRING,   creditor_payment,  "CreditorPaymentInfo", "",                  0, 0, NULL)            \
+    X(STRING,   creditor_terms,    "CreditorTerms",      "",                   0, 0, NULL)            \
     X(STRING,   agency_name,       "AgencyName",         "",                   0, 0, NULL)            \
     X(STRING,   agency_address,    "AgencyAddress",      "",                   0, 0, NULL)            \
     X(ADDRESS,  agency_sender,     "AgencySender",       "",                   0, 0, NULL)            \

@@ -237,6 +237,55 @@ static void history_table(const struct reminder_content *rc, struct template_var
     template_set_table(v, "history", &t);
 }
 
+/* FNV-1a: a stable tag for the creditor, the same on every machine. */
+void reminder_agency_reference(const struct config *cfg, int64_t case_id, char *out, size_t size)
+{
+    uint32_t h = 2166136261u;
+
+    for (const unsigned char *p = (const unsigned char *)cfg->creditor_name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    str_format(out, size, "R-%04X-%06lld", (unsigned)((h >> 16) ^ (h & 0xffff)), (long long)case_id);
+}
+
+static bool step_is_agency(const struct config *cfg, const struct reminder_row *r)
+{
+    for (size_t i = 0; i < cfg->steps.count; i++)
+        if (strcmp(cfg->steps.items[i].name, r->step_name) == 0)
+            return cfg->steps.items[i].from == LADDER_FROM_AGENCY;
+    /* A step since renamed: its number still says where it stood. */
+    if (r->step >= 1 && (size_t)r->step <= cfg->steps.count)
+        return cfg->steps.items[r->step - 1].from == LADDER_FROM_AGENCY;
+    return false;
+}
+
+const struct reminder_row *reminder_first_agency_letter(const struct config *cfg, const struct reminder_list *history,
+                                                        const char *step_name)
+{
+    const struct reminder_row *first = NULL;
+
+    if (history == NULL)
+        return NULL;
+    /* Newest first: the last match is the oldest. */
+    for (size_t i = 0; i < history->count; i++) {
+        const struct reminder_row *r = &history->items[i];
+        if (r->state == REMINDER_SENT && r->sent_at[0] && strcmp(r->step_name, step_name) != 0 &&
+            step_is_agency(cfg, r))
+            first = r;
+    }
+    return first;
+}
+
+void reminder_reference_vars(const struct config *cfg, enum language lang, int64_t case_id, struct date first_date,
+                             bool first, struct template_vars *v)
+{
+    char reference[32];
+
+    reminder_agency_reference(cfg, case_id, reference, sizeof reference);
+    template_set(v, "agency_reference", reference);
+    set_date(v, "agency_first_date", first_date, lang);
+    template_set_flag(v, "agency_first", first);
+}
+
 static void parties_vars(const struct reminder_content *rc, struct template_vars *v)
 {
     const struct config *cfg = rc->cfg;
@@ -262,6 +311,12 @@ static void parties_vars(const struct reminder_content *rc, struct template_vars
     template_set_flag(v, "business", rc->kind == DEBTOR_KIND_BUSINESS);
     template_set_flag(v, "consumer", rc->kind == DEBTOR_KIND_CONSUMER);
     template_set_flag(v, "unknown", rc->kind == DEBTOR_KIND_UNKNOWN);
+    template_set(v, "creditor_terms", cfg->creditor_terms);
+    template_set_flag(v, "creditor_terms", cfg->creditor_terms[0] != '\0');
+    /* The creditor's own reminder going out from the agency's mailbox
+     * (no CreditorSender): the footer says why the address is not the
+     * creditor's, without making the agency the writer. */
+    template_set_flag(v, "relayed", rc->step->from == LADDER_FROM_CREDITOR && cfg->creditor_sender[0] == '\0');
 }
 
 /* The consumer mediator (C. consom. L612-1, L616-1): named in what a
@@ -300,6 +355,10 @@ static void money_vars(const struct reminder_content *rc, struct template_vars *
     template_set_flag(v, "claim", rc->step->claim && debtor_kind_owes_penalties(rc->kind));
     template_set_flag(v, "penalties", penalties > 0);
     template_set_flag(v, "indemnity", indemnity > 0);
+    /* D441-5 fixes the indemnity in euros and no conversion is made: for
+     * an invoice in another currency it is neither claimed nor announced
+     * (the reading that protects the debtor). */
+    template_set_flag(v, "indemnity_applies", debtor_kind_owes_penalties(rc->kind) && strcmp(cur, "EUR") == 0);
 }
 
 static void dates_vars(const struct reminder_content *rc, struct template_vars *v)
@@ -321,6 +380,7 @@ void reminder_content_vars(const struct reminder_content *rc, struct template_va
     mediator_vars(rc, v);
     money_vars(rc, v);
     dates_vars(rc, v);
+    reminder_reference_vars(rc->cfg, rc->lang, rc->lines[0].dc->c.id, rc->today, true, v);
     strbuf_init(&numbers);
     invoice_numbers(rc, &numbers);
     template_set(v, "invoice_numbers", numbers.data ? numbers.data : "");

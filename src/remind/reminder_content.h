@@ -54,5 +54,22 @@ void reminder_content_vars(const struct reminder_content *rc, struct template_va
 /* A step's name for people ("Mise en demeure"); the name itself when unknown. */
 const char *reminder_step_label(const char *step_name, enum language lang);
 int64_t reminder_total(const struct reminder_content *rc);
+/* The agency's reference of a case: "R-" + 4 hex digits of CreditorName's
+ * hash + "-" + the case id on 6 digits ("R-3F2A-000042"): the same for
+ * every letter of the case, with no column to store. */
+void reminder_agency_reference(const struct config *cfg, int64_t case_id, char *out, size_t size);
+/* The oldest sent reminder in `history` that went out in the agency's name
+ * (from=agency) at another step than `step_name`: the agency's first
+ * letter, which later letters recall. NULL when there is none (this mail
+ * is then the first). */
+/* Sets agency_reference, agency_first_date and the flag agency_first.
+ * reminder_content_vars sets them as for the agency's first letter (the
+ * reference from lines[0]'s case, dated today); a later letter calls this
+ * again with the first letter's date and case (CPCE R124-4, last
+ * paragraph: its reference and date are recalled). */
+void reminder_reference_vars(const struct config *cfg, enum language lang, int64_t case_id, struct date first_date,
+                             bool first, struct template_vars *v);
+const struct reminder_row *reminder_first_agency_letter(const struct config *cfg, const struct reminder_list *history,
+                                                        const char *step_name);
 
 #endif

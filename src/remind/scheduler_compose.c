@@ -65,19 +65,19 @@ static bool compute_lines(const struct scheduler_run *run, struct scheduler_comp
     return true;
 }
 
-/* Steps 1-3 go out on the creditor's behalf from the agency's address
- * (or CreditorSender when set); agency steps in the agency's own name. */
+/* A creditor step is the creditor's own reminder: its name in From:,
+ * from CreditorSender when set, else from the agency's mailbox (replies
+ * must reach relance), never "via" the agency: a mail that names the agency
+ * as its writer is collection for another, owing every R124-4 mention.
+ * Agency steps go out in the agency's own name. */
 static void choose_identity(const struct config *cfg, struct scheduler_composed *c)
 {
     if (c->step->from == LADDER_FROM_AGENCY) {
         str_copy(c->sender_name, sizeof c->sender_name, cfg->agency_name);
         c->sender_address = cfg->agency_sender;
-    } else if (cfg->creditor_sender[0]) {
-        str_copy(c->sender_name, sizeof c->sender_name, cfg->creditor_name);
-        c->sender_address = cfg->creditor_sender;
     } else {
-        str_format(c->sender_name, sizeof c->sender_name, "%s via %s", cfg->creditor_name, cfg->agency_name);
-        c->sender_address = cfg->agency_sender;
+        str_copy(c->sender_name, sizeof c->sender_name, cfg->creditor_name);
+        c->sender_address = cfg->creditor_sender[0] ? cfg->creditor_sender : cfg->agency_sender;
     }
 }
 
@@ -119,6 +119,26 @@ static bool gather_history(const struct scheduler_run *run, struct scheduler_com
     return true;
 }
 
+/* R124-4, last paragraph: a later agency letter recalls the reference and
+ * the date of the first. The reference is made from the first case that
+ * letter was about, so it stays the same if the cases are grouped
+ * differently later. */
+static bool recall_first_agency_letter(const struct scheduler_run *run, const struct scheduler_composed *c,
+                                       struct template_vars *vars)
+{
+    const struct reminder_row *first = reminder_first_agency_letter(run->cfg, &c->history, c->step->name);
+    struct date sent = {0, 0, 0};
+    int64_t ids[1];
+    size_t n = 0;
+
+    if (first == NULL || c->step->from != LADDER_FROM_AGENCY || !date_parse(first->sent_at, &sent))
+        return true;
+    if (store_reminder_case_ids(run->st, first->id, ids, 1, &n) != STORE_OK)
+        return false;
+    reminder_reference_vars(run->cfg, c->lang, n == 1 ? ids[0] : c->lines[0].dc->c.id, sent, false, vars);
+    return true;
+}
+
 static bool render_step(const struct scheduler_run *run, struct scheduler_composed *c, struct date today, char *why,
                         size_t whylen)
 {
@@ -132,7 +152,11 @@ static bool render_step(const struct scheduler_run *run, struct scheduler_compos
         return false;
     template_vars_init(&vars);
     reminder_content_vars(&rc, &vars);
-    ok = template_render(&t, &vars, c->lang, (enum template_colour)c->step->severity, &c->text, why, whylen);
+    ok = recall_first_agency_letter(run, c, &vars);
+    if (!ok)
+        str_format(why, whylen, "database: %s", store_last_error(run->st));
+    else
+        ok = template_render(&t, &vars, c->lang, (enum template_colour)c->step->severity, &c->text, why, whylen);
     template_vars_free(&vars);
     template_free(&t);
     return ok;

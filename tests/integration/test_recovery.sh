@@ -27,6 +27,7 @@ write_relance_conf \
     "CreditorAddress 12 rue de la Paix, 75002 Paris" \
     "CreditorEmail compta@creditor.test" \
     "AgencyName Recouvrement Durand" \
+    "CreditorPaymentInfo virement, IBAN FR76 3000 6000 0112 3456 7890 189" \
     "AgencyAddress 3 place Bellecour, 69002 Lyon" \
     "AgencySender relances@agency.test" \
     "ReplyAddress reponses@agency.test" \

@@ -60,6 +60,14 @@ variant() {
 
 check_eq "relanced -n accepts the reminder keys" "configuration OK" \
     "$("$RELANCED" -n -c "$RELANCE_CONF" 2>&1)"
+# CPCE R124-4 1°, 2°, 4°: an agency ladder without the agency's address, the
+# creditor's or how to pay is refused, the key and the article named.
+for key in AgencyAddress CreditorAddress CreditorPaymentInfo; do
+    grep -v "^$key " "$T/main.conf" >"$T/no-$key.conf"
+    out=$("$RELANCED" -n -c "$T/no-$key.conf" 2>&1); rc=$?
+    check "relanced -n refuses an agency ladder without $key" [ "$rc" -ne 0 ]
+    check "... naming $key and R124-4" grep -q "^$T/no-$key.conf:[0-9]*: $key: required by step agence-courriel (from=agency): .*R124-4" <<<"$out"
+done
 start_relanced || exit 1
 start_postfix || exit 1
 
@@ -177,7 +185,10 @@ run_due 2026-02-02 0 0
 echo "== the step-1 reminder, header by header"
 msgid=$(case_field A-001 '.reminders[0].message_id')
 token=$(case_field A-001 '.reminders[0].token')
-check_eq "From: the creditor via the agency" "ACME Industries SAS via Recouvrement Durand <relances@agency.test>" "$(header "$A1" From)"
+check_eq "From: the creditor's name, the agency's mailbox" "ACME Industries SAS <relances@agency.test>" "$(header "$A1" From)"
+check "the creditor's own reminder: not written for another" not says "$A1" "pour le compte"
+check "... nor does it say the agency writes" not says "$A1" "Recouvrement amiable"
+check "... the footer says whose mailbox it leaves from" says "$A1" "ACME Industries SAS vous écrit depuis l'adresse de Recouvrement Durand, qui n'en assure que l'acheminement"
 check_eq "To: the debtor" "Boulangerie Martin SARL <$A>" "$(header "$A1" To)"
 check_eq "Subject" "Rappel${NBSP}: facture A-001 arrivée à échéance" "$(header "$A1" Subject)"
 check_eq "Message-ID recorded" "<$msgid>" "$(header "$A1" Message-Id)"
@@ -280,6 +291,9 @@ check "the deadline: 8 days" says "$A3" "au plus tard le 10${NBSP}mars${NBSP}202
 check "step 3: the total" says "$A3" "$(eur "1 050,32")"
 check "the red sticker" says "$A3" "background:#c62828"
 check "preview shows the same" grep -q "$(eur "1 050,32")" <<<"$(ctl preview A-001 --step 3 --now 2026-03-02)"
+check "step 3: the creditor's own, not for another" not says "$A3" "pour le compte"
+check "step 3: the agency only a possibility" says "$A3" "nous pourrons confier le recouvrement amiable de cette créance à Recouvrement Durand"
+check_eq "step 3: From the creditor" "ACME Industries SAS <relances@agency.test>" "$(header "$A3" From)"
 
 run_due 2026-03-09 1 1 # F's step 2 (due on Saturday 7 March)
 
@@ -304,6 +318,14 @@ check "R124-4: the itemised amount" grep -q "^A-001 .*$(eur "1 000,00") .*$(eur 
 check "R124-4: the demand to pay" says "$A4" "Nous vous demandons de bien vouloir régler la somme de $(eur "1 054,98")"
 check "R124-4: how to pay" says "$A4" "IBAN FR76 3000 6000 0112 3456 7890 189"
 check "R124-4: L111-8 reproduced" says "$A4" "Les frais de recouvrement entrepris sans titre exécutoire restent"
+check "R124-4: the legal basis of the agency's activity" says "$A4" "régie par les articles L124-1 et R124-1 et suivants"
+check "R124-4: L111-8 al. 3 reproduced" says "$A4" "Cependant, le créancier qui justifie du caractère nécessaire"
+A_ID=$(case_field A-001 .id)
+REF=$(text "$A4" | grep -o "R-[0-9A-F]\{4\}-[0-9]\{6\}" | head -n 1)
+check_eq "R124-4: the first agency letter's reference, from the case" "$(printf '%06d' "$A_ID")" "${REF##*-}"
+check "R124-4: the reference, first lines" says "$A4" "Notre référence${NBSP}: $REF"
+check "the first agency letter recalls no earlier one" not says "$A4" "premier courrier du"
+check "the agency does not entrust itself" not says "$A4" "confier"
 check "consumer agency step quotes L111-8" says "$(to $D)" "L111-8"
 check "consumer: no collection cost" says "$(to $D)" "les frais de recouvrement ne vous sont pas facturés"
 copies=$(grep -l "^X-Rcpt-Args: <$CREDITOR>" "${NEW[@]}" | wc -l)
@@ -330,6 +352,8 @@ A5=$(redirected $A)
 check "the real recipient is named" [ -f "$A5" ]
 check "step 5: the total" says "$A5" "$(eur "1 058,31")"
 check "step 5: also posted" says "$A5" "également adressé par courrier postal"
+check "step 5 recalls the reference" says "$A5" "Notre référence${NBSP}: $REF (notre premier courrier du 16${NBSP}mars${NBSP}2026)"
+check "step 5 recalls the first letter's date" says "$A5" "Notre courrier du 16${NBSP}mars${NBSP}2026 (référence $REF)"
 check_eq "three printable letters" 3 "$(ls "$T"/letters/*agence-lettre*.pdf 2>/dev/null | wc -l)"
 check "a real PDF" grep -q "^%PDF-" "$(ls "$T"/letters/*A-001*agence-lettre*.pdf)"
 check "the letter goes with the creditor's copy" grep -q "application/pdf" "$(redirected $CREDITOR | head -n 1)"
@@ -344,6 +368,9 @@ check_eq "step 6: the agency's formal notice" "Mise en demeure${NBSP}: ACME Indu
 check "step 6: the total" says "$A6" "$(eur "1 062,30")"
 check "step 6: registered letter" says "$A6" "lettre recommandée avec demande d'avis de réception"
 check "step 6: the consequence, without threat" says "$A6" "qui pourra saisir la juridiction compétente"
+check "step 6: the sticker does not promise proceedings" not says "$A6" "avant poursuites"
+check "step 6 recalls the reference" says "$A6" "Notre référence${NBSP}: $REF (notre premier courrier du 16${NBSP}mars${NBSP}2026)"
+check "step 6 recalls the first letter's date" says "$A6" "Notre courrier du 16${NBSP}mars${NBSP}2026 (référence $REF)"
 
 echo "== step 7: the creditor gets the court file, the debtor nothing"
 run_due 2026-04-20 4 5
@@ -352,6 +379,9 @@ court_a=$(grep -l "^X-Rcpt-Args: <$CREDITOR>" "${NEW[@]}" | xargs grep -l "A-001
 check_eq "the court file" "Dossier Boulangerie Martin SARL${NBSP}: facture A-001, prêt pour une injonction de payer" "$(header "$court_a" Subject)"
 check "the court file: the amounts" says "$court_a" "$(eur "1 066,63")"
 check "the court file: the reminders sent" says "$court_a" "Mise en demeure de l'agence de recouvrement"
+check "the court file: the competent court (CPC 1406)" says "$court_a" "lieu où demeure le débiteur (article 1406 du Code de procédure civile)"
+check "the court file: the debtor's domicile or seat (CPC 1407)" says "$court_a" "sa forme, sa dénomination et son siège social (articles 57 et 1407"
+check "the court file: a debtor abroad" says "$court_a" "règlement (CE) n° 1896/2006"
 check_eq "the case is ready for court" court "$(case_field A-001 .status)"
 check_eq "level 7" 7 "$(case_field A-001 .level)"
 check_eq "seven steps in A's history" 7 "$(ctl show A-001 --json | jq '[.history[] | select(.kind == "reminder-sent")] | length')"

@@ -48,6 +48,9 @@ write_relance_conf \
     "CreditorName ACME Industries SAS" \
     "CreditorEmail compta@creditor.test" \
     "AgencyName Recouvrement Durand" \
+    "AgencyAddress 3 place Bellecour, 69002 Lyon" \
+    "CreditorAddress 12 rue de la Paix, 75002 Paris" \
+    "CreditorPaymentInfo virement, IBAN FR76 3000 6000 0112 3456 7890 189" \
     "AgencySender relances@agency.test" \
     "ReplyAddress reponses@agency.test" \
     "Submit sendmail:/usr/sbin/sendmail -C $T/postfix/conf -t -i"
