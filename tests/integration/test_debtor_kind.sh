@@ -27,6 +27,8 @@ start_sink || exit 1
 write_relance_conf "SchedulerInterval 0" "TemplateDirectory $TOP/conf/templates" "LetterDirectory $T/letters" \
     "CreditorName ACME Industries SAS" "CreditorAddress 12 rue de la Paix, 75002 Paris" \
     "CreditorEmail compta@creditor.test" "AgencyName Recouvrement Durand" \
+    "AgencyAddress 3 place Bellecour, 69002 Lyon" \
+    "CreditorPaymentInfo virement, IBAN FR76 3000 6000 0112 3456 7890 189" \
     "AgencySender relances@agency.test" "ReplyAddress reponses@agency.test" "EcbRate 2.15" \
     "Submit sendmail:/usr/sbin/sendmail -C $T/postfix/conf -t -i"
 check_eq "relanced -n: a mediator, nothing to say" "configuration OK" "$("$RELANCED" -n -c "$RELANCE_CONF" 2>&1)"
@@ -48,7 +50,8 @@ send() {
 ctl() { "$RELANCECTL" -c "$RELANCE_CONF" "$@"; }
 text() { sink_message "$1" | "$MAIL_TEXT"; }
 says() { text "$1" | sed 's/^> *//' | tr '\n' ' ' | sed 's/  */ /g' | grep -qF -- "$2"; }
-reminder_to() { grep -l "^X-Rcpt-Args: <$1>" "$SINK"/* | xargs -r grep -l "^X-Relance-Reminder:" | sort | tail -n 1; }
+# The newest by time written: the sink's file names only go to the second.
+reminder_to() { grep -l "^X-Rcpt-Args: <$1>" "$SINK"/* | xargs -r grep -l "^X-Relance-Reminder:" | xargs -r ls -t | head -n 1; }
 
 U=jean.dupont@home.test
 P=compta@firm.test

@@ -40,7 +40,9 @@ static struct config *test_config(const char *extra)
 {
     char *text = xasprintf("CreditorName ACME Industries SAS\n"
                            "CreditorAddress 12 rue de la Paix, 75002 Paris\n"
+                           "CreditorPaymentInfo virement, IBAN FR76 3000 6000 0112 3456 7890 189\n"
                            "AgencyName Recouvrement Durand\n"
+                           "AgencyAddress 3 place Bellecour, 69002 Lyon\n"
                            "AgencySender relances@agency.test\n"
                            "ReplyAddress reponses@agency.test\n"
                            "ContractualRate 12.15\n%s",
