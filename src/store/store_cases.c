@@ -273,8 +273,12 @@ static enum store_result track_in_transaction(struct store *st, const struct aud
 
     store_now_text(now);
     if (ctx->debtor_email && ctx->debtor_email[0]) {
+        char address[POSTAL_TEXT_MAX];
         r = store_debtor_upsert(st, ctx->debtor_email, inv->buyer_name, now, &debtor_id);
         if (r != STORE_OK)
+            return r;
+        postal_address_format(&inv->buyer_address, address, sizeof address);
+        if (address[0] && (r = store_debtor_address_from_invoice(st, debtor_id, address)) != STORE_OK)
             return r;
     }
     r = invoice_insert(st, inv, ctx, debtor_id, now, id, created);

@@ -964,15 +964,19 @@ static void assert_current_schema(const char *path)
     assert_true(has_index(db, "reminders_by_token"));
     assert_true(has_index(db, "debtors_by_domain"));
     assert_true(has_index(db, "outbox_due"));
+    assert_true(has_column(db, "debtors", "postal_address"));
+    assert_true(has_column(db, "debtors", "postal_address_source"));
+    assert_true(has_column(db, "letters", "registered_number"));
+    assert_true(has_index(db, "letters_by_state"));
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_3(void **state)
+static void test_fresh_schema_is_version_4(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 3);
-    assert_int_equal(store_schema_version(f->st), 3);
+    assert_int_equal(STORE_SCHEMA_VERSION, 4);
+    assert_int_equal(store_schema_version(f->st), 4);
     assert_current_schema(f->path);
 }
 
@@ -1110,7 +1114,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_3, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_4, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 
