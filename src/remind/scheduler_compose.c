@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "lib/token.h"
 #include "remind/reminder.h"
 #include "remind/reminder_content.h"
@@ -127,6 +128,32 @@ static bool gather_history(const struct scheduler_run *run, struct scheduler_com
     return true;
 }
 
+/* What the mail may say of postal dispatch: only a letter the operator
+ * recorded as posted (relancectl letter ID --posted) is mentioned, with
+ * its date and, when registered, its number. A letter written but not yet
+ * posted, or held for want of an address, is not mentioned at all: the
+ * mail never claims a dispatch that did not happen. */
+static bool dispatch_vars(const struct scheduler_run *run, const struct scheduler_composed *c,
+                          struct template_vars *vars)
+{
+    int64_t ids[GROUP_MAX_CASES];
+    struct letter_dispatch d;
+    char on[64];
+
+    for (size_t i = 0; i < c->count; i++)
+        ids[i] = c->lines[i].dc->c.id;
+    if (store_letter_dispatch(run->st, ids, c->count, &d) != STORE_OK)
+        return false;
+    template_set_flag(vars, "letter_posted", d.posted);
+    template_set_flag(vars, "letter_registered", d.posted && d.registered_number[0]);
+    on[0] = '\0';
+    if (d.posted)
+        calendar_format_long(d.posted_on, c->lang, on, sizeof on);
+    template_set(vars, "letter_posted_date", on);
+    template_set(vars, "letter_registered_number", d.registered_number);
+    return true;
+}
+
 static bool render_step(const struct scheduler_run *run, struct scheduler_composed *c, struct date today, char *why,
                         size_t whylen)
 {
@@ -140,7 +167,11 @@ static bool render_step(const struct scheduler_run *run, struct scheduler_compos
         return false;
     template_vars_init(&vars);
     reminder_content_vars(&rc, &vars);
-    ok = template_render(&t, &vars, c->lang, (enum template_colour)c->step->severity, &c->text, why, whylen);
+    ok = dispatch_vars(run, c, &vars);
+    if (!ok)
+        str_format(why, whylen, "database: %s", store_last_error(run->st));
+    else
+        ok = template_render(&t, &vars, c->lang, (enum template_colour)c->step->severity, &c->text, why, whylen);
     template_vars_free(&vars);
     template_free(&t);
     return ok;
