@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/calendar.h"
 #include "lib/token.h"
 #include "remind/reminder.h"
 #include "remind/reminder_content.h"
@@ -128,30 +127,15 @@ static bool gather_history(const struct scheduler_run *run, struct scheduler_com
     return true;
 }
 
-/* What the mail may say of postal dispatch: only a letter the operator
- * recorded as posted (relancectl letter ID --posted) is mentioned, with
- * its date and, when registered, its number. A letter written but not yet
- * posted, or held for want of an address, is not mentioned at all: the
- * mail never claims a dispatch that did not happen. */
-static bool dispatch_vars(const struct scheduler_run *run, const struct scheduler_composed *c,
-                          struct template_vars *vars)
+/* The newest letter about these cases that the operator recorded as
+ * posted: all a reminder may say of postal dispatch (reminder_content.c). */
+static bool gather_dispatch(const struct scheduler_run *run, struct scheduler_composed *c)
 {
     int64_t ids[GROUP_MAX_CASES];
-    struct letter_dispatch d;
-    char on[64];
 
     for (size_t i = 0; i < c->count; i++)
         ids[i] = c->lines[i].dc->c.id;
-    if (store_letter_dispatch(run->st, ids, c->count, &d) != STORE_OK)
-        return false;
-    template_set_flag(vars, "letter_posted", d.posted);
-    template_set_flag(vars, "letter_registered", d.posted && d.registered_number[0]);
-    on[0] = '\0';
-    if (d.posted)
-        calendar_format_long(d.posted_on, c->lang, on, sizeof on);
-    template_set(vars, "letter_posted_date", on);
-    template_set(vars, "letter_registered_number", d.registered_number);
-    return true;
+    return store_letter_dispatch(run->st, ids, c->count, &c->dispatch) == STORE_OK;
 }
 
 static bool render_step(const struct scheduler_run *run, struct scheduler_composed *c, struct date today, char *why,
@@ -167,11 +151,8 @@ static bool render_step(const struct scheduler_run *run, struct scheduler_compos
         return false;
     template_vars_init(&vars);
     reminder_content_vars(&rc, &vars);
-    ok = dispatch_vars(run, c, &vars);
-    if (!ok)
-        str_format(why, whylen, "database: %s", store_last_error(run->st));
-    else
-        ok = template_render(&t, &vars, c->lang, (enum template_colour)c->step->severity, &c->text, why, whylen);
+    reminder_dispatch_vars(&c->dispatch, c->lang, &vars);
+    ok = template_render(&t, &vars, c->lang, (enum template_colour)c->step->severity, &c->text, why, whylen);
     template_vars_free(&vars);
     template_free(&t);
     return ok;
@@ -226,7 +207,7 @@ bool scheduler_compose(const struct scheduler_ctx *x, const struct due_case *con
         if (cases[i]->c.message_id[0] && !strlist_contains_icase(&c->references, cases[i]->c.message_id))
             strlist_add(&c->references, cases[i]->c.message_id);
     }
-    if (!compute_lines(run, c, x->local.date) || !gather_history(run, c)) {
+    if (!compute_lines(run, c, x->local.date) || !gather_history(run, c) || !gather_dispatch(run, c)) {
         str_format(why, whylen, "database: %s", store_last_error(run->st));
         return false;
     }

@@ -224,7 +224,7 @@ struct letter_outcome {
  * by a later run once the operator gives one); recorded either way, so
  * that relancectl letters lists it and the operator records its posting.
  * The reminder itself went: a letter that fails is logged, never a
- * reason to hold the mail (which claims no dispatch, see dispatch_vars). */
+ * reason to hold the mail (which claims no dispatch, see reminder_dispatch_vars). */
 static void record_letter(const struct scheduler_ctx *x, const struct scheduler_composed *c, int64_t reminder_id,
                           struct letter_outcome *out)
 {
@@ -323,6 +323,7 @@ static bool render_copy(const struct scheduler_ctx *x, const struct scheduler_co
         return false;
     template_vars_init(&vars);
     reminder_content_vars(&rc, &vars);
+    reminder_dispatch_vars(&c->dispatch, lang, &vars);
     template_set(&vars, "copy_recipient", c->recipient);
     template_set(&vars, "original_subject", c->text.subject);
     /* The letter: attached to post (by registered mail for a formal
