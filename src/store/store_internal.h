@@ -58,9 +58,6 @@ enum store_result store_read_rows(struct store *st, sqlite3_stmt *stmt, void **i
                                   size_t item_size, store_row_fn from_row, const char *what);
 
 /* Debtor by address, created on first sight; its name filled when empty. */
-/* An invoice's buyer address for its debtor, unless the operator gave
- * one (store_letters.c); inside the caller's transaction. */
-enum store_result store_debtor_address_from_invoice(struct store *st, int64_t debtor_id, const char *address);
 enum store_result store_debtor_upsert(struct store *st, const char *email, const char *name,
                                       const char *now, int64_t *id);
 /* Records a payment inside the caller's transaction (store_record_payment). */

@@ -36,11 +36,12 @@ enum store_result store_debtor_address(struct store *st, int64_t debtor_id, char
     return store_result_of(st, rc, "read debtor address");
 }
 
-static enum store_result set_address(struct store *st, int64_t debtor_id, const char *address, const char *source,
-                                     bool keep_operator)
+/* The operator's address (an invoice's is set by store_cases.c, which
+ * never replaces this one). */
+static enum store_result set_address(struct store *st, int64_t debtor_id, const char *address)
 {
-    static const char sql[] = "UPDATE debtors SET postal_address = ?1, postal_address_source = ?2, updated_at = ?3"
-                              " WHERE id = ?4 AND (?5 = 0 OR COALESCE(postal_address_source, '') <> 'operator')";
+    static const char sql[] = "UPDATE debtors SET postal_address = ?1, postal_address_source = 'operator',"
+                              " updated_at = ?2 WHERE id = ?3";
     sqlite3_stmt *stmt;
     char now[32];
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
@@ -49,18 +50,11 @@ static enum store_result set_address(struct store *st, int64_t debtor_id, const 
         return store_result_of(st, rc, "prepare address");
     store_now_text(now);
     store_bind_text(stmt, 1, address);
-    store_bind_text(stmt, 2, source);
-    store_bind_text(stmt, 3, now);
-    sqlite3_bind_int64(stmt, 4, debtor_id);
-    sqlite3_bind_int(stmt, 5, keep_operator);
+    store_bind_text(stmt, 2, now);
+    sqlite3_bind_int64(stmt, 3, debtor_id);
     rc = sqlite3_step(stmt);
     sqlite3_finalize(stmt);
     return store_result_of(st, rc, "set address");
-}
-
-enum store_result store_debtor_address_from_invoice(struct store *st, int64_t debtor_id, const char *address)
-{
-    return set_address(st, debtor_id, address, "invoice", true);
 }
 
 static enum store_result address_in_transaction(struct store *st, const struct audit_key *key, const char *email,
@@ -75,7 +69,7 @@ static enum store_result address_in_transaction(struct store *st, const struct a
     store_now_text(now);
     if ((r = store_debtor_upsert(st, email, "", now, &id)) != STORE_OK)
         return r;
-    if ((r = set_address(st, id, address, "operator", false)) != STORE_OK)
+    if ((r = set_address(st, id, address)) != STORE_OK)
         return r;
     strbuf_init(&detail);
     json_init(&j, &detail, false);

@@ -93,6 +93,34 @@ static void test_format_address(void **state)
     assert_string_equal(out, "18 rue des Lilas\nBP 12\n33000 Bordeaux\nBE");
 }
 
+/* ---- the ladder: letter=registered ---- */
+
+static void test_ladder_registered_letter(void **state)
+{
+    struct ladder_steps steps;
+    struct ladder_step s;
+    struct strbuf out;
+    char why[200];
+
+    (void)state;
+    ladder_default_steps(&steps);
+    assert_true(steps.items[4].letter);
+    assert_false(steps.items[4].registered);
+    assert_true(steps.items[5].letter);
+    assert_true(steps.items[5].registered); /* the formal notice */
+    assert_true(ladder_parse_step("notice after=3 letter=registered", &s, why, sizeof why));
+    assert_true(s.letter);
+    assert_true(s.registered);
+    strbuf_init(&out);
+    ladder_format_step(&s, &out);
+    assert_non_null(strstr(out.data, " letter=registered "));
+    strbuf_free(&out);
+    assert_true(ladder_parse_step("plain after=3 letter=yes", &s, why, sizeof why));
+    assert_true(s.letter);
+    assert_false(s.registered);
+    assert_false(ladder_parse_step("bad after=3 letter=maybe", &s, why, sizeof why));
+}
+
 /* ---- BT-50..55 from CII and UBL ---- */
 
 static const char cii[] =
@@ -424,6 +452,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_address),
         cmocka_unit_test(test_format_address),
+        cmocka_unit_test(test_ladder_registered_letter),
         cmocka_unit_test(test_cii_buyer_address),
         cmocka_unit_test(test_ubl_buyer_address),
         cmocka_unit_test(test_operator_address_wins),
