@@ -15,6 +15,7 @@ packages=(
     zlib1g-dev  # the PDF bombs of the tests (tests/unit/support/pdfbomb.c)
     # tests
     libcmocka-dev postfix jq sqlite3 tzdata fonts-dejavu-core procps
+    poppler-utils  # pdftotext: the letters read back (test_letters.sh)
     miltertest  # scripted milter conversations, no MTA (tests/milter; not in opendkim-tools)
     opendkim opendkim-tools  # a DKIM verifier before relanced (test_authenticated_replies.sh)
 )

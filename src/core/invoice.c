@@ -169,6 +169,8 @@ static void fill_missing(struct invoice *dst, const struct invoice *src)
     FILL_STR(dst, src, referenced_number);
     FILL_STR(dst, src, payment_terms);
     FILL_STR(dst, src, currency);
+    if (!postal_address_usable(&dst->buyer_address) && postal_address_usable(&src->buyer_address))
+        dst->buyer_address = src->buyer_address;
     if (!date_is_set(dst->issue_date))
         dst->issue_date = src->issue_date;
     if (!date_is_set(dst->due_date) && date_is_set(src->due_date)) {

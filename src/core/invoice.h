@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/postal_address.h"
 #include "lib/date.h"
 #include "lib/util.h"
 
@@ -67,6 +68,9 @@ struct invoice {
      * party, normalised (company_id_normalise), separated by spaces. */
     char seller_ids[INVOICE_IDS_MAX];
     char buyer_ids[INVOICE_IDS_MAX];
+    /* The buyer's postal address (BT-50..55), for the letters of the
+     * agency steps; empty when the document gives none. */
+    struct postal_address buyer_address;
     char referenced_number[INVOICE_NUMBER_MAX]; /* BT-25: invoice a credit note corrects */
     char payment_terms[INVOICE_TERMS_MAX];      /* free text, as written */
     enum invoice_source source;

@@ -49,6 +49,7 @@ void ladder_default_steps(struct ladder_steps *out)
     s[5].from = LADDER_FROM_AGENCY;
     s[5].copy = true;
     s[5].letter = true;
+    s[5].registered = true;
     step_init(&s[6], "injonction", 80, 10);
     s[6].from = LADDER_FROM_AGENCY;
     s[6].action = LADDER_COURT;
@@ -124,8 +125,10 @@ static bool set_attribute(struct ladder_step *s, const char *key, const char *v,
         return name_valid(v) && str_copy(s->template_name, sizeof s->template_name, v);
     if (strcmp(key, "copy") == 0)
         return parse_yes_no(v, &s->copy);
+    if (strcmp(key, "letter") == 0 && strcasecmp(v, "registered") == 0)
+        return (s->letter = s->registered = true);
     if (strcmp(key, "letter") == 0)
-        return parse_yes_no(v, &s->letter);
+        return (s->registered = false, parse_yes_no(v, &s->letter));
     if (strcmp(key, "claim") == 0)
         return parse_yes_no(v, &s->claim);
     if (strcmp(key, "from") == 0 && (w = parse_word(v, "creditor|agency")) >= 0)
@@ -207,7 +210,8 @@ void ladder_format_step(const struct ladder_step *s, struct strbuf *out)
     strbuf_printf(out, "%s after=%d interval=%d from=%s action=%s severity=%s template=%s copy=%s letter=%s claim=%s",
                   s->name, s->delay, s->interval, s->from == LADDER_FROM_AGENCY ? "agency" : "creditor",
                   s->action == LADDER_COURT ? "court" : "email", ladder_severity_name(s->severity),
-                  s->template_name, s->copy ? "yes" : "no", s->letter ? "yes" : "no", s->claim ? "yes" : "no");
+                  s->template_name, s->copy ? "yes" : "no",
+                  s->registered ? "registered" : s->letter ? "yes" : "no", s->claim ? "yes" : "no");
 }
 
 /* ---- which step is due ---- */

@@ -54,6 +54,7 @@ struct ladder_step {
     enum ladder_severity severity;
     bool copy;   /* the creditor gets a copy */
     bool letter; /* a printable letter is produced too */
+    bool registered; /* that letter goes by registered mail with acknowledgment of receipt */
     bool claim;  /* penalties and the recovery indemnity are claimed */
 };
 
@@ -71,7 +72,7 @@ void ladder_courtesy_step(struct ladder_step *out);
  * Parses the value of one `Step` line:
  *   NAME after=DAYS [interval=DAYS] [from=creditor|agency] [action=email|court]
  *        [severity=green|orange|red] [template=NAME] [copy=yes|no]
- *        [letter=yes|no] [claim=yes|no]
+ *        [letter=yes|no|registered] [claim=yes|no]
  * Defaults: interval=0, from=creditor, action=email, severity=red,
  * template=NAME, copy, letter no, claim yes.
  */

@@ -25,6 +25,26 @@
 #define HEAD_SIZE 10.5
 #define HEAD_LEAD 14.0
 #define FOOTER_SIZE 7.5
+#define MM(x) ((x) * 72.0 / 25.4)
+
+/*
+ * The recipient's block sits where a French window envelope shows it. A
+ * DL (110 x 220 mm) or C5/6 envelope has its 45 x 100 mm window 20 mm from
+ * the right edge and 15 mm from the bottom (La Poste, NF EN ISO 269 /
+ * NF Z10-011 window position); the A4 sheet folded in three (99 mm
+ * panels) sits with a few millimetres of play, so the window covers about
+ * 100..200 mm from the sheet's left edge and 45..90 mm from its top.
+ * Chosen: the block starts 100 mm from the left edge, its first line's
+ * baseline 50 mm from the top (cap height above it: the block's top is at
+ * about 47 mm), lines 14 pt (4.9 mm) apart: name and six address lines
+ * (NF Z10-011's maximum) end by 80 mm, inside the window. The sender's
+ * block stays top left, above the window's height, where it cannot show
+ * through it.
+ */
+#define WINDOW_X MM(100.0)
+#define WINDOW_FIRST_BASELINE MM(50.0)
+#define WINDOW_MAX_LINES 7
+#define DATE_Y MM(97.0)
 
 struct page {
     cairo_t *cr;
@@ -76,14 +96,19 @@ static void draw_block(cairo_t *cr, const struct strlist *lines, double x, doubl
 static void draw_head(struct page *p)
 {
     const struct letter *l = p->letter;
+    struct strlist window;
     double y = MARGIN + HEAD_LEAD;
 
     draw_block(p->cr, &l->sender, MARGIN, y, true);
-    /* The recipient sits where a DL window envelope shows it. */
-    draw_block(p->cr, &l->recipient, PAGE_W / 2 + 20, MARGIN + 130, true);
-    y = MARGIN + 130 + HEAD_LEAD * ((double)(l->recipient.count > 5 ? l->recipient.count : 5) + 2);
+    /* Lines beyond the window's height are left out rather than printed
+     * where the envelope hides them (postal_address keeps six at most). */
+    window = l->recipient;
+    if (window.count > WINDOW_MAX_LINES)
+        window.count = WINDOW_MAX_LINES;
+    draw_block(p->cr, &window, WINDOW_X, WINDOW_FIRST_BASELINE, true);
+    y = DATE_Y;
     set_font(p->cr, "DejaVu Sans", false, HEAD_SIZE);
-    draw_text(p->cr, PAGE_W / 2 + 20, y, l->place_date ? l->place_date : "");
+    draw_text(p->cr, WINDOW_X, y, l->place_date ? l->place_date : "");
     y += HEAD_LEAD * 2.5;
     set_font(p->cr, "DejaVu Sans", true, HEAD_SIZE);
     draw_text(p->cr, MARGIN, y, l->object ? l->object : "");

@@ -4,8 +4,9 @@
  * notice): an A4 PDF drawn with cairo, for the creditor or the agency to
  * print and post (by registered letter for a formal notice).
  *
- * Layout: sender block top left, recipient block on the right (where a
- * window envelope shows it), place and date, the object line, then the
+ * Layout: sender block top left, recipient block (name, postal address)
+ * in the window of a French DL/C5-6 window envelope (letter.c gives the
+ * measures), place and date, the object line, then the
  * body: the reminder's text part in a fixed-width font, so that its amount
  * tables stay aligned. Fonts come from fontconfig (DejaVu: fonts-dejavu-core).
  * It draws; it does not decide which steps need a letter.
@@ -20,7 +21,7 @@
 
 struct letter {
     struct strlist sender;    /* lines: name, address... */
-    struct strlist recipient; /* lines */
+    struct strlist recipient; /* lines: name, then the postal address */
     const char *place_date;   /* "Le 2 mars 2026" */
     const char *object;       /* "Objet : ..." */
     const char *body;         /* plain text, lines of at most ~80 columns */

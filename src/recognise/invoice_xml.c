@@ -482,6 +482,66 @@ static bool profile_is_order(const char *profile)
 }
 
 /* ------------------------------------------------------------------ */
+/* Buyer postal address (BT-50..55)                                    */
+
+/* A country code as ISO 3166-1 alpha-2, upper case; anything else is
+ * left out (the letter then prints no country line). */
+static void keep_country(const char *code, struct postal_address *a)
+{
+    if (strlen(code) == 2 && is_ascii_letter(code[0]) && is_ascii_letter(code[1])) {
+        a->country[0] = (char)toupper((unsigned char)code[0]);
+        a->country[1] = (char)toupper((unsigned char)code[1]);
+        a->country[2] = '\0';
+    }
+}
+
+/* Kept only when a letter could be addressed with it (a street line and
+ * a city): half an address is worse than none, which holds the letter. */
+static void keep_if_usable(struct postal_address *a, struct invoice *out)
+{
+    if (postal_address_usable(a))
+        out->buyer_address = *a;
+}
+
+static void cii_read_buyer_address(xmlNode *buyer, struct invoice *out)
+{
+    xmlNode *node = xml_find(buyer, "PostalTradeAddress");
+    struct postal_address a;
+    char code[16];
+
+    memset(&a, 0, sizeof a);
+    if (node == NULL)
+        return;
+    read_text(node, "LineOne", a.line1, sizeof a.line1);
+    read_text(node, "LineTwo", a.line2, sizeof a.line2);
+    read_text(node, "LineThree", a.line3, sizeof a.line3);
+    read_text(node, "PostcodeCode", a.postcode, sizeof a.postcode);
+    read_text(node, "CityName", a.city, sizeof a.city);
+    if (read_text(node, "CountryID", code, sizeof code))
+        keep_country(code, &a);
+    keep_if_usable(&a, out);
+}
+
+static void ubl_read_buyer_address(xmlNode *buyer, struct invoice *out)
+{
+    xmlNode *node = xml_find(buyer, "PostalAddress");
+    struct postal_address a;
+    char code[16];
+
+    memset(&a, 0, sizeof a);
+    if (node == NULL)
+        return;
+    read_text(node, "StreetName", a.line1, sizeof a.line1);
+    read_text(node, "AdditionalStreetName", a.line2, sizeof a.line2);
+    read_text(node, "AddressLine/Line", a.line3, sizeof a.line3);
+    read_text(node, "PostalZone", a.postcode, sizeof a.postcode);
+    read_text(node, "CityName", a.city, sizeof a.city);
+    if (read_text(node, "Country/IdentificationCode", code, sizeof code))
+        keep_country(code, &a);
+    keep_if_usable(&a, out);
+}
+
+/* ------------------------------------------------------------------ */
 /* CII                                                                 */
 
 /* Early-payment discount (Skonto) wording; a text that says there is none
@@ -609,6 +669,7 @@ static enum invoice_xml_result cii_read(xmlNode *root, struct invoice *out, char
     read_text(header, "ID", out->number, sizeof out->number);
     read_date(header, "IssueDateTime", &out->issue_date);
     cii_read_parties(xml_find(root, CII_AGREEMENT), out);
+    cii_read_buyer_address(xml_find(root, CII_AGREEMENT "/BuyerTradeParty"), out);
     cii_read_settlement(xml_find(root, CII_SETTLEMENT), out);
     out->source = INVOICE_SOURCE_CII;
     return INVOICE_XML_INVOICE;
@@ -663,6 +724,7 @@ static enum invoice_xml_result ubl_read(xmlNode *root, bool credit_note_root,
     read_date(root, "IssueDate", &out->issue_date);
     ubl_read_due_date(root, out);
     ubl_read_parties(root, out);
+    ubl_read_buyer_address(xml_find(root, "AccountingCustomerParty/Party"), out);
     if (read_text(root, "DocumentCurrencyCode", code, sizeof code))
         store_currency(out, code);
     read_amount_due(totals, "PayableAmount", "TaxInclusiveAmount", "PrepaidAmount", out);

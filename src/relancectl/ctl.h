@@ -70,6 +70,9 @@ int ctl_pay(struct ctl_env *env, int argc, char **argv);
 int ctl_debtor(struct ctl_env *env, int argc, char **argv);
 /* One reminder as a JSON object (shared by reminders and show). */
 void ctl_json_reminder(struct json *j, const struct reminder_row *r);
+/* ctl_letters.c */
+int ctl_letters(struct ctl_env *env, int argc, char **argv);
+int ctl_letter(struct ctl_env *env, int argc, char **argv);
 /* ctl_outbox.c */
 int ctl_outbox(struct ctl_env *env, int argc, char **argv);
 /* ctl_replies.c */

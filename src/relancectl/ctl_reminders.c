@@ -7,7 +7,7 @@
  *   reminders [--held | --state STATE]   reminders and their states
  *   release ID --sent | --retry          settle a held reminder
  *   pay NUMBER [AMOUNT] [--on DATE]      record a payment (whole balance by default)
- *   debtor EMAIL [--kind business|consumer] [--language fr|en]
+ *   debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'L1|L2|CP VILLE']
  *
  * Each prints a table for people or JSON (--json) for scripts.
  */
@@ -380,10 +380,14 @@ int ctl_pay(struct ctl_env *env, int argc, char **argv)
 
 int ctl_debtor(struct ctl_env *env, int argc, char **argv)
 {
+    static const char usage[] =
+        "usage: debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'LINE|LINE|POSTCODE CITY']";
     static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
                                          {"language", required_argument, NULL, 'l'},
+                                         {"address", required_argument, NULL, 'a'},
                                          {NULL, 0, NULL, 0}};
-    const char *kind = NULL, *language = NULL;
+    const char *kind = NULL, *language = NULL, *address_text = NULL;
+    char address[POSTAL_TEXT_MAX], why[200];
     struct audit_key key;
     struct store *st;
     enum language lang;
@@ -395,26 +399,33 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
             kind = optarg;
         else if (ch == 'l')
             language = optarg;
+        else if (ch == 'a')
+            address_text = optarg;
         else
-            return ctl_usage_error("usage: debtor EMAIL [--kind business|consumer] [--language fr|en]");
+            return ctl_usage_error("%s", usage);
     }
-    if (optind != argc - 1 || (kind == NULL && language == NULL))
-        return ctl_usage_error("usage: debtor EMAIL [--kind business|consumer] [--language fr|en]");
+    if (optind != argc - 1 || (kind == NULL && language == NULL && address_text == NULL))
+        return ctl_usage_error("%s", usage);
     if (kind && strcmp(kind, "business") != 0 && strcmp(kind, "consumer") != 0)
         return ctl_usage_error("debtor: --kind is business or consumer");
     if (language && !language_parse(language, &lang))
         return ctl_usage_error("debtor: --language is fr or en");
+    if (address_text && !postal_address_parse(address_text, address, sizeof address, why, sizeof why))
+        return ctl_usage_error("debtor: --address: %s (lines separated by '|' or new lines)", why);
     if (!str_is_email(argv[optind]))
         return ctl_usage_error("debtor: '%s' is not an address", argv[optind]);
     if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
-    if (store_set_debtor_profile(st, &key, argv[optind], kind, language, "operator") != STORE_OK) {
-        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+    if ((kind || language) && store_set_debtor_profile(st, &key, argv[optind], kind, language, "operator") != STORE_OK)
         rc = 1;
-    } else {
-        printf("debtor %s:%s%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
-               kind ? " (source operator)" : "", language ? " language " : "", language ? language : "");
-    }
+    if (rc == 0 && address_text && store_set_debtor_address(st, &key, argv[optind], address, "operator") != STORE_OK)
+        rc = 1;
+    if (rc != 0)
+        fprintf(stderr, "relancectl: %s\n", store_last_error(st));
+    else
+        printf("debtor %s:%s%s%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
+               kind ? " (source operator)" : "", language ? " language " : "", language ? language : "",
+               address_text ? " postal address recorded (held letters are written at the next run)" : "");
     ctl_close_all(st, &key);
     return rc;
 }

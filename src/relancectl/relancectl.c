@@ -30,7 +30,10 @@ static const struct command commands[] = {
     {"reminders", ctl_reminders, "reminders [--held | --state STATE]  reminders and their states"},
     {"release", ctl_release, "release REMINDER-ID --sent|--retry  settle a held reminder"},
     {"pay", ctl_pay, "pay NUMBER [AMOUNT] [--on DATE] record a payment (default: the whole balance)"},
-    {"debtor", ctl_debtor, "debtor EMAIL [--kind business|consumer] [--language fr|en]  set a debtor's profile"},
+    {"debtor", ctl_debtor, "debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'L1|L2|CP VILLE']"
+                           "  set a debtor's profile"},
+    {"letters", ctl_letters, "letters [--state held|to-post|posted] [--json]  postal letters and where each stands"},
+    {"letter", ctl_letter, "letter ID --posted [--registered NUMBER] [--on DATE]  record that a letter was posted"},
     {"replies", ctl_replies, "replies [NUMBER] [--json]     debtors' replies, newest first"},
     {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT  end a dispute (or a pause)"},
     {"pause", ctl_pause, "pause NUMBER [--until YYYY-MM-DD]  hold a case's reminders (without end by default)"},

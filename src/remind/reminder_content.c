@@ -372,6 +372,34 @@ static void dates_vars(const struct reminder_content *rc, struct template_vars *
     template_setf(v, "deadline_days", "%lld", rc->cfg->formal_notice_days);
 }
 
+/* Postal dispatch: a reminder mentions a letter only once the operator
+ * recorded it as posted (relancectl letter ID --posted), with its date
+ * and, when registered, its number; a letter written but not posted, or
+ * held for want of an address, is not mentioned: the mail never claims a
+ * dispatch that did not happen. The creditor's copy says more of the
+ * step's own letter (scheduler_copies.c); here, its defaults. */
+static void letter_vars(const struct reminder_content *rc, struct template_vars *v)
+{
+    template_set_flag(v, "letter", rc->step->letter);
+    template_set_flag(v, "letter_held", false);
+    template_set_flag(v, "registered_mail", rc->step->letter && rc->step->registered);
+    template_set(v, "letter_id", "");
+    reminder_dispatch_vars(NULL, rc->lang, v);
+}
+
+void reminder_dispatch_vars(const struct letter_dispatch *d, enum language lang, struct template_vars *v)
+{
+    bool posted = d != NULL && d->posted;
+    char on[64] = "";
+
+    if (posted)
+        calendar_format_long(d->posted_on, lang, on, sizeof on);
+    template_set_flag(v, "letter_posted", posted);
+    template_set_flag(v, "letter_registered", posted && d->registered_number[0]);
+    template_set(v, "letter_posted_date", on);
+    template_set(v, "letter_registered_number", posted ? d->registered_number : "");
+}
+
 void reminder_content_vars(const struct reminder_content *rc, struct template_vars *v)
 {
     struct strbuf numbers;
@@ -389,7 +417,7 @@ void reminder_content_vars(const struct reminder_content *rc, struct template_va
     template_set_flag(v, "several", rc->count > 1);
     template_set(v, "step_label", reminder_step_label(rc->step->name, rc->lang));
     template_setf(v, "step_number", "%d", rc->step_number);
-    template_set_flag(v, "letter", rc->step->letter);
+    letter_vars(rc, v);
     invoices_table(rc, v);
     amounts_table(rc, v);
     history_table(rc, v);

@@ -49,8 +49,13 @@ struct reminder_content {
  * when the step claims them and the debtor is a business. */
 void reminder_line_amounts(const struct config *cfg, bool claim, enum debtor_kind kind, struct date today,
                            const struct money_payment *payments, size_t payment_count, struct reminder_line *line);
-/* Fills every variable, flag and block of the templates. */
+/* Fills every variable, flag and block of the templates (no letter
+ * recorded as posted: see reminder_dispatch_vars). */
 void reminder_content_vars(const struct reminder_content *rc, struct template_vars *v);
+/* What a reminder may say of postal dispatch, after reminder_content_vars:
+ * the newest letter the operator recorded as posted (NULL or not posted:
+ * nothing is said). */
+void reminder_dispatch_vars(const struct letter_dispatch *d, enum language lang, struct template_vars *v);
 /* A step's name for people ("Mise en demeure"); the name itself when unknown. */
 const char *reminder_step_label(const char *step_name, enum language lang);
 int64_t reminder_total(const struct reminder_content *rc);

@@ -462,6 +462,9 @@ bool scheduler_run_due(const struct scheduler_run *run, struct scheduler_report 
     if (!scheduler_ctx_init(&x, run, report))
         return true;
     ok = settle_stale_reminders(&x) && resume_expired_pauses(&x) && send_outbox(&x);
+    /* A dry run changes nothing, held letters included. */
+    if (ok && !run->cfg->dry_run)
+        scheduler_write_held_letters(&x);
     strbuf_init(&missing);
     scheduler_missing_keys(run->cfg, &missing);
     if (ok && missing.len > 0) {

@@ -139,6 +139,17 @@ static bool recall_first_agency_letter(const struct scheduler_run *run, const st
     return true;
 }
 
+/* The newest letter about these cases that the operator recorded as
+ * posted: all a reminder may say of postal dispatch (reminder_content.c). */
+static bool gather_dispatch(const struct scheduler_run *run, struct scheduler_composed *c)
+{
+    int64_t ids[GROUP_MAX_CASES];
+
+    for (size_t i = 0; i < c->count; i++)
+        ids[i] = c->lines[i].dc->c.id;
+    return store_letter_dispatch(run->st, ids, c->count, &c->dispatch) == STORE_OK;
+}
+
 static bool render_step(const struct scheduler_run *run, struct scheduler_composed *c, struct date today, char *why,
                         size_t whylen)
 {
@@ -153,10 +164,12 @@ static bool render_step(const struct scheduler_run *run, struct scheduler_compos
     template_vars_init(&vars);
     reminder_content_vars(&rc, &vars);
     ok = recall_first_agency_letter(run, c, &vars);
-    if (!ok)
+    if (!ok) {
         str_format(why, whylen, "database: %s", store_last_error(run->st));
-    else
+    } else {
+        reminder_dispatch_vars(&c->dispatch, c->lang, &vars);
         ok = template_render(&t, &vars, c->lang, (enum template_colour)c->step->severity, &c->text, why, whylen);
+    }
     template_vars_free(&vars);
     template_free(&t);
     return ok;
@@ -211,7 +224,7 @@ bool scheduler_compose(const struct scheduler_ctx *x, const struct due_case *con
         if (cases[i]->c.message_id[0] && !strlist_contains_icase(&c->references, cases[i]->c.message_id))
             strlist_add(&c->references, cases[i]->c.message_id);
     }
-    if (!compute_lines(run, c, x->local.date) || !gather_history(run, c)) {
+    if (!compute_lines(run, c, x->local.date) || !gather_history(run, c) || !gather_dispatch(run, c)) {
         str_format(why, whylen, "database: %s", store_last_error(run->st));
         return false;
     }

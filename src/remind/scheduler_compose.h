@@ -32,6 +32,7 @@ struct scheduler_composed {
     struct reminder_line lines[GROUP_MAX_CASES];
     size_t count;
     struct reminder_list history;
+    struct letter_dispatch dispatch; /* the newest letter recorded as posted */
     char sender_name[600];
     const char *sender_address;
     char recipient[INVOICE_EMAIL_MAX];

@@ -91,51 +91,118 @@ char *scheduler_write_dry_run(const struct scheduler_ctx *x, const struct schedu
     return path;
 }
 
-static void letter_lines(const struct config *cfg, const struct scheduler_composed *c, struct letter *l)
-{
-    const struct case_row *first = &c->lines[0].dc->c;
-    bool agency = c->step->from == LADDER_FROM_AGENCY;
+/* ---- letters ---- */
 
-    strlist_init(&l->sender);
-    strlist_init(&l->recipient);
-    strlist_add(&l->sender, agency ? cfg->agency_name : cfg->creditor_name);
-    if ((agency ? cfg->agency_address : cfg->creditor_address)[0])
-        strlist_add(&l->sender, agency ? cfg->agency_address : cfg->creditor_address);
-    strlist_add(&l->sender, agency ? cfg->agency_sender : cfg->creditor_email);
-    strlist_add(&l->recipient, c->recipient_name[0] ? c->recipient_name : first->debtor_email);
-    strlist_add(&l->recipient, first->debtor_email);
+/* What a letter says besides its recipient: the sender's block, the
+ * place and date, the object, the body (the reminder's text part) and
+ * the footer. Recorded with the letter, so that a letter held for want
+ * of an address is later written with this very text. */
+struct letter_text {
+    struct strbuf sender; /* lines separated by '\n' */
+    char *place_date;
+    char *object;
+    const char *body;
+    const char *footer;
+};
+
+static void letter_text_make(const struct scheduler_ctx *x, const struct scheduler_composed *c, struct letter_text *t)
+{
+    const struct config *cfg = x->cfg;
+    bool agency = c->step->from == LADDER_FROM_AGENCY;
+    const char *address = agency ? cfg->agency_address : cfg->creditor_address;
+    char date_text[64];
+
+    strbuf_init(&t->sender);
+    strbuf_puts(&t->sender, agency ? cfg->agency_name : cfg->creditor_name);
+    if (address[0])
+        strbuf_printf(&t->sender, "\n%s", address);
+    strbuf_printf(&t->sender, "\n%s", agency ? cfg->agency_sender : cfg->creditor_email);
+    calendar_format_long(x->local.date, c->lang, date_text, sizeof date_text);
+    t->place_date = xasprintf(c->lang == LANG_FR ? "Le %s" : "%s", date_text);
+    t->object = xasprintf(c->lang == LANG_FR ? "Objet : %s" : "Subject: %s", c->text.subject);
+    t->body = c->text.text;
+    t->footer = cfg->agency_name;
 }
 
-/* The printable letter of the step; NULL when the step has none or it
- * could not be written (logged). */
+static void letter_text_free(struct letter_text *t)
+{
+    strbuf_free(&t->sender);
+    free(t->place_date);
+    free(t->object);
+}
+
+static void split_lines(const char *text, struct strlist *out)
+{
+    while (text && *text) {
+        size_t n = strcspn(text, "\n");
+        char *line = xstrndup(text, n);
+        strlist_add(out, line);
+        free(line);
+        text += n + (text[n] == '\n');
+    }
+}
+
+/* Draws the letter at path: the recipient's name and postal address in
+ * the envelope's window (letter.c places them). */
+static bool draw_letter(const char *sender, const char *place_date, const char *object, const char *body,
+                        const char *footer, const char *name, const char *address, const char *path, char *why,
+                        size_t whylen)
+{
+    struct letter l = {.place_date = place_date, .object = object, .body = body, .footer = footer};
+    bool ok;
+
+    strlist_init(&l.sender);
+    strlist_init(&l.recipient);
+    split_lines(sender, &l.sender);
+    if (name && name[0])
+        strlist_add(&l.recipient, name);
+    split_lines(address, &l.recipient);
+    ok = letter_write_pdf(&l, path, why, whylen);
+    strlist_free(&l.sender);
+    strlist_free(&l.recipient);
+    return ok;
+}
+
+/* The debtor's postal address, "" when unknown or unreadable (logged). */
+static void debtor_address(const struct scheduler_ctx *x, const struct scheduler_composed *c, char *out, size_t size)
+{
+    const struct case_row *first = &c->lines[0].dc->c;
+
+    if (store_debtor_address(x->run->st, first->debtor_id, out, size) != STORE_OK) {
+        log_error(first->inv.number, "cannot read the postal address of <%s>: %s", first->debtor_email,
+                  store_last_error(x->run->st));
+        out[0] = '\0';
+    }
+}
+
+/* A dry run's letter, in DryRunDirectory; NULL when the step has none,
+ * the debtor has no postal address (it would be held) or it could not be
+ * written (logged). Nothing is recorded. */
 char *scheduler_write_letter(const struct scheduler_ctx *x, const struct scheduler_composed *c, const char *dir, int64_t id)
 {
     const char *log_id = c->lines[0].dc->c.inv.number;
-    char date_text[64], why[300];
-    struct letter l;
-    char *path, *place_date, *object;
+    char address[POSTAL_TEXT_MAX], why[300];
+    struct letter_text t;
+    char *path;
     bool ok;
 
     if (!c->step->letter)
         return NULL;
+    debtor_address(x, c, address, sizeof address);
+    if (address[0] == '\0') {
+        log_warning(log_id, "no letter for reminder %lld: <%s> has no postal address (it would be held)",
+                    (long long)id, c->recipient);
+        return NULL;
+    }
     if (!ensure_directory(dir, why, sizeof why)) {
         log_error(log_id, "no letter for reminder %lld: %s", (long long)id, why);
         return NULL;
     }
-    calendar_format_long(x->local.date, c->lang, date_text, sizeof date_text);
-    place_date = xasprintf(c->lang == LANG_FR ? "Le %s" : "%s", date_text);
-    object = xasprintf(c->lang == LANG_FR ? "Objet : %s" : "Subject: %s", c->text.subject);
-    letter_lines(x->cfg, c, &l);
-    l.place_date = place_date;
-    l.object = object;
-    l.body = c->text.text;
-    l.footer = x->cfg->agency_name;
+    letter_text_make(x, c, &t);
     path = file_path(dir, x, c, id, "pdf");
-    ok = letter_write_pdf(&l, path, why, sizeof why);
-    strlist_free(&l.sender);
-    strlist_free(&l.recipient);
-    free(place_date);
-    free(object);
+    ok = draw_letter(t.sender.data, t.place_date, t.object, t.body, t.footer, c->recipient_name, address, path, why,
+                     sizeof why);
+    letter_text_free(&t);
     if (!ok) {
         log_error(log_id, "no letter for reminder %lld: %s", (long long)id, why);
         free(path);
@@ -145,10 +212,105 @@ char *scheduler_write_letter(const struct scheduler_ctx *x, const struct schedul
     return path;
 }
 
+/* What became of a sent reminder's letter, for the creditor's copy. */
+struct letter_outcome {
+    int64_t id;   /* the recorded letter, 0 when none */
+    char *path;   /* the PDF, NULL when not written */
+    bool held;    /* recorded, not written: no postal address */
+};
+
+/* The letter of a reminder that went out: written in LetterDirectory
+ * when the debtor has a postal address, else recorded as held (written
+ * by a later run once the operator gives one); recorded either way, so
+ * that relancectl letters lists it and the operator records its posting.
+ * The reminder itself went: a letter that fails is logged, never a
+ * reason to hold the mail (which claims no dispatch, see reminder_dispatch_vars). */
+static void record_letter(const struct scheduler_ctx *x, const struct scheduler_composed *c, int64_t reminder_id,
+                          struct letter_outcome *out)
+{
+    const struct case_row *first = &c->lines[0].dc->c;
+    char address[POSTAL_TEXT_MAX], why[300];
+    struct letter_text t;
+    struct letter_record rec;
+    char *path = NULL;
+
+    memset(out, 0, sizeof *out);
+    debtor_address(x, c, address, sizeof address);
+    letter_text_make(x, c, &t);
+    if (address[0] && ensure_directory(x->cfg->letter_dir, why, sizeof why)) {
+        path = file_path(x->cfg->letter_dir, x, c, reminder_id, "pdf");
+        if (!draw_letter(t.sender.data, t.place_date, t.object, t.body, t.footer, c->recipient_name, address, path,
+                         why, sizeof why)) {
+            log_error(first->inv.number, "letter of reminder %lld not written: %s", (long long)reminder_id, why);
+            free(path);
+            path = NULL;
+        }
+    } else if (address[0]) {
+        log_error(first->inv.number, "letter of reminder %lld not written: %s", (long long)reminder_id, why);
+    }
+    rec = (struct letter_record){reminder_id, first->debtor_id, first->id, c->step_number, c->step->name,
+                                 c->step->registered, t.sender.data, t.place_date, t.object, t.body, t.footer,
+                                 c->recipient_name, address, path ? path : ""};
+    if (store_letter_record(x->run->st, x->run->key, &rec, x->run->actor, &out->id) != STORE_OK) {
+        log_error(first->inv.number, "letter of reminder %lld not recorded: %s", (long long)reminder_id,
+                  store_last_error(x->run->st));
+        out->id = 0;
+    } else if (path) {
+        log_info(first->inv.number, "letter %lld of reminder %lld written to %s: to post%s", (long long)out->id,
+                 (long long)reminder_id, path, c->step->registered ? " by registered mail" : "");
+    } else {
+        out->held = true;
+        log_warning(first->inv.number, "letter %lld of reminder %lld held: <%s> has no postal address "
+                    "(relancectl debtor %s --address ...)", (long long)out->id, (long long)reminder_id,
+                    first->debtor_email, first->debtor_email);
+    }
+    out->path = path;
+    letter_text_free(&t);
+}
+
+/* A held letter whose debtor now has an address: written as recorded. */
+static void write_held_letter(const struct scheduler_ctx *x, const struct letter_row *l)
+{
+    char number[48], why[300];
+    char *path;
+
+    safe_name(l->number, number, sizeof number);
+    path = xasprintf("%s/%04d-%02d-%02d-%s-%s-%lld.pdf", x->cfg->letter_dir, x->local.date.year,
+                     x->local.date.month, x->local.date.day, number, l->step_name, (long long)l->reminder_id);
+    if (!ensure_directory(x->cfg->letter_dir, why, sizeof why) ||
+        !draw_letter(l->sender, l->place_date, l->object, l->body, l->footer, l->recipient_name, l->debtor_address,
+                     path, why, sizeof why)) {
+        log_error(l->number, "held letter %lld still not written: %s", (long long)l->id, why);
+    } else if (store_letter_written(x->run->st, x->run->key, l->id, l->debtor_address, path, x->run->actor) !=
+               STORE_OK) {
+        log_error(l->number, "letter %lld written to %s but not recorded: %s", (long long)l->id, path,
+                  store_last_error(x->run->st));
+    } else {
+        log_notice(l->number, "held letter %lld written to %s: to post%s", (long long)l->id, path,
+                   l->registered_mail ? " by registered mail" : "");
+    }
+    free(path);
+}
+
+void scheduler_write_held_letters(const struct scheduler_ctx *x)
+{
+    static const enum letter_state held = LETTER_HELD;
+    struct letter_list list;
+
+    if (store_list_letters(x->run->st, &held, &list) != STORE_OK) {
+        log_error(NULL, "cannot read the held letters: %s", store_last_error(x->run->st));
+        return;
+    }
+    for (size_t i = 0; i < list.count; i++)
+        if (list.items[i].debtor_address[0])
+            write_held_letter(x, &list.items[i]);
+    letter_list_free(&list);
+}
+
 /* ---- the creditor's copy ---- */
 
-static bool render_copy(const struct scheduler_ctx *x, const struct scheduler_composed *c, struct rendered *out, char *why,
-                        size_t whylen)
+static bool render_copy(const struct scheduler_ctx *x, const struct scheduler_composed *c,
+                        const struct letter_outcome *letter, struct rendered *out, char *why, size_t whylen)
 {
     enum language lang = scheduler_default_language(x->cfg);
     struct reminder_content rc = {x->cfg, c->step, c->step_number, lang, c->kind, x->local.date,
@@ -161,8 +323,15 @@ static bool render_copy(const struct scheduler_ctx *x, const struct scheduler_co
         return false;
     template_vars_init(&vars);
     reminder_content_vars(&rc, &vars);
+    reminder_dispatch_vars(&c->dispatch, lang, &vars);
     template_set(&vars, "copy_recipient", c->recipient);
     template_set(&vars, "original_subject", c->text.subject);
+    /* The letter: attached to post (by registered mail for a formal
+     * notice), or held for want of the debtor's postal address. */
+    template_set_flag(&vars, "letter", letter->path != NULL);
+    template_set_flag(&vars, "letter_held", letter->held);
+    template_set_flag(&vars, "registered_mail", c->step->registered);
+    template_setf(&vars, "letter_id", "%lld", (long long)letter->id);
     ok = template_render(&t, &vars, lang, (enum template_colour)c->step->severity, out, why, whylen);
     template_vars_free(&vars);
     template_free(&t);
@@ -216,7 +385,8 @@ static char *build_copy(const struct scheduler_ctx *x, const struct scheduler_co
 
 /* A copy that does not go out is logged, never retried: the reminder
  * itself went out and is recorded. */
-static void send_copy(const struct scheduler_ctx *x, const struct scheduler_composed *c, const char *letter_path)
+static void send_copy(const struct scheduler_ctx *x, const struct scheduler_composed *c,
+                      const struct letter_outcome *letter)
 {
     const char *log_id = c->lines[0].dc->c.inv.number;
     const char *to = x->cfg->redirect_to[0] ? x->cfg->redirect_to : x->cfg->creditor_email;
@@ -227,11 +397,11 @@ static void send_copy(const struct scheduler_ctx *x, const struct scheduler_comp
     char *mail;
     size_t len;
 
-    if (!render_copy(x, c, &text, why, sizeof why)) {
+    if (!render_copy(x, c, letter, &text, why, sizeof why)) {
         log_error(log_id, "no copy for the creditor: %s", why);
         return;
     }
-    mail = build_copy(x, c, &text, letter_path, &len);
+    mail = build_copy(x, c, &text, letter->path, &len);
     strlist_init(&rcpt);
     strlist_add(&rcpt, to);
     env.sender = c->reply_address;
@@ -249,9 +419,11 @@ static void send_copy(const struct scheduler_ctx *x, const struct scheduler_comp
 
 void scheduler_after_sent(const struct scheduler_ctx *x, const struct scheduler_composed *c, int64_t id)
 {
-    char *letter = scheduler_write_letter(x, c, x->cfg->letter_dir, id);
+    struct letter_outcome letter = {0, NULL, false};
 
+    if (c->step->letter)
+        record_letter(x, c, id, &letter);
     if (c->step->copy && !c->court && x->cfg->creditor_email[0])
-        send_copy(x, c, letter);
-    free(letter);
+        send_copy(x, c, &letter);
+    free(letter.path);
 }

@@ -20,10 +20,15 @@
 /* Writes the dry run's .eml in DryRunDir; its path, or NULL with why. */
 char *scheduler_write_dry_run(const struct scheduler_ctx *x, const struct scheduler_composed *c, int64_t id, char *why,
                               size_t whylen);
-/* The printable letter of the step; NULL when the step has none or it
- * could not be written (logged). */
+/* A dry run's printable letter, in dir; NULL when the step has none,
+ * the debtor has no postal address, or it could not be written (logged). */
 char *scheduler_write_letter(const struct scheduler_ctx *x, const struct scheduler_composed *c, const char *dir, int64_t id);
-/* What follows a reminder that went out: its letter, the creditor's copy. */
+/* What follows a reminder that went out: its letter (written, or
+ * recorded as held when the debtor has no postal address), the
+ * creditor's copy. */
 void scheduler_after_sent(const struct scheduler_ctx *x, const struct scheduler_composed *c, int64_t id);
+
+/* Writes the held letters whose debtor now has a postal address. */
+void scheduler_write_held_letters(const struct scheduler_ctx *x);
 
 #endif

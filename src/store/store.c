@@ -200,6 +200,38 @@ static const char *const migrations[] = {
     "ALTER TABLE debtors ADD COLUMN kind_source TEXT CHECK (kind_source IN ('invoice', 'operator'));"
     "ALTER TABLE debtors ADD COLUMN kind_evidence TEXT NOT NULL DEFAULT '';"
     "UPDATE debtors SET kind_source = 'operator' WHERE kind IS NOT NULL;",
+    /* 5: letters that are posted. A debtor's postal address (lines
+     * separated by LF), from an invoice or the operator; an invoice never
+     * replaces the operator's. Each letter of a step is recorded with the
+     * text it prints: 'held' while the debtor has no address, 'to-post'
+     * once written, 'posted' (with the registered number, if any) when the
+     * operator says it went: only then may a reminder say so. */
+    "ALTER TABLE debtors ADD COLUMN postal_address TEXT;"
+    "ALTER TABLE debtors ADD COLUMN postal_address_source TEXT"
+    "  CHECK (postal_address_source IN ('invoice', 'operator'));"
+    "CREATE TABLE letters ("
+    "  id INTEGER PRIMARY KEY,"
+    "  reminder_id INTEGER NOT NULL UNIQUE REFERENCES reminders(id),"
+    "  debtor_id INTEGER NOT NULL REFERENCES debtors(id),"
+    "  case_id INTEGER REFERENCES invoices(id),"
+    "  step INTEGER NOT NULL,"
+    "  step_name TEXT NOT NULL,"
+    "  registered_mail INTEGER NOT NULL DEFAULT 0,"   /* must go by registered mail */
+    "  state TEXT NOT NULL CHECK (state IN ('held', 'to-post', 'posted')),"
+    "  sender TEXT NOT NULL DEFAULT '',"
+    "  place_date TEXT NOT NULL DEFAULT '',"
+    "  object TEXT NOT NULL DEFAULT '',"
+    "  body TEXT NOT NULL DEFAULT '',"
+    "  footer TEXT NOT NULL DEFAULT '',"
+    "  recipient_name TEXT NOT NULL DEFAULT '',"
+    "  address TEXT NOT NULL DEFAULT '',"             /* as printed */
+    "  path TEXT NOT NULL DEFAULT '',"
+    "  registered_number TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL,"
+    "  written_at TEXT,"
+    "  posted_on TEXT,"                               /* YYYY-MM-DD */
+    "  posted_at TEXT);"
+    "CREATE INDEX letters_by_state ON letters(state);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 enum store_result {
     STORE_OK = 0,
@@ -246,6 +246,96 @@ enum store_result store_list_payments(struct store *st, int64_t case_id, struct 
  * (kind_source 'operator'): no invoice changes it afterwards. */
 enum store_result store_set_debtor_profile(struct store *st, const struct audit_key *key, const char *email,
                                            const char *kind, const char *language, const char *actor);
+
+/* ---- letters and postal addresses (store_letters.c) ---- */
+
+/* A debtor's postal address (lines separated by '\n'), "" when unknown. */
+enum store_result store_debtor_address(struct store *st, int64_t debtor_id, char *out, size_t size);
+/* The operator's address for a debtor (created when unknown): an invoice
+ * never replaces it. One event. */
+enum store_result store_set_debtor_address(struct store *st, const struct audit_key *key, const char *email,
+                                           const char *address, const char *actor);
+
+enum letter_state {
+    LETTER_HELD = 0, /* not written: the debtor has no postal address */
+    LETTER_TO_POST,  /* written, waiting to be posted */
+    LETTER_POSTED,   /* the operator recorded that it went (registered_number when registered) */
+};
+
+/* The letter of a step, recorded after its reminder went out. */
+struct letter_record {
+    int64_t reminder_id;
+    int64_t debtor_id;
+    int64_t case_id;         /* the first case the reminder covered */
+    int step;
+    const char *step_name;
+    bool registered_mail;    /* must go by registered mail with acknowledgment of receipt */
+    const char *sender;      /* lines separated by '\n' */
+    const char *place_date;
+    const char *object;
+    const char *body;
+    const char *footer;
+    const char *recipient_name;
+    const char *address;     /* as printed; "" while held */
+    const char *path;        /* the PDF; "" while held */
+};
+
+struct letter_row {
+    int64_t id;
+    int64_t reminder_id;
+    int64_t debtor_id;
+    int64_t case_id;
+    int step;
+    char step_name[32];
+    bool registered_mail;
+    enum letter_state state;
+    char debtor_email[INVOICE_EMAIL_MAX];
+    char debtor_address[POSTAL_TEXT_MAX]; /* the debtor's address now ("" unknown) */
+    char number[INVOICE_NUMBER_MAX];      /* the first case's invoice number */
+    char address[POSTAL_TEXT_MAX];        /* as printed ("" while held) */
+    char recipient_name[INVOICE_NAME_MAX];
+    char path[512];
+    char registered_number[64];
+    char created_at[32];
+    char written_at[32];
+    char posted_on[16];
+    char *sender, *place_date, *object, *body, *footer; /* owned */
+};
+
+struct letter_list {
+    struct letter_row *items;
+    size_t count;
+};
+
+void letter_list_free(struct letter_list *list);
+const char *letter_state_name(enum letter_state state); /* held | to-post | posted */
+/* Records a step's letter: 'to-post' when rec->path is set, else 'held'.
+ * One event on the case. */
+enum store_result store_letter_record(struct store *st, const struct audit_key *key,
+                                      const struct letter_record *rec, const char *actor, int64_t *id);
+/* held -> to-post once written. STORE_CONFLICT when no longer held. */
+enum store_result store_letter_written(struct store *st, const struct audit_key *key, int64_t id,
+                                       const char *address, const char *path, const char *actor);
+/* to-post -> posted, on posted_on, with the registered letter's number
+ * (NULL or "": not registered). STORE_CONFLICT when the letter is not
+ * to-post (held: nothing to post; posted: already recorded). One event. */
+enum store_result store_letter_posted(struct store *st, const struct audit_key *key, int64_t id,
+                                      struct date posted_on, const char *registered_number, const char *actor);
+/* Letters, oldest first: all (state NULL) or in one state. */
+enum store_result store_list_letters(struct store *st, const enum letter_state *state, struct letter_list *out);
+/* One letter; its owned fields are freed with letter_row_free. */
+enum store_result store_get_letter(struct store *st, int64_t id, struct letter_row *out);
+void letter_row_free(struct letter_row *row);
+
+/* The newest posted letter about any of the cases: what a reminder may
+ * say of postal dispatch. posted false when none was posted. */
+struct letter_dispatch {
+    bool posted;
+    struct date posted_on;
+    char registered_number[64]; /* "" when not registered */
+};
+enum store_result store_letter_dispatch(struct store *st, const int64_t *case_ids, size_t count,
+                                        struct letter_dispatch *out);
 
 /* ---- credit notes (store_credits.c) ---- */
 

@@ -38,6 +38,27 @@ enum store_result store_debtor_upsert(struct store *st, const char *email, const
     return store_result_of(st, rc, "insert debtor");
 }
 
+/* The buyer's postal address an invoice gives, for its debtor: the
+ * latest invoice's, but never in place of the operator's (relancectl
+ * debtor --address), which knows better than any document. */
+static enum store_result debtor_address_from_invoice(struct store *st, int64_t debtor_id, const char *address,
+                                                     const char *now)
+{
+    static const char sql[] = "UPDATE debtors SET postal_address = ?1, postal_address_source = 'invoice',"
+                              " updated_at = ?2 WHERE id = ?3 AND COALESCE(postal_address_source, '') <> 'operator'";
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare address");
+    store_bind_text(stmt, 1, address);
+    store_bind_text(stmt, 2, now);
+    sqlite3_bind_int64(stmt, 3, debtor_id);
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "set address");
+}
+
 /* ---- cases ---- */
 
 #define CASE_COLUMNS STORE_CASE_COLUMNS
@@ -332,8 +353,12 @@ static enum store_result track_in_transaction(struct store *st, const struct aud
 
     store_now_text(now);
     if (ctx->debtor_email && ctx->debtor_email[0]) {
+        char address[POSTAL_TEXT_MAX];
         r = store_debtor_upsert(st, ctx->debtor_email, inv->buyer_name, now, &debtor_id);
         if (r != STORE_OK)
+            return r;
+        postal_address_format(&inv->buyer_address, address, sizeof address);
+        if (address[0] && (r = debtor_address_from_invoice(st, debtor_id, address, now)) != STORE_OK)
             return r;
     }
     r = invoice_insert(st, inv, ctx, debtor_id, now, id, created);

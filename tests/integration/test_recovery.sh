@@ -66,6 +66,9 @@ send_invoice A-001 2025-12-31 2026-01-30 1000.00 "Boulangerie Martin SARL" $A
 send_invoice N-001 2025-12-31 2026-01-30 400.00 "Normale SAS" $N
 check "both delivered" wait_sink 2 60
 take_new
+# Letters need a postal address (test_letters.sh: none, the letter is held).
+check "A's postal address" ctl debtor $A --address "4 rue du Four|31000 Toulouse" >/dev/null
+check "N's postal address" ctl debtor $N --address "8 rue Neuve|44000 Nantes" >/dev/null
 
 echo "== the runner dies right after handing A-001's reminder to the MTA"
 before=$(sink_count)

@@ -155,6 +155,12 @@ check_eq "ten cases" 10 "$(ctl list --json | jq length)"
 ctl pay C-001 >/dev/null
 check_eq "C-001 paid" paid "$(case_field C-001 .status)"
 check_eq "a consumer debtor" "debtor $D: kind consumer (source operator)" "$(ctl debtor $D --kind consumer)"
+# Postal addresses for the letters of steps 5 and 6 (test_letters.sh
+# covers the address read from an invoice, and letters held without one).
+for d in "$A|Boulangerie Martin|4 rue du Four|31000 Toulouse" "$B|22 route de Lyon|38000 Grenoble" \
+    "$D|8 impasse des Roses|44000 Nantes"; do
+    ctl debtor "${d%%|*}" --address "${d#*|}" >/dev/null || fail "address of ${d%%|*}"
+done
 
 echo "== before the first step: nothing"
 run_due 2026-01-30 0 0
@@ -351,9 +357,9 @@ check_eq "none to a debtor or the creditor" 0 "$(grep -l "^X-Rcpt-Args: <\($A\|$
 A5=$(redirected $A)
 check "the real recipient is named" [ -f "$A5" ]
 check "step 5: the total" says "$A5" "$(eur "1 058,31")"
-check "step 5: also posted" says "$A5" "également adressé par courrier postal"
 check "step 5 recalls the reference" says "$A5" "Notre référence${NBSP}: $REF (notre premier courrier du 16${NBSP}mars${NBSP}2026)"
 check "step 5 recalls the first letter's date" says "$A5" "Notre courrier du 16${NBSP}mars${NBSP}2026 (référence $REF)"
+check "step 5: no claim of a letter nobody recorded as posted" not says "$A5" "par voie postale"
 check_eq "three printable letters" 3 "$(ls "$T"/letters/*agence-lettre*.pdf 2>/dev/null | wc -l)"
 check "a real PDF" grep -q "^%PDF-" "$(ls "$T"/letters/*A-001*agence-lettre*.pdf)"
 check "the letter goes with the creditor's copy" grep -q "application/pdf" "$(redirected $CREDITOR | head -n 1)"
@@ -366,7 +372,7 @@ run_due 2026-04-07T10:00 4 8
 A6=$(to $A)
 check_eq "step 6: the agency's formal notice" "Mise en demeure${NBSP}: ACME Industries SAS, facture A-001" "$(header "$A6" Subject)"
 check "step 6: the total" says "$A6" "$(eur "1 062,30")"
-check "step 6: registered letter" says "$A6" "lettre recommandée avec demande d'avis de réception"
+check "step 6: no claim of a registered letter nobody recorded" not says "$A6" "lettre recommandée"
 check "step 6: the consequence, without threat" says "$A6" "qui pourra saisir la juridiction compétente"
 check "step 6: the sticker does not promise proceedings" not says "$A6" "avant poursuites"
 check "step 6 recalls the reference" says "$A6" "Notre référence${NBSP}: $REF (notre premier courrier du 16${NBSP}mars${NBSP}2026)"
