@@ -28,6 +28,7 @@ write_relance_conf \
     "LetterDirectory $T/letters" \
     "CreditorName ACME Industries SAS" \
     "CreditorAddress 12 rue de la Paix, 75002 Paris" \
+    "CreditorPaymentInfo virement, IBAN FR76 3000 6000 0112 3456 7890 189" \
     "CreditorEmail compta@creditor.test" \
     "AgencyName Recouvrement Durand" \
     "AgencyAddress 3 place Bellecour, 69002 Lyon" \
@@ -201,9 +202,10 @@ run_due 2026-03-12 2 4
 P2=$(to $P); N2=$(to $N)
 check "P's formal notice names the posted letter" says "$P2" "Un courrier vous a été adressé par voie postale le 5 mars 2026."
 check "... and no registered letter yet" not says "$P2" "recommandée"
-check "... and its earlier letters" says "$P2" "Nos précédents courriels et courriers sont restés sans suite"
+# Earlier letters are recalled by the agency's reference and first date (R124-4), never as "posted".
+check "... and recalls the agency's first letter" says "$P2" "(référence R-"
 check "N's formal notice: no letter posted, none claimed" not says "$N2" "par voie postale"
-check "... nor earlier letters" says "$N2" "Nos précédents courriels sont restés sans suite"
+check "... and recalls the agency's first letter too" says "$N2" "(référence R-"
 check_eq "the formal notice's letter goes by registered mail" true "$(letter_field P-001 2 .registered_mail)"
 copy_p2=$(copy_about P-001)
 check "the creditor's copy: by registered letter with acknowledgment of receipt" \
