@@ -20,7 +20,6 @@
 #include "core/ladder.h"
 #include "core/invoice_owner.h"
 #include "core/money.h"
-#include "core/statutory_rate.h"
 #include "lib/net.h"
 #include "lib/submit.h"
 
@@ -654,85 +653,6 @@ static void free_dates(void *field)
     dl->count = 0;
 }
 
-/* ---- HALF_YEAR_RATES: "2026-07-01=2.15, 2027-01-01=2.65", or "2.15" ---- */
-
-struct rate_item_ctx {
-    struct rate_schedule *rates;
-    const struct config_key_info *key;
-};
-
-static const char *add_half_year_rate(const char *item, void *ctx)
-{
-    struct rate_item_ctx *x = ctx;
-    struct rate_schedule *s = x->rates;
-    const char *eq = strchr(item, '=');
-    struct rate_period p = {{0, 0, 0}, 0};
-    char day[16];
-    size_t at;
-
-    if (eq != NULL) {
-        if ((size_t)(eq - item) != 10 || !str_copyn(day, sizeof day, item, 10) || !date_parse(day, &p.from))
-            return "expected YYYY-MM-DD=RATE or one RATE";
-        if (!statutory_half_year_start(p.from))
-            return "a half-year starts on 1 January or 1 July (YYYY-01-01 or YYYY-07-01)";
-    }
-    if (!rate_parse_percent(eq ? eq + 1 : item, &p.rate))
-        return "expected a percentage with at most four decimals (12.15)";
-    if (p.rate < x->key->min || p.rate > x->key->max)
-        return "out of range";
-    /* An undated rate stands for every half-year: it cannot share the
-     * key with dated ones (which would it yield to?). */
-    if (s->count > 0 && (!date_is_set(p.from) || !date_is_set(s->items[0].from)))
-        return "a rate without a date applies to every half-year: give it alone, or date every rate";
-    if (s->count == RATE_SCHEDULE_MAX)
-        return "too many rates";
-    for (at = 0; at < s->count && date_compare(s->items[at].from, p.from) < 0; at++)
-        ;
-    if (at < s->count && date_compare(s->items[at].from, p.from) == 0)
-        return "two rates for the same half-year";
-    memmove(&s->items[at + 1], &s->items[at], (s->count - at) * sizeof *s->items);
-    s->items[at] = p;
-    s->count++;
-    return NULL;
-}
-
-static const char *parse_half_year_rates(void *field, const char *text, const struct config_key_info *key)
-{
-    /* A failed line leaves the field as it was. */
-    struct rate_schedule next = *(struct rate_schedule *)field;
-    struct rate_item_ctx x = {&next, key};
-    const char *err = read_list(text, add_half_year_rate, &x);
-
-    if (err == NULL)
-        *(struct rate_schedule *)field = next;
-    return err;
-}
-
-static void print_half_year_rates(const void *field, const struct config_key_info *key, struct strbuf *out)
-{
-    const struct rate_schedule *s = field;
-
-    (void)key;
-    for (size_t i = 0; i < s->count; i++) {
-        char rate[MONEY_TEXT_MAX], day[DATE_STR_MAX];
-
-        rate_format_decimal(s->items[i].rate, rate);
-        if (i > 0)
-            strbuf_puts(out, ", ");
-        if (date_is_set(s->items[i].from)) {
-            date_format(s->items[i].from, day);
-            strbuf_printf(out, "%s=", day);
-        }
-        strbuf_puts(out, rate);
-    }
-}
-
-/* The periods live in the field: forgetting them is enough. */
-static void free_half_year_rates(void *field)
-{
-    ((struct rate_schedule *)field)->count = 0;
-}
-
 /* ---- WEEKDAYS, HOURS ---- */
 
 static const char *parse_weekdays(void *field, const char *text, const struct config_key_info *key)
@@ -823,8 +743,9 @@ static const struct config_type_ops type_ops[] = {
     [CONFIG_COMPANY_IDS] = {parse_company_ids, print_senders, free_senders, true, CONFIG_EMPTY_ALLOWED},
     /* Printed and freed as the SENDERS list: both are lists of strings. */
     [CONFIG_NAMES] = {parse_names, print_senders, free_senders, true, CONFIG_EMPTY_ALLOWED},
-    [CONFIG_HALF_YEAR_RATES] = {parse_half_year_rates, print_half_year_rates, free_half_year_rates, true,
-                                CONFIG_EMPTY_REFUSED},
+    /* config_rates.c */
+    [CONFIG_HALF_YEAR_RATES] = {config_parse_half_year_rates, config_print_half_year_rates,
+                                config_free_half_year_rates, true, CONFIG_EMPTY_REFUSED},
 };
 
 _Static_assert(ARRAY_LEN(type_ops) == CONFIG_TYPE_COUNT, "one entry per configuration type");

@@ -151,7 +151,7 @@ check "how to pay" says "$AD" "IBAN FR76 3000 6000 0112 3456 7890 189"
 check "a tagged Reply-To" grep -q '^reponses+[0-9]*-1-[a-z0-9]*@agency.test$' <<<"$(replyto "$AD")"
 check "K got the credit and the new balance" says "$AK" "Un avoir de 100,00${NBSP}€ a été imputé sur cette facture. Le montant qui en reste dû est de 1${NNBSP}100,00${NBSP}€."
 check_eq "K's balance" "1100.00" "$(case_field K-001 .balance)"
-check "W's claim withdrawn" says "$AW" "n'en réclame plus le paiement"
+check "W's claim withdrawn" says "$AW" "n'en réclame plus le paiement${NBSP}: aucune relance ne vous sera plus adressée"
 check_eq "W cancelled" cancelled "$(case_field W-001 .status)"
 check_eq "every answer sent" 3 \
     "$(ctl outbox --json | jq '[.[] | select((.kind == "dispute-resumed" or .kind == "dispute-withdrawn") and .state == "sent")] | length')"
@@ -163,7 +163,7 @@ N6=$(weekday_before "$(day 6)")
 check_eq "nothing on $N6 (6 days after the answer)" 0 "$(run_due "$N6")"
 take_new
 check "no new mail to D" [ -z "$(to $D)" ]
-check_eq "D received the answer once: reminder, acknowledgment, answer" 3 "$(received $D)"
+check_eq "D received the answer once: invoice, reminder, acknowledgment, answer" 4 "$(received $D)"
 
 echo "== the interval after the answer"
 N7=$(weekday "$(day 7)")
