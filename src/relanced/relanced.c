@@ -315,6 +315,7 @@ static void reload_config(void)
      * next reply follow the new one, with no restart. */
     if (strcmp(calendar_zone_name(old->timezone), calendar_zone_name(cfg->timezone)) != 0)
         log_notice(NULL, "Timezone is now %s", calendar_zone_name(cfg->timezone));
+    warn_stale(cfg, false);
     log_set_level((enum log_level)cfg->log_level);
     milter_set_config(cfg);
     config_unref(cfg);
