@@ -33,12 +33,6 @@ bool statutory_half_year_start(struct date d)
     return date_is_set(d) && d.day == 1 && (d.month == 1 || d.month == 7);
 }
 
-struct date statutory_half_year_of(struct date d)
-{
-    struct date start = {d.year, d.month >= 7 ? 7 : 1, 1};
-    return start;
-}
-
 void statutory_penalty_schedule(int64_t contractual, const struct rate_schedule *ecb, struct rate_schedule *out)
 {
     out->count = 0;

@@ -36,8 +36,6 @@ bool statutory_contractual_allowed(int64_t contractual, int64_t legal);
 
 /* Whether d is 1 January or 1 July, the days a half-year's rate starts. */
 bool statutory_half_year_start(struct date d);
-/* The first day of the half-year d falls in. */
-struct date statutory_half_year_of(struct date d);
 /* The penalty rates by period: the contractual rate for every day when
  * there is one (>= 0), else each of the ECB's rates plus ten points. */
 void statutory_penalty_schedule(int64_t contractual, const struct rate_schedule *ecb, struct rate_schedule *out);

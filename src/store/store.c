@@ -192,6 +192,10 @@ static const char *const migrations[] = {
     "DROP TABLE outbox;"
     "ALTER TABLE outbox_v3 RENAME TO outbox;"
     "CREATE INDEX outbox_due ON outbox(state, next_at);",
+    /* 4: the answer to a resolved dispute is an outbox message the
+     * scheduler reads for every case on each run (its date restarts the
+     * ladder): found by case, not by scanning the outbox. */
+    "CREATE INDEX outbox_by_invoice ON outbox(invoice_id, kind);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

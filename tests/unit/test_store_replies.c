@@ -964,15 +964,16 @@ static void assert_current_schema(const char *path)
     assert_true(has_index(db, "reminders_by_token"));
     assert_true(has_index(db, "debtors_by_domain"));
     assert_true(has_index(db, "outbox_due"));
+    assert_true(has_index(db, "outbox_by_invoice"));
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_3(void **state)
+static void test_fresh_schema_is_version_4(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 3);
-    assert_int_equal(store_schema_version(f->st), 3);
+    assert_int_equal(STORE_SCHEMA_VERSION, 4);
+    assert_int_equal(store_schema_version(f->st), 4);
     assert_current_schema(f->path);
 }
 
@@ -1055,7 +1056,7 @@ static void test_version_1_migrates(void **state)
     st = store_open(path, 2000, why, sizeof why);
     if (st == NULL)
         fail_msg("store_open: %s", why);
-    assert_int_equal(store_schema_version(st), 3);
+    assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
     assert_current_schema(path);
     /* Version 1's rows read with the new columns' defaults. */
     assert_int_equal(store_get_case(st, 1, &c), STORE_OK);
@@ -1110,7 +1111,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_3, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_4, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 
