@@ -405,5 +405,29 @@ void config_calendar(const struct config *cfg, struct calendar *out)
 
 long long config_penalty_rate(const struct config *cfg)
 {
-    return statutory_penalty_rate(cfg->contractual_rate, cfg->ecb_rate);
+    const struct rate_schedule *ecb = &cfg->ecb_rate;
+    int64_t latest = ecb->count > 0 ? ecb->items[ecb->count - 1].rate : 0;
+
+    return statutory_penalty_rate(cfg->contractual_rate, latest);
+}
+
+void config_penalty_rates(const struct config *cfg, struct rate_schedule *out)
+{
+    statutory_penalty_schedule(cfg->contractual_rate, &cfg->ecb_rate, out);
+}
+
+void config_warnings(const struct config *cfg, struct date today, struct strlist *out)
+{
+    struct date missing[STATUTORY_MISSING_MAX];
+    size_t n = statutory_missing_half_years(&cfg->ecb_rate, today, missing, ARRAY_LEN(missing));
+
+    for (size_t i = 0; i < n; i++) {
+        char day[DATE_STR_MAX];
+
+        date_format(missing[i], day);
+        strlist_addf(out,
+                     "EcbRate: no rate for the half-year starting %s (published by the Banque de France / ECB,"
+                     " update it on 1 January and 1 July)",
+                     day);
+    }
 }

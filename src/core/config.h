@@ -14,6 +14,7 @@
 #include "core/calendar.h"
 #include "core/debtor_kind.h"
 #include "core/ladder.h"
+#include "core/money.h"
 #include "lib/net.h"
 #include "lib/util.h"
 
@@ -52,6 +53,9 @@ enum config_type {
     CONFIG_COMPANY_IDS, /* list of SIREN, SIRET, VAT ids, normalised; repeatable */
     CONFIG_NAMES,    /* list of host-like names (letters, digits, '-', '.', '_'),
                         kept in lower case; repeatable */
+    CONFIG_HALF_YEAR_RATES, /* rates by half-year, "YYYY-01-01=2.15, YYYY-07-01=2.40"
+                        (each date a 1 January or 1 July), or one undated rate for
+                        every half-year; repeatable (money.h's rate_schedule) */
     CONFIG_TYPE_COUNT /* not a type: how many there are */
 };
 
@@ -83,6 +87,7 @@ struct hours_range {
 #define CONFIG_CTYPE_SUBMIT char *
 #define CONFIG_CTYPE_COMPANY_IDS struct strlist
 #define CONFIG_CTYPE_NAMES struct strlist
+#define CONFIG_CTYPE_HALF_YEAR_RATES struct rate_schedule
 
 enum { ON_ERROR_ACCEPT = 0, ON_ERROR_TEMPFAIL = 1 };
 /* Values of the reminder keys' ENUMs, in their choices' order. */
@@ -145,7 +150,17 @@ void config_write(const struct config *cfg, struct strbuf *out);
  * time zone is cfg->timezone. */
 void config_calendar(const struct config *cfg, struct calendar *out);
 /* The annual rate of late penalties: ContractualRate when set, else
- * EcbRate + 10 points (C. com. L441-10; statutory_rate.h). */
+ * EcbRate + 10 points (C. com. L441-10; statutory_rate.h), that of the
+ * latest half-year EcbRate gives. */
 long long config_penalty_rate(const struct config *cfg);
+/* The same by period: ContractualRate for every day, else each
+ * half-year's EcbRate + 10 points (L441-10 II: the ECB rate in force on
+ * 1 January for the first half-year, on 1 July for the second). */
+void config_penalty_rates(const struct config *cfg, struct rate_schedule *out);
+/* What is right but probably stale: "EcbRate: no rate for the half-year
+ * starting YYYY-MM-DD ..." for today's half-year and every earlier one
+ * after the first dated rate that has none (relanced -n, and the log at
+ * start and reload). */
+void config_warnings(const struct config *cfg, struct date today, struct strlist *out);
 
 #endif

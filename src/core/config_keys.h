@@ -66,7 +66,7 @@
     X(ENUM,     default_language,  "DefaultLanguage",    "fr",                 0, 0, "fr|en")         \
     X(ENUM,     default_debtor_kind, "DefaultDebtorKind", "unknown",           0, 0, "unknown|business|consumer") \
     /* Reminders: money and law (rates in percent a year). */                                         \
-    X(RATE,     ecb_rate,          "EcbRate",            "2.15",               0, 10000000, NULL)     \
+    X(HALF_YEAR_RATES, ecb_rate,   "EcbRate",            "2.15",               0, 10000000, NULL)     \
     X(RATE,     legal_rate,        "LegalInterestRate",  "2.62",               0, 10000000, NULL)     \
     X(RATE,     contractual_rate,  "ContractualRate",    "",                   0, 10000000, NULL)     \
     X(MONEY,    recovery_indemnity, "RecoveryIndemnity", "40.00",              0, 100000, NULL)       \

@@ -743,6 +743,9 @@ static const struct config_type_ops type_ops[] = {
     [CONFIG_COMPANY_IDS] = {parse_company_ids, print_senders, free_senders, true, CONFIG_EMPTY_ALLOWED},
     /* Printed and freed as the SENDERS list: both are lists of strings. */
     [CONFIG_NAMES] = {parse_names, print_senders, free_senders, true, CONFIG_EMPTY_ALLOWED},
+    /* config_rates.c */
+    [CONFIG_HALF_YEAR_RATES] = {config_parse_half_year_rates, config_print_half_year_rates,
+                                config_free_half_year_rates, true, CONFIG_EMPTY_REFUSED},
 };
 
 _Static_assert(ARRAY_LEN(type_ops) == CONFIG_TYPE_COUNT, "one entry per configuration type");

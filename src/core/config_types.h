@@ -39,4 +39,9 @@ struct config_type_ops {
 
 const struct config_type_ops *config_type_ops(enum config_type type);
 
+/* HALF_YEAR_RATES (config_rates.c). */
+const char *config_parse_half_year_rates(void *field, const char *text, const struct config_key_info *key);
+void config_print_half_year_rates(const void *field, const struct config_key_info *key, struct strbuf *out);
+void config_free_half_year_rates(void *field);
+
 #endif

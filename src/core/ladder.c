@@ -230,6 +230,13 @@ bool ladder_next_step_day(const struct ladder_steps *steps, const struct ladder_
         if (date_compare(after_previous, day) > 0)
             day = after_previous;
     }
+    /* The answer to a dispute counts as the previous step: the ladder
+     * restarts from it, the next step its interval after. */
+    if (date_is_set(c->resumed)) {
+        struct date after_answer = date_add_days(c->resumed, next->interval);
+        if (date_compare(after_answer, day) > 0)
+            day = after_answer;
+    }
     *out = day;
     return true;
 }

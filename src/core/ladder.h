@@ -90,6 +90,8 @@ struct ladder_case {
     int level;             /* ladder steps sent, 0..count */
     struct date last_step; /* day step `level` went out; unset when level is 0 */
     bool courtesy_done;    /* the courtesy notice went out (or is under way) */
+    struct date resumed;   /* day the debtor was told their dispute's outcome
+                              (the ladder resumes), or unset */
 };
 
 /* The step due for c on day `today`: a step number 1..count,

@@ -177,39 +177,85 @@ void rate_format_text(int64_t rate, enum language lang, char out[MONEY_TEXT_MAX]
     snprintf(out, MONEY_TEXT_MAX, lang == LANG_FR ? "%s" NBSP "%%" : "%s%%", digits);
 }
 
+/* ---- rates by period ---- */
+
+size_t rate_schedule_index(const struct rate_schedule *s, struct date d)
+{
+    size_t found = 0;
+
+    for (size_t i = 0; i < s->count; i++)
+        if (!date_is_set(s->items[i].from) || date_compare(s->items[i].from, d) <= 0)
+            found = i;
+    return found;
+}
+
+int64_t rate_schedule_at(const struct rate_schedule *s, struct date d)
+{
+    return s->count > 0 ? s->items[rate_schedule_index(s, d)].rate : 0;
+}
+
 /* ---- late payment penalties ---- */
 
-/* Days of delay counted on an amount still owed on day `last` (inclusive),
- * within the period (due, until]. */
-static int64_t days_owed(struct date due, struct date last, int64_t period)
+/* Cent-days owed over the days of delay numbered (first, last] (day 1 is
+ * the day after the due date): the balance on each of them, plus each
+ * payment on the days up to and including its own date. */
+static __int128 owed_days_between(int64_t balance, struct date due, int64_t first, int64_t last,
+                                  const struct money_payment *payments, size_t count)
 {
-    int64_t days = date_diff_days(due, last);
+    __int128 owed = (__int128)balance * (last - first);
 
-    if (days < 0)
-        return 0;
-    return days < period ? days : period;
+    for (size_t i = 0; i < count; i++) {
+        struct date paid = date_is_set(payments[i].paid_on) ? payments[i].paid_on : due;
+        int64_t upto = date_diff_days(due, paid);
+
+        upto = upto < first ? first : upto > last ? last : upto;
+        owed += (__int128)payments[i].amount * (upto - first);
+    }
+    return owed;
 }
+
+int64_t money_late_penalties_dated(int64_t balance, struct date due, struct date until,
+                                   const struct money_payment *payments, size_t count,
+                                   const struct rate_schedule *rates)
+{
+    /* Exact sum over the periods of (cent-days x rate), over
+     * 365 x 10^6: 128 bits hold 10^15 cents x 10^5 days x 10^7 rate units
+     * easily, whatever the number of periods. */
+    const __int128 denominator = (__int128)365 * 100 * RATE_PER_PERCENT;
+    __int128 sum = 0;
+    int64_t period, day = 0;
+
+    if (!date_is_set(due) || !date_is_set(until) || rates->count == 0)
+        return 0;
+    period = date_diff_days(due, until);
+    while (day < period) {
+        /* Day day + 1 starts a piece; it runs to the eve of the next
+         * period's start, or to `until`. */
+        struct date start = date_add_days(due, day + 1);
+        size_t k = rate_schedule_index(rates, start);
+        int64_t end = period;
+
+        for (size_t j = k + 1; j < rates->count; j++) {
+            int64_t next = date_diff_days(due, rates->items[j].from) - 1;
+            if (date_is_set(rates->items[j].from) && next > day) {
+                end = next < period ? next : period;
+                break;
+            }
+        }
+        if (rates->items[k].rate > 0)
+            sum += owed_days_between(balance, due, day, end, payments, count) * rates->items[k].rate;
+        day = end;
+    }
+    if (sum <= 0)
+        return 0;
+    return (int64_t)((sum + denominator / 2) / denominator);
+}
+
 
 int64_t money_late_penalties(int64_t balance, struct date due, struct date until,
                              const struct money_payment *payments, size_t count, int64_t rate)
 {
-    /* Exact sum of (amount x days) x rate, over 365 x 10^6 x 100 cents:
-     * 128 bits hold 10^15 cents x 10^5 days x 10^7 rate units easily. */
-    const __int128 denominator = (__int128)365 * 100 * RATE_PER_PERCENT;
-    int64_t period;
-    __int128 owed_days;
+    struct rate_schedule one = {1, {{{0, 0, 0}, rate}}};
 
-    if (!date_is_set(due) || !date_is_set(until) || rate <= 0)
-        return 0;
-    period = date_diff_days(due, until);
-    if (period <= 0)
-        return 0;
-    owed_days = (__int128)balance * period;
-    for (size_t i = 0; i < count; i++) {
-        struct date paid = date_is_set(payments[i].paid_on) ? payments[i].paid_on : due;
-        owed_days += (__int128)payments[i].amount * days_owed(due, paid, period);
-    }
-    if (owed_days <= 0)
-        return 0;
-    return (int64_t)((owed_days * rate + denominator / 2) / denominator);
+    return money_late_penalties_dated(balance, due, until, payments, count, &one);
 }

@@ -44,6 +44,28 @@ void money_format_text(int64_t cents, const char *currency, enum language lang,
 #define RATE_PER_PERCENT 10000
 #define RATE_MAX (1000 * RATE_PER_PERCENT) /* 1000 %: no real rate is near */
 
+/* An annual rate from a day on (unset `from`: from the beginning). */
+struct rate_period {
+    struct date from;
+    int64_t rate;
+};
+
+/* Rates by period, sorted by `from` (an unset `from` first): the rate of
+ * a day is that of the last period starting on or before it, or the
+ * first period's for a day before them all. Held by value (no allocation)
+ * so that a configuration snapshot copies and frees it for nothing. */
+#define RATE_SCHEDULE_MAX 64 /* 32 years of half-years */
+struct rate_schedule {
+    size_t count;
+    struct rate_period items[RATE_SCHEDULE_MAX];
+};
+
+/* The rate of day d; 0 for an empty schedule. */
+int64_t rate_schedule_at(const struct rate_schedule *s, struct date d);
+/* The index of the period day d falls in (0 for a day before them all);
+ * 0 for an empty schedule. */
+size_t rate_schedule_index(const struct rate_schedule *s, struct date d);
+
 /* Parses a percentage with at most four decimals ("12.15", "7.86",
  * "10"); no sign, no '%'. */
 bool rate_parse_percent(const char *s, int64_t *rate);
@@ -75,5 +97,16 @@ struct money_payment {
  */
 int64_t money_late_penalties(int64_t balance, struct date due, struct date until,
                              const struct money_payment *payments, size_t count, int64_t rate);
+/*
+ * The same with a rate that changes over time (L441-10 II: the ECB rate of
+ * each half-year): the days of delay are cut where a period of `rates`
+ * starts, each piece is priced at its period's rate, and the pieces are
+ * summed exactly (one integer numerator over 365 x 10^6, in 128 bits) and
+ * rounded once, half up, to the cent: a single period gives exactly
+ * money_late_penalties' result.
+ */
+int64_t money_late_penalties_dated(int64_t balance, struct date due, struct date until,
+                                   const struct money_payment *payments, size_t count,
+                                   const struct rate_schedule *rates);
 
 #endif

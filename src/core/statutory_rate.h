@@ -32,4 +32,19 @@ int64_t statutory_contractual_floor(int64_t legal);
  * above. */
 bool statutory_contractual_allowed(int64_t contractual, int64_t legal);
 
+/* ---- the ECB rate by half-year (L441-10 II) ---- */
+
+/* Whether d is 1 January or 1 July, the days a half-year's rate starts. */
+bool statutory_half_year_start(struct date d);
+/* The penalty rates by period: the contractual rate for every day when
+ * there is one (>= 0), else each of the ECB's rates plus ten points. */
+void statutory_penalty_schedule(int64_t contractual, const struct rate_schedule *ecb, struct rate_schedule *out);
+/* At most this many missing half-years are listed. */
+#define STATUTORY_MISSING_MAX 8
+/* The half-years with no rate of their own in a dated schedule: today's,
+ * and every one between the first dated rate and today's (their days are
+ * priced at the latest earlier rate). Newest last; at most max, the most
+ * recent ones. None for an undated schedule (one rate for all). */
+size_t statutory_missing_half_years(const struct rate_schedule *ecb, struct date today, struct date *out, size_t max);
+
 #endif

@@ -3,7 +3,9 @@
  * ctl_replies.c - the operator's commands about debtors' replies and what
  * they put on hold:
  *
- *   resolve NUMBER --resume | --cancel | --credit AMOUNT   end a dispute (or a pause)
+ *   resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet]
+ *                                                          end a dispute (or a pause); the
+ *                                                          debtor of a dispute is told, unless --quiet
  *   pause NUMBER [--until YYYY-MM-DD]                      hold the ladder by hand
  *   resume NUMBER                                          end a pause (never a dispute)
  *   replies [NUMBER]                                       the replies recorded
@@ -17,10 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/money.h"
 #include "lib/utf8.h"
 #include "relancectl/ctl.h"
+#include "replies/resolve_notice.h"
 
 #define ACTOR "operator"
 /* Characters of an excerpt shown in a table row. */
@@ -44,9 +48,10 @@ struct resolve_args {
     const char *number, *seller;
     enum case_resolution how;
     int64_t credit; /* cents, RESOLVE_CREDIT */
+    bool quiet;     /* end a dispute without a word to the debtor */
 };
 
-#define RESOLVE_USAGE "usage: resolve NUMBER --resume | --cancel | --credit AMOUNT [--seller NAME]"
+#define RESOLVE_USAGE "usage: resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet] [--seller NAME]"
 
 /* 0, or the exit status of a usage error (already printed). */
 static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
@@ -55,6 +60,7 @@ static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
                                          {"cancel", no_argument, NULL, 'c'},
                                          {"credit", required_argument, NULL, 'C'},
                                          {"seller", required_argument, NULL, 'S'},
+                                         {"quiet", no_argument, NULL, 'q'},
                                          {NULL, 0, NULL, 0}};
     int ch, chosen = 0;
 
@@ -71,6 +77,8 @@ static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
                 return ctl_usage_error("resolve: --credit is a positive amount such as 120.50");
         } else if (ch == 'S') {
             a->seller = optarg;
+        } else if (ch == 'q') {
+            a->quiet = true;
         } else {
             return ctl_usage_error(RESOLVE_USAGE);
         }
@@ -110,17 +118,45 @@ static bool credit_fits(const struct resolve_args *a, const struct case_row *c)
     return false;
 }
 
-static int resolve_case(struct store *st, const struct audit_key *key, const struct resolve_args *a,
-                        const struct case_row *c)
+/* The answer the dispute's acknowledgment promised: built before the
+ * resolution, queued with it (the store queues it only if the case is
+ * still disputed). False (message printed) when it cannot be written. */
+static bool build_answer(struct ctl_env *env, struct store *st, const struct audit_key *key,
+                         const struct resolve_args *a, const struct case_row *c, struct reply_notice *answer)
+{
+    struct resolve_notice_input in = {env->cfg, key, st, c->id, a->how, a->credit, ctl_today(env), time(NULL)};
+    char why[300];
+
+    if (resolve_notice_build(&in, answer, why, sizeof why))
+        return true;
+    fprintf(stderr,
+            "relancectl: %s: cannot write to the debtor (%s): nothing changed; --quiet ends the dispute"
+            " without a word\n",
+            c->inv.number, why);
+    return false;
+}
+
+static int resolve_case(struct ctl_env *env, struct store *st, const struct audit_key *key,
+                        const struct resolve_args *a, const struct case_row *c)
 {
     enum case_status status;
     char text[80];
     struct case_row now;
     enum store_result r;
+    struct reply_notice answer = {0};
+    struct outbox_message notice = {0};
+    bool tell = c->status == CASE_DISPUTED && !a->quiet;
 
     if (!credit_fits(a, c))
         return 1;
-    r = store_resolve_case(st, key, c->id, a->how, a->credit, ACTOR, &status);
+    if (tell && !build_answer(env, st, key, a, c, &answer))
+        return 1;
+    if (tell) {
+        notice = (struct outbox_message){resolve_notice_kind(a->how), c->id, answer.sender, answer.recipient,
+                                         answer.message_id, answer.data, answer.len};
+    }
+    r = store_resolve_case_told(st, key, c->id, a->how, a->credit, ACTOR, tell ? &notice : NULL, &status);
+    reply_notice_free(&answer);
     if (r == STORE_CONFLICT) {
         fprintf(stderr, "relancectl: %s is not disputed nor paused (status %s)\n", c->inv.number,
                 current_status(st, c, &now));
@@ -130,9 +166,10 @@ static int resolve_case(struct store *st, const struct audit_key *key, const str
         fprintf(stderr, "relancectl: %s: %s\n", c->inv.number, store_last_error(st));
         return 1;
     }
-    printf("%s: %s resolved (%s), status %s\n", c->inv.number,
+    printf("%s: %s resolved (%s), status %s%s\n", c->inv.number,
            c->status == CASE_PAUSED ? "pause" : "dispute",
-           resolution_text(a, c->inv.currency, text, sizeof text), case_status_name(status));
+           resolution_text(a, c->inv.currency, text, sizeof text), case_status_name(status),
+           tell ? "; the debtor will be told (outbox)" : "");
     return 0;
 }
 
@@ -148,7 +185,7 @@ int ctl_resolve(struct ctl_env *env, int argc, char **argv)
         return rc;
     if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
-    rc = ctl_find_case(st, a.number, a.seller, &c) ? resolve_case(st, &key, &a, &c) : 1;
+    rc = ctl_find_case(st, a.number, a.seller, &c) ? resolve_case(env, st, &key, &a, &c) : 1;
     ctl_close_all(st, &key);
     return rc;
 }

@@ -35,7 +35,7 @@ static const struct command commands[] = {
     {"letters", ctl_letters, "letters [--state held|to-post|posted] [--json]  postal letters and where each stands"},
     {"letter", ctl_letter, "letter ID --posted [--registered NUMBER] [--on DATE]  record that a letter was posted"},
     {"replies", ctl_replies, "replies [NUMBER] [--json]     debtors' replies, newest first"},
-    {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT  end a dispute (or a pause)"},
+    {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT [--quiet]  end a dispute (the debtor is told) or a pause"},
     {"pause", ctl_pause, "pause NUMBER [--until YYYY-MM-DD]  hold a case's reminders (without end by default)"},
     {"resume", ctl_resume, "resume NUMBER                 end a pause (a dispute needs resolve)"},
     {"outbox", ctl_outbox, "outbox [--state STATE] [--json]  mail about replies and what became of it"},

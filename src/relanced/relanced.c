@@ -124,6 +124,23 @@ static struct config *load_config(const char *path, bool check_env)
 /* What UserID will not be able to read after the drop, said before it
  * matters: on stderr for -n, in the log at start-up. Only root drops
  * privileges, so only root's check means anything. */
+/* Rates that are right but stale (EcbRate has no rate for this
+ * half-year): said by -n and logged at start and reload. */
+static void warn_stale(const struct config *cfg, bool to_stderr)
+{
+    struct strlist warnings;
+
+    strlist_init(&warnings);
+    config_warnings(cfg, calendar_zone_local(cfg->timezone, time(NULL)).date, &warnings);
+    for (size_t i = 0; i < warnings.count; i++) {
+        if (to_stderr)
+            fprintf(stderr, "%s\n", warnings.items[i]);
+        else
+            log_warning(NULL, "%s", warnings.items[i]);
+    }
+    strlist_free(&warnings);
+}
+
 static void warn_unreadable(const struct config *cfg, const char *path, bool to_stderr)
 {
     struct passwd *pw;
@@ -319,6 +336,7 @@ static void reload_config(void)
      * next reply follow the new one, with no restart. */
     if (strcmp(calendar_zone_name(old->timezone), calendar_zone_name(cfg->timezone)) != 0)
         log_notice(NULL, "Timezone is now %s", calendar_zone_name(cfg->timezone));
+    warn_stale(cfg, false);
     log_set_level((enum log_level)cfg->log_level);
     milter_set_config(cfg);
     config_unref(cfg);
@@ -400,6 +418,7 @@ static void log_reminder_mode(const struct config *cfg)
         log_warning(NULL, "DryRun is on: reminders are written to %s, none is sent", cfg->dry_run_dir);
     if (cfg->redirect_to[0])
         log_warning(NULL, "RedirectTo is set: every reminder goes to <%s>, none to its debtor", cfg->redirect_to);
+    warn_stale(cfg, false);
     strbuf_init(&missing);
     scheduler_missing_keys(cfg, &missing);
     if (missing.len > 0)
@@ -521,6 +540,7 @@ int main(int argc, char **argv)
         /* Warnings, not errors: the daemon runs, a later reload fails. */
         warn_unreadable(cfg, opt.config_path, true);
         warn_no_mediator(cfg, opt.config_path, true);
+        warn_stale(cfg, true);
         printf("configuration OK\n");
         config_unref(cfg);
         return 0;

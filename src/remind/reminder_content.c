@@ -24,8 +24,12 @@ void reminder_line_amounts(const struct config *cfg, bool claim, enum debtor_kin
      * principal alone (L441-10 and D441-5 are for professionals). */
     if (!claim || !debtor_kind_owes_penalties(kind) || line->days_late <= 0)
         return;
-    line->penalties = money_late_penalties(c->balance, c->inv.due_date, today, payments, payment_count,
-                                           config_penalty_rate(cfg));
+    /* rates is a kilobyte on the stack: no allocation to fail. */
+    struct rate_schedule rates;
+
+    config_penalty_rates(cfg, &rates);
+    line->penalties = money_late_penalties_dated(c->balance, c->inv.due_date, today, payments, payment_count,
+                                                 &rates);
     /* D441-5: one fixed indemnity per invoice paid late, in euros; never
      * added to an invoice in another currency (no conversion is made). */
     if (strcmp(c->inv.currency, "EUR") == 0)
@@ -96,19 +100,25 @@ static void set_money(struct template_vars *v, const char *name, int64_t cents, 
 
 /* A date in words, its parts held together by U+00A0: "30 janvier 2026"
  * is never broken across lines. */
-static void set_date(struct template_vars *v, const char *name, struct date d, enum language lang)
+static void put_long_date(struct strbuf *sb, struct date d, enum language lang)
 {
     char text[64];
-    struct strbuf sb;
 
     calendar_format_long(d, lang, text, sizeof text);
-    strbuf_init(&sb);
     for (const char *p = text; *p; p++) {
         if (*p == ' ')
-            strbuf_puts(&sb, "\xc2\xa0");
+            strbuf_puts(sb, "\xc2\xa0");
         else
-            strbuf_putc(&sb, *p);
+            strbuf_putc(sb, *p);
     }
+}
+
+static void set_date(struct template_vars *v, const char *name, struct date d, enum language lang)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    put_long_date(&sb, d, lang);
     template_set(v, name, sb.data ? sb.data : "");
     strbuf_free(&sb);
 }
@@ -333,12 +343,53 @@ static void mediator_vars(const struct reminder_content *rc, struct template_var
     template_set_flag(v, "mediator_website", cfg->mediator_website[0] != '\0');
 }
 
+/* The first day priced: the day after the earliest due date of a line
+ * with penalties; today when none has any. */
+static struct date first_day_priced(const struct reminder_content *rc)
+{
+    struct date first = rc->today;
+
+    for (size_t i = 0; i < rc->count; i++) {
+        struct date day = date_add_days(rc->lines[i].dc->c.inv.due_date, 1);
+        if (rc->lines[i].penalties > 0 && date_compare(day, first) < 0)
+            first = day;
+    }
+    return first;
+}
+
+/* The annual penalty rate as the templates say it ("au taux annuel de
+ * {{penalty_rate}}"): "12,15 %"; or, when the ECB rate of a half-year
+ * changed it over the days priced, each rate up to the eve of the next:
+ * "12,15 % jusqu'au 31 décembre 2026, puis 12,65 %". */
+static void penalty_rate_var(const struct reminder_content *rc, struct template_vars *v)
+{
+    struct rate_schedule rates;
+    size_t k, last;
+    struct strbuf sb;
+    char rate[MONEY_TEXT_MAX];
+
+    config_penalty_rates(rc->cfg, &rates);
+    k = rate_schedule_index(&rates, first_day_priced(rc));
+    last = rate_schedule_index(&rates, rc->today);
+    strbuf_init(&sb);
+    for (; k < last; k++) {
+        if (rates.items[k + 1].rate == rates.items[k].rate)
+            continue; /* the same rate runs on */
+        rate_format_text(rates.items[k].rate, rc->lang, rate);
+        strbuf_printf(&sb, rc->lang == LANG_EN ? "%s until " : "%s jusqu'au ", rate);
+        put_long_date(&sb, date_add_days(rates.items[k + 1].from, -1), rc->lang);
+        strbuf_puts(&sb, rc->lang == LANG_EN ? ", then " : ", puis ");
+    }
+    rate_format_text(rates.count > 0 ? rates.items[last].rate : 0, rc->lang, rate);
+    strbuf_puts(&sb, rate);
+    template_set(v, "penalty_rate", sb.data);
+    strbuf_free(&sb);
+}
+
 static void money_vars(const struct reminder_content *rc, struct template_vars *v)
 {
     const char *cur = currency_of(rc);
     int64_t principal = 0, penalties = 0, indemnity = 0;
-    char rate[MONEY_TEXT_MAX];
-
     for (size_t i = 0; i < rc->count; i++) {
         principal += rc->lines[i].principal;
         penalties += rc->lines[i].penalties;
@@ -349,8 +400,7 @@ static void money_vars(const struct reminder_content *rc, struct template_vars *
     set_money(v, "total_indemnity", indemnity, cur, rc->lang);
     set_money(v, "total", principal + penalties + indemnity, cur, rc->lang);
     set_money(v, "indemnity_amount", rc->cfg->recovery_indemnity, "EUR", rc->lang);
-    rate_format_text(config_penalty_rate(rc->cfg), rc->lang, rate);
-    template_set(v, "penalty_rate", rate);
+    penalty_rate_var(rc, v);
     template_set(v, "currency", cur);
     template_set_flag(v, "claim", rc->step->claim && debtor_kind_owes_penalties(rc->kind));
     template_set_flag(v, "penalties", penalties > 0);

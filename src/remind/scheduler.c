@@ -195,6 +195,7 @@ static int due_step(const struct scheduler_ctx *x, const struct due_case *dc)
     lc.due = dc->c.inv.due_date;
     lc.level = dc->c.level;
     lc.last_step = local_date_of(x->cfg->timezone, dc->last_step_at);
+    lc.resumed = local_date_of(x->cfg->timezone, dc->resumed_at);
     lc.courtesy_done = dc->courtesy_done;
     step = ladder_due_step(&x->cfg->steps, (int)x->cfg->courtesy_days, &lc, x->local.date);
     /* An address that bounced gets no more mail; the court file goes to

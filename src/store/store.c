@@ -232,6 +232,10 @@ static const char *const migrations[] = {
     "  posted_on TEXT,"                               /* YYYY-MM-DD */
     "  posted_at TEXT);"
     "CREATE INDEX letters_by_state ON letters(state);",
+    /* 6: the answer to a resolved dispute is an outbox message the
+     * scheduler reads for every case on each run (its date restarts the
+     * ladder): found by case, not by scanning the outbox. */
+    "CREATE INDEX outbox_by_invoice ON outbox(invoice_id, kind);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

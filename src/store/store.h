@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 enum store_result {
     STORE_OK = 0,
@@ -131,7 +131,11 @@ struct due_case {
     char last_step_at[32];   /* sent_at of the reminder that carried step `level`, or "" */
     bool courtesy_done;
     bool busy;               /* a pending or held reminder covers it (or, in a dry
-                                run, the next step was already written) */
+                                run, the next step was already written), or the
+                                answer to its dispute has not gone out yet */
+    char resumed_at[32];     /* when the answer to its dispute went out (or was
+                                queued, if it never went out), or "": the next
+                                step waits its interval after it */
 };
 
 struct due_case_list {
@@ -394,7 +398,7 @@ enum store_result store_correspondent_known(struct store *st, const char *addres
 /* A message relance writes about a reply (to the creditor, to the
  * debtor), stored with the reply and sent later by the scheduler. */
 struct outbox_message {
-    const char *kind;      /* creditor-notice | dispute-ack */
+    const char *kind;      /* creditor-notice | dispute-ack | dispute-resumed | dispute-withdrawn */
     int64_t case_id;       /* the first case it is about */
     const char *sender;    /* envelope sender */
     const char *recipient;
@@ -509,6 +513,14 @@ enum case_resolution {
 enum store_result store_resolve_case(struct store *st, const struct audit_key *key, int64_t case_id,
                                      enum case_resolution how, int64_t amount, const char *actor,
                                      enum case_status *status_after);
+/* The same, telling the debtor: when the case was disputed (read in the
+ * transaction), notice (kind dispute-resumed or dispute-withdrawn, case_id
+ * the case) is queued in the outbox in the same transaction, so that the
+ * answer the acknowledgment promised is never lost nor doubled. A pause
+ * ends without it. notice may be NULL. */
+enum store_result store_resolve_case_told(struct store *st, const struct audit_key *key, int64_t case_id,
+                                          enum case_resolution how, int64_t amount, const char *actor,
+                                          const struct outbox_message *notice, enum case_status *status_after);
 /* Pauses an open case by hand (until: unset = without end); replies do
  * not shorten such a pause. STORE_CONFLICT
  * when the case is not open or paused. */

@@ -30,7 +30,11 @@
     "   WHERE ri.invoice_id = i.id AND ri.step = 0 AND (r.state <> 'dry-run' OR ?1)),"             \
     " EXISTS (SELECT 1 FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"           \
     "   WHERE ri.invoice_id = i.id AND (r.state IN ('pending', 'held')"                            \
-    "     OR (?1 AND r.state = 'dry-run' AND ri.step = i.level + 1)))"
+    "     OR (?1 AND r.state = 'dry-run' AND ri.step = i.level + 1)))"                               \
+    "   OR EXISTS (SELECT 1 FROM outbox o WHERE o.invoice_id = i.id AND o.kind = 'dispute-resumed'"  \
+    "     AND o.state IN ('pending', 'sending')),"                                                   \
+    " COALESCE((SELECT MAX(COALESCE(o.sent_at, o.created_at)) FROM outbox o"                         \
+    "   WHERE o.invoice_id = i.id AND o.kind = 'dispute-resumed'), '')"
 
 static void due_from_row(sqlite3_stmt *stmt, void *item)
 {
@@ -45,6 +49,7 @@ static void due_from_row(sqlite3_stmt *stmt, void *item)
     store_column_copy(stmt, col + 3, out->last_step_at, sizeof out->last_step_at);
     out->courtesy_done = sqlite3_column_int(stmt, col + 4) != 0;
     out->busy = sqlite3_column_int(stmt, col + 5) != 0;
+    store_column_copy(stmt, col + 6, out->resumed_at, sizeof out->resumed_at);
 }
 
 void due_case_list_free(struct due_case_list *list)

@@ -652,21 +652,26 @@ static enum case_event resolution_event(enum case_resolution how)
 
 static enum store_result resolve_in_transaction(struct store *st, const struct audit_key *key, int64_t case_id,
                                                 enum case_resolution how, int64_t amount, const char *actor,
-                                                enum case_status *status)
+                                                const struct outbox_message *notice, enum case_status *status)
 {
     char now[32], amount_text[MONEY_STR_MAX];
     struct date none = {0, 0, 0};
     int64_t balance = 0;
     enum store_result r = case_status(st, case_id, status);
+    bool tell;
 
     if (r != STORE_OK)
         return r;
+    /* Only a dispute was promised an answer; a pause ends without one. */
+    tell = notice != NULL && *status == CASE_DISPUTED && how != RESOLVE_END_PAUSE;
     if (how == RESOLVE_CREDIT && amount <= 0)
         return STORE_CONFLICT;
     store_now_text(now);
     r = store_case_transition(st, case_id, resolution_event(how), now, NULL);
     if (r == STORE_OK && how == RESOLVE_CREDIT)
         r = store_payment_in_transaction(st, key, case_id, amount, none, "credit", actor, &balance);
+    if (r == STORE_OK && tell)
+        r = queue_message(st, notice, 0, now);
     if (r == STORE_OK)
         r = case_status(st, case_id, status);
     money_format_decimal(amount, amount_text);
@@ -680,11 +685,18 @@ enum store_result store_resolve_case(struct store *st, const struct audit_key *k
                                      enum case_resolution how, int64_t amount, const char *actor,
                                      enum case_status *status_after)
 {
+    return store_resolve_case_told(st, key, case_id, how, amount, actor, NULL, status_after);
+}
+
+enum store_result store_resolve_case_told(struct store *st, const struct audit_key *key, int64_t case_id,
+                                          enum case_resolution how, int64_t amount, const char *actor,
+                                          const struct outbox_message *notice, enum case_status *status_after)
+{
     enum store_result r;
 
     if ((r = store_begin(st)) != STORE_OK)
         return r;
-    return store_finish(st, resolve_in_transaction(st, key, case_id, how, amount, actor, status_after));
+    return store_finish(st, resolve_in_transaction(st, key, case_id, how, amount, actor, notice, status_after));
 }
 
 static enum store_result pause_in_transaction(struct store *st, const struct audit_key *key, int64_t case_id,

@@ -19,6 +19,17 @@ check "-n on a bad file exits non-zero" [ "$rc" -ne 0 ]
 check "-n names the file and line of each error" grep -q "^$T/bad.conf:1: Socket" <<<"$out"
 check "-n reports every error" grep -q "^$T/bad.conf:2: LogLevel" <<<"$out"
 check "-n refuses a missing KeyFile" not "$RELANCED" -n -c <(sed "s|^KeyFile .*|KeyFile $T/none.key|" "$RELANCE_CONF")
+# L441-10 II: the ECB rate of the half-year (1 January or 1 July);
+# a half-year without its rate is priced at the latest earlier one, and said.
+year=$(TZ=Europe/Paris date +%Y)
+half=$([ "$(TZ=Europe/Paris date +%-m)" -ge 7 ] && echo 07 || echo 01)
+write_relance_conf "EcbRate $((year - 2))-07-01=2.15"
+out=$("$RELANCED" -n -c "$RELANCE_CONF" 2>&1); rc=$?
+check_eq "-n: a missing half-year is a warning, not an error" 0 "$rc"
+check "-n names this half-year, without a rate" grep -qxF "EcbRate: no rate for the half-year starting $year-$half-01 (published by the Banque de France / ECB, update it on 1 January and 1 July)" <<<"$out"
+write_relance_conf "EcbRate $year-$half-01=2.15"
+check_eq "-n: this half-year's rate given, nothing to say" "configuration OK" "$("$RELANCED" -n -c "$RELANCE_CONF" 2>&1)"
+write_relance_conf
 out=$("$RELANCED" -V)
 for lib in relance libmilter GMime SQLite libsodium libxml2 poppler; do
     check "-V names $lib" grep -q "^$lib [0-9]" <<<"$out"

@@ -274,6 +274,81 @@ static void test_write_round_trip(void **state)
     config_unref(again);
 }
 
+/* EcbRate: dated rates by half-year (C. com. L441-10 II), or one number
+ * for every half-year as before. */
+static void test_half_year_rates(void **state)
+{
+    struct config *cfg;
+    struct strbuf out;
+    struct strlist warnings;
+    struct date today = {2027, 3, 15};
+
+    (void)state;
+    /* The default and a single number: one undated rate. */
+    cfg = config_defaults();
+    assert_int_equal(cfg->ecb_rate.count, 1);
+    assert_false(date_is_set(cfg->ecb_rate.items[0].from));
+    assert_int_equal(cfg->ecb_rate.items[0].rate, 21500);
+    config_unref(cfg);
+    cfg = parse_ok("EcbRate 3\n");
+    assert_int_equal(cfg->ecb_rate.count, 1);
+    assert_int_equal(cfg->ecb_rate.items[0].rate, 30000);
+    strlist_init(&warnings);
+    config_warnings(cfg, today, &warnings);
+    assert_int_equal(warnings.count, 0); /* one rate for all: nothing is missing */
+    config_unref(cfg);
+
+    /* Dated: the first line replaces the default, further lines add, in
+     * date order whatever the order written. */
+    cfg = parse_ok("EcbRate 2027-01-01=2.65\nEcbRate 2026-01-01=2.15, 2026-07-01=2.15\n");
+    assert_int_equal(cfg->ecb_rate.count, 3);
+    assert_int_equal(cfg->ecb_rate.items[0].from.month, 1);
+    assert_int_equal(cfg->ecb_rate.items[0].from.year, 2026);
+    assert_int_equal(cfg->ecb_rate.items[1].from.month, 7);
+    assert_int_equal(cfg->ecb_rate.items[2].rate, 26500);
+    /* Written back as read, and read back the same. */
+    strbuf_init(&out);
+    config_write(cfg, &out);
+    assert_non_null(strstr(out.data, "\nEcbRate 2026-01-01=2.15, 2026-07-01=2.15, 2027-01-01=2.65\n"));
+    strbuf_free(&out);
+    config_warnings(cfg, today, &warnings);
+    assert_int_equal(warnings.count, 0);
+    /* On 1 July 2027 the half-year has no rate yet: said, with its start. */
+    config_warnings(cfg, (struct date){2027, 7, 1}, &warnings);
+    assert_int_equal(warnings.count, 1);
+    assert_string_equal(warnings.items[0], "EcbRate: no rate for the half-year starting 2027-07-01 (published by "
+                                           "the Banque de France / ECB, update it on 1 January and 1 July)");
+    strlist_free(&warnings);
+    config_unref(cfg);
+    /* A gap is said too, as well as today's half-year. */
+    cfg = parse_ok("EcbRate 2026-01-01=2.15, 2027-01-01=2.65\n");
+    strlist_init(&warnings);
+    config_warnings(cfg, (struct date){2027, 12, 31}, &warnings);
+    assert_int_equal(warnings.count, 2);
+    assert_non_null(strstr(warnings.items[0], "starting 2026-07-01 "));
+    assert_non_null(strstr(warnings.items[1], "starting 2027-07-01 "));
+    strlist_free(&warnings);
+    config_unref(cfg);
+
+    expect_one_error("EcbRate 2026-03-01=2.15\n", "test.conf:1: EcbRate: a half-year starts on 1 January or "
+                                                   "1 July (YYYY-01-01 or YYYY-07-01): '2026-03-01=2.15'");
+    expect_one_error("EcbRate 2026-07-01=2.15\nEcbRate 2026-07-01=2.40\n",
+                     "test.conf:2: EcbRate: two rates for the same half-year: '2026-07-01=2.40'");
+    expect_one_error("EcbRate 2.15, 2026-07-01=2.40\n",
+                     "test.conf:1: EcbRate: a rate without a date applies to every half-year: give it alone, or "
+                     "date every rate: '2.15, 2026-07-01=2.40'");
+    expect_one_error("EcbRate 2026-07-01=2.40\nEcbRate 2.15\n",
+                     "test.conf:2: EcbRate: a rate without a date applies to every half-year: give it alone, or "
+                     "date every rate: '2.15'");
+    expect_one_error("EcbRate 2026-07-01=\n", "test.conf:1: EcbRate: expected a percentage with at most four "
+                                               "decimals (12.15): '2026-07-01='");
+    expect_one_error("EcbRate 2026-7-1=2\n",
+                     "test.conf:1: EcbRate: expected YYYY-MM-DD=RATE or one RATE: '2026-7-1=2'");
+    expect_one_error("EcbRate 2026-07-01=-1\n", "test.conf:1: EcbRate: expected a percentage with at most four "
+                                                 "decimals (12.15): '2026-07-01=-1'");
+    expect_one_error("EcbRate\n", "test.conf:1: EcbRate: missing value");
+}
+
 static char *read_sample(void)
 {
     const char *top = getenv("RELANCE_TOP");
@@ -348,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_invoice_sender_matching),
         cmocka_unit_test(test_internal_hosts),
         cmocka_unit_test(test_write_round_trip),
+        cmocka_unit_test(test_half_year_rates),
         cmocka_unit_test(test_sample_documents_every_key),
         cmocka_unit_test(test_sample_loads),
     };

@@ -27,7 +27,7 @@ static struct date d(const char *text)
 
 static struct ladder_case case_at(const char *due, int level, const char *last)
 {
-    struct ladder_case c = {d(due), level, {0, 0, 0}, false};
+    struct ladder_case c = {d(due), level, {0, 0, 0}, false, {0, 0, 0}};
     if (last)
         c.last_step = d(last);
     return c;
@@ -208,12 +208,39 @@ static void test_check(void **state)
     assert_false(ladder_check(&steps, why, sizeof why));
 }
 
+/* The answer to a dispute restarts the ladder: the next step waits its
+ * interval after it, as after a step. */
+static void test_interval_after_dispute_answer(void **state)
+{
+    struct ladder_steps steps;
+    struct ladder_case c;
+    struct date next;
+
+    (void)state;
+    ladder_default_steps(&steps);
+    /* Step 1 on 31 Jan, disputed, answered on 20 Mar: step 2 (interval 7)
+     * was due on 14 Feb; now not before 27 Mar. */
+    c = case_at("2026-01-30", 1, "2026-01-31");
+    assert_int_equal(ladder_due_step(&steps, 0, &c, d("2026-03-20")), 2);
+    c.resumed = d("2026-03-20");
+    assert_int_equal(ladder_due_step(&steps, 0, &c, d("2026-03-20")), LADDER_NONE);
+    assert_int_equal(ladder_due_step(&steps, 0, &c, d("2026-03-26")), LADDER_NONE);
+    assert_int_equal(ladder_due_step(&steps, 0, &c, d("2026-03-27")), 2);
+    assert_true(ladder_next_step_day(&steps, &c, &next));
+    assert_int_equal(date_compare(next, d("2026-03-27")), 0);
+    /* An answer older than the step's own dates changes nothing. */
+    c.resumed = d("2026-02-01");
+    assert_true(ladder_next_step_day(&steps, &c, &next));
+    assert_int_equal(date_compare(next, d("2026-02-14")), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_climb),
         cmocka_unit_test(test_interval_after_previous),
+        cmocka_unit_test(test_interval_after_dispute_answer),
         cmocka_unit_test(test_courtesy),
         cmocka_unit_test(test_parse_step),
         cmocka_unit_test(test_check),

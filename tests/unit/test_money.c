@@ -223,6 +223,105 @@ static void test_penalties_large(void **state)
     assert_true(got == 1215665753424658LL);
 }
 
+/* ---- rates by half-year (L441-10 II) ---- */
+
+/* The rate of a day, found independently of rate_schedule_at: the last
+ * period begun on or before it, else the first. */
+static int64_t rate_of_day(const struct rate_schedule *s, struct date day)
+{
+    int64_t rate = s->items[0].rate;
+
+    for (size_t i = 0; i < s->count; i++)
+        if (!date_is_set(s->items[i].from) || date_compare(s->items[i].from, day) <= 0)
+            rate = s->items[i].rate;
+    return rate;
+}
+
+static int64_t dated_day_by_day(int64_t original, struct date due, struct date until,
+                                const struct money_payment *payments, size_t count,
+                                const struct rate_schedule *rates)
+{
+    struct fraction sum = {0, 1};
+
+    for (struct date day = date_add_days(due, 1); date_compare(day, until) <= 0; day = date_add_days(day, 1)) {
+        int64_t owed = original;
+        for (size_t i = 0; i < count; i++)
+            if (date_compare(payments[i].paid_on, day) < 0)
+                owed -= payments[i].amount;
+        if (owed > 0)
+            add_fraction(&sum, (__int128)owed * rate_of_day(rates, day), (__int128)100 * 10000 * 365);
+    }
+    return (int64_t)((2 * sum.num + sum.den) / (2 * sum.den));
+}
+
+static struct rate_schedule half_years(void)
+{
+    /* ECB + 10 points: 12.15 % from July 2026, 12.65 % from January 2027,
+     * 12.40 % from July 2027. */
+    struct rate_schedule s = {3, {{{2026, 7, 1}, 121500}, {{2027, 1, 1}, 126500}, {{2027, 7, 1}, 124000}}};
+    return s;
+}
+
+static void test_penalties_across_half_years(void **state)
+{
+    struct rate_schedule s = half_years();
+
+    (void)state;
+    /* 10 000.00 due 2026-12-01, priced on 2027-01-31: days of delay are
+     * 2 Dec .. 31 Dec 2026 (30 days, second half of 2026: 2.15 + 10 =
+     * 12.15 %) and 1 Jan .. 31 Jan 2027 (31 days, first half of 2027:
+     * 2.65 + 10 = 12.65 %). In cents and rate units (12.15 % = 121500):
+     *   1 000 000 x 30 x 121500 = 3 645 000 000 000
+     *   1 000 000 x 31 x 126500 = 3 921 500 000 000
+     *   sum 7 566 500 000 000 / (365 x 10^6) = 20 730.137 cents,
+     * that is 99.863 + 107.438 = 207.301 EUR, rounded once: 207.30 EUR.
+     * (Rounding each piece first would give 99.86 + 107.44 = 207.30 too;
+     * the sum is what is rounded.) */
+    assert_int_equal(money_late_penalties_dated(1000000, d("2026-12-01"), d("2027-01-31"), NULL, 0, &s), 20730);
+    /* Within one half-year the result is the single rate's. */
+    assert_int_equal(money_late_penalties_dated(100000, d("2026-09-30"), d("2026-10-17"), NULL, 0, &s),
+                     money_late_penalties(100000, d("2026-09-30"), d("2026-10-17"), NULL, 0, 121500));
+    /* The eve of a half-year is priced at the old rate, its first day at
+     * the new: 1 000.00, due 2026-12-30, until 2027-01-01: 31 Dec at
+     * 12.15 % and 1 Jan at 12.65 %: 100000 x (121500 + 126500) / 365e6
+     * = 24 800 000 000 / 365 000 000 = 67.95 -> 68 cents. */
+    assert_int_equal(money_late_penalties_dated(100000, d("2026-12-30"), d("2027-01-01"), NULL, 0, &s), 68);
+    /* Days before the first period take the first period's rate. */
+    assert_int_equal(money_late_penalties_dated(100000, d("2026-05-31"), d("2026-06-30"), NULL, 0, &s),
+                     money_late_penalties(100000, d("2026-05-31"), d("2026-06-30"), NULL, 0, 121500));
+    assert_int_equal(rate_schedule_at(&s, d("2026-06-30")), 121500);
+    assert_int_equal(rate_schedule_at(&s, d("2027-06-30")), 126500);
+    assert_int_equal(rate_schedule_at(&s, d("2027-07-01")), 124000);
+    assert_int_equal(rate_schedule_at(&s, d("2040-01-01")), 124000);
+}
+
+static void test_penalties_dated_day_by_day(void **state)
+{
+    struct rate_schedule s = half_years();
+    struct money_payment payments[] = {
+        {{2026, 12, 31}, 12345}, /* the eve of a half-year */
+        {{2027, 1, 1}, 5000},    /* its first day */
+        {{2027, 8, 15}, 33333},
+    };
+    static const char *const spans[][2] = {
+        {"2026-11-30", "2027-01-31"}, {"2026-06-01", "2027-12-31"}, {"2026-12-31", "2027-01-01"},
+        {"2027-06-29", "2027-07-02"}, {"2026-12-01", "2026-12-31"}, {"2025-12-31", "2028-03-01"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(spans); i++) {
+        for (size_t n = 0; n <= ARRAY_LEN(payments); n += ARRAY_LEN(payments)) {
+            int64_t original = 987654;
+            int64_t balance = original - (n ? paid_total(payments, n) : 0);
+            int64_t got = money_late_penalties_dated(balance, d(spans[i][0]), d(spans[i][1]), payments, n, &s);
+            int64_t want = dated_day_by_day(original, d(spans[i][0]), d(spans[i][1]), payments, n, &s);
+            if (got != want)
+                fail_msg("%s .. %s with %zu payments: got %lld, day by day %lld", spans[i][0], spans[i][1], n,
+                         (long long)got, (long long)want);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +331,8 @@ int main(void)
         cmocka_unit_test(test_penalties_by_hand),
         cmocka_unit_test(test_penalties_day_by_day),
         cmocka_unit_test(test_penalties_large),
+        cmocka_unit_test(test_penalties_across_half_years),
+        cmocka_unit_test(test_penalties_dated_day_by_day),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

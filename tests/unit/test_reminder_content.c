@@ -23,6 +23,8 @@
 #include "lib/util.h"
 #include "remind/reminder_content.h"
 
+#define NBSP "\xc2\xa0"
+
 #ifndef TOP_DIR
 #define TOP_DIR "."
 #endif
@@ -133,6 +135,69 @@ static void test_contractual_rate(void **state)
     assert_non_null(strstr(errors.items[0], "t:1: ContractualRate"));
     cfg = config_parse_text("t", "ContractualRate 7.86\n", NULL);
     assert_non_null(cfg);
+    config_unref(cfg);
+    strlist_free(&errors);
+}
+
+/* EcbRate by half-year (C. com. L441-10 II): a delay across 31 December
+ * is priced at each half-year's rate, and the reminder says both.
+ * 10 000.00 EUR due 2026-12-01, on 2027-01-31: 30 days (2-31 Dec) at
+ * 2.15 + 10 = 12.15 % and 31 days (1-31 Jan) at 2.65 + 10 = 12.65 %:
+ * (1 000 000 x 30 x 121500 + 1 000 000 x 31 x 126500) / (365 x 10^6)
+ * = 7 566 500 000 000 / 365 000 000 = 20 730.137 cents -> 207.30 EUR
+ * (99.863 + 107.438, rounded once). */
+static void test_half_year_rates(void **state)
+{
+    struct strlist errors;
+    struct config *cfg;
+    struct due_case dc;
+    struct reminder_line line = {&dc, 0, 0, 0, 0};
+    struct ladder_step step;
+    struct template t;
+    struct template_vars vars;
+    struct rendered out;
+    char why[300];
+
+    (void)state;
+    strlist_init(&errors);
+    cfg = config_parse_text("t", "EcbRate 2026-07-01=2.15, 2027-01-01=2.65\n", &errors);
+    assert_non_null(cfg);
+    due_case_init(&dc, "A-001", "EUR");
+    dc.c.inv.due_date = d("2026-12-01");
+    dc.c.inv.amount_due = dc.c.balance = 1000000;
+    reminder_line_amounts(cfg, true, true, d("2027-01-31"), NULL, 0, &line);
+    assert_int_equal(line.penalties, 20730);
+    ladder_courtesy_step(&step);
+    step.claim = true;
+    {
+        struct reminder_content rc = {cfg, &step, 1, LANG_FR, true, d("2027-01-31"), "x", "r@x.test", &line, 1, NULL};
+        assert_true(template_parse("t", "Subject: t\n\nR={{penalty_rate}} P={{total_penalties}}\n", &t, why,
+                                   sizeof why));
+        template_vars_init(&vars);
+        reminder_content_vars(&rc, &vars);
+        assert_true(template_render(&t, &vars, LANG_FR, TEMPLATE_RED, &out, why, sizeof why));
+        assert_non_null(strstr(out.text, "R=12,15" NBSP "% jusqu'au 31" NBSP "d\xc3\xa9" "cembre" NBSP
+                                         "2026, puis 12,65" NBSP "% P=207,30" NBSP "\xe2\x82\xac"));
+        rendered_free(&out);
+        template_vars_free(&vars);
+        /* In English; and before the new half-year, one rate only. */
+        rc.lang = LANG_EN;
+        template_vars_init(&vars);
+        reminder_content_vars(&rc, &vars);
+        assert_true(template_render(&t, &vars, LANG_EN, TEMPLATE_RED, &out, why, sizeof why));
+        assert_non_null(strstr(out.text, "R=12.15% until 31" NBSP "December" NBSP "2026, then 12.65% P=\xe2\x82\xac" "207.30"));
+        rendered_free(&out);
+        template_vars_free(&vars);
+        rc.today = d("2026-12-31");
+        reminder_line_amounts(cfg, true, true, rc.today, NULL, 0, &line);
+        template_vars_init(&vars);
+        reminder_content_vars(&rc, &vars);
+        assert_true(template_render(&t, &vars, LANG_EN, TEMPLATE_RED, &out, why, sizeof why));
+        assert_non_null(strstr(out.text, "R=12.15% P="));
+        rendered_free(&out);
+        template_vars_free(&vars);
+        template_free(&t);
+    }
     config_unref(cfg);
     strlist_free(&errors);
 }
@@ -276,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_business_pays_penalties_and_indemnity),
         cmocka_unit_test(test_consumer_and_non_claiming_steps_pay_principal_only),
         cmocka_unit_test(test_contractual_rate),
+        cmocka_unit_test(test_half_year_rates),
         cmocka_unit_test(test_shipped_templates),
         cmocka_unit_test(test_french_legal_mentions),
     };
