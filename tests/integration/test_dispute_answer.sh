@@ -48,6 +48,8 @@ write_relance_conf \
     "CreditorName ACME Industries SAS" \
     "CreditorEmail compta@creditor.test" \
     "CreditorPaymentInfo virement, IBAN FR76 3000 6000 0112 3456 7890 189" \
+    "CreditorAddress 12 rue de la Paix, 75002 Paris" \
+    "AgencyAddress 3 place Bellecour, 69002 Lyon" \
     "AgencyName Recouvrement Durand" \
     "AgencySender relances@agency.test" \
     "ReplyAddress reponses@agency.test" \

@@ -354,7 +354,12 @@ static void test_letter_states_and_dispatch(void **state)
 
 static char *render(const char *name, int step_index, const struct letter_dispatch *d)
 {
-    struct config *cfg = config_parse_text("t", "CreditorName ACME\nAgencyName Durand\n", NULL);
+    /* An agency ladder needs the R124-4 keys (config.c refuses it otherwise). */
+    struct config *cfg = config_parse_text("t",
+                                           "CreditorName ACME\nCreditorAddress 1 rue A, 75001 Paris\n"
+                                           "CreditorPaymentInfo IBAN FR76 0000\n"
+                                           "AgencyName Durand\nAgencyAddress 2 rue B, 69002 Lyon\n",
+                                           NULL);
     const struct ladder_step *step;
     struct due_case dc;
     struct reminder_line line = {&dc, 10000, 0, 0, 0};
@@ -411,12 +416,12 @@ static void test_mails_claim_only_recorded_dispatch(void **state)
     text = render("agence-mise-en-demeure", 5, &none);
     assert_null(strstr(text, "recommandée"));
     assert_null(strstr(text, "voie postale"));
-    assert_non_null(strstr(text, "Nos précédents courriels sont restés sans suite"));
+    /* Earlier letters are recalled by the agency's reference (R124-4), never as posted. */
+    assert_null(strstr(text, "courriers"));
     free(text);
     text = render("agence-mise-en-demeure", 5, &registered);
     assert_non_null(strstr(text, "par voie postale le 13 mars 2026, en lettre recommandée avec avis de réception "
                                  "n° 1A12345678901."));
-    assert_non_null(strstr(text, "Nos précédents courriels et courriers sont restés sans suite"));
     free(text);
     /* The creditor's copy of step 6: registered mail, with its article. */
     text = render("copie", 5, &none);

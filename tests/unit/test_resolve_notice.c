@@ -50,6 +50,8 @@ static struct config *config_in(const char *language)
     struct strlist errors;
     char *text = xasprintf("TemplateDirectory %s/conf/templates\n"
                            "CreditorName ACME Industries SAS\n"
+                           "CreditorAddress 12 rue de la Paix, 75002 Paris\n"
+                           "AgencyAddress 3 place Bellecour, 69002 Lyon\n"
                            "CreditorPaymentInfo virement, IBAN FR76 3000 6000 0112 3456 7890 189\n"
                            "AgencyName Recouvrement Durand\n"
                            "AgencySender relances@agency.test\n"
