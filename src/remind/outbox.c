@@ -32,7 +32,7 @@ static void retry_time(time_t now, int attempts, char out[CALENDAR_UTC_MAX])
 }
 
 static enum store_result send_one(const struct submit_spec *spec, struct store *st, const struct outbox_row *o,
-                                  time_t now, struct outbox_report *report)
+                                  time_t now, const char *stamp, struct outbox_report *report)
 {
     struct strlist rcpt;
     struct submit_envelope env = {o->sender, &rcpt};
@@ -56,7 +56,7 @@ static enum store_result send_one(const struct submit_spec *spec, struct store *
     if (res == SUBMIT_OK) {
         log_info(id, "%s <%s> sent to <%s>", o->kind, o->message_id, o->recipient);
         report->sent++;
-        return store_outbox_done(st, o->id, "sent", NULL, "");
+        return store_outbox_done_at(st, o->id, "sent", NULL, "", stamp);
     }
     if (res == SUBMIT_AMBIGUOUS) {
         log_warning(id, "%s <%s> to <%s> may or may not have been handed to the MTA (%s): not retried",
@@ -111,17 +111,19 @@ static bool settle_stale(const struct config *cfg, struct store *st, struct outb
     return true;
 }
 
-bool outbox_send_due(const struct config *cfg, struct store *st, time_t now, struct outbox_report *report)
+bool outbox_send_due(const struct config *cfg, struct store *st, time_t now, time_t moment,
+                     struct outbox_report *report)
 {
     struct submit_spec spec;
     struct outbox_list due;
-    char at[CALENDAR_UTC_MAX], why[256];
+    char at[CALENDAR_UTC_MAX], stamp[CALENDAR_UTC_MAX], why[256];
     enum store_result r;
 
     memset(report, 0, sizeof *report);
     if (!settle_stale(cfg, st, report))
         return false;
     calendar_utc_text(now, at);
+    calendar_utc_text(moment, stamp);
     if (store_outbox_due(st, at, OUTBOX_BATCH, &due) != STORE_OK) {
         log_error(NULL, "cannot read the outbox: %s", store_last_error(st));
         return false;
@@ -137,7 +139,7 @@ bool outbox_send_due(const struct config *cfg, struct store *st, time_t now, str
     }
     r = STORE_OK;
     for (size_t i = 0; i < due.count && (r == STORE_OK || r == STORE_CONFLICT); i++)
-        r = send_one(&spec, st, &due.items[i], now, report);
+        r = send_one(&spec, st, &due.items[i], now, stamp, report);
     if (r == STORE_CONFLICT)
         r = STORE_OK; /* an outcome for a claim given up meanwhile: logged above */
     if (r != STORE_OK)

@@ -26,7 +26,10 @@ struct outbox_report {
     int sent, retried, failed, uncertain;
 };
 
-/* Sends what is due at `now`; false when the store failed. */
-bool outbox_send_due(const struct config *cfg, struct store *st, time_t now, struct outbox_report *report);
+/* Sends what is due at `now` (real time: a notice is due when it was
+ * written) and records each as sent at `moment`, the run's moment (now,
+ * or relancectl's --now, as reminders are); false when the store failed. */
+bool outbox_send_due(const struct config *cfg, struct store *st, time_t now, time_t moment,
+                     struct outbox_report *report);
 
 #endif

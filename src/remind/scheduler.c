@@ -443,12 +443,14 @@ static bool resume_expired_pauses(struct scheduler_ctx *x)
 }
 
 /* Mail about replies left in the outbox (the daemon's thread sends it at
- * once; run-due from cron is the other way out). Real time, not the run's
- * moment: a notice is due when it was written. */
+ * once; run-due from cron is the other way out). Real time decides what is
+ * due (a notice is due when it was written); what is sent is recorded at
+ * the run's moment, as reminders are, so that the ladder's interval after
+ * the answer to a resolved dispute counts from the run's calendar. */
 static bool send_outbox(struct scheduler_ctx *x)
 {
     struct outbox_report out;
-    bool ok = outbox_send_due(x->cfg, x->run->st, time(NULL), &out);
+    bool ok = outbox_send_due(x->cfg, x->run->st, time(NULL), x->run->moment, &out);
 
     x->report->notices += out.sent;
     return ok;

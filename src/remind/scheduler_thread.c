@@ -58,7 +58,7 @@ static void send_outbox(struct scheduler_thread *t, const struct config *cfg)
         log_error(NULL, "scheduler: database unavailable for the outbox: %s", why);
         return;
     }
-    outbox_send_due(cfg, st, time(NULL), &report);
+    outbox_send_due(cfg, st, time(NULL), time(NULL), &report);
     store_pool_put(t->pool, st);
 }
 

@@ -563,6 +563,11 @@ enum store_result store_outbox_claim(struct store *st, int64_t id);
  * message is not (or no longer) claimed. */
 enum store_result store_outbox_done(struct store *st, int64_t id, const char *state, const char *retry_at,
                                     const char *error);
+/* The same, a message sent being recorded as sent at sent_at (UTC text;
+ * NULL: now): a run "as at" another moment records that moment, as
+ * reminders do. */
+enum store_result store_outbox_done_at(struct store *st, int64_t id, const char *state, const char *retry_at,
+                                       const char *error, const char *sent_at);
 /* 'sending' messages claimed (real time) before `before`: a sender died
  * between its claim and its record. */
 enum store_result store_outbox_list_stale(struct store *st, const char *before, struct outbox_list *out);

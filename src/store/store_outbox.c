@@ -138,6 +138,12 @@ enum store_result store_outbox_claim(struct store *st, int64_t id)
 enum store_result store_outbox_done(struct store *st, int64_t id, const char *state, const char *retry_at,
                                     const char *error)
 {
+    return store_outbox_done_at(st, id, state, retry_at, error, NULL);
+}
+
+enum store_result store_outbox_done_at(struct store *st, int64_t id, const char *state, const char *retry_at,
+                                       const char *error, const char *sent_at)
+{
     /* From 'uncertain' too: a slow sender whose claim was given up for
      * dead still knows best what became of its message. */
     static const char sql[] =
@@ -157,7 +163,7 @@ enum store_result store_outbox_done(struct store *st, int64_t id, const char *st
         store_bind_text(stmt, 3, retry_at);
     else
         sqlite3_bind_null(stmt, 3);
-    store_bind_text(stmt, 4, now);
+    store_bind_text(stmt, 4, sent_at ? sent_at : now);
     store_bind_text(stmt, 5, error ? error : "");
     return outbox_update(st, stmt, "update outbox");
 }

@@ -396,8 +396,24 @@ ctl_run resume F2026-0042 && die "resume ended a dispute"
 ctl_run resolve F2026-0042 --resume || die "resolve failed"
 [ "$(case_field F2026-0042 .status)" = open ] || die "F2026-0042 is not open after resolve"
 echo
-note "Tuesday 10 March 2026: F2026-0042's mise en demeure goes out; F2026-0057 stays paused."
-run_due 2026-03-10 1
+note "Tuesday 10 March 2026: Atelier Dupont is told first that the examination is over and" \
+     "what is still due (a notice about replies); the ladder waits its interval after that."
+run_due 2026-03-10 0
+ans=
+for _ in $(seq 1 60); do
+    for f in $(grep -l "^X-Rcpt-Args: <compta@dupont.example>" "$SINK"/*); do
+        case $(header "$f" Subject) in *"réponse à votre contestation"*) ans=$f ;; esac
+    done
+    [ -n "$ans" ] && break
+    sleep 0.5
+done
+[ -n "$ans" ] || die "Atelier Dupont was not told the dispute was settled"
+take_new
+printf '   To:       %s\n   Subject:  %s\n' "$(header "$ans" To)" "$(header "$ans" Subject)"
+echo
+note "Tuesday 17 March 2026, seven days later: F2026-0042's mise en demeure goes out;" \
+     "F2026-0057 stays paused."
+run_due 2026-03-17 1
 r4=$(reminder_to compta@dupont.example)
 [ -n "$r4" ] || die "no mise en demeure for compta@dupont.example"
 printf '   To:       %s\n   Subject:  %s\n' "$(header "$r4" To)" "$(header "$r4" Subject)"
