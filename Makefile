@@ -121,7 +121,7 @@ build/asan/support/%.o: tests/unit/support/%.c
 # The unit tests run the real PDF worker, whose RLIMIT_AS applies.
 build/asan/tests/%: tests/unit/%.c $(SUPPORT_OBJS) build/asan/librelance.a build/relance-pdf
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit/support -DTEST_PDF_WORKER='"$(abspath build/relance-pdf)"' -o $@ $< $(SUPPORT_OBJS) build/asan/librelance.a $(PKG_LIBS) -lz -lcmocka
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit/support -DTEST_PDF_WORKER='"$(abspath build/relance-pdf)"' -DTEST_DYING_WORKER='"$(abspath tests/unit/support/dying-worker.sh)"' -o $@ $< $(SUPPORT_OBJS) build/asan/librelance.a $(PKG_LIBS) -lz -lcmocka
 
 # Fuzz targets replayed over seeds and mutations with gcc (part of check).
 build/asan/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c build/asan/librelance.a

@@ -44,7 +44,9 @@ struct pdf_file {
 enum pdf_status {
     PDF_READ,         /* files and text (or why there is no text) */
     PDF_REFUSED,      /* not a PDF, encrypted or broken: why says */
-    PDF_UNREADABLE,   /* the worker died, overran a limit or wrote garbage */
+    PDF_UNREADABLE,   /* stopped by its parent (deadline, memory, output bounds) or garbage written */
+    PDF_WORKER_DIED,  /* the worker ended by itself before finishing: a signal (a crash, a
+                         resource limit of its own) or a failure status; why says */
     PDF_WORKER_ERROR, /* the worker could not be run at all: why says */
 };
 

@@ -257,7 +257,7 @@ enum pdf_status pdf_extract(const char *data, size_t len, const struct pdf_limit
     struct strbuf out;
     char why[sizeof res->why] = "";
     uint64_t deadline;
-    bool finished;
+    bool finished, died;
     size_t out_len;
 
     if (limits->worker == NULL)
@@ -269,14 +269,17 @@ enum pdf_status pdf_extract(const char *data, size_t len, const struct pdf_limit
     finished = collect(&w, limits, deadline, &out, why, sizeof why);
     close(w.out);
     reap(&w, deadline, !finished, res);
-    if (finished && ended_badly(res, why, sizeof why))
+    died = finished && ended_badly(res, why, sizeof why);
+    if (died)
         finished = false;
     if (!finished) {
         strbuf_free(&out);
         str_copy(res->why, sizeof res->why, why);
         /* A worker that cannot start poppler or refuses its arguments
          * is relance's fault, not the PDF's. */
-        return res->exit_code == 2 || res->exit_code == 127 ? PDF_WORKER_ERROR : PDF_UNREADABLE;
+        if (res->exit_code == 2 || res->exit_code == 127)
+            return PDF_WORKER_ERROR;
+        return died ? PDF_WORKER_DIED : PDF_UNREADABLE;
     }
     out_len = out.len;
     return pdf_frames_take(strbuf_detach(&out), out_len, limits, res);

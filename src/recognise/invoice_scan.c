@@ -14,8 +14,9 @@
  * word.
  *
  * A PDF is read by the PDF worker (lib/pdf_extract.h), once, for its
- * embedded files and its text; a PDF the worker could not finish is
- * recorded as unreadable, and the rest of the message is still read.
+ * embedded files and its text; a PDF the worker was stopped on (deadline,
+ * memory, output) is recorded as unreadable, one the worker died on as a
+ * failure (On-InternalError); the rest of the message is still read.
  */
 #include "recognise/invoice_scan.h"
 
@@ -112,6 +113,11 @@ static bool pdf_was_read(struct scan_ctx *sc, enum pdf_status status, const stru
         break;
     case PDF_UNREADABLE:
         strlist_addf(&sc->scan->unreadable, "%s: PDF not readable: %s", part_label(part), pdf->why);
+        break;
+    case PDF_WORKER_DIED:
+        /* A worker that dies is answered as relance's own failure
+         * (On-InternalError), whatever made it die. */
+        strlist_addf(&sc->scan->failures, "%s: PDF not read: the PDF worker died: %s", part_label(part), pdf->why);
         break;
     case PDF_WORKER_ERROR:
         strlist_addf(&sc->scan->failures, "%s: PDF not read: %s", part_label(part), pdf->why);

@@ -4,7 +4,8 @@
 # outside) through a real Postfix: the PDF worker is stopped within
 # PdfMaxTime, the message is delivered, relanced stays up and small, and
 # a Factur-X invoice sent afterwards is still tracked. A worker that
-# cannot run is relance's own failure: On-InternalError decides.
+# cannot run, or that dies by itself, is relance's own failure:
+# On-InternalError decides.
 source "$(dirname "$0")/lib.sh"
 
 PDF_BOMB=$TOP/build/tools/pdf_bomb
@@ -107,6 +108,22 @@ check "the error is logged" grep -q "PDF not read: cannot run $T/libexec/missing
 write_relance_conf "PdfMaxTime ${MAX_TIME}s" "PdfWorker $T/libexec/missing"
 kill -USR1 "$RELANCED_PID"
 check "the configuration is reloaded again" reloaded 2
+send_smtp "$T/facturx2.eml" && delivered
+check "On-InternalError accept (the default): delivered" [ "$(sink_count)" -eq "$SENT" ]
+
+echo "== the worker dies (a signal nobody sent it): On-InternalError"
+install -m 755 "$TOP/tests/unit/support/dying-worker.sh" "$T/libexec/dying"
+write_relance_conf "PdfMaxTime ${MAX_TIME}s" "PdfWorker $T/libexec/dying" "On-InternalError tempfail"
+kill -USR1 "$RELANCED_PID"
+check "the configuration is reloaded a third time" reloaded 3
+reply=$("$SMTP_SEND" 127.0.0.1 "$SMTPD_PORT" billing@creditor.test client@customer.test "$T/facturx2.eml" 2>&1)
+check "tempfail answered (4xx): $reply" grep -Eq "(^| )4[0-9][0-9] " <<<"$reply"
+DIED="fx_Mustang_Facture_F20180027.pdf: PDF not read: the PDF worker died: worker killed by signal 11 (SIGSEGV)"
+check "the death is logged as an error" grep -q "\[error\]: .*$DIED" "$RELANCE_LOG"
+check_eq "once for the message" 1 "$(grep -c "$DIED" "$RELANCE_LOG")"
+write_relance_conf "PdfMaxTime ${MAX_TIME}s" "PdfWorker $T/libexec/dying"
+kill -USR1 "$RELANCED_PID"
+check "the configuration is reloaded a fourth time" reloaded 4
 send_smtp "$T/facturx2.eml" && delivered
 check "On-InternalError accept (the default): delivered" [ "$(sink_count)" -eq "$SENT" ]
 

@@ -153,12 +153,16 @@ static void test_forms_bomb_memory(void **state)
     struct pdf_extract_result res;
     size_t len;
     char *pdf = pdfbomb_forms(6, 30, &len);
+    enum pdf_status status;
 
     (void)state;
     worker_limits(&limits, 60000);
     limits.max_memory = 96u * 1024 * 1024;
     pdf_extract_init(&res);
-    assert_int_equal(pdf_extract(pdf, len, &limits, &res), PDF_UNREADABLE);
+    status = pdf_extract(pdf, len, &limits, &res);
+    /* Stopped by the parent's watch of its size (UNREADABLE), or dead of
+     * its own RLIMIT_AS first (DIED): bounded either way. */
+    assert_true(status == PDF_UNREADABLE || status == PDF_WORKER_DIED);
     printf("    forms bomb, 96 MB: %u ms, worker peak %ld kB: %s\n", res.elapsed_ms, res.peak_kb, res.why);
     assert_true(res.elapsed_ms < limits.max_ms);
     assert_true((size_t)res.peak_kb * 1024 < limits.max_memory);
@@ -251,6 +255,15 @@ static void test_scan_tells_failures_apart(void **state)
     assert_int_equal(scan.failures.count, 1);
     assert_non_null(strstr(scan.failures.items[0], "cannot run /nonexistent/relance-pdf"));
     invoice_scan_free(&scan);
+
+    /* A worker that dies of a signal it was not sent by its parent. */
+    limits.pdf_worker = TEST_DYING_WORKER;
+    invoice_scan_init(&scan);
+    invoice_scan_document("bomb.pdf", pdf, len, &limits, &scan);
+    assert_int_equal(scan.unreadable.count, 0);
+    assert_int_equal(scan.failures.count, 1);
+    assert_non_null(strstr(scan.failures.items[0], "bomb.pdf: PDF not read: the PDF worker died: worker killed by signal"));
+    invoice_scan_free(&scan);
     free(pdf);
 }
 
@@ -269,7 +282,8 @@ static void test_foreign_worker(void **state)
     assert_int_equal(pdf_extract(pdf, len, &limits, &res), PDF_UNREADABLE);
     assert_non_null(strstr(res.why, "worker output"));
     limits.worker = "/bin/false";
-    assert_int_equal(pdf_extract(pdf, len, &limits, &res), PDF_UNREADABLE);
+    /* A worker that fails by itself has died (On-InternalError). */
+    assert_int_equal(pdf_extract(pdf, len, &limits, &res), PDF_WORKER_DIED);
     assert_non_null(strstr(res.why, "status 1"));
     pdf_extract_free(&res);
     free(pdf);
