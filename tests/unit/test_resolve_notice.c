@@ -23,6 +23,7 @@
 
 #include "lib/message.h"
 #include "lib/util.h"
+#include "temp_store.h"
 #include "replies/resolve_notice.h"
 #include "store/store.h"
 
@@ -89,16 +90,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char path[160];
 
     config_unref(f->cfg);
     store_close(f->st);
-    unlink(f->path);
-    snprintf(path, sizeof path, "%s-wal", f->path);
-    unlink(path);
-    snprintf(path, sizeof path, "%s-shm", f->path);
-    unlink(path);
-    rmdir(f->dir);
+    temp_store_remove(f->dir, f->path);
     free(f);
     return 0;
 }

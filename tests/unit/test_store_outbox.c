@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "temp_store.h"
 #include "store/store.h"
 
 #define FAR_FUTURE "2999-01-01T00:00:00Z"
@@ -48,16 +49,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char path[160];
 
     store_close(f->st);
     store_close(f->other);
-    unlink(f->path);
-    snprintf(path, sizeof path, "%s-wal", f->path);
-    unlink(path);
-    snprintf(path, sizeof path, "%s-shm", f->path);
-    unlink(path);
-    rmdir(f->dir);
+    temp_store_remove(f->dir, f->path);
     free(f);
     return 0;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "temp_store.h"
 #include "store/store.h"
 
 struct fixture {
@@ -63,15 +64,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char path[160];
 
     store_close(f->st);
-    unlink(f->path);
-    snprintf(path, sizeof path, "%s-wal", f->path);
-    unlink(path);
-    snprintf(path, sizeof path, "%s-shm", f->path);
-    unlink(path);
-    rmdir(f->dir);
+    temp_store_remove(f->dir, f->path);
     free(f);
     return 0;
 }
