@@ -41,6 +41,9 @@ bool ctl_find_case(struct store *st, const char *number, const char *seller, str
 int ctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* JSON shapes shared by commands (field names are a stable interface). */
+/* Prints a finished JSON document and a newline on stdout. */
+void ctl_print_json(const struct strbuf *sb);
+
 void ctl_json_invoice_fields(struct json *j, const struct invoice *inv);
 /* Writes a case's fields into the object the caller has opened. */
 void ctl_json_case_fields(struct json *j, const struct case_row *c);

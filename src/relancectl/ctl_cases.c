@@ -12,12 +12,6 @@
 #include "core/money.h"
 #include "relancectl/ctl.h"
 
-static void print_json(struct strbuf *sb)
-{
-    fwrite(sb->data, 1, sb->len, stdout);
-    fputc('\n', stdout);
-}
-
 static void list_table(const struct case_list *cases)
 {
     printf("%-20s %-11s %-10s %12s %-3s %-9s %3s  %s\n", "NUMBER", "TYPE", "DUE", "BALANCE", "CUR",
@@ -49,7 +43,7 @@ static void list_json(const struct ctl_env *env, const struct case_list *cases)
         json_object_end(&j);
     }
     json_array_end(&j);
-    print_json(&sb);
+    ctl_print_json(&sb);
     strbuf_free(&sb);
 }
 
@@ -223,7 +217,7 @@ static void show_json(const struct ctl_env *env, const struct case_row *c, const
     }
     json_array_end(&j);
     json_object_end(&j);
-    print_json(&sb);
+    ctl_print_json(&sb);
     strbuf_free(&sb);
 }
 

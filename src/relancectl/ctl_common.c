@@ -123,6 +123,12 @@ int ctl_usage_error(const char *fmt, ...)
     return 2;
 }
 
+void ctl_print_json(const struct strbuf *sb)
+{
+    fwrite(sb->data, 1, sb->len, stdout);
+    fputc('\n', stdout);
+}
+
 void ctl_json_invoice_fields(struct json *j, const struct invoice *inv)
 {
     char amount[MONEY_STR_MAX], issue[DATE_STR_MAX], due[DATE_STR_MAX];

@@ -135,8 +135,7 @@ static void print_json_result(const struct config *cfg, const char *path, const 
         json_string(&j, scan->failures.items[i]);
     json_array_end(&j);
     json_object_end(&j);
-    fwrite(sb.data, 1, sb.len, stdout);
-    fputc('\n', stdout);
+    ctl_print_json(&sb);
     strbuf_free(&sb);
 }
 

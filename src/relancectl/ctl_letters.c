@@ -102,8 +102,7 @@ static void letters_json(const struct letter_list *list)
         json_object_end(&j);
     }
     json_array_end(&j);
-    fwrite(sb.data, 1, sb.len, stdout);
-    fputc('\n', stdout);
+    ctl_print_json(&sb);
     strbuf_free(&sb);
 }
 

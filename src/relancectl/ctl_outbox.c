@@ -67,8 +67,7 @@ static void outbox_json(const struct outbox_list *list)
         json_object_end(&j);
     }
     json_array_end(&j);
-    fwrite(sb.data, 1, sb.len, stdout);
-    fputc('\n', stdout);
+    ctl_print_json(&sb);
     strbuf_free(&sb);
 }
 

@@ -24,12 +24,6 @@
 
 /* ---- shared ---- */
 
-static void print_json(struct strbuf *sb)
-{
-    fwrite(sb->data, 1, sb->len, stdout);
-    fputc('\n', stdout);
-}
-
 /* "YYYY-MM-DD[THH:MM]" in Timezone; a date alone means the window's
  * opening minute. */
 static bool parse_now(const struct config *cfg, const char *text, time_t *out)
@@ -69,7 +63,7 @@ static void print_report(const struct ctl_env *env, const struct scheduler_repor
     json_kv_int(&j, "resumed", r->resumed);
     json_kv_int(&j, "notices", r->notices);
     json_object_end(&j);
-    print_json(&sb);
+    ctl_print_json(&sb);
     strbuf_free(&sb);
 }
 
@@ -163,7 +157,7 @@ static void print_preview(const struct ctl_env *env, const struct preview *p, bo
     json_kv_string(&j, "text", p->text);
     json_kv_string(&j, "html", p->html);
     json_object_end(&j);
-    print_json(&sb);
+    ctl_print_json(&sb);
     strbuf_free(&sb);
 }
 
@@ -245,7 +239,7 @@ static void reminders_json(const struct reminder_list *list)
     for (size_t i = 0; i < list->count; i++)
         ctl_json_reminder(&j, &list->items[i]);
     json_array_end(&j);
-    print_json(&sb);
+    ctl_print_json(&sb);
     strbuf_free(&sb);
 }
 

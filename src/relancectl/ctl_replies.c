@@ -30,12 +30,6 @@
 /* Characters of an excerpt shown in a table row. */
 #define EXCERPT_COLUMNS 48
 
-static void print_json(struct strbuf *sb)
-{
-    fwrite(sb->data, 1, sb->len, stdout);
-    fputc('\n', stdout);
-}
-
 /* The status the case has now, for a message after a refusal. */
 static const char *current_status(struct store *st, const struct case_row *c, struct case_row *now)
 {
@@ -395,7 +389,7 @@ static void replies_json(const struct reply_list *list)
     for (size_t i = 0; i < list->count; i++)
         ctl_json_reply(&j, &list->items[i]);
     json_array_end(&j);
-    print_json(&sb);
+    ctl_print_json(&sb);
     strbuf_free(&sb);
 }
 
