@@ -26,7 +26,7 @@
 #define NEAR_FUTURE_DAYS 180 /* how far ahead a date is still "to come" */
 
 static const char *const verdict_names[REPLY_VERDICT_COUNT] = {
-    "dispute", "promise", "paid", "plan", "auto-reply", "bounce", "other",
+    "dispute", "promise", "paid", "plan", "auto-reply", "bounce", "other", "insolvency",
 };
 
 /* Cue kinds in the order their verdicts take precedence (reply_classify.h). */

@@ -65,15 +65,33 @@ enum reply_verdict {
     REPLY_AUTO_REPLY,
     REPLY_BOUNCE,
     REPLY_OTHER,
+    /* A court opened a collective proceeding against the debtor (C. com.
+     * L622-21): the chase stops for every case of the debtor. Ranked above
+     * everything else when produced; appended here so that the order of
+     * the older names stays as stored. */
+    REPLY_INSOLVENCY,
     REPLY_VERDICT_COUNT,
 };
 
-/* "dispute", "promise", "paid", "plan", "auto-reply", "bounce", "other". */
+/* "dispute", "promise", "paid", "plan", "auto-reply", "bounce", "other",
+ * "insolvency". */
 const char *reply_verdict_name(enum reply_verdict verdict);
 bool reply_verdict_parse(const char *name, enum reply_verdict *out);
 
 #define REPLY_REASON_MAX 256
 #define REPLY_EXCERPT_MAX 400
+
+/* What an insolvency notice says, when written: the kind of proceeding
+ * ("sauvegarde", "redressement", "liquidation", "administration",
+ * "receivership", ...), the date the court opened it, the representative
+ * (mandataire judiciaire, administrator) and its address. Empty strings and
+ * an unset date when not written. */
+struct reply_insolvency {
+    char kind[32];
+    struct date opened;
+    char representative[256];
+    char address[512];
+};
 
 struct reply_reading {
     enum reply_verdict verdict;
@@ -85,6 +103,13 @@ struct reply_reading {
     char excerpt[REPLY_EXCERPT_MAX]; /* the start of the own words, spaces squeezed */
     char *own_words;                 /* owned; never NULL after a read */
     struct reply_bounce bounce;      /* meaningful when verdict is bounce */
+    struct reply_insolvency insolvency; /* meaningful when verdict is insolvency */
+    /* How sure the reading is: the margin, 0 to 100, between the best
+     * verdict's score and the next one's. unsure: a person should decide
+     * (the margin is under the threshold, or the words could not be read);
+     * never set for headers-decided verdicts (bounce, auto-reply headers). */
+    int margin;
+    bool unsure;
 };
 
 /* Reads a whole message: bounce, auto-reply headers, then the own words.

@@ -81,10 +81,12 @@ static const char *verdict_label(enum reply_verdict v, enum language lang)
 {
     static const char *const fr[] = {"contestation", "promesse de paiement", "paiement annoncé",
                                      "demande d'échéancier ou de délai", "réponse automatique",
-                                     "message non distribué", "autre réponse"};
+                                     "message non distribué", "autre réponse",
+                                     "procédure collective annoncée"};
     static const char *const en[] = {"dispute", "payment promise", "payment reported",
                                      "payment plan or delay request", "auto-reply",
-                                     "undelivered message", "other reply"};
+                                     "undelivered message", "other reply",
+                                     "insolvency proceedings announced"};
     if ((unsigned)v >= REPLY_VERDICT_COUNT)
         v = REPLY_OTHER;
     return lang == LANG_EN ? en[v] : fr[v];
