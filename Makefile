@@ -10,7 +10,9 @@
 #   make milter     relanced driven by miltertest scripts: no MTA, no root
 #   make fuzz       coverage-guided fuzzing with clang's libFuzzer
 #   make accuracy   recognition accuracy per source and field (corpus + tests/data)
-#   make install    honours PREFIX, DESTDIR, SYSCONFDIR
+#   make man-check  the man pages name every key and command, and render cleanly
+#   make install    honours PREFIX, DESTDIR, SYSCONFDIR (programs, configuration,
+#                   templates, lexicons, man pages, the systemd unit)
 
 PREFIX      ?= /usr/local
 SBINDIR     ?= $(PREFIX)/sbin
@@ -73,9 +75,9 @@ FUZZ_TIME   ?= 60
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
 
-.PHONY: all demo deps check layering unit milter integration fuzz-replay fuzz accuracy install uninstall clean asan tools
+.PHONY: all demo deps check layering unit milter integration fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check
 
-all: build/relanced build/relancectl build/relance-pdf
+all: build/relanced build/relancectl build/relance-pdf man
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -155,6 +157,31 @@ build/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(if $(filter pdf_bomb,$*),-lz)
 
+# Man pages: the paths and version of this build written in; the keys of
+# relanced.conf(5) made from conf/relanced.conf, the one description of
+# every key (man/conf2man.awk).
+MAN_PAGES   := build/man/relanced.8 build/man/relancectl.8 build/man/relanced.conf.5
+MAN_SUBST   := sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+               -e 's|@STATEDIR@|$(STATEDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' -e 's|@UNITDIR@|$(UNITDIR)|g'
+
+man: $(MAN_PAGES)
+
+build/man/%.8: man/%.8.in
+	@mkdir -p $(@D)
+	$(MAN_SUBST) $< >$@
+
+build/man/relanced.conf.5: man/relanced.conf.5.in man/conf2man.awk conf/relanced.conf
+	@mkdir -p $(@D)
+	awk -f man/conf2man.awk conf/relanced.conf >$@.body
+	sed -e '/^@BODY@$$/ {' -e 'r $@.body' -e 'd' -e '}' $< | $(MAN_SUBST) >$@
+	rm -f $@.body
+
+# Every key of src/core/config_keys.h in relanced.conf(5), every command
+# of `relancectl --help` in relancectl(8), and groff renders each page
+# without a warning.
+man-check: $(MAN_PAGES) build/relancectl
+	bash tests/man.sh
+
 deps:
 	bash tests/deps.sh
 
@@ -185,6 +212,7 @@ layering: build/relanced build/relancectl build/relance-pdf
 
 check: deps
 	$(MAKE) layering
+	$(MAKE) man-check
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) milter
@@ -213,11 +241,16 @@ install: all
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	  systemd/relanced.service.in >$(DESTDIR)$(UNITDIR)/relanced.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/relanced.service
+	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 build/man/relanced.conf.5 $(DESTDIR)$(MANDIR)/man5/relanced.conf.5
+	install -m 0644 build/man/relanced.8 build/man/relancectl.8 $(DESTDIR)$(MANDIR)/man8/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/relanced $(DESTDIR)$(BINDIR)/relancectl
 	rm -f $(DESTDIR)$(LIBEXECDIR)/relance/relance-pdf
 	rm -f $(DESTDIR)$(UNITDIR)/relanced.service
+	rm -f $(DESTDIR)$(MANDIR)/man5/relanced.conf.5 $(DESTDIR)$(MANDIR)/man8/relanced.8 \
+	  $(DESTDIR)$(MANDIR)/man8/relancectl.8
 
 clean:
 	rm -rf build

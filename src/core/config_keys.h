@@ -89,7 +89,7 @@
     X(STRING,   mediator_website,  "MediatorWebsite",    "",                   0, 0, NULL)            \
     /* Reminders: how they are written and handed to the MTA. */                                     \
     X(PATH,     template_dir,      "TemplateDirectory",  RELANCE_SYSCONFDIR "/relance/templates", 0, 0, NULL) \
-    X(SUBMIT,   submit,            "Submit",             "sendmail:/usr/sbin/sendmail -t -i", 0, 0, NULL) \
+    X(SUBMIT,   submit,            "Submit",             "smtp:127.0.0.1:25",  0, 0, NULL)          \
     X(BOOL,     dry_run,           "DryRun",             "no",                 0, 0, NULL)            \
     X(PATH,     dry_run_dir,       "DryRunDirectory",    RELANCE_STATEDIR "/dry-run", 0, 0, NULL)     \
     X(ADDRESS,  redirect_to,       "RedirectTo",         "",                   0, 0, NULL)            \

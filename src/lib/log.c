@@ -5,9 +5,15 @@
  * The level is read without a lock: it is a single int written only at
  * start-up and on reload, and a stale read costs at most one line.
  *
- * Lines on stderr are stamped in UTC ("...Z"): the process's TZ is not the
- * configured Timezone (zones are per configuration, calendar.h), and UTC
- * does not jump when summer time starts or ends.
+ * Lines on stderr are stamped in UTC ("...Z"), from the first line to the
+ * last: the process's TZ is not the configured Timezone (zones are per
+ * configuration, calendar.h, and may change at a reload), and UTC does
+ * not jump when summer time starts or ends. Lines for syslog carry no
+ * stamp of ours: the syslog daemon or journald stamps them.
+ *
+ * While a program starts, its errors and warnings may also be copied to
+ * stderr (log_copy_to_stderr): with Syslog on a machine without a syslog
+ * daemon, a start-up failure must not be silent.
  */
 #include "lib/log.h"
 
@@ -23,6 +29,7 @@ static const int level_priority[] = {LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO,
 
 static volatile int current_level = LOG_LEVEL_INFO;
 static bool to_syslog;
+static volatile bool copy_to_stderr;
 static char log_ident[32] = "relance";
 static pthread_mutex_t stderr_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -34,6 +41,11 @@ void log_open(const char *ident, bool use_syslog, int facility)
     to_syslog = use_syslog;
     if (use_syslog)
         openlog(log_ident, LOG_PID | LOG_NDELAY, facility);
+}
+
+void log_copy_to_stderr(bool on)
+{
+    copy_to_stderr = on;
 }
 
 void log_set_level(enum log_level level)
@@ -66,23 +78,12 @@ const char *log_level_name(enum log_level level)
     return level_names[level];
 }
 
-void log_vmsg(enum log_level level, const char *qid, const char *fmt, va_list ap)
+static void write_stderr(enum log_level level, const char *qid, const char *text)
 {
-    char text[2048];
     char stamp[32];
     struct tm tm;
     time_t now;
 
-    if (!log_enabled(level))
-        return;
-    vsnprintf(text, sizeof text, fmt, ap);
-    if (to_syslog) {
-        if (qid && *qid)
-            syslog(level_priority[level], "%s: %s", qid, text);
-        else
-            syslog(level_priority[level], "%s", text);
-        return;
-    }
     now = time(NULL);
     gmtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -93,6 +94,25 @@ void log_vmsg(enum log_level level, const char *qid, const char *fmt, va_list ap
         fprintf(stderr, "%s %s[%s]: %s\n", stamp, log_ident, level_names[level], text);
     fflush(stderr);
     pthread_mutex_unlock(&stderr_lock);
+}
+
+void log_vmsg(enum log_level level, const char *qid, const char *fmt, va_list ap)
+{
+    char text[2048];
+
+    if (!log_enabled(level))
+        return;
+    vsnprintf(text, sizeof text, fmt, ap);
+    if (!to_syslog) {
+        write_stderr(level, qid, text);
+        return;
+    }
+    if (qid && *qid)
+        syslog(level_priority[level], "%s: %s", qid, text);
+    else
+        syslog(level_priority[level], "%s", text);
+    if (copy_to_stderr && level <= LOG_LEVEL_WARNING)
+        write_stderr(level, qid, text);
 }
 
 void log_msg(enum log_level level, const char *qid, const char *fmt, ...)

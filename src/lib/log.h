@@ -21,6 +21,9 @@ enum log_level {
 
 /* ident: program name; facility: a syslog LOG_* facility value. */
 void log_open(const char *ident, bool use_syslog, int facility);
+/* While on, errors and warnings sent to syslog are also written to
+ * stderr (start-up: a failure must be seen without a syslog daemon). */
+void log_copy_to_stderr(bool on);
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 bool log_enabled(enum log_level level);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * submit.h - handing a finished message to the MTA: a sendmail(1) pipe
- * (default "/usr/sbin/sendmail -t -i") or SMTP to a local port.
+ * ("/usr/sbin/sendmail -t -i") or SMTP to a local port (the default,
+ * smtp:127.0.0.1:25).
  *
  * The result says what relance may do next. DEFINITE: the MTA certainly
  * does not have the message (the command could not run or refused it, the

@@ -99,7 +99,9 @@ static bool check_environment(const struct config *cfg, struct strlist *errors)
     return ok;
 }
 
-static struct config *load_config(const char *path, bool check_env)
+/* Reads the configuration; its errors go to stderr for -n, else to the
+ * log (syslog, copied to stderr while starting). */
+static struct config *load_config(const char *path, bool check_env, bool to_log)
 {
     struct strlist errors;
     struct config *cfg;
@@ -115,8 +117,12 @@ static struct config *load_config(const char *path, bool check_env)
         config_unref(cfg);
         cfg = NULL;
     }
-    for (size_t i = 0; i < errors.count; i++)
-        fprintf(stderr, "%s\n", errors.items[i]);
+    for (size_t i = 0; i < errors.count; i++) {
+        if (to_log)
+            log_error(NULL, "%s", errors.items[i]);
+        else
+            fprintf(stderr, "%s\n", errors.items[i]);
+    }
     strlist_free(&errors);
     return cfg;
 }
@@ -246,24 +252,44 @@ static bool prepare_socket(const struct config *cfg, const struct passwd *pw)
         log_error(NULL, "cannot open socket %s", cfg->socket);
         return false;
     }
-    if (path && (pw || gid != (gid_t)-1) && chown(path, pw ? pw->pw_uid : (uid_t)-1, gid) != 0)
-        log_warning(NULL, "cannot give %s to UserID and SocketGroup: %s", path, strerror(errno));
+    /* The mode first, while root owns it: changing the mode of UserID's
+     * socket would take CAP_FOWNER, which the unit does not grant. */
     if (path && chmod(path, 0660) != 0)
         log_warning(NULL, "cannot set mode 0660 on %s: %s", path, strerror(errno));
+    if (path && (pw || gid != (gid_t)-1) && chown(path, pw ? pw->pw_uid : (uid_t)-1, gid) != 0)
+        log_warning(NULL, "cannot give %s to UserID and SocketGroup: %s", path, strerror(errno));
     return true;
 }
 
+/* Whether systemd made dir for this service (StateDirectory=): it names
+ * such directories in $STATE_DIRECTORY, colon-separated, and makes them
+ * for root when the unit has no User=. */
+static bool made_by_systemd(const char *dir)
+{
+    const char *list = getenv("STATE_DIRECTORY");
+    size_t len = strlen(dir);
+
+    for (const char *p = list; p != NULL && *p; p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL)
+        if (strncmp(p, dir, len) == 0 && (p[len] == ':' || p[len] == '\0'))
+            return true;
+    return false;
+}
+
 /* The database's directory is made on first start, owned by UserID, so
- * that a fresh install needs no manual step beyond the user. */
+ * that a fresh install needs no manual step beyond the user. One that
+ * systemd made for root is given to UserID too; any other that exists is
+ * left as it is. */
 static bool prepare_state_directory(const struct config *cfg, const struct passwd *pw)
 {
     char *dir = xstrdup(cfg->database);
     char *slash = strrchr(dir, '/');
+    struct stat st;
     bool ok = true;
 
     if (slash != NULL && slash != dir) {
         *slash = '\0';
-        if (mkdir(dir, 0750) == 0) {
+        if (mkdir(dir, 0750) == 0 ||
+            (errno == EEXIST && made_by_systemd(dir) && stat(dir, &st) == 0 && st.st_uid == 0)) {
             if (pw && chown(dir, pw->pw_uid, pw->pw_gid) != 0) {
                 log_error(NULL, "cannot give %s to %s: %s", dir, pw->pw_name, strerror(errno));
                 ok = false;
@@ -315,7 +341,7 @@ static volatile sig_atomic_t stopping;
 
 static void reload_config(void)
 {
-    struct config *cfg = load_config(reload_path, false);
+    struct config *cfg = load_config(reload_path, false, true);
     struct config *old;
 
     if (cfg == NULL) {
@@ -457,7 +483,7 @@ static int run(const struct options *opt, struct config *cfg)
         return 1;
     }
     if (!audit_key_load(cfg->key_file, &setup.key, why, sizeof why)) {
-        log_error(NULL, "KeyFile: %s", why);
+        log_error(NULL, "KeyFile: %s (create it with: relancectl keygen)", why);
         return 1;
     }
     /* libmilter wants the callbacks registered before the socket opens. */
@@ -508,6 +534,8 @@ static int run(const struct options *opt, struct config *cfg)
         log_error(NULL, "cannot start the scheduler thread");
         return 1;
     }
+    /* Started: from here on, the log alone. */
+    log_copy_to_stderr(false);
     rc = smfi_main() == MI_SUCCESS ? 0 : 1;
     log_notice(NULL, "relance stopping");
     /* A run in progress finishes its reminder before the store goes. */
@@ -533,7 +561,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "relanced: libsodium failed to initialise\n");
         return 1;
     }
-    cfg = load_config(opt.config_path, opt.check_only);
+    /* Until the configuration says otherwise, the log is its default
+     * (Syslog yes, facility mail), and every start-up error and warning
+     * is also written to stderr: without a syslog daemon, or before
+     * systemd's journal reads syslog, a failure is still seen. */
+    if (!opt.check_only) {
+        log_open("relanced", true, LOG_MAIL);
+        log_copy_to_stderr(true);
+    }
+    cfg = load_config(opt.config_path, opt.check_only, !opt.check_only);
     if (cfg == NULL)
         return 1;
     if (opt.check_only) {
