@@ -18,6 +18,9 @@ packages=(
     poppler-utils  # pdftotext: the letters read back (test_letters.sh)
     miltertest  # scripted milter conversations, no MTA (tests/milter; not in opendkim-tools)
     opendkim opendkim-tools  # a DKIM verifier before relanced (test_authenticated_replies.sh)
+    # the installed unit's confinement: systemd-analyze (exposure, system
+    # call sets), setpriv, seccomp for the sandbox; man pages rendered
+    systemd util-linux python3-seccomp groff-base man-db  # (test_service.sh, tests/man.sh)
 )
 
 missing=()

@@ -91,6 +91,29 @@ fi
 if [ -n "$UNIT_USER" ]; then
     SETPRIV+=(--reuid "$UNIT_USER" --regid "${UNIT_GROUP:-$UNIT_USER}" --init-groups)
 fi
+# What setpriv cannot do, systemd's way (unit_sandbox.py): the system call
+# allow list, expanded from its sets by systemd-analyze, and
+# MemoryDenyWriteExecute. relanced and all it starts (relance-pdf) run
+# under both.
+expand_syscalls() { # expand_syscalls @SET|NAME: one system call a line
+    case $1 in
+    @*) systemd-analyze syscall-filter "$1" | sed -e '1d' -e 's/^ *//' -e '/^#/d' -e '/^$/d' |
+        while read -r name; do expand_syscalls "$name"; done ;;
+    *) echo "$1" ;;
+    esac
+}
+SANDBOX=(/usr/bin/python3 "$TOP/tests/integration/unit_sandbox.py")
+UNIT_FILTER=$(sed -n 's/^SystemCallFilter=//p' "$UNIT")
+if [ -n "$UNIT_FILTER" ]; then
+    check "the unit's system call filter is an allow list" not grep -q '~' <<<"$UNIT_FILTER"
+    check_eq "denied calls fail with EPERM, as in the sandbox" EPERM "$(unit_value SystemCallErrorNumber)"
+    for set in $UNIT_FILTER; do expand_syscalls "$set"; done | sort -u >"$T/syscalls.list"
+    check "the allow list expanded ($(wc -l <"$T/syscalls.list") calls)" [ "$(wc -l <"$T/syscalls.list")" -gt 100 ]
+    SANDBOX+=(--syscalls "$T/syscalls.list")
+fi
+[ "$(unit_value MemoryDenyWriteExecute)" = yes ] && SANDBOX+=(--mdwe)
+SETPRIV+=("${SANDBOX[@]}")
+
 # as_user CMD...: a command as the daemon's user (relancectl on its database).
 as_user() { setpriv --reuid "$RUN_USER" --regid "$(id -g "$RUN_USER")" --init-groups "$@"; }
 
@@ -178,6 +201,9 @@ if [ "$UNIT_NNP" = yes ]; then
     check_eq "no new privileges" 1 "$(awk '/^NoNewPrivs:/ { print $2 }' "/proc/$RELANCED_PID/status")"
 fi
 check_eq "no capability left after the drop" 0000000000000000 "$(awk '/^CapEff:/ { print $2 }' "/proc/$RELANCED_PID/status")"
+if [ -n "$UNIT_FILTER" ]; then
+    check_eq "under the system call filter" 2 "$(awk '/^Seccomp:/ { print $2 }' "/proc/$RELANCED_PID/status")"
+fi
 
 echo "== a PDF invoice: relance-pdf runs under the same confinement"
 mime_with_attachment "$T/facturx.eml" billing@creditor.test me@buyer.com "Facture F20180027" \
