@@ -213,7 +213,7 @@ static bool take_field(struct bank_entry *e, enum column_role role, const char *
 {
     switch (role) {
     case COL_DATE:
-        return bank_date_parse(field, &e->booked);
+        return field[0] == '\0' || bank_date_parse(field, &e->booked);
     case COL_VALUE_DATE:
         return field[0] == '\0' || bank_date_parse(field, &e->value);
     case COL_AMOUNT:

@@ -111,6 +111,27 @@ static long decimal_separator(const char *t)
     return -1;
 }
 
+/* Grouping separators (those before the decimal one) must each be
+ * followed by exactly three digits: "1.234,5" but not "1,2,3.4". */
+static bool grouping_ok(const char *p, long sep)
+{
+    long end = sep >= 0 ? sep : (long)strlen(p);
+    long digits_run = 0;
+    bool grouped = false;
+
+    for (long i = 0; i < end; i++) {
+        if (p[i] == ',' || p[i] == '.') {
+            if (digits_run == 0 || (grouped && digits_run != 3))
+                return false;
+            grouped = true;
+            digits_run = 0;
+        } else {
+            digits_run++;
+        }
+    }
+    return !grouped || digits_run == 3;
+}
+
 bool bank_amount_parse(const char *s, int64_t *cents)
 {
     char t[64];
@@ -126,6 +147,8 @@ bool bank_amount_parse(const char *s, int64_t *cents)
     if (*p == '-' || *p == '+')
         negative = *p++ == '-';
     sep = decimal_separator(p);
+    if (!grouping_ok(p, sep))
+        return false;
     for (long i = 0; p[i]; i++) {
         if (i == sep)
             continue;
