@@ -29,6 +29,7 @@ struct bank_entry {
     int64_t amount;                 /* cents, > 0 */
     char currency[4];               /* ISO 4217; "" when the file does not say (CSV) */
     bool credit;                    /* money in (CRDT); false: a debit */
+    bool pending;                   /* Sts PDNG or INFO: not booked yet, pays nothing */
     struct date booked;             /* BookgDt (CSV: the operation date) */
     struct date value;              /* ValDt, unset when absent */
     char end_to_end[BANK_ID_MAX];   /* Refs/EndToEndId ("NOTPROVIDED" dropped) */

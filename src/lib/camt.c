@@ -166,11 +166,23 @@ static bool tx_amount(xmlNodePtr tx, int64_t *cents, char currency[4])
     return amount_of(amt ? amt : descend(tx, "AmtDtls/TxAmt/Amt"), cents, currency);
 }
 
+/* A transaction's own CdtDbtInd (version 03 on), when it gives one: a
+ * batch may hold a return among its credits. */
+static void tx_direction(xmlNodePtr tx, struct bank_entry *e)
+{
+    char cdi[8];
+
+    text_of(child(tx, "CdtDbtInd"), cdi, sizeof cdi);
+    if (strcmp(cdi, "DBIT") == 0)
+        e->credit = false;
+}
+
 struct entry_head {
     const char *statement_id;
     int64_t amount;
     char currency[4];
     bool credit;
+    bool pending;
     struct date booked, value;
     char id[BANK_ID_MAX];
     char info[BANK_TEXT_MAX]; /* AddtlNtryInf */
@@ -188,6 +200,7 @@ static struct bank_entry *new_line(struct bank_statement *out, const struct entr
     e->amount = h->amount;
     str_copy(e->currency, sizeof e->currency, h->currency);
     e->credit = h->credit;
+    e->pending = h->pending;
     e->booked = h->booked;
     e->value = h->value;
     e->line = h->number;
@@ -235,7 +248,8 @@ static bool split_batch(xmlNodePtr *txs, size_t count)
 static bool read_entry(xmlNodePtr ntry, struct entry_head *h, struct bank_statement *out, char *why, size_t whylen)
 {
     xmlNodePtr *txs;
-    char cdi[8], reversal[8];
+    char cdi[8], reversal[8], status[8];
+    xmlNodePtr sts = child(ntry, "Sts");
     size_t count;
     struct bank_entry *e;
 
@@ -248,6 +262,9 @@ static bool read_entry(xmlNodePtr ntry, struct entry_head *h, struct bank_statem
     }
     /* A reversed credit takes money back: it pays nothing. */
     h->credit = strcmp(cdi, "CRDT") == 0 && strcmp(reversal, "true") != 0;
+    /* Sts is text up to version 07, Sts/Cd from 08; a missing one is booked. */
+    text_of(child(sts, "Cd") ? child(sts, "Cd") : sts, status, sizeof status);
+    h->pending = status[0] && strcmp(status, "BOOK") != 0;
     h->booked = date_of(child(ntry, "BookgDt"));
     h->value = date_of(child(ntry, "ValDt"));
     text_of(child(ntry, "AcctSvcrRef"), h->id, sizeof h->id);
@@ -265,6 +282,7 @@ static bool read_entry(xmlNodePtr ntry, struct entry_head *h, struct bank_statem
             if ((e = new_line(out, h)) == NULL)
                 goto too_many;
             tx_amount(txs[i], &e->amount, e->currency);
+            tx_direction(txs[i], e);
             read_details(txs[i], e);
             bank_text_append(e->remittance, sizeof e->remittance, h->info);
         }

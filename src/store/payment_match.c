@@ -27,6 +27,7 @@ const char *payment_outcome_name(enum payment_outcome o)
 {
     static const char *const names[PAYMENT_OUTCOME_COUNT] = {
         "matched", "partial", "overpayment", "ambiguous", "unmatched", "skipped-debit", "already-imported",
+        "pending",
     };
 
     return (unsigned)o < PAYMENT_OUTCOME_COUNT ? names[o] : "unknown";
@@ -193,6 +194,11 @@ static void judge(const struct bank_entry *e, const struct case_list *cases, siz
     char numbers[200];
     size_t n = 0;
 
+    if (e->pending) {
+        l->outcome = PAYMENT_PENDING;
+        str_copy(l->note, sizeof l->note, "not booked yet (status pending or information): import it once booked");
+        return;
+    }
     if (!e->credit || e->amount <= 0) {
         l->outcome = PAYMENT_DEBIT;
         str_copy(l->note, sizeof l->note, e->credit ? "no amount" : "a debit (or a reversal) pays nothing");
@@ -292,7 +298,8 @@ static enum store_result record_line(struct store *st, const struct audit_key *k
         r = store_payment_with_reference(st, key, l->case_id, e->amount, paid_on, payment_source(s), e->key,
                                          "bank-import", &l->balance_after);
     }
-    if (r == STORE_OK)
+    /* A pending line is not remembered: booked later, it must pay then. */
+    if (r == STORE_OK && l->outcome != PAYMENT_PENDING)
         r = remember(st, l);
     r = store_finish(st, r);
     if (r == STORE_OK && (l->outcome == PAYMENT_MATCHED || l->outcome == PAYMENT_PARTIAL)) {

@@ -27,11 +27,12 @@ enum payment_outcome {
     PAYMENT_UNMATCHED,    /* no case fits */
     PAYMENT_DEBIT,        /* money out (or a reversal): pays nothing */
     PAYMENT_ALREADY,      /* imported before: nothing done again */
+    PAYMENT_PENDING,      /* not booked yet: nothing done, not remembered */
 };
-#define PAYMENT_OUTCOME_COUNT 7
+#define PAYMENT_OUTCOME_COUNT 8
 
 /* "matched", "partial", "overpayment", "ambiguous", "unmatched",
- * "skipped-debit", "already-imported". */
+ * "skipped-debit", "already-imported", "pending". */
 const char *payment_outcome_name(enum payment_outcome o);
 
 struct payment_line {

@@ -352,6 +352,37 @@ static void test_reversal_is_no_credit(void **state)
     bank_statement_free(&s);
 }
 
+static void test_pending_and_batch_return(void **state)
+{
+    /* Sts PDNG (text, up to version 07) and Sts/Cd INFO (version 08): not
+     * booked. A batch credit whose second transaction is a DBIT: that one
+     * is no credit. */
+    static const char doc[] =
+        DOC_HEAD "<Document xmlns=\"" NS53("08") "\"><BkToCstmrStmt><Stmt><Id>S</Id>"
+        "<Ntry><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>PDNG</Sts></Ntry>"
+        "<Ntry><Amt Ccy=\"EUR\">2.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>INFO</Cd></Sts></Ntry>"
+        "<Ntry><Amt Ccy=\"EUR\">3.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+        "<NtryDtls><TxDtls><Amt Ccy=\"EUR\">4.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></TxDtls>"
+        "<TxDtls><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>DBIT</CdtDbtInd></TxDtls></NtryDtls></Ntry>"
+        "</Stmt></BkToCstmrStmt></Document>";
+    struct bank_statement s;
+    char why[256];
+
+    (void)state;
+    bank_statement_init(&s);
+    assert_true(read_text(doc, &s, why, sizeof why));
+    assert_int_equal(s.count, 4);
+    assert_true(s.items[0].pending);
+    assert_true(s.items[1].pending);
+    assert_false(s.items[2].pending);
+    /* 4.00 credited and 1.00 returned: net 3.00, the entry's amount */
+    assert_int_equal(s.items[2].amount, 400);
+    assert_true(s.items[2].credit);
+    assert_int_equal(s.items[3].amount, 100);
+    assert_false(s.items[3].credit);
+    bank_statement_free(&s);
+}
+
 static void test_looks_like(void **state)
 {
     (void)state;
@@ -370,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_too_large_refused_before_parsing),
         cmocka_unit_test(test_reversal_is_no_credit),
+        cmocka_unit_test(test_pending_and_batch_return),
         cmocka_unit_test(test_looks_like),
     };
 

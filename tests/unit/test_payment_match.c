@@ -312,6 +312,26 @@ static void test_dry_run_changes_nothing(void **state)
     bank_statement_free(&s);
 }
 
+static void test_pending_pays_once_booked(void **state)
+{
+    struct fixture *f = *state;
+    struct bank_statement s;
+    struct payment_line lines[1];
+
+    bank_statement_init(&s);
+    add(&s, "E12", 120000, true, "F-2026-001", "")->pending = true;
+    import(f, &s, false, lines);
+    assert_int_equal(lines[0].outcome, PAYMENT_PENDING);
+    assert_int_equal(get_case(f, "F-2026-001").balance, 120000);
+    /* the next statement has it booked, with the same reference: it pays */
+    s.items[0].pending = false;
+    import(f, &s, false, lines);
+    assert_int_equal(lines[0].outcome, PAYMENT_MATCHED);
+    /* 1200.00 - 1200.00 = 0 */
+    assert_int_equal(get_case(f, "F-2026-001").balance, 0);
+    bank_statement_free(&s);
+}
+
 static void test_other_currency_not_paid(void **state)
 {
     struct fixture *f = *state;
@@ -337,6 +357,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_debit_and_several_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_imported_twice_pays_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pending_pays_once_booked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_currency_not_paid, setup, teardown),
     };
 
