@@ -78,6 +78,8 @@ int ctl_letters(struct ctl_env *env, int argc, char **argv);
 int ctl_letter(struct ctl_env *env, int argc, char **argv);
 /* ctl_outbox.c */
 int ctl_outbox(struct ctl_env *env, int argc, char **argv);
+/* ctl_payments.c */
+int ctl_import_payments(struct ctl_env *env, int argc, char **argv);
 /* ctl_replies.c */
 int ctl_resolve(struct ctl_env *env, int argc, char **argv);
 int ctl_pause(struct ctl_env *env, int argc, char **argv);

@@ -30,6 +30,8 @@ static const struct command commands[] = {
     {"reminders", ctl_reminders, "reminders [--held | --state STATE]  reminders and their states"},
     {"release", ctl_release, "release REMINDER-ID --sent|--retry  settle a held reminder"},
     {"pay", ctl_pay, "pay NUMBER [AMOUNT] [--on DATE] record a payment (default: the whole balance)"},
+    {"import-payments", ctl_import_payments,
+     "import-payments FILE [--dry-run] [--json]  pay cases from a bank statement (camt.053/054, CSV)"},
     {"debtor", ctl_debtor, "debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'L1|L2|CP VILLE']"
                            "  set a debtor's profile"},
     {"letters", ctl_letters, "letters [--state held|to-post|posted] [--json]  postal letters and where each stands"},

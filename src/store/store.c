@@ -236,6 +236,23 @@ static const char *const migrations[] = {
      * scheduler reads for every case on each run (its date restarts the
      * ladder): found by case, not by scanning the outbox. */
     "CREATE INDEX outbox_by_invoice ON outbox(invoice_id, kind);",
+    /* 7: bank statement lines already imported (relancectl
+     * import-payments), whatever became of them, so that importing the
+     * same statement again pays nothing twice and does not pay, once an
+     * ambiguity is settled by hand, what was left alone. entry_key is the
+     * statement id with the bank's entry id, or a hash of the entry. */
+    "CREATE TABLE bank_entries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  entry_key TEXT NOT NULL UNIQUE,"
+    "  statement_id TEXT NOT NULL,"
+    "  entry_id TEXT NOT NULL DEFAULT '',"
+    "  amount INTEGER NOT NULL,"
+    "  currency TEXT NOT NULL DEFAULT '',"
+    "  credit INTEGER NOT NULL,"
+    "  booked_on TEXT,"
+    "  outcome TEXT NOT NULL,"
+    "  invoice_id INTEGER REFERENCES invoices(id),"
+    "  imported_at TEXT NOT NULL);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -65,6 +65,11 @@ enum store_result store_debtor_upsert(struct store *st, const char *email, const
 enum store_result store_payment_in_transaction(struct store *st, const struct audit_key *key, int64_t case_id,
                                                int64_t amount, struct date paid_on, const char *source,
                                                const char *actor, int64_t *balance_after);
+/* The same with the bank's reference (statement and entry), kept with the
+ * payment and in its event. */
+enum store_result store_payment_with_reference(struct store *st, const struct audit_key *key, int64_t case_id,
+                                               int64_t amount, struct date paid_on, const char *source,
+                                               const char *reference, const char *actor, int64_t *balance_after);
 /* Appends one event inside the caller's transaction. */
 enum store_result store_event_insert(struct store *st, const struct audit_key *key, int64_t case_id,
                                      const char *kind, const char *actor, const char *detail);

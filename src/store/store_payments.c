@@ -5,7 +5,7 @@
  *
  * A payment lowers the balance and, when nothing is left, closes the case
  * as 'paid': from then on the scheduler never selects it. Bank statement
- * imports (later) will land here too.
+ * imports (payment_match.c) land here too, with the bank's reference.
  */
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -18,10 +18,10 @@
 #include "store/store_transitions.h"
 
 static enum store_result insert_payment(struct store *st, int64_t case_id, int64_t amount, struct date paid_on,
-                                        const char *source, const char *now)
+                                        const char *source, const char *reference, const char *now)
 {
-    static const char sql[] = "INSERT INTO payments (invoice_id, amount, currency, paid_on, source, created_at)"
-                              " SELECT id, ?2, currency, ?3, ?4, ?5 FROM invoices WHERE id = ?1";
+    static const char sql[] = "INSERT INTO payments (invoice_id, amount, currency, paid_on, source, reference,"
+                              " created_at) SELECT id, ?2, currency, ?3, ?4, ?6, ?5 FROM invoices WHERE id = ?1";
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 
@@ -32,6 +32,7 @@ static enum store_result insert_payment(struct store *st, int64_t case_id, int64
     store_bind_date(stmt, 3, paid_on);
     store_bind_text(stmt, 4, source);
     store_bind_text(stmt, 5, now);
+    store_bind_text(stmt, 6, reference);
     rc = sqlite3_step(stmt);
     sqlite3_finalize(stmt);
     if (rc == SQLITE_DONE && sqlite3_changes(st->db) == 0)
@@ -66,8 +67,8 @@ static enum store_result apply_payment(struct store *st, int64_t case_id, int64_
     return r == STORE_CONFLICT ? STORE_OK : r;
 }
 
-static void payment_detail(int64_t amount, struct date paid_on, const char *source, int64_t balance,
-                           struct strbuf *out)
+static void payment_detail(int64_t amount, struct date paid_on, const char *source, const char *reference,
+                           int64_t balance, struct strbuf *out)
 {
     char amount_text[MONEY_STR_MAX], balance_text[MONEY_STR_MAX], day[DATE_STR_MAX];
     struct json j;
@@ -80,6 +81,8 @@ static void payment_detail(int64_t amount, struct date paid_on, const char *sour
     json_kv_string(&j, "amount", amount_text);
     json_kv_string_or_null(&j, "paid_on", day);
     json_kv_string(&j, "source", source);
+    if (reference[0])
+        json_kv_string(&j, "reference", reference);
     json_kv_string(&j, "balance", balance_text);
     json_object_end(&j);
 }
@@ -88,17 +91,24 @@ enum store_result store_payment_in_transaction(struct store *st, const struct au
                                                 int64_t amount, struct date paid_on, const char *source,
                                                 const char *actor, int64_t *balance_after)
 {
+    return store_payment_with_reference(st, key, case_id, amount, paid_on, source, "", actor, balance_after);
+}
+
+enum store_result store_payment_with_reference(struct store *st, const struct audit_key *key, int64_t case_id,
+                                               int64_t amount, struct date paid_on, const char *source,
+                                               const char *reference, const char *actor, int64_t *balance_after)
+{
     struct strbuf detail;
     char now[32];
     enum store_result r;
 
     store_now_text(now);
-    if ((r = insert_payment(st, case_id, amount, paid_on, source, now)) != STORE_OK)
+    if ((r = insert_payment(st, case_id, amount, paid_on, source, reference, now)) != STORE_OK)
         return r;
     if ((r = apply_payment(st, case_id, amount, now, balance_after)) != STORE_OK)
         return r;
     strbuf_init(&detail);
-    payment_detail(amount, paid_on, source, *balance_after, &detail);
+    payment_detail(amount, paid_on, source, reference, *balance_after, &detail);
     r = store_event_insert(st, key, case_id, "payment-recorded", actor, detail.data);
     strbuf_free(&detail);
     return r;

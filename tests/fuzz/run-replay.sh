@@ -22,6 +22,8 @@ seeds() { # TARGET: the seed files of one target
     fuzz_pdf) ls "$corpus"/facturx/*.pdf "$corpus"/pdf-plain/*.pdf "$top"/tests/data/fuzz/fuzz_pdf/* ;;
     fuzz_message) ls "$corpus"/mime/*.eml "$top"/tests/data/*/*.eml 2>/dev/null ;;
     fuzz_reply) ls "$top"/tests/data/replies/*.eml "$top"/tests/data/fuzz/fuzz_reply/* 2>/dev/null ;;
+    fuzz_camt) ls "$corpus"/payments/*.xml "$top"/tests/data/fuzz/fuzz_camt/* ;;
+    fuzz_bank_csv) ls "$top"/tests/data/payments/*.csv "$top"/tests/data/fuzz/fuzz_bank_csv/* ;;
     fuzz_utf8) ls "$top"/tests/data/fuzz/fuzz_utf8/* "$top"/conf/templates/fr/*.md ;;
     *) ls "$top"/tests/data/fuzz/"$1"/* 2>/dev/null ;;
     esac

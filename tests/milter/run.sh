@@ -13,6 +13,8 @@
 #                 and change their case; a forged token changes nothing
 #   failopen.lua  malformed messages and the mime corpus pass unchanged
 #   dberror.lua   with the database locked, On-DBError accept, then tempfail
+#   (payments)    relancectl import-payments: a real camt.053 and a CSV
+#                 export pay the tracked invoices they name, once
 #
 # Everything needed (the two programs, lexicons, templates, these scripts,
 # a few corpus files) is first copied into a private directory of mode
@@ -38,14 +40,18 @@ if [ "${1:-}" != --staged ]; then
     done
     S=$(mktemp -d /tmp/relance-milter-stage.XXXXXX) || exit 1
     trap 'rm -rf "$S"' EXIT
-    mkdir -p "$S/build/asan" "$S/conf" "$S/tests/integration" "$S/tests/milter" "$S/corpus/facturx" "$S/corpus/mime"
+    mkdir -p "$S/build/asan" "$S/conf" "$S/tests/integration" "$S/tests/milter" "$S/corpus/facturx" "$S/corpus/mime" \
+        "$S/corpus/payments" "$S/tests/data/payments"
     cp "$SRC/build/asan/relanced" "$SRC/build/asan/relancectl" "$SRC/build/asan/relance-pdf" "$S/build/asan/" &&
         cp -r "$SRC/conf/replies" "$SRC/conf/templates" "$S/conf/" &&
         cp "$SRC/tests/integration/lib.sh" "$S/tests/integration/" &&
         cp "$SRC"/tests/milter/*.lua "$SRC/tests/milter/run.sh" "$S/tests/milter/" &&
         cp "$CORPUS_SRC"/facturx/fx_Mustang_Facture_F20180027.pdf "$CORPUS_SRC"/facturx/broken_corruptedV2PDF.pdf \
             "$S/corpus/facturx/" &&
-        cp "$CORPUS_SRC"/mime/*.eml "$S/corpus/mime/" || exit 1
+        cp "$CORPUS_SRC"/mime/*.eml "$S/corpus/mime/" &&
+        cp "$CORPUS_SRC"/payments/camt053.v2.minimal.xml "$CORPUS_SRC"/payments/camt053.v2.wrong.xml \
+            "$S/corpus/payments/" &&
+        cp "$SRC"/tests/data/payments/releve-fr.csv "$S/tests/data/payments/" || exit 1
     chmod -R u+w,a+rX,go-w "$S"
     chmod 755 "$S"
     export RELANCE_CORPUS=$S/corpus
@@ -495,6 +501,54 @@ unlock_db
 check "no case recorded while locked" not has_case O-DB-2
 check_eq "R-4 unchanged" "$R4_STATUS" "$(case_field R-4 .status)"
 check_eq "no reply recorded for R-4" "$R4_REPLIES" "$(replies_of R-4)"
+
+# ---- payments from the bank ----
+
+echo "== payments: a real camt.053 statement pays the case it names"
+# The corpus's camt053.v2.minimal.xml (genkgo/camt's test data) credits
+# 8.85 EUR from NAME NAME with the creditor reference 4654654654654654:
+# an invoice with that number, for that amount, is tracked first.
+invoice_mail pay-camt.eml 4654654654654654 8.85 "NAME NAME" compta@client-n.test
+invoice_mail pay-1001.eml PAY-1001 1200.00 "Atelier Dupont SARL" compta@dupont.test
+invoice_mail pay-1002.eml PAY-1002 400.00 "Boulangerie Martin" martin@boulangerie.test
+cat >"$T/track-pay.list" <<EOF
+pay-camt.eml 4654654654654654 8.85 compta@client-n.test
+pay-1001.eml PAY-1001 1200.00 compta@dupont.test
+pay-1002.eml PAY-1002 400.00 martin@boulangerie.test
+EOF
+run_mt track.lua "TRACK_LIST=$T/track-pay.list"
+STMT=$CORPUS/payments/camt053.v2.minimal.xml
+out=$(ctl import-payments "$STMT" --dry-run --json)
+check_eq "dry run: the credit would pay 4654654654654654" matched "$(jq -r '.lines[0].outcome' <<<"$out")"
+check_eq "dry run: nothing recorded" 8.85 "$(case_field 4654654654654654 .balance)"
+ctl import-payments "$STMT" | tee "$T/import1.txt"
+check "the report names the line as matched" grep -q "matched .*4654654654654654 .*0.00 left (paid)" "$T/import1.txt"
+check_eq "8.85 - 8.85 = 0.00 left" 0.00 "$(case_field 4654654654654654 .balance)"
+check_eq "the case is paid" paid "$(case_field 4654654654654654 .status)"
+check_eq "its history has the payment, with the bank's statement and entry" \
+    "camt053 253EURNL26VAYB8060476890|" \
+    "$(ctl show 4654654654654654 --json |
+        jq -r '.history[] | select(.kind == "payment-recorded") | "\(.detail.source) \(.detail.reference)"' |
+        cut -c1-33)"
+out=$(ctl import-payments "$STMT" --json)
+check_eq "imported again: the line is known" already-imported "$(jq -r '.lines[0].outcome' <<<"$out")"
+check_eq "imported again: one payment only" 1 \
+    "$(ctl show 4654654654654654 --json | jq '[.history[] | select(.kind == "payment-recorded")] | length')"
+check "the malformed statement is refused" not ctl import-payments "$CORPUS/payments/camt053.v2.wrong.xml"
+check "with a clear message" grep -q "not imported: camt.053.001.02 without any statement (Stmt)" \
+    <<<"$(ctl import-payments "$CORPUS/payments/camt053.v2.wrong.xml" 2>&1)"
+
+echo "== payments: a French bank's CSV export"
+ctl import-payments "$TOP/tests/data/payments/releve-fr.csv" | tee "$T/import-csv.txt"
+# PAY-1001: 1200.00 - 1200.00 = 0.00; PAY-1002: 400.00 - 250.00 = 150.00
+check_eq "PAY-1001 paid in full" paid "$(case_field PAY-1001 .status)"
+check_eq "PAY-1002: 400.00 - 250.00 = 150.00 left" 150.00 "$(case_field PAY-1002 .balance)"
+check_eq "PAY-1002 still open" open "$(case_field PAY-1002 .status)"
+check "the URSSAF debit is skipped" grep -q "^4 .*skipped-debit" "$T/import-csv.txt"
+check "the unnamed credit of an unknown payer is reported unmatched" grep -q "^5 .*unmatched" "$T/import-csv.txt"
+out=$(ctl import-payments "$TOP/tests/data/payments/releve-fr.csv" --json)
+check_eq "the CSV imported again pays nothing" 4 "$(jq '.summary."already-imported"' <<<"$out")"
+check_eq "PAY-1002 unchanged" 150.00 "$(case_field PAY-1002 .balance)"
 
 # ---- the end ----
 
