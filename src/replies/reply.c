@@ -372,9 +372,7 @@ static void limit_pause(const struct config *cfg, const struct reply_msg *rm, co
     }
 }
 
-/* A person's reply relance cannot place (other), or whose verdict the
- * classifier is not sure of; never an auto-reply nor a bounce. */
-static bool needs_review(const struct reply_reading *r)
+bool reply_needs_review(const struct reply_reading *r)
 {
     switch (r->verdict) {
     case REPLY_OTHER:
@@ -452,7 +450,7 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
     default:
         break;
     }
-    if (needs_review(r))
+    if (reply_needs_review(r))
         decide_review(cfg, rm, m, d);
     limit_pause(cfg, rm, hist, d);
     if (m->unverified) {

@@ -26,6 +26,7 @@
 #include "core/calendar.h"
 #include "lib/message.h"
 #include "lib/util.h"
+#include "replies/reply.h"
 #include "replies/reply_notice.h"
 #include "store/store.h"
 #include "temp_store.h"
@@ -459,6 +460,33 @@ static void test_notice_of_other_reply(void **state)
     free(body);
 }
 
+/* ---- which readings go to a person ---- */
+
+static void test_which_readings_need_review(void **state)
+{
+    static const enum reply_verdict person[] = {REPLY_DISPUTE, REPLY_PROMISE, REPLY_PAID, REPLY_PLAN};
+    struct reply_reading r;
+
+    (void)state;
+    memset(&r, 0, sizeof r);
+    r.verdict = REPLY_OTHER;
+    assert_true(reply_needs_review(&r));
+    for (size_t i = 0; i < ARRAY_LEN(person); i++) {
+        r.verdict = person[i];
+        r.unsure = false;
+        r.margin = 60;
+        assert_false(reply_needs_review(&r));
+        r.unsure = true;
+        r.margin = 3;
+        assert_true(reply_needs_review(&r));
+    }
+    /* Machines are never held for a person, sure or not. */
+    r.verdict = REPLY_AUTO_REPLY;
+    assert_false(reply_needs_review(&r));
+    r.verdict = REPLY_BOUNCE;
+    assert_false(reply_needs_review(&r));
+}
+
 /* ---- NotifyOtherReplies is gone ---- */
 
 static void test_removed_key_loads_with_a_warning(void **state)
@@ -501,6 +529,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_operator_decides, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notice_of_unsure_reply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notice_of_other_reply, setup, teardown),
+        cmocka_unit_test(test_which_readings_need_review),
         cmocka_unit_test(test_removed_key_loads_with_a_warning),
     };
 
