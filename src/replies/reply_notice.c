@@ -118,6 +118,12 @@ static void action_vars(const struct notice *n, struct template_vars *v)
     template_set(v, "max_pauses", number);
 }
 
+/* What relance did was to put the cases in review (reply.c's action). */
+static bool in_review(const struct reply_notice_input *in)
+{
+    return !in->unverified && in->action && strncmp(in->action, "review", 6) == 0;
+}
+
 /* A case put in review: why relance could not decide, until when it
  * waits, and the commands that decide, written with the case's number. */
 static void review_vars(const struct notice *n, bool review, struct template_vars *v)
@@ -141,7 +147,7 @@ static void reply_vars(const struct notice *n, struct template_vars *v)
     const struct reply_notice_input *in = n->in;
     const struct reply_reading *r = in->reading;
     /* In review, no verdict's effect happened: only the review is told. */
-    bool review = !in->unverified && in->action && strncmp(in->action, "review", 6) == 0;
+    bool review = in_review(in);
     bool told = !in->unverified && !review;
 
     template_set(v, "verdict", reply_verdict_name(r->verdict));
@@ -189,7 +195,9 @@ static bool render(struct notice *n, struct rendered *out, char *why, size_t why
     template_vars_init(&vars);
     reminder_content_vars(&rc, &vars);
     reply_vars(n, &vars);
-    ok = template_render(&t, &vars, n->lang, n->in->reading->verdict == REPLY_DISPUTE ? TEMPLATE_ORANGE : TEMPLATE_GREEN,
+    /* A dispute, and a reply that waits for the creditor's reading, call for attention. */
+    ok = template_render(&t, &vars, n->lang,
+                         n->in->reading->verdict == REPLY_DISPUTE || in_review(n->in) ? TEMPLATE_ORANGE : TEMPLATE_GREEN,
                          out, why, whylen);
     template_vars_free(&vars);
     template_free(&t);

@@ -144,6 +144,7 @@ UNTIL=$(business_days_after "$(date +%F)" $REVIEW_DAYS)
 check_eq "until $REVIEW_DAYS business days after today" "$UNTIL" "$(case_field R-001 .paused_until)"
 N=$(to $CREDITOR)
 check "the creditor is told at once" [ -n "$N" ]
+check "a decision is asked in the subject" grep -q "Réponse de Relecture SARL à trancher" <<<"$(header "$N" Subject)"
 check "with the debtor's words" says "$N" "$WORDS"
 check "and why relance could not decide" says "$N" "ne dit rien que nous sachions classer"
 check "and what to run: --dispute" says "$N" "relancectl resolve R-001 --dispute"
