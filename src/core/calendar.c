@@ -90,6 +90,21 @@ struct date calendar_next_business_day(const struct calendar *cal, struct date d
     return d;
 }
 
+struct date calendar_add_business_days(const struct calendar *cal, struct date d, int n)
+{
+    struct date day = d;
+    int counted = 0;
+
+    if (cal->weekdays == 0)
+        return date_add_days(d, n);
+    /* n business days, each found within a year (see above). */
+    for (int i = 0; counted < n && i < 366 * (n + 1); i++) {
+        day = date_add_days(day, 1);
+        counted += calendar_is_business_day(cal, day);
+    }
+    return day;
+}
+
 /* ---- time zone ---- */
 
 #define ZONEINFO_DIR "/usr/share/zoneinfo"

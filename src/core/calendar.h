@@ -58,6 +58,10 @@ bool calendar_may_send(const struct calendar *cal, struct local_moment m);
 /* The first business day on or after d (d itself when it is one); d when
  * no weekday is allowed at all. */
 struct date calendar_next_business_day(const struct calendar *cal, struct date d);
+/* The n-th business day after d (d itself not counted): Wednesday plus 5
+ * is the next Wednesday when no holiday falls between; calendar days when
+ * no weekday is allowed at all. */
+struct date calendar_add_business_days(const struct calendar *cal, struct date d, int n);
 
 /* ---- time zone ---- */
 

@@ -147,6 +147,30 @@ static void parse_error(struct parse_state *st, int line, const char *fmt, ...)
     strbuf_free(&sb);
 }
 
+/* Keys an older relance knew: a file that still gives one loads (the key
+ * is ignored) and -n and the log say why it went, so that an upgrade
+ * never stops the mail filter for a line that has become useless. */
+static const struct {
+    const char *name, *why;
+} removed_keys[] = {
+    {"NotifyOtherReplies", "key removed (ignored): the creditor is now told of every reply a person writes,"
+                           " and one relance cannot place waits in review (ReviewDays)"},
+};
+
+static bool removed_key(struct parse_state *st, const char *key, int lineno)
+{
+    for (size_t i = 0; i < ARRAY_LEN(removed_keys); i++) {
+        if (strcasecmp(key, removed_keys[i].name) == 0) {
+            char *old = st->cfg->removed_keys;
+            st->cfg->removed_keys = xasprintf("%s%s%s:%d: %s: %s", old ? old : "", old ? "\n" : "", st->name,
+                                              lineno, removed_keys[i].name, removed_keys[i].why);
+            free(old);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void parse_line(struct parse_state *st, char *line, int lineno)
 {
     const struct key_slot *slot;
@@ -163,6 +187,8 @@ static void parse_line(struct parse_state *st, char *line, int lineno)
         *value++ = '\0';
     str_trim(value);
     slot = key_find(line);
+    if (slot == NULL && removed_key(st, line, lineno))
+        return;
     if (slot == NULL) {
         parse_error(st, lineno, "unknown key '%s'", line);
         return;
@@ -355,6 +381,7 @@ void config_unref(struct config *cfg)
     for (size_t i = 0; i < ARRAY_LEN(key_table); i++)
         clear_field(cfg, &key_table[i]);
     reply_lexicon_free(cfg->lexicon);
+    free(cfg->removed_keys);
     free(cfg->path);
     free(cfg);
 }
@@ -420,6 +447,14 @@ void config_warnings(const struct config *cfg, struct date today, struct strlist
 {
     struct date missing[STATUTORY_MISSING_MAX];
     size_t n = statutory_missing_half_years(&cfg->ecb_rate, today, missing, ARRAY_LEN(missing));
+
+    for (const char *p = cfg->removed_keys; p != NULL && *p != '\0';) {
+        size_t len = strcspn(p, "\n");
+        char *line = xstrndup(p, len);
+        strlist_add(out, line);
+        free(line);
+        p += len + (p[len] == '\n');
+    }
 
     for (size_t i = 0; i < n; i++) {
         char day[DATE_STR_MAX];

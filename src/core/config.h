@@ -106,6 +106,10 @@ struct config {
      * (config_load_lexicon); freed with the snapshot, so that a reload
      * swaps both at once. */
     struct reply_lexicon *lexicon;
+    /* Keys the file gives that relance no longer knows but once did:
+     * "file:line: Key: why" lines (LF-separated), said by
+     * config_warnings; owned, NULL when none. */
+    char *removed_keys;
     int refs;
 };
 
@@ -161,6 +165,9 @@ void config_penalty_rates(const struct config *cfg, struct rate_schedule *out);
  * starting YYYY-MM-DD ..." for today's half-year and every earlier one
  * after the first dated rate that has none (relanced -n, and the log at
  * start and reload). */
+/* What is right but worth saying: stale rates (EcbRate), keys that were
+ * removed (ignored: a configuration written for an older version still
+ * loads). */
 void config_warnings(const struct config *cfg, struct date today, struct strlist *out);
 
 #endif

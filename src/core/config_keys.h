@@ -109,5 +109,5 @@
     X(INT,      promise_max_days,  "PromiseMaxDays",     "60",                 1, 365, NULL)          \
     X(INT,      max_pauses_per_case, "MaxPausesPerCase", "3",                  1, 20, NULL)           \
     X(BOOL,     acknowledge_disputes, "AcknowledgeDisputes", "yes",            0, 0, NULL)            \
-    X(BOOL,     notify_other_replies, "NotifyOtherReplies", "no",              0, 0, NULL)
+    X(INT,      review_days,       "ReviewDays",         "5",                  1, 30, NULL)
 /* clang-format on */

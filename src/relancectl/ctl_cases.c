@@ -73,22 +73,45 @@ static void keep_kind(const struct ctl_env *env, struct case_list *cases, enum d
     cases->count = w;
 }
 
+/* Keeps the cases in this status (list --status review: what waits for
+ * the operator). */
+static void keep_status(struct case_list *cases, enum case_status status)
+{
+    size_t w = 0;
+
+    for (size_t i = 0; i < cases->count; i++)
+        if (cases->items[i].status == status)
+            cases->items[w++] = cases->items[i];
+    cases->count = w;
+}
+
 int ctl_list(struct ctl_env *env, int argc, char **argv)
 {
-    static const char usage[] = "usage: list [--kind unknown|business|consumer] [--json]";
+    static const char usage[] = "usage: list [--kind unknown|business|consumer] [--status STATUS] [--json]";
+    static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
+                                         {"status", required_argument, NULL, 's'},
+                                         {NULL, 0, NULL, 0}};
     enum debtor_kind kind = DEBTOR_KIND_UNKNOWN;
-    bool by_kind = false;
+    enum case_status status = CASE_OPEN;
+    bool by_kind = false, by_status = false;
     struct case_list cases;
     struct store *st;
     enum store_result r;
+    int ch;
 
-    if (argc == 3 && strcmp(argv[1], "--kind") == 0) {
-        if (!debtor_kind_parse(argv[2], &kind))
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch == 'k' && !debtor_kind_parse(optarg, &kind))
             return ctl_usage_error("list: --kind is unknown, business or consumer");
-        by_kind = true;
-    } else if (argc > 1) {
-        return ctl_usage_error("%s", usage);
+        if (ch == 's' && !case_status_parse(optarg, &status))
+            return ctl_usage_error("list: --status is open, paid, paused, disputed, cancelled, closed, court or review");
+        if (ch == '?')
+            return ctl_usage_error("%s", usage);
+        by_kind |= ch == 'k';
+        by_status |= ch == 's';
     }
+    if (optind != argc)
+        return ctl_usage_error("%s", usage);
     if ((st = ctl_open_store(env)) == NULL)
         return 1;
     r = store_list_cases(st, &cases);
@@ -99,6 +122,8 @@ int ctl_list(struct ctl_env *env, int argc, char **argv)
     }
     if (by_kind)
         keep_kind(env, &cases, kind);
+    if (by_status)
+        keep_status(&cases, status);
     if (env->json) {
         list_json(env, &cases);
     } else {
@@ -125,7 +150,11 @@ static void show_reminders_table(const struct reminder_list *reminders)
  * start again by themselves. */
 static void show_status(const struct case_row *c)
 {
-    if (c->status != CASE_PAUSED)
+    if (c->status == CASE_REVIEW)
+        printf("status:       review until %s: a reply waits for your reading (relancectl resolve %s"
+               " --dispute | --promise YYYY-MM-DD | --paid | --resume | --cancel) (level %d)\n",
+               c->paused_until, c->inv.number, c->level);
+    else if (c->status != CASE_PAUSED)
         printf("status:       %s (level %d)\n", case_status_name(c->status), c->level);
     else
         printf("status:       paused %s%s (%s) (level %d)\n", c->paused_until[0] ? "until " : "without end",

@@ -4,11 +4,16 @@
  * they put on hold:
  *
  *   resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet]
- *                                                          end a dispute (or a pause); the
- *                                                          debtor of a dispute is told, unless --quiet
+ *                                                          end a dispute (or a pause, or a
+ *                                                          review); the debtor of a dispute
+ *                                                          is told, unless --quiet
+ *   resolve NUMBER --dispute | --promise YYYY-MM-DD | --paid
+ *                                                          what a reply in review said, read
+ *                                                          by the operator, with its verdict's
+ *                                                          effect
  *   pause NUMBER [--until YYYY-MM-DD]                      hold the ladder by hand
  *   resume NUMBER                                          end a pause (never a dispute)
- *   replies [NUMBER]                                       the replies recorded
+ *   replies [NUMBER] [--review]                            the replies recorded (of cases in review)
  *
  * Each takes --seller NAME when several sellers have an invoice with that
  * number. A dispute never ends by itself nor by `resume`: the operator
@@ -43,9 +48,14 @@ struct resolve_args {
     enum case_resolution how;
     int64_t credit; /* cents, RESOLVE_CREDIT */
     bool quiet;     /* end a dispute without a word to the debtor */
+    bool decide;    /* --dispute, --promise or --paid: a review's reading */
+    enum review_decision decision;
+    struct date promised; /* REVIEW_PROMISE */
 };
 
-#define RESOLVE_USAGE "usage: resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet] [--seller NAME]"
+#define RESOLVE_USAGE                                                                              \
+    "usage: resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet] | --dispute | --promise YYYY-MM-DD"   \
+    " | --paid [--seller NAME]"
 
 /* 0, or the exit status of a usage error (already printed). */
 static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
@@ -55,6 +65,9 @@ static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
                                          {"credit", required_argument, NULL, 'C'},
                                          {"seller", required_argument, NULL, 'S'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"dispute", no_argument, NULL, 'd'},
+                                         {"promise", required_argument, NULL, 'p'},
+                                         {"paid", no_argument, NULL, 'P'},
                                          {NULL, 0, NULL, 0}};
     int ch, chosen = 0;
 
@@ -73,11 +86,17 @@ static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
             a->seller = optarg;
         } else if (ch == 'q') {
             a->quiet = true;
+        } else if (ch == 'd' || ch == 'p' || ch == 'P') {
+            a->decide = true;
+            a->decision = ch == 'd' ? REVIEW_DISPUTE : ch == 'p' ? REVIEW_PROMISE : REVIEW_PAID;
+            chosen++;
+            if (ch == 'p' && !date_parse(optarg, &a->promised))
+                return ctl_usage_error("resolve: --promise expects YYYY-MM-DD");
         } else {
             return ctl_usage_error(RESOLVE_USAGE);
         }
     }
-    if (optind != argc - 1 || chosen != 1)
+    if (optind != argc - 1 || chosen != 1 || (a->decide && a->quiet))
         return ctl_usage_error(RESOLVE_USAGE);
     a->number = argv[optind];
     return 0;
@@ -152,7 +171,7 @@ static int resolve_case(struct ctl_env *env, struct store *st, const struct audi
     r = store_resolve_case_told(st, key, c->id, a->how, a->credit, ACTOR, tell ? &notice : NULL, &status);
     reply_notice_free(&answer);
     if (r == STORE_CONFLICT) {
-        fprintf(stderr, "relancectl: %s is not disputed nor paused (status %s)\n", c->inv.number,
+        fprintf(stderr, "relancectl: %s is not disputed, paused nor in review (status %s)\n", c->inv.number,
                 current_status(st, c, &now));
         return 1;
     }
@@ -161,9 +180,48 @@ static int resolve_case(struct ctl_env *env, struct store *st, const struct audi
         return 1;
     }
     printf("%s: %s resolved (%s), status %s%s\n", c->inv.number,
-           c->status == CASE_PAUSED ? "pause" : "dispute",
+           c->status == CASE_PAUSED ? "pause" : c->status == CASE_REVIEW ? "review" : "dispute",
            resolution_text(a, c->inv.currency, text, sizeof text), case_status_name(status),
            tell ? "; the debtor will be told (outbox)" : "");
+    return 0;
+}
+
+/* What the operator read in a reply in review, with the effect the
+ * reply's verdict would have had: a dispute; a promise pauses until its
+ * day plus PromiseGraceDays; a payment for PaymentVerificationDays. */
+static int decide_review(struct ctl_env *env, struct store *st, const struct audit_key *key,
+                         const struct resolve_args *a, const struct case_row *c)
+{
+    const struct config *cfg = env->cfg;
+    struct date today = ctl_today(env), until = {0, 0, 0};
+    char day[DATE_STR_MAX];
+    enum case_status status;
+    struct case_row now;
+    enum store_result r;
+
+    if (a->decision == REVIEW_PROMISE) {
+        if (date_compare(a->promised, today) < 0) {
+            date_format(a->promised, day);
+            fprintf(stderr, "relancectl: resolve: --promise %s is in the past\n", day);
+            return 1;
+        }
+        until = date_add_days(a->promised, (int)cfg->promise_grace_days);
+    } else if (a->decision == REVIEW_PAID) {
+        until = date_add_days(today, (int)cfg->payment_verification_days);
+    }
+    r = store_decide_review(st, key, c->id, a->decision, until, ACTOR, &status);
+    if (r == STORE_CONFLICT) {
+        fprintf(stderr, "relancectl: %s is not in review (status %s): --%s records a reply in review\n",
+                c->inv.number, current_status(st, c, &now), review_decision_name(a->decision));
+        return 1;
+    }
+    if (r != STORE_OK) {
+        fprintf(stderr, "relancectl: %s: %s\n", c->inv.number, store_last_error(st));
+        return 1;
+    }
+    date_format(until, day);
+    printf("%s: review resolved (%s), status %s%s%s\n", c->inv.number, review_decision_name(a->decision),
+           case_status_name(status), day[0] ? " until " : "", day);
     return 0;
 }
 
@@ -179,7 +237,10 @@ int ctl_resolve(struct ctl_env *env, int argc, char **argv)
         return rc;
     if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
-    rc = ctl_find_case(st, a.number, a.seller, &c) ? resolve_case(env, st, &key, &a, &c) : 1;
+    if (!ctl_find_case(st, a.number, a.seller, &c))
+        rc = 1;
+    else
+        rc = a.decide ? decide_review(env, st, &key, &a, &c) : resolve_case(env, st, &key, &a, &c);
     ctl_close_all(st, &key);
     return rc;
 }
@@ -393,10 +454,31 @@ static void replies_json(const struct reply_list *list)
     strbuf_free(&sb);
 }
 
+/* Keeps the replies of cases now in review (replies --review). */
+static enum store_result keep_in_review(struct store *st, struct reply_list *list)
+{
+    size_t w = 0;
+
+    for (size_t i = 0; i < list->count; i++) {
+        struct case_row c;
+        enum store_result r = list->items[i].case_id > 0 ? store_get_case(st, list->items[i].case_id, &c)
+                                                         : STORE_NOT_FOUND;
+        if (r != STORE_OK && r != STORE_NOT_FOUND)
+            return r;
+        if (r == STORE_OK && c.status == CASE_REVIEW)
+            list->items[w++] = list->items[i];
+    }
+    list->count = w;
+    return STORE_OK;
+}
+
 int ctl_replies(struct ctl_env *env, int argc, char **argv)
 {
-    static const struct option opts[] = {{"seller", required_argument, NULL, 'S'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"seller", required_argument, NULL, 'S'},
+                                         {"review", no_argument, NULL, 'R'},
+                                         {NULL, 0, NULL, 0}};
     const char *seller = NULL;
+    bool review = false;
     struct reply_list list;
     struct case_row c = {0};
     struct store *st;
@@ -406,18 +488,20 @@ int ctl_replies(struct ctl_env *env, int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (ch == 'S')
             seller = optarg;
+        else if (ch == 'R')
+            review = true;
         else
-            return ctl_usage_error("usage: replies [NUMBER [--seller NAME]] [--json]");
+            return ctl_usage_error("usage: replies [NUMBER [--seller NAME]] [--review] [--json]");
     }
     if (argc - optind > 1 || (seller && optind == argc))
-        return ctl_usage_error("usage: replies [NUMBER [--seller NAME]] [--json]");
+        return ctl_usage_error("usage: replies [NUMBER [--seller NAME]] [--review] [--json]");
     if ((st = ctl_open_store(env)) == NULL)
         return 1;
     if (optind < argc && !ctl_find_case(st, argv[optind], seller, &c)) {
         store_close(st);
         return 1;
     }
-    if (store_list_replies(st, c.id, &list) != STORE_OK) {
+    if (store_list_replies(st, c.id, &list) != STORE_OK || (review && keep_in_review(st, &list) != STORE_OK)) {
         fprintf(stderr, "relancectl: %s\n", store_last_error(st));
         store_close(st);
         return 1;

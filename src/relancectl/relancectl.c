@@ -21,7 +21,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"list", ctl_list, "list [--kind unknown|business|consumer] [--json]  every case (of debtors of that kind)"},
+    {"list", ctl_list, "list [--kind unknown|business|consumer] [--status STATUS] [--json]  every case (of debtors of that kind, in that status)"},
     {"show", ctl_show, "show NUMBER [--seller NAME] [--json]  one case and its history"},
     {"inspect", ctl_inspect, "inspect FILE.eml [--json]     what relance recognises in a message"},
     {"keygen", ctl_keygen, "keygen [FILE]                 create the KeyFile secret (mode 0600)"},
@@ -36,8 +36,10 @@ static const struct command commands[] = {
                            "  set a debtor's profile"},
     {"letters", ctl_letters, "letters [--state held|to-post|posted] [--json]  postal letters and where each stands"},
     {"letter", ctl_letter, "letter ID --posted [--registered NUMBER] [--on DATE]  record that a letter was posted"},
-    {"replies", ctl_replies, "replies [NUMBER] [--json]     debtors' replies, newest first"},
-    {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT [--quiet]  end a dispute (the debtor is told) or a pause"},
+    {"replies", ctl_replies, "replies [NUMBER] [--review] [--json]  debtors' replies, newest first (of cases in review)"},
+    {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT [--quiet]  end a dispute (the debtor is told),"
+                             " a pause or a review\n"
+                             "  resolve NUMBER --dispute|--promise YYYY-MM-DD|--paid  what a reply in review said, with its effect"},
     {"pause", ctl_pause, "pause NUMBER [--until YYYY-MM-DD]  hold a case's reminders (without end by default)"},
     {"resume", ctl_resume, "resume NUMBER                 end a pause (a dispute needs resolve)"},
     {"outbox", ctl_outbox, "outbox [--state STATE] [--json]  mail about replies and what became of it"},

@@ -33,6 +33,7 @@
 #include "remind/outbox.h"
 #include "remind/reminder.h"
 #include "remind/scheduler_compose.h"
+#include "remind/review_lapse.h"
 #include "remind/scheduler_context.h"
 #include "remind/scheduler_copies.h"
 #include "remind/scheduler_recover.h"
@@ -464,7 +465,8 @@ bool scheduler_run_due(const struct scheduler_run *run, struct scheduler_report 
 
     if (!scheduler_ctx_init(&x, run, report))
         return true;
-    ok = settle_stale_reminders(&x) && resume_expired_pauses(&x) && send_outbox(&x);
+    ok = settle_stale_reminders(&x) && resume_expired_pauses(&x) && scheduler_end_lapsed_reviews(&x) &&
+         send_outbox(&x);
     /* A dry run changes nothing, held letters included. */
     if (ok && !run->cfg->dry_run)
         scheduler_write_held_letters(&x);

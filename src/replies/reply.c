@@ -28,10 +28,15 @@
  *               marked undeliverable (no more e-mail steps), unless the
  *               report names only other addresses; never an address the
  *               report alone names; the creditor is told either way;
- *   other       recorded; the creditor is told with NotifyOtherReplies.
- * Replies pause a case at most MaxPausesPerCase times (promise, paid and
- * plan together, counted from the replies recorded): a further one is
- * recorded, changes nothing and goes to the creditor.
+ *   other       (and any person's verdict the classifier is not sure of)
+ *               an open case goes to review: no reminder until the
+ *               operator decides (relancectl resolve) or ReviewDays
+ *               business days pass; the creditor is always told, with the
+ *               commands that decide.
+ * Replies pause a case or put it in review at most MaxPausesPerCase times
+ * (promise, paid, plan and review together, counted from the replies
+ * recorded): a further one is recorded, changes nothing and goes to the
+ * creditor.
  * A reply matched by its number alone from a writer whose domain is not
  * authenticated (reply_auth.h) has no effect whatever its verdict: it is
  * recorded as "unverified: nothing changed" and the creditor is told that
@@ -352,7 +357,7 @@ static void limit_pause(const struct config *cfg, const struct reply_msg *rm, co
 {
     struct date latest = date_add_days(rm->today, (int)cfg->promise_max_days);
 
-    if (d->effect != REPLY_EFFECT_PAUSE)
+    if (d->effect != REPLY_EFFECT_PAUSE && d->effect != REPLY_EFFECT_REVIEW)
         return;
     if (hist->pauses >= (int)cfg->max_pauses_per_case) {
         d->effect = REPLY_EFFECT_NONE;
@@ -365,6 +370,41 @@ static void limit_pause(const struct config *cfg, const struct reply_msg *rm, co
         d->tell_creditor = true;
         str_format(d->note, sizeof d->note, REPLY_NOTE_CAPPED " %d days", (int)cfg->promise_max_days);
     }
+}
+
+bool reply_needs_review(const struct reply_reading *r)
+{
+    switch (r->verdict) {
+    case REPLY_OTHER:
+        return true;
+    case REPLY_DISPUTE:
+    case REPLY_PROMISE:
+    case REPLY_PAID:
+    case REPLY_PLAN:
+        return r->unsure;
+    default:
+        return false;
+    }
+}
+
+/* A review holds open cases only (a paused, disputed or court case keeps
+ * its status): with none, the reply is recorded and told. Its last day is
+ * ReviewDays business days after today. */
+static void decide_review(const struct config *cfg, const struct reply_msg *rm, const struct match *m,
+                          struct decision *d)
+{
+    struct calendar cal;
+    bool open = false;
+
+    for (size_t i = 0; i < m->cases.count; i++)
+        open |= m->cases.items[i].status == CASE_OPEN;
+    memset(d, 0, sizeof *d);
+    d->tell_creditor = true;
+    if (!open)
+        return;
+    config_calendar(cfg, &cal);
+    d->effect = REPLY_EFFECT_REVIEW;
+    d->until = calendar_add_business_days(&cal, rm->today, (int)cfg->review_days);
 }
 
 static void decide(const struct config *cfg, const struct reply_msg *rm, const struct match *m,
@@ -407,12 +447,11 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
             str_copy(d->note, sizeof d->note, hist->unmarked ? hist->unmarked : "bounce names no reminder");
         }
         break;
-    case REPLY_OTHER:
-        d->tell_creditor = cfg->notify_other_replies;
-        break;
     default:
         break;
     }
+    if (reply_needs_review(r))
+        decide_review(cfg, rm, m, d);
     limit_pause(cfg, rm, hist, d);
     if (m->unverified) {
         /* Anyone can write a From header: record, tell the creditor, change nothing. */
@@ -431,6 +470,8 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
         str_copy(d->action, sizeof d->action, "disputed");
     else if (d->effect == REPLY_EFFECT_PAUSE)
         str_format(d->action, sizeof d->action, day[0] ? "paused until %s" : "paused", day);
+    else if (d->effect == REPLY_EFFECT_REVIEW)
+        str_format(d->action, sizeof d->action, "review until %s", day);
     else if (d->effect == REPLY_EFFECT_UNDELIVERABLE)
         str_copy(d->action, sizeof d->action, "address undeliverable");
     else

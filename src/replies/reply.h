@@ -82,4 +82,10 @@ enum outgoing_result reply_process(const struct config *cfg, struct store_pool *
  * whole value), else the envelope sender. Owned. */
 char *reply_writer_address(const struct reply_envelope *env);
 
+/* Whether a reading goes to a person: a reply relance cannot place
+ * (other), or a person's verdict (dispute, promise, paid, plan) the
+ * classifier is not sure of; never an auto-reply nor a bounce. */
+struct reply_reading;
+bool reply_needs_review(const struct reply_reading *r);
+
 #endif

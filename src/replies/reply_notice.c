@@ -118,10 +118,37 @@ static void action_vars(const struct notice *n, struct template_vars *v)
     template_set(v, "max_pauses", number);
 }
 
+/* What relance did was to put the cases in review (reply.c's action). */
+static bool in_review(const struct reply_notice_input *in)
+{
+    return !in->unverified && in->action && strncmp(in->action, "review", 6) == 0;
+}
+
+/* A case put in review: why relance could not decide, until when it
+ * waits, and the commands that decide, written with the case's number. */
+static void review_vars(const struct notice *n, bool review, struct template_vars *v)
+{
+    const struct reply_reading *r = n->in->reading;
+    char number[24];
+
+    template_set_flag(v, "review", review);
+    template_set_flag(v, "review_unsure", review && r->verdict != REPLY_OTHER);
+    template_set_flag(v, "review_several", n->count > 1);
+    template_set(v, "review_number", n->count > 0 ? n->cases[0].c.inv.number : "");
+    set_day(v, "review_until", review ? n->in->pause_until : (struct date){0, 0, 0}, n->lang);
+    str_format(number, sizeof number, "%d", r->margin);
+    template_set(v, "review_margin", number);
+    str_format(number, sizeof number, "%d", (int)n->in->cfg->review_days);
+    template_set(v, "review_days", number);
+}
+
 static void reply_vars(const struct notice *n, struct template_vars *v)
 {
     const struct reply_notice_input *in = n->in;
     const struct reply_reading *r = in->reading;
+    /* In review, no verdict's effect happened: only the review is told. */
+    bool review = in_review(in);
+    bool told = !in->unverified && !review;
 
     template_set(v, "verdict", reply_verdict_name(r->verdict));
     if (in->unverified) {
@@ -143,13 +170,14 @@ static void reply_vars(const struct notice *n, struct template_vars *v)
     template_set_flag(v, "until", date_is_set(in->pause_until));
     /* An unverified reply changed nothing: none of the verdicts' effects is told. */
     template_set_flag(v, "unverified", in->unverified);
-    template_set_flag(v, "dispute", !in->unverified && r->verdict == REPLY_DISPUTE);
-    template_set_flag(v, "promise", !in->unverified && r->verdict == REPLY_PROMISE);
-    template_set_flag(v, "paid", !in->unverified && r->verdict == REPLY_PAID);
-    template_set_flag(v, "plan", !in->unverified && r->verdict == REPLY_PLAN);
-    template_set_flag(v, "bounce", !in->unverified && r->verdict == REPLY_BOUNCE);
+    template_set_flag(v, "dispute", told && r->verdict == REPLY_DISPUTE);
+    template_set_flag(v, "promise", told && r->verdict == REPLY_PROMISE);
+    template_set_flag(v, "paid", told && r->verdict == REPLY_PAID);
+    template_set_flag(v, "plan", told && r->verdict == REPLY_PLAN);
+    template_set_flag(v, "bounce", told && r->verdict == REPLY_BOUNCE);
     action_vars(n, v);
-    template_set_flag(v, "other", !in->unverified && (r->verdict == REPLY_OTHER || r->verdict == REPLY_AUTO_REPLY));
+    review_vars(n, review, v);
+    template_set_flag(v, "other", told && (r->verdict == REPLY_OTHER || r->verdict == REPLY_AUTO_REPLY));
 }
 
 static bool render(struct notice *n, struct rendered *out, char *why, size_t whylen)
@@ -167,7 +195,9 @@ static bool render(struct notice *n, struct rendered *out, char *why, size_t why
     template_vars_init(&vars);
     reminder_content_vars(&rc, &vars);
     reply_vars(n, &vars);
-    ok = template_render(&t, &vars, n->lang, n->in->reading->verdict == REPLY_DISPUTE ? TEMPLATE_ORANGE : TEMPLATE_GREEN,
+    /* A dispute, and a reply that waits for the creditor's reading, call for attention. */
+    ok = template_render(&t, &vars, n->lang,
+                         n->in->reading->verdict == REPLY_DISPUTE || in_review(n->in) ? TEMPLATE_ORANGE : TEMPLATE_GREEN,
                          out, why, whylen);
     template_vars_free(&vars);
     template_free(&t);

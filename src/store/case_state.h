@@ -32,8 +32,10 @@ enum case_status {
     CASE_CANCELLED, /* the operator dropped the debt */
     CASE_CLOSED,    /* nothing to collect (credit note, credited to zero) */
     CASE_COURT,     /* the court step went out: the file is the creditor's */
+    CASE_REVIEW,    /* a person's reply relance could not place: held until the
+                       operator decides or ReviewDays pass (paused_until) */
 };
-#define CASE_STATUS_COUNT 7
+#define CASE_STATUS_COUNT 8
 
 /* Where a reminder stands. */
 enum reminder_state {
@@ -63,7 +65,9 @@ typedef unsigned reminder_state_set;
 /* Settled: nothing more to ask the debtor nor to tell them. */
 #define CASE_SETTLED (CASE_SET(CASE_PAID) | CASE_SET(CASE_CLOSED) | CASE_SET(CASE_CANCELLED))
 /* Waiting for the operator's word: relancectl resolve ends these. */
-#define CASE_RESOLVABLE (CASE_SET(CASE_DISPUTED) | CASE_SET(CASE_PAUSED))
+#define CASE_RESOLVABLE (CASE_SET(CASE_DISPUTED) | CASE_SET(CASE_PAUSED) | CASE_SET(CASE_REVIEW))
+/* The pause_reason of a case in review: paused_until is its deadline. */
+#define CASE_REVIEW_REASON "review"
 
 bool case_status_in(enum case_status status, case_status_set set);
 bool reminder_state_in(enum reminder_state state, reminder_state_set set);

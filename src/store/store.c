@@ -253,6 +253,52 @@ static const char *const migrations[] = {
     "  outcome TEXT NOT NULL,"
     "  invoice_id INTEGER REFERENCES invoices(id),"
     "  imported_at TEXT NOT NULL);",
+    /* 8: the statuses 'review' (a person's reply that relance could not
+     * place waits for the operator: its deadline in paused_until, its
+     * pause_reason 'review') and 'insolvent' (a collective proceeding
+     * stops the chase, C. com. L622-21). SQLite cannot change a CHECK: the table is
+     * rebuilt, with the same columns in the same order and its indexes;
+     * foreign keys are off while migrations run (store_open), so the
+     * tables that name invoices keep their rows. */
+    "CREATE TABLE invoices_v8 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  seller TEXT NOT NULL,"
+    "  seller_key TEXT NOT NULL,"
+    "  number TEXT NOT NULL,"
+    "  type TEXT NOT NULL CHECK (type IN ('invoice', 'credit_note')),"
+    "  type_code INTEGER NOT NULL DEFAULT 0,"
+    "  issue_date TEXT,"
+    "  due_date TEXT,"
+    "  due_basis TEXT NOT NULL DEFAULT 'none',"
+    "  amount_due INTEGER NOT NULL,"
+    "  balance INTEGER NOT NULL,"
+    "  currency TEXT NOT NULL,"
+    "  debtor_id INTEGER REFERENCES debtors(id),"
+    "  buyer_name TEXT NOT NULL DEFAULT '',"
+    "  buyer_email TEXT NOT NULL DEFAULT '',"
+    "  referenced_number TEXT NOT NULL DEFAULT '',"
+    "  payment_terms TEXT NOT NULL DEFAULT '',"
+    "  source TEXT NOT NULL,"
+    "  confidence INTEGER NOT NULL,"
+    "  origin TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN"
+    "    ('open', 'paid', 'paused', 'disputed', 'cancelled', 'closed', 'court', 'review',"
+    "     'insolvent')),"
+    "  level INTEGER NOT NULL DEFAULT 0,"
+    "  paused_until TEXT,"
+    "  message_id TEXT NOT NULL DEFAULT '',"
+    "  queue_id TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  pause_reason TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (seller_key, number));"
+    "INSERT INTO invoices_v8 SELECT * FROM invoices;"
+    "DROP TABLE invoices;"
+    "ALTER TABLE invoices_v8 RENAME TO invoices;"
+    "CREATE INDEX invoices_by_number ON invoices(number);"
+    "CREATE INDEX invoices_by_debtor ON invoices(debtor_id, status);"
+    "CREATE INDEX invoices_by_due ON invoices(status, due_date);"
+    "CREATE INDEX invoices_by_message ON invoices(message_id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -350,13 +396,20 @@ struct store *store_open(const char *path, int timeout_ms, char *why, size_t why
     /* WAL: readers never block the writer; FULL: a commit survives power
      * loss, which the "sent exactly once" promise needs. */
     if (store_exec(st, "PRAGMA journal_mode = WAL") != SQLITE_OK ||
-        store_exec(st, "PRAGMA synchronous = FULL") != SQLITE_OK ||
-        store_exec(st, "PRAGMA foreign_keys = ON") != SQLITE_OK) {
+        store_exec(st, "PRAGMA synchronous = FULL") != SQLITE_OK) {
         str_format(why, whylen, "cannot set up %s: %s", path, sqlite3_errmsg(st->db));
         store_close(st);
         return NULL;
     }
+    /* Foreign keys are checked from here on, after the migrations: a
+     * migration that rebuilds a table to change a CHECK (SQLite's way)
+     * must drop the old one, which the checks would refuse. */
     if (!migrate(st, why, whylen)) {
+        store_close(st);
+        return NULL;
+    }
+    if (store_exec(st, "PRAGMA foreign_keys = ON") != SQLITE_OK) {
+        str_format(why, whylen, "cannot set up %s: %s", path, sqlite3_errmsg(st->db));
         store_close(st);
         return NULL;
     }

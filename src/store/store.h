@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 enum store_result {
     STORE_OK = 0,
@@ -413,6 +413,7 @@ enum reply_effect {
     REPLY_EFFECT_DISPUTE,    /* open, paused or court cases become disputed */
     REPLY_EFFECT_PAUSE,      /* open or paused cases are paused (until pause_until, or without end) */
     REPLY_EFFECT_UNDELIVERABLE, /* the debtor address is marked undeliverable */
+    REPLY_EFFECT_REVIEW,     /* open cases wait for the operator until pause_until (status review) */
 };
 
 struct reply_record {
@@ -431,11 +432,11 @@ struct reply_record {
     const char *own_words;
     enum reply_effect effect;
     const char *pause_reason;  /* promise | paid | plan (REPLY_EFFECT_PAUSE) */
-    struct date pause_until;   /* unset: without end */
+    struct date pause_until;   /* unset: without end; REPLY_EFFECT_REVIEW: the review's last day */
     const char *undeliverable; /* the address (REPLY_EFFECT_UNDELIVERABLE) */
     const char *note;          /* said of the action in brackets ("promise capped"), or NULL */
-    int max_pauses;            /* a pause moves only cases that replies paused fewer
-                                  times (store_reply_pauses); 0: no limit */
+    int max_pauses;            /* a pause or a review moves only cases that replies paused
+                                  or held fewer times (store_reply_pauses); 0: no limit */
     bool unverified;           /* matched by a clue anyone could forge: effect is NONE */
     const struct outbox_message *outbox;
     size_t outbox_count;
@@ -446,8 +447,11 @@ struct reply_outcome {
     size_t changed;  /* cases whose status changed */
 };
 
-/* How many times replies paused this case (replies whose recorded action
- * is a pause: a reply that left the status as it was does not count). */
+/* How many times replies paused this case or put it in review (replies
+ * whose recorded action is a pause or a review: a reply that left the
+ * status as it was does not count). A review holds the ladder as a pause
+ * does, so that a debtor writing nonsense every few days cannot hold a
+ * case longer than MaxPausesPerCase reviews. */
 enum store_result store_reply_pauses(struct store *st, int64_t case_id, int *count);
 
 /* The address a reminder was sent to (its debtor's at the time), "" when
@@ -526,6 +530,32 @@ enum store_result store_resolve_case_told(struct store *st, const struct audit_k
  * when the case is not open or paused. */
 enum store_result store_pause_case(struct store *st, const struct audit_key *key, int64_t case_id,
                                    struct date until, const char *actor);
+
+/* ---- reviews (store_review.c) ---- */
+
+/* Cases in review whose last day (paused_until) is before `today`:
+ * ReviewDays passed without the operator's decision. Owned ids. */
+enum store_result store_lapsed_reviews(struct store *st, struct date today, int64_t **ids, size_t *count);
+/* Ends a lapsed review: the case goes back to open (the ladder takes it
+ * where it stopped), an event says why, and notice (the creditor's
+ * reminder, may be NULL) is queued in the same transaction, so that it
+ * goes out once. *ended false: the case was no longer in review (the
+ * operator decided meanwhile) and nothing changed. */
+enum store_result store_end_review(struct store *st, const struct audit_key *key, int64_t case_id,
+                                   const char *actor, const struct outbox_message *notice, bool *ended);
+
+/* What the operator read in a reply that was in review. */
+enum review_decision {
+    REVIEW_DISPUTE = 0, /* a dispute: the case is disputed */
+    REVIEW_PROMISE,     /* a promise: paused until the day given (promise day + grace) */
+    REVIEW_PAID,        /* a payment: paused until the day given (PaymentVerificationDays) */
+};
+/* Records it with the verdict's effect, audited ("case-resolved").
+ * STORE_CONFLICT when the case is not in review (nothing changed). */
+enum store_result store_decide_review(struct store *st, const struct audit_key *key, int64_t case_id,
+                                      enum review_decision how, struct date until, const char *actor,
+                                      enum case_status *status_after);
+const char *review_decision_name(enum review_decision how);
 
 /* ---- the outbox (store_outbox.c) ---- */
 

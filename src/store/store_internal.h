@@ -70,6 +70,10 @@ enum store_result store_payment_in_transaction(struct store *st, const struct au
 enum store_result store_payment_with_reference(struct store *st, const struct audit_key *key, int64_t case_id,
                                                int64_t amount, struct date paid_on, const char *source,
                                                const char *reference, const char *actor, int64_t *balance_after);
+/* Queues a message in the outbox inside the caller's transaction
+ * (reply_id: the reply it answers, 0 when none). */
+enum store_result store_outbox_queue(struct store *st, const struct outbox_message *m, int64_t reply_id,
+                                     const char *now);
 /* Appends one event inside the caller's transaction. */
 enum store_result store_event_insert(struct store *st, const struct audit_key *key, int64_t case_id,
                                      const char *kind, const char *actor, const char *detail);

@@ -197,13 +197,13 @@ static enum store_result reply_seen_before(struct store *st, const char *message
 }
 
 /* The pauses count what the replies table says was done ("paused until
- * ...", "paused"): a count no reply can stretch, kept with the replies
- * themselves. */
+ * ...", "paused", "review until ..."): a count no reply can stretch, kept
+ * with the replies themselves. */
 enum store_result store_reply_pauses(struct store *st, int64_t case_id, int *count)
 {
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT COUNT(*) FROM replies WHERE invoice_id = ?1 AND action LIKE 'paused%'",
+                                "SELECT COUNT(*) FROM replies WHERE invoice_id = ?1 AND (action LIKE 'paused%' OR action LIKE 'review%')",
                                 -1, &stmt, NULL);
 
     *count = 0;
@@ -261,9 +261,10 @@ static enum store_result apply_effect(struct store *st, const struct reply_recor
         str_copy(action, size, "address undeliverable");
     else
         recorded(rec, NULL, action, size);
-    if (rec->effect != REPLY_EFFECT_DISPUTE && rec->effect != REPLY_EFFECT_PAUSE)
+    if (rec->effect != REPLY_EFFECT_DISPUTE && rec->effect != REPLY_EFFECT_PAUSE &&
+        rec->effect != REPLY_EFFECT_REVIEW)
         return STORE_OK;
-    if (rec->effect == REPLY_EFFECT_PAUSE && rec->max_pauses > 0) {
+    if (rec->effect != REPLY_EFFECT_DISPUTE && rec->max_pauses > 0) {
         if ((r = store_reply_pauses(st, case_id, &pauses)) != STORE_OK)
             return r;
         if (pauses >= rec->max_pauses) {
@@ -271,8 +272,12 @@ static enum store_result apply_effect(struct store *st, const struct reply_recor
             return STORE_OK;
         }
     }
+    if (rec->effect == REPLY_EFFECT_REVIEW)
+        pause.reason = CASE_REVIEW_REASON;
     r = store_case_transition(st, case_id,
-                              rec->effect == REPLY_EFFECT_DISPUTE ? CASE_EVENT_REPLY_DISPUTE : CASE_EVENT_REPLY_PAUSE,
+                              rec->effect == REPLY_EFFECT_DISPUTE  ? CASE_EVENT_REPLY_DISPUTE
+                              : rec->effect == REPLY_EFFECT_REVIEW ? CASE_EVENT_REPLY_REVIEW
+                                                                   : CASE_EVENT_REPLY_PAUSE,
                               now, &pause);
     if (r != STORE_OK && r != STORE_CONFLICT)
         return r;
@@ -282,6 +287,8 @@ static enum store_result apply_effect(struct store *st, const struct reply_recor
         str_copy(action, size, "recorded (status kept)");
     else if (rec->effect == REPLY_EFFECT_DISPUTE)
         str_copy(action, size, "disputed");
+    else if (rec->effect == REPLY_EFFECT_REVIEW)
+        str_format(action, size, rec->note ? "review until %s (%s)" : "review until %s", until, rec->note);
     else if (until[0])
         str_format(action, size, rec->note ? "paused until %s (%s)" : "paused until %s", until, rec->note);
     else
@@ -359,7 +366,7 @@ static enum store_result mark_undeliverable(struct store *st, const char *addres
     return store_result_of(st, rc, "mark undeliverable");
 }
 
-static enum store_result queue_message(struct store *st, const struct outbox_message *m, int64_t reply_id,
+enum store_result store_outbox_queue(struct store *st, const struct outbox_message *m, int64_t reply_id,
                                        const char *now)
 {
     static const char sql[] =
@@ -442,7 +449,7 @@ static enum store_result record_in_transaction(struct store *st, const struct au
             return r;
     /* Mail about a reply already recorded for another case went out then. */
     for (size_t i = 0; !seen_any && i < rec->outbox_count; i++)
-        if ((r = queue_message(st, &rec->outbox[i], first_reply, now)) != STORE_OK)
+        if ((r = store_outbox_queue(st, &rec->outbox[i], first_reply, now)) != STORE_OK)
             return r;
     return STORE_OK;
 }
@@ -671,7 +678,7 @@ static enum store_result resolve_in_transaction(struct store *st, const struct a
     if (r == STORE_OK && how == RESOLVE_CREDIT)
         r = store_payment_in_transaction(st, key, case_id, amount, none, "credit", actor, &balance);
     if (r == STORE_OK && tell)
-        r = queue_message(st, notice, 0, now);
+        r = store_outbox_queue(st, notice, 0, now);
     if (r == STORE_OK)
         r = case_status(st, case_id, status);
     money_format_decimal(amount, amount_text);

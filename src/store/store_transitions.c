@@ -38,15 +38,18 @@ static const struct case_transition case_transitions[] = {
      CASE_PAUSE_KEPT, false},
     {CASE_EVENT_COURT_STEP_SENT, "the court step went out", CASE_SET(CASE_OPEN), CASE_COURT, CASE_PAUSE_KEPT,
      false},
+    /* A clear answer after an unclear one speaks for itself: a case in
+     * review takes it as an open case would. */
     {CASE_EVENT_REPLY_DISPUTE, "the debtor contests the debt",
-     CASE_SET(CASE_OPEN) | CASE_SET(CASE_PAUSED) | CASE_SET(CASE_COURT), CASE_DISPUTED, CASE_PAUSE_CLEARED,
-     false},
+     CASE_SET(CASE_OPEN) | CASE_SET(CASE_PAUSED) | CASE_SET(CASE_COURT) | CASE_SET(CASE_REVIEW), CASE_DISPUTED,
+     CASE_PAUSE_CLEARED, false},
     /* A new promise replaces the last one; an operator's pause is the
      * operator's, and a reply does not shorten it. */
     {CASE_EVENT_REPLY_PAUSE, "the debtor promised, says it paid or asks for a plan",
-     CASE_SET(CASE_OPEN) | CASE_SET(CASE_PAUSED), CASE_PAUSED, CASE_PAUSE_SET, true},
-    {CASE_EVENT_OPERATOR_PAUSE, "the operator paused it", CASE_SET(CASE_OPEN) | CASE_SET(CASE_PAUSED),
-     CASE_PAUSED, CASE_PAUSE_SET_BY_OPERATOR, false},
+     CASE_SET(CASE_OPEN) | CASE_SET(CASE_PAUSED) | CASE_SET(CASE_REVIEW), CASE_PAUSED, CASE_PAUSE_SET, true},
+    {CASE_EVENT_OPERATOR_PAUSE, "the operator paused it",
+     CASE_SET(CASE_OPEN) | CASE_SET(CASE_PAUSED) | CASE_SET(CASE_REVIEW), CASE_PAUSED, CASE_PAUSE_SET_BY_OPERATOR,
+     false},
     {CASE_EVENT_PAUSE_EXPIRED, "the pause ended", CASE_SET(CASE_PAUSED), CASE_OPEN, CASE_PAUSE_CLEARED, false},
     /* Never a dispute: ending one is a decision (resolve). */
     {CASE_EVENT_PAUSE_LIFTED, "the operator ended the pause", CASE_SET(CASE_PAUSED), CASE_OPEN,
@@ -55,6 +58,18 @@ static const struct case_transition case_transitions[] = {
      CASE_PAUSE_CLEARED, false},
     {CASE_EVENT_RESOLVED_CANCEL, "the operator resolved it: the debt is dropped", CASE_RESOLVABLE,
      CASE_CANCELLED, CASE_PAUSE_CLEARED, false},
+    /* Only an open case: a reply to a case already paused, disputed, in
+     * review or at court keeps it where it is (a second unclear reply does
+     * not move the deadline). The deadline is paused_until. */
+    {CASE_EVENT_REPLY_REVIEW, "a person's reply awaits the operator's reading", CASE_SET(CASE_OPEN), CASE_REVIEW,
+     CASE_PAUSE_SET, false},
+    {CASE_EVENT_REVIEW_EXPIRED, "no decision within ReviewDays: the ladder resumes", CASE_SET(CASE_REVIEW),
+     CASE_OPEN, CASE_PAUSE_CLEARED, false},
+    /* What the operator read in the reply, with the verdict's effect. */
+    {CASE_EVENT_DECIDED_DISPUTE, "the operator read a dispute", CASE_SET(CASE_REVIEW), CASE_DISPUTED,
+     CASE_PAUSE_CLEARED, false},
+    {CASE_EVENT_DECIDED_PAUSE, "the operator read a promise or a payment", CASE_SET(CASE_REVIEW), CASE_PAUSED,
+     CASE_PAUSE_SET, false},
 };
 
 _Static_assert(ARRAY_LEN(case_transitions) == CASE_EVENT_COUNT, "one row per case event");

@@ -33,8 +33,12 @@ enum case_event {
     CASE_EVENT_PAUSE_LIFTED,     /* relancectl resume */
     CASE_EVENT_RESOLVED_RESUME,  /* relancectl resolve --resume or --credit: the debt stands */
     CASE_EVENT_RESOLVED_CANCEL,  /* relancectl resolve --cancel: the debt is dropped */
+    CASE_EVENT_REPLY_REVIEW,     /* a person's reply relance could not place: a human reads it */
+    CASE_EVENT_REVIEW_EXPIRED,   /* ReviewDays passed without a decision: the ladder resumes */
+    CASE_EVENT_DECIDED_DISPUTE,  /* relancectl resolve --dispute: the operator read a dispute */
+    CASE_EVENT_DECIDED_PAUSE,    /* relancectl resolve --promise or --paid: the operator read one */
 };
-#define CASE_EVENT_COUNT 10
+#define CASE_EVENT_COUNT 14
 
 /* The pause_reason of a pause the operator made; replies never shorten it. */
 #define CASE_PAUSE_BY_OPERATOR "operator"
