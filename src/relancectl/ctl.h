@@ -78,6 +78,10 @@ int ctl_letters(struct ctl_env *env, int argc, char **argv);
 int ctl_letter(struct ctl_env *env, int argc, char **argv);
 /* ctl_outbox.c */
 int ctl_outbox(struct ctl_env *env, int argc, char **argv);
+/* ctl_stats.c */
+int ctl_stats(struct ctl_env *env, int argc, char **argv);
+/* ctl_audit.c */
+int ctl_audit(struct ctl_env *env, int argc, char **argv);
 /* ctl_replies.c */
 int ctl_resolve(struct ctl_env *env, int argc, char **argv);
 int ctl_pause(struct ctl_env *env, int argc, char **argv);

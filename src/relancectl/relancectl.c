@@ -38,6 +38,8 @@ static const struct command commands[] = {
     {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT [--quiet]  end a dispute (the debtor is told) or a pause"},
     {"pause", ctl_pause, "pause NUMBER [--until YYYY-MM-DD]  hold a case's reminders (without end by default)"},
     {"resume", ctl_resume, "resume NUMBER                 end a pause (a dispute needs resolve)"},
+    {"stats", ctl_stats, "stats [--now YYYY-MM-DD] [--json]  the book: open balance by age, step and status, recovered, DSO"},
+    {"audit", ctl_audit, "audit verify [--json]          check the audit log's keyed hash chain"},
     {"outbox", ctl_outbox, "outbox [--state STATE] [--json]  mail about replies and what became of it"},
 };
 
