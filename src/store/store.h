@@ -273,6 +273,12 @@ enum store_result store_list_payments(struct store *st, int64_t case_id, struct 
 enum store_result store_set_debtor_profile(struct store *st, const struct audit_key *key, const char *email,
                                            const char *kind, const char *language, const char *actor);
 
+/* Clears a debtor's undeliverable mark (store_deliverable.c): one
+ * 'debtor-deliverable' event when it was set; *was_marked says whether it
+ * was. STORE_NOT_FOUND: no such debtor. */
+enum store_result store_set_debtor_deliverable(struct store *st, const struct audit_key *key, const char *email,
+                                               const char *actor, bool *was_marked);
+
 /* ---- letters and postal addresses (store_letters.c) ---- */
 
 /* A debtor's postal address (lines separated by '\n'), "" when unknown. */

@@ -46,11 +46,14 @@ static bool entry_broken(const struct audit_key *key, const struct event_list *e
     }
     if (strcmp(e->prev_hash, expected_prev) == 0)
         return false;
-    if (i > 0 && hash_of_another(events, i, e->prev_hash)) {
+    if (hash_of_another(events, i, e->prev_hash)) {
         out->problem = AUDIT_REORDERED;
-        snprintf(out->why, sizeof out->why,
-                 "entry %lld is out of order: it follows another entry than %lld", (long long)e->id,
-                 (long long)events->items[i - 1].id);
+        if (i == 0)
+            snprintf(out->why, sizeof out->why, "entry %lld is out of order: it does not start the chain",
+                     (long long)e->id);
+        else
+            snprintf(out->why, sizeof out->why, "entry %lld is out of order: it follows another entry than %lld",
+                     (long long)e->id, (long long)events->items[i - 1].id);
     } else {
         out->problem = AUDIT_REMOVED;
         if (i == 0)
