@@ -88,6 +88,8 @@ int ctl_letter(struct ctl_env *env, int argc, char **argv);
 int ctl_outbox(struct ctl_env *env, int argc, char **argv);
 /* ctl_stats.c */
 int ctl_stats(struct ctl_env *env, int argc, char **argv);
+/* ctl_dossier.c */
+int ctl_dossier(struct ctl_env *env, int argc, char **argv);
 /* ctl_audit.c */
 int ctl_audit(struct ctl_env *env, int argc, char **argv);
 /* ctl_replies.c */

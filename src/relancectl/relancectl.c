@@ -41,6 +41,7 @@ static const struct command commands[] = {
     {"pause", ctl_pause, "pause NUMBER [--until YYYY-MM-DD] [--seller NAME]  hold a case's reminders (without end by default)"},
     {"resume", ctl_resume, "resume NUMBER [--seller NAME]  end a pause (a dispute needs resolve)"},
     {"stats", ctl_stats, "stats [--now YYYY-MM-DD] [--json]  the book: open balance by age, step and status, recovered, DSO"},
+    {"dossier", ctl_dossier, "dossier NUMBER DIR [--seller NAME]  the court file of a case, into a new directory"},
     {"audit", ctl_audit, "audit verify [--json]          check the audit log's keyed hash chain"},
     {"outbox", ctl_outbox, "outbox [--state STATE | --uncertain] [--json]  mail about replies and what became of it"},
 };
