@@ -33,7 +33,7 @@ struct dossier {
     bool failed;
 };
 
-/* Writes data as DIR/name (a new file, mode 0600) and records its hash;
+/* ctl_dossier_files.c: writes data as DIR/name (a new file, mode 0600) and records its hash;
  * false (message printed, d->failed) when it cannot. */
 bool dossier_write(struct dossier *d, const char *name, const void *data, size_t len);
 /* The recorded file with this name, or NULL. */
