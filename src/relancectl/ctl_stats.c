@@ -32,12 +32,17 @@ static int last_level(const struct ctl_env *env, const struct book_sum *sums)
     return last;
 }
 
-static void line(const char *label, const struct book_sum *s, const char *unit)
+static void line(const char *label, const struct book_sum *s)
 {
     char amount[MONEY_STR_MAX];
 
     money_format_decimal(s->cents, amount);
-    printf("  %-24s %6zu %s %14s\n", label, s->cases, unit, amount);
+    printf("    %-26s %8zu %14s\n", label, s->cases, amount);
+}
+
+static void section(const char *title, const char *counted)
+{
+    printf("  %-28s %8s %14s\n", title, counted, "amount");
 }
 
 static void step_label(const struct ctl_env *env, int level, char *out, size_t size)
@@ -53,31 +58,32 @@ static void currency_table(const struct ctl_env *env, const struct book_currency
     char label[64], receivables[MONEY_STR_MAX], invoiced[MONEY_STR_MAX], amount[MONEY_STR_MAX];
 
     money_format_decimal(bc->open.cents, amount);
-    printf("%s: open balance %s over %zu cases\n", bc->currency, amount, bc->open.cases);
-    printf(" by age since the due date (days)\n");
+    printf("%s: open balance %s (%zu %s)\n", bc->currency, amount, bc->open.cases,
+           bc->open.cases == 1 ? "case" : "cases");
+    section("days past the due date", "cases");
     for (int a = 0; a < BOOK_AGE_COUNT; a++)
-        line(book_age_name((enum book_age)a), &bc->by_age[a], "cases");
-    printf(" by last ladder step sent\n");
+        line(book_age_name((enum book_age)a), &bc->by_age[a]);
+    section("last ladder step sent", "cases");
     for (int l = 0; l <= last_level(env, bc->by_step); l++) {
         step_label(env, l, label, sizeof label);
-        line(label, &bc->by_step[l], "cases");
+        line(label, &bc->by_step[l]);
     }
-    printf(" by status (balance still owed)\n");
+    section("status (balance owed)", "cases");
     for (int s = 0; s < CASE_STATUS_COUNT; s++)
-        line(case_status_name((enum case_status)s), &bc->by_status[s], "cases");
-    printf(" recovered after each step (payments dated from that step to the next)\n");
+        line(case_status_name((enum case_status)s), &bc->by_status[s]);
+    section("recovered after step", "payments");
     for (int l = 0; l <= last_level(env, bc->recovered); l++) {
         step_label(env, l, label, sizeof label);
-        line(l == 0 ? "before any step" : label, &bc->recovered[l], "pays ");
+        line(l == 0 ? "before any step" : label, &bc->recovered[l]);
     }
     money_format_decimal(bc->receivables, receivables);
     money_format_decimal(bc->invoiced, invoiced);
     if (bc->dso_known)
-        printf(" DSO %lld.%lld days = receivables %s / invoiced over %d days %s x %d\n",
+        printf("  DSO %lld.%lld days = receivables %s / invoiced over %d days %s x %d\n",
                (long long)(bc->dso_tenths / 10), (long long)(bc->dso_tenths % 10), receivables, BOOK_DSO_DAYS,
                invoiced, BOOK_DSO_DAYS);
     else
-        printf(" DSO unknown: nothing invoiced over the last %d days (receivables %s)\n", BOOK_DSO_DAYS,
+        printf("  DSO unknown: nothing invoiced over the last %d days (receivables %s)\n", BOOK_DSO_DAYS,
                receivables);
 }
 

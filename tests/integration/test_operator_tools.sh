@@ -7,6 +7,7 @@
 #   - `outbox --uncertain` lists only the messages that may have gone out;
 #   - the reminders and replies tables stay aligned with long and accented
 #     addresses (cut with an ellipsis, counted in characters);
+#   - `stats` sums them (the arithmetic is checked in test_store_stats);
 #   - `audit verify` says the chain is intact, then names the entry that
 #     was edited, removed or swapped (exit 1).
 source "$(dirname "$0")/lib.sh"
@@ -91,6 +92,17 @@ table=$(ctl replies)
 check_eq "replies: every line's excerpt starts at the same character" 1 \
     "$( { head -1 <<<"$table" | offsets EXCERPT; tail -n +2 <<<"$table" | sed 's/ [^ ]*$/ @@/' | offsets @@; } | sort -u | wc -l)"
 check "replies: the action is whole" grep -q "paused until 2026-02-01 (promise)" <<<"$table"
+
+# ---- stats on the same rows: three open invoices of 1.00 EUR, no due
+# date, issued on no known day (recorded 'x'), level 0 ----
+stats=$(ctl stats --now 2026-06-30 --json)
+check_eq "stats: the open balance" "3 3.00" "$(jq -r '.currencies[0].open | "\(.cases) \(.amount)"' <<<"$stats")"
+check_eq "stats: no due date" 3 "$(jq -r '.currencies[0].by_age["no-due-date"].cases' <<<"$stats")"
+# (the statuses known today; more may come, each with its line)
+check_eq "stats: a line for every status" true \
+    "$(jq '.currencies[0].by_status | [has("open", "paid", "paused", "disputed", "cancelled", "closed", "court")] | all' <<<"$stats")"
+check_eq "stats: no DSO without invoicing" null "$(jq -r '.currencies[0].dso.days' <<<"$stats")"
+check "stats: the table" grep -q "^EUR: open balance 3.00 (3 cases)" <<<"$(ctl stats --now 2026-06-30)"
 
 # ---- audit verify ----
 n=$(db "SELECT COUNT(*) FROM events")
