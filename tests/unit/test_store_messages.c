@@ -185,12 +185,52 @@ static void headers_whole(void **state)
     kept_message_list_free(&list);
 }
 
+/* Hostile shapes: no blank line after the headers, LF line ends, a
+ * bound of 0 (headers only: nothing fits), a line longer than the bound. */
+static void odd_shapes(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const mails[] = {"Subject: no body\r\nX: y", "Subject: lf\n\nbody\n",
+                                        "Subject: a very long header line that never ends before the bound"};
+    static const size_t bounds[] = {10, 12, 0};
+    struct kept_message_list list;
+    size_t cases;
+
+    for (size_t i = 0; i < ARRAY_LEN(mails); i++) {
+        char number[8], queue[8];
+        int64_t id;
+
+        snprintf(number, sizeof number, "F-%zu", i);
+        snprintf(queue, sizeof queue, "Q%zu", i);
+        id = track(f, number, "", queue);
+        assert_int_equal(store_keep_invoice_message(f->st, &f->key, "", queue, mails[i], strlen(mails[i]), bounds[i],
+                                                    &cases),
+                         STORE_OK);
+        assert_int_equal(cases, 1);
+        assert_int_equal(store_case_messages(f->st, id, &list), STORE_OK);
+        assert_int_equal(list.count, 1);
+        assert_false(list.items[0].whole);
+        assert_non_null(strstr(list.items[0].raw, "over ArchiveMaxSize"));
+        assert_null(strstr(list.items[0].raw, "body\n"));
+        if (i == 1) /* LF line ends, bound 12: "Subject: lf\n" is 12 bytes and fits */
+            assert_memory_equal(list.items[0].raw, "Subject: lf\n", 12);
+        if (i == 2) /* nothing fits in 0 bytes: the note alone */
+            assert_memory_equal(list.items[0].raw, "X-Relance-Archive", 17);
+        kept_message_list_free(&list);
+    }
+    /* A case tracked after the copy was kept (another sighting) has none. */
+    assert_int_equal(store_case_messages(f->st, track(f, "F-9", "", "Q1"), &list), STORE_OK);
+    assert_int_equal(list.count, 0);
+    kept_message_list_free(&list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(invoice_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(invoice_over_the_bound, setup, teardown),
         cmocka_unit_test_setup_teardown(headers_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(odd_shapes, setup, teardown),
     };
 
     if (sodium_init() < 0)
