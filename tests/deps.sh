@@ -16,6 +16,7 @@ packages=(
     # tests
     libcmocka-dev postfix jq sqlite3 tzdata fonts-dejavu-core procps
     poppler-utils  # pdftotext: the letters read back (test_letters.sh)
+    python3  # the audit proof's hashes recomputed as it documents (test_court_file.sh)
     miltertest  # scripted milter conversations, no MTA (tests/milter; not in opendkim-tools)
     opendkim opendkim-tools  # a DKIM verifier before relanced (test_authenticated_replies.sh)
     # the installed unit's confinement: systemd-analyze (exposure, system

@@ -33,7 +33,7 @@ done
 echo "  ${#keys[@]} keys"
 
 echo "== relancectl(8) names every command of relancectl --help"
-mapfile -t commands < <("$RELANCECTL" --help | sed -n '/^commands:/,$ { /^  [a-z]/ { s/^  \([a-z-]*\).*/\1/; p } }')
+mapfile -t commands < <("$RELANCECTL" --help | sed -n '/^commands/,$ { /^  [a-z]/ { s/^  \([a-z-]*\).*/\1/; p } }')
 [ "${#commands[@]}" -gt 10 ] || fail "only ${#commands[@]} commands read from relancectl --help"
 ctl8=$(plain "$MAN/relancectl.8")
 for c in "${commands[@]}"; do

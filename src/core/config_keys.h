@@ -38,6 +38,7 @@
     X(INT,      max_mime_parts,    "MaxMimeParts",       "200",                1, 10000, NULL)        \
     X(INT,      max_mime_depth,    "MaxMimeDepth",       "12",                 1, 64, NULL)           \
     X(SIZE,     max_reply_size,    "MaxReplySize",       "1M",                 65536, 1073741824, NULL) \
+    X(SIZE,     archive_max_size,  "ArchiveMaxSize",     "10M",                0, 1073741824, NULL)   \
     /* How invoices are read. */                                                                      \
     X(INT,      pdf_max_pages,     "PdfMaxPages",        "20",                 1, 1000, NULL)         \
     X(SIZE,     pdf_max_text,      "PdfMaxText",         "512k",               4096, 67108864, NULL)  \

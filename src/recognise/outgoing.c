@@ -23,6 +23,7 @@
 #include "core/money.h"
 #include "lib/log.h"
 #include "recognise/invoice_scan.h"
+#include "store/store_messages.h"
 
 /* The X-Relance value stays on one line well under the 998-octet limit. */
 #define HEADER_VALUE_MAX 900
@@ -189,9 +190,24 @@ static bool is_ours(const struct config *cfg, const struct invoice *inv, const s
     return false;
 }
 
+/* A copy of the mail for the court file, once per case it created; a
+ * failure is logged and changes nothing else. */
+static void keep_copy(const struct config *cfg, struct store *st, const struct audit_key *key,
+                      const struct envelope *env, const char *data, size_t len)
+{
+    size_t cases = 0;
+
+    if (store_keep_invoice_message(st, key, env->message_id, env->queue_id, data, len,
+                                   (size_t)cfg->archive_max_size, &cases) != STORE_OK)
+        log_error(env->queue_id, "invoice mail not kept for the court file: %s", store_last_error(st));
+    else if (cases > 0)
+        log_debug(env->queue_id, "invoice mail kept for %zu case(s)", cases);
+}
+
 static enum outgoing_result store_invoices(const struct config *cfg, struct store_pool *pool,
                                            const struct audit_key *key, struct invoice_scan *scan,
-                                           const struct envelope *env, struct strbuf *header)
+                                           const struct envelope *env, const char *data, size_t len,
+                                           struct strbuf *header)
 {
     char why[256];
     struct store *st = store_pool_get(pool, why, sizeof why);
@@ -214,6 +230,8 @@ static enum outgoing_result store_invoices(const struct config *cfg, struct stor
             }
         }
     }
+    if (result == OUTGOING_OK)
+        keep_copy(cfg, st, key, env, data, len);
     store_pool_put(pool, st);
     return result;
 }
@@ -234,7 +252,7 @@ enum outgoing_result outgoing_process(const struct config *cfg, struct store_poo
     if (scan.invoices.count == 0)
         log_info(env->queue_id, "analysed %zu bytes from <%s>: no invoice", len, env->sender);
     else
-        result = store_invoices(cfg, pool, key, &scan, env, header_value);
+        result = store_invoices(cfg, pool, key, &scan, env, data, len, header_value);
     if (result == OUTGOING_OK && scan.failures.count > 0)
         result = OUTGOING_INTERNAL_ERROR;
     invoice_scan_free(&scan);

@@ -37,6 +37,14 @@ struct date ctl_today(const struct ctl_env *env);
  * several sellers' invoices); false with a message when there is none or
  * more than one. */
 bool ctl_find_case(struct store *st, const char *number, const char *seller, struct case_row *out);
+/* s as a table cell of exactly `width` characters (UTF-8 aware): cut with
+ * an ellipsis when longer, padded with spaces when shorter, control
+ * characters shown as U+FFFD; out needs CTL_CELL_SIZE(width) bytes.
+ * Returns out. */
+#define CTL_CELL_SIZE(width) ((width) * 4 + 8)
+const char *ctl_cell(char *out, size_t size, const char *s, size_t width);
+/* Widens *width (at least the header's) to s's characters, up to cap. */
+void ctl_fit(size_t *width, const char *s, size_t cap);
 /* Prints to stderr and returns 2. */
 int ctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -80,6 +88,12 @@ int ctl_letter(struct ctl_env *env, int argc, char **argv);
 int ctl_outbox(struct ctl_env *env, int argc, char **argv);
 /* ctl_payments.c */
 int ctl_import_payments(struct ctl_env *env, int argc, char **argv);
+/* ctl_stats.c */
+int ctl_stats(struct ctl_env *env, int argc, char **argv);
+/* ctl_dossier.c */
+int ctl_dossier(struct ctl_env *env, int argc, char **argv);
+/* ctl_audit.c */
+int ctl_audit(struct ctl_env *env, int argc, char **argv);
 /* ctl_replies.c */
 int ctl_resolve(struct ctl_env *env, int argc, char **argv);
 int ctl_pause(struct ctl_env *env, int argc, char **argv);

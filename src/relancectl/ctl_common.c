@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 
 #include "core/calendar.h"
 #include "core/money.h"
+#include "lib/utf8.h"
 
 struct config *ctl_config(struct ctl_env *env)
 {
@@ -195,4 +197,43 @@ void ctl_json_case(struct json *j, const struct case_row *c)
     json_object_begin(j);
     ctl_json_case_fields(j, c);
     json_object_end(j);
+}
+
+/* Columns are counted in characters, not bytes: an accented name must not
+ * push the next column, and a long address is cut with an ellipsis rather
+ * than shifting the rest of its line. Control characters (a stranger's
+ * sender address reaches this table) and invalid bytes show as U+FFFD. */
+const char *ctl_cell(char *out, size_t size, const char *s, size_t width)
+{
+    size_t len = strlen(s), chars = utf8_chars(s, len), keep, pos = 0, o = 0, shown = 0;
+
+    keep = chars <= width ? chars : width - 1;
+    while (shown < keep && pos < len && o + UTF8_MAX + 1 < size) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + pos, len - pos, &cp);
+
+        if (cp == UTF8_INVALID || cp < 0x20 || cp == 0x7f)
+            o += utf8_encode(UTF8_REPLACEMENT, out + o);
+        else
+            memcpy(out + o, s + pos, n), o += n;
+        pos += n;
+        shown++;
+    }
+    if (chars > width && o + 4 < size) {
+        memcpy(out + o, "\xE2\x80\xA6", 3); /* U+2026 */
+        o += 3;
+        shown++;
+    }
+    while (shown < width && o + 1 < size)
+        out[o++] = ' ', shown++;
+    out[o] = '\0';
+    return out;
+}
+
+void ctl_fit(size_t *width, const char *s, size_t cap)
+{
+    size_t chars = utf8_chars(s, strlen(s));
+
+    if (chars > *width)
+        *width = chars < cap ? chars : cap;
 }

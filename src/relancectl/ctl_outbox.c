@@ -79,8 +79,10 @@ int ctl_outbox(struct ctl_env *env, int argc, char **argv)
 
     if (argc == 3 && strcmp(argv[1], "--state") == 0 && outbox_state_known(argv[2]))
         state = argv[2];
+    else if (argc == 2 && strcmp(argv[1], "--uncertain") == 0)
+        state = "uncertain"; /* what the operator must look at */
     else if (argc != 1)
-        return ctl_usage_error("usage: outbox [--state pending|sending|sent|failed|uncertain]");
+        return ctl_usage_error("usage: outbox [--state pending|sending|sent|failed|uncertain | --uncertain] [--json]");
     if ((st = ctl_open_store(env)) == NULL)
         return 1;
     if (store_outbox_list(st, state, OUTBOX_LIST_MAX, &list) != STORE_OK) {

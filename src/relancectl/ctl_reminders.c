@@ -196,13 +196,26 @@ int ctl_preview(struct ctl_env *env, int argc, char **argv)
 
 /* ---- reminders ---- */
 
+/* Columns sized to their content, long ones cut with an ellipsis. */
+#define NAME_CAP 22
+#define TO_CAP 40
+
 static void reminders_table(const struct reminder_list *list)
 {
-    printf("%5s %-8s %-4s %-22s %-20s %-30s %s\n", "ID", "STATE", "STEP", "NAME", "SENT AT", "TO", "INVOICES");
+    char name[CTL_CELL_SIZE(NAME_CAP)], to[CTL_CELL_SIZE(TO_CAP)];
+    size_t name_w = 4, to_w = 2;
+
+    for (size_t i = 0; i < list->count; i++) {
+        ctl_fit(&name_w, list->items[i].step_name, NAME_CAP);
+        ctl_fit(&to_w, list->items[i].recipient, TO_CAP);
+    }
+    printf("%5s %-8s %-4s %s %-20s %s %s\n", "ID", "STATE", "STEP", ctl_cell(name, sizeof name, "NAME", name_w),
+           "SENT AT", ctl_cell(to, sizeof to, "TO", to_w), "INVOICES");
     for (size_t i = 0; i < list->count; i++) {
         const struct reminder_row *r = &list->items[i];
-        printf("%5lld %-8s %-4d %-22s %-20s %-30s %s\n", (long long)r->id, reminder_state_name(r->state), r->step,
-               r->step_name, r->sent_at[0] ? r->sent_at : "-", r->recipient, r->numbers[0] ? r->numbers : "-");
+        printf("%5lld %-8s %-4d %s %-20s %s %s\n", (long long)r->id, reminder_state_name(r->state), r->step,
+               ctl_cell(name, sizeof name, r->step_name, name_w), r->sent_at[0] ? r->sent_at : "-",
+               ctl_cell(to, sizeof to, r->recipient, to_w), r->numbers[0] ? r->numbers : "-");
         if (r->error[0])
             printf("      %s\n", r->error);
     }
@@ -375,12 +388,15 @@ int ctl_pay(struct ctl_env *env, int argc, char **argv)
 int ctl_debtor(struct ctl_env *env, int argc, char **argv)
 {
     static const char usage[] =
-        "usage: debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'LINE|LINE|POSTCODE CITY']";
+        "usage: debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'LINE|LINE|POSTCODE CITY']"
+        " [--deliverable]";
     static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
                                          {"language", required_argument, NULL, 'l'},
                                          {"address", required_argument, NULL, 'a'},
+                                         {"deliverable", no_argument, NULL, 'd'},
                                          {NULL, 0, NULL, 0}};
     const char *kind = NULL, *language = NULL, *address_text = NULL;
+    bool deliverable = false, was_marked = false;
     char address[POSTAL_TEXT_MAX], why[200];
     struct audit_key key;
     struct store *st;
@@ -395,10 +411,12 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
             language = optarg;
         else if (ch == 'a')
             address_text = optarg;
+        else if (ch == 'd')
+            deliverable = true;
         else
             return ctl_usage_error("%s", usage);
     }
-    if (optind != argc - 1 || (kind == NULL && language == NULL && address_text == NULL))
+    if (optind != argc - 1 || (kind == NULL && language == NULL && address_text == NULL && !deliverable))
         return ctl_usage_error("%s", usage);
     if (kind && strcmp(kind, "business") != 0 && strcmp(kind, "consumer") != 0)
         return ctl_usage_error("debtor: --kind is business or consumer");
@@ -414,12 +432,23 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
         rc = 1;
     if (rc == 0 && address_text && store_set_debtor_address(st, &key, argv[optind], address, "operator") != STORE_OK)
         rc = 1;
+    if (rc == 0 && deliverable) {
+        enum store_result r = store_set_debtor_deliverable(st, &key, argv[optind], "operator", &was_marked);
+
+        if (r == STORE_NOT_FOUND) {
+            fprintf(stderr, "relancectl: no debtor %s\n", argv[optind]);
+            ctl_close_all(st, &key);
+            return 1;
+        }
+        rc = r == STORE_OK ? 0 : 1;
+    }
     if (rc != 0)
         fprintf(stderr, "relancectl: %s\n", store_last_error(st));
     else
-        printf("debtor %s:%s%s%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
+        printf("debtor %s:%s%s%s%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
                kind ? " (source operator)" : "", language ? " language " : "", language ? language : "",
-               address_text ? " postal address recorded (held letters are written at the next run)" : "");
+               address_text ? " postal address recorded (held letters are written at the next run)" : "",
+               !deliverable ? "" : was_marked ? " deliverable again (e-mail steps resume)" : " was not marked undeliverable");
     ctl_close_all(st, &key);
     return rc;
 }

@@ -418,13 +418,34 @@ static void excerpt_line(const char *s, size_t columns, char *out, size_t size)
     free(flat);
 }
 
+/* Columns sized to their content, long ones cut with an ellipsis. */
+#define NUMBER_CAP 24
+#define SENDER_CAP 40
+#define ACTION_CAP 40
+
+static void replies_header(const struct reply_list *list, size_t w[3])
+{
+    char number[CTL_CELL_SIZE(NUMBER_CAP)], sender[CTL_CELL_SIZE(SENDER_CAP)], action[CTL_CELL_SIZE(ACTION_CAP)];
+
+    w[0] = 6, w[1] = 6, w[2] = 6;
+    for (size_t i = 0; i < list->count; i++) {
+        ctl_fit(&w[0], list->items[i].number, NUMBER_CAP);
+        ctl_fit(&w[1], list->items[i].sender, SENDER_CAP);
+        ctl_fit(&w[2], list->items[i].action, ACTION_CAP);
+    }
+    printf("%-20s %s %-10s %-7s %s %s %s\n", "RECEIVED", ctl_cell(number, sizeof number, "NUMBER", w[0]), "VERDICT",
+           "BY", ctl_cell(sender, sizeof sender, "SENDER", w[1]), ctl_cell(action, sizeof action, "ACTION", w[2]),
+           "EXCERPT");
+}
+
 void ctl_replies_table(const struct reply_list *list, bool of_one_case)
 {
-    char excerpt[EXCERPT_COLUMNS * 4 + 4];
+    char excerpt[EXCERPT_COLUMNS * 4 + 4], number[CTL_CELL_SIZE(NUMBER_CAP)], verdict[CTL_CELL_SIZE(10)];
+    char by[CTL_CELL_SIZE(7)], sender[CTL_CELL_SIZE(SENDER_CAP)], action[CTL_CELL_SIZE(ACTION_CAP)];
+    size_t w[3];
 
     if (!of_one_case)
-        printf("%-20s %-16s %-10s %-7s %-30s %-24s %s\n", "RECEIVED", "NUMBER", "VERDICT", "BY", "SENDER",
-               "ACTION", "EXCERPT");
+        replies_header(list, w);
     for (size_t i = 0; i < list->count; i++) {
         const struct reply_row *r = &list->items[i];
 
@@ -433,9 +454,12 @@ void ctl_replies_table(const struct reply_list *list, bool of_one_case)
             printf("  %s  %-10s %-7s from <%s>  %s  \"%s\"\n", r->received_at, r->verdict, r->matched_by,
                    r->sender, r->action, excerpt);
         else
-            printf("%-20s %-16s %-10s %-7s %-30s %-24s %s\n", r->received_at, r->number[0] ? r->number : "-",
-                   r->verdict, r->matched_by[0] ? r->matched_by : "-", r->sender[0] ? r->sender : "-",
-                   r->action[0] ? r->action : "-", excerpt);
+            printf("%-20s %s %s %s %s %s %s\n", r->received_at,
+                   ctl_cell(number, sizeof number, r->number[0] ? r->number : "-", w[0]),
+                   ctl_cell(verdict, sizeof verdict, r->verdict, 10),
+                   ctl_cell(by, sizeof by, r->matched_by[0] ? r->matched_by : "-", 7),
+                   ctl_cell(sender, sizeof sender, r->sender[0] ? r->sender : "-", w[1]),
+                   ctl_cell(action, sizeof action, r->action[0] ? r->action : "-", w[2]), excerpt);
     }
 }
 

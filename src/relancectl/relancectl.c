@@ -3,6 +3,7 @@
  * relancectl.c - the operator's tool: common options, then one command.
  *
  *   relancectl [-c FILE] [--json] COMMAND [ARGS]
+ *   relancectl help
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,31 +24,35 @@ struct command {
 static const struct command commands[] = {
     {"list", ctl_list, "list [--kind unknown|business|consumer] [--status STATUS] [--json]  every case (of debtors of that kind, in that status)"},
     {"show", ctl_show, "show NUMBER [--seller NAME] [--json]  one case and its history"},
-    {"inspect", ctl_inspect, "inspect FILE.eml [--json]     what relance recognises in a message"},
+    {"inspect", ctl_inspect, "inspect FILE.eml|FILE.pdf|FILE.xml [--json]  what relance recognises in a message or document"},
     {"keygen", ctl_keygen, "keygen [FILE]                 create the KeyFile secret (mode 0600)"},
-    {"run-due", ctl_run_due, "run-due [--now YYYY-MM-DD[THH:MM]]  send the reminders that are due (at that moment)"},
-    {"preview", ctl_preview, "preview NUMBER [--step N] [--html] [--now DATE]  print a case's rendered reminder"},
-    {"reminders", ctl_reminders, "reminders [--held | --state STATE]  reminders and their states"},
+    {"run-due", ctl_run_due, "run-due [--now YYYY-MM-DD[THH:MM]] [--json]  send the reminders that are due (at that moment)"},
+    {"preview", ctl_preview, "preview NUMBER [--step N] [--seller NAME] [--html] [--now DATE]  print a case's rendered reminder"},
+    {"reminders", ctl_reminders, "reminders [--held | --state STATE] [--json]  reminders and their states"},
     {"release", ctl_release, "release REMINDER-ID --sent|--retry  settle a held reminder"},
-    {"pay", ctl_pay, "pay NUMBER [AMOUNT] [--on DATE] record a payment (default: the whole balance)"},
+    {"pay", ctl_pay, "pay NUMBER [AMOUNT] [--on DATE] [--seller NAME]  record a payment (default: the whole balance)"},
     {"import-payments", ctl_import_payments,
      "import-payments FILE [--dry-run] [--json]  pay cases from a bank statement (camt.053/054, CSV)"},
     {"debtor", ctl_debtor, "debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'L1|L2|CP VILLE']"
-                           "  set a debtor's profile"},
+                           " [--deliverable]  set a debtor's profile; clear an undeliverable mark"},
     {"letters", ctl_letters, "letters [--state held|to-post|posted] [--json]  postal letters and where each stands"},
     {"letter", ctl_letter, "letter ID --posted [--registered NUMBER] [--on DATE]  record that a letter was posted"},
-    {"replies", ctl_replies, "replies [NUMBER] [--review] [--json]  debtors' replies, newest first (of cases in review)"},
-    {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT [--quiet]  end a dispute (the debtor is told),"
-                             " a pause or a review\n"
+    {"replies", ctl_replies, "replies [NUMBER] [--review] [--seller NAME] [--json]  debtors' replies, newest first"
+                             " (of cases in review)"},
+    {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT [--quiet] [--seller NAME]"
+                             "  end a dispute (the debtor is told), a pause or a review\n"
                              "  resolve NUMBER --dispute|--promise YYYY-MM-DD|--paid  what a reply in review said, with its effect"},
-    {"pause", ctl_pause, "pause NUMBER [--until YYYY-MM-DD]  hold a case's reminders (without end by default)"},
-    {"resume", ctl_resume, "resume NUMBER                 end a pause (a dispute needs resolve)"},
-    {"outbox", ctl_outbox, "outbox [--state STATE] [--json]  mail about replies and what became of it"},
+    {"pause", ctl_pause, "pause NUMBER [--until YYYY-MM-DD] [--seller NAME]  hold a case's reminders (without end by default)"},
+    {"resume", ctl_resume, "resume NUMBER [--seller NAME]  end a pause (a dispute needs resolve)"},
+    {"stats", ctl_stats, "stats [--now YYYY-MM-DD] [--json]  the book: open balance by age, step and status, recovered, DSO"},
+    {"dossier", ctl_dossier, "dossier NUMBER DIR [--seller NAME]  the court file of a case, into a new directory"},
+    {"audit", ctl_audit, "audit verify [--json]          check the audit log's keyed hash chain"},
+    {"outbox", ctl_outbox, "outbox [--state STATE | --uncertain] [--json]  mail about replies and what became of it"},
 };
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: relancectl [-c FILE] [--json] COMMAND [ARGS]\n\ncommands:\n");
+    fprintf(out, "usage: relancectl [-c FILE] [--json] COMMAND [ARGS]\n\ncommands (relancectl help: this list):\n");
     for (size_t i = 0; i < ARRAY_LEN(commands); i++)
         fprintf(out, "  %s\n", commands[i].help);
 }
@@ -89,6 +94,10 @@ int main(int argc, char **argv)
     if (i >= argc) {
         usage(stderr);
         return 2;
+    }
+    if (strcmp(argv[i], "help") == 0) {
+        usage(stdout);
+        return 0;
     }
     if (sodium_init() < 0) {
         fprintf(stderr, "relancectl: libsodium failed to initialise\n");

@@ -37,6 +37,7 @@
 #include "remind/scheduler_context.h"
 #include "remind/scheduler_copies.h"
 #include "remind/scheduler_recover.h"
+#include "store/store_messages.h"
 
 /* ---- readiness ---- */
 
@@ -322,6 +323,11 @@ static enum sent_outcome record_submission(struct scheduler_ctx *x, const struct
             return OUTCOME_STORE_FAILED;
         }
         log_sent(x, c, id);
+        /* The reminder as submitted, for the court file. */
+        if (store_keep_reminder_message(run->st, run->key, id, c->mail, c->mail_len,
+                                        (size_t)x->cfg->archive_max_size, &(size_t){0}) != STORE_OK)
+            log_error(log_id, "reminder %lld not kept for the court file: %s", (long long)id,
+                      store_last_error(run->st));
         x->report->sent++;
         scheduler_after_sent(x, c, id);
         return OUTCOME_DONE;

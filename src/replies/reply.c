@@ -57,6 +57,7 @@
 #include "replies/reply_match.h"
 #include "replies/reply_notice.h"
 #include "replies/reply_text.h"
+#include "store/store_messages.h"
 
 #define HEADER_VALUE_MAX 900
 #define REPLY_MAX_NOTICES 2
@@ -699,6 +700,7 @@ enum outgoing_result reply_process(const struct config *cfg, struct store_pool *
     struct store *st;
     char why[256];
     enum outgoing_result res;
+    size_t kept;
 
     if (cfg->lexicon == NULL) {
         log_error(env->queue_id, "no reply lexicon loaded (ReplyLexicon): reply not read");
@@ -715,6 +717,10 @@ enum outgoing_result reply_process(const struct config *cfg, struct store_pool *
         return OUTGOING_DB_ERROR;
     }
     res = process_with_store(cfg, st, key, env, h, &rm, now, header_value);
+    /* A copy for the court file, for the cases the reply was recorded against. */
+    if (res == OUTGOING_OK && store_keep_reply_message(st, key, env->message_id, env->queue_id, data, len,
+                                                       (size_t)cfg->archive_max_size, &kept) != STORE_OK)
+        log_error(env->queue_id, "reply not kept for the court file: %s", store_last_error(st));
     store_pool_put(pool, st);
     reply_msg_free(&rm);
     return res;

@@ -299,6 +299,29 @@ static const char *const migrations[] = {
     "CREATE INDEX invoices_by_debtor ON invoices(debtor_id, status);"
     "CREATE INDEX invoices_by_due ON invoices(status, due_date);"
     "CREATE INDEX invoices_by_message ON invoices(message_id);",
+    /* 9: the court file. A copy of each message a case rests on, as the
+     * milter saw it (the invoice mail, the debtor's replies) or as the
+     * scheduler submitted it (reminders), bounded by ArchiveMaxSize: past
+     * it the headers and a note (whole = 0). sha256 is the copy's, and
+     * original_sha256 the whole message's; a 'message-kept' event on each
+     * case records both, so that the audit chain proves the copy. */
+    "CREATE TABLE messages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('invoice', 'reminder', 'reply')),"
+    "  message_id TEXT NOT NULL DEFAULT '',"
+    "  queue_id TEXT NOT NULL DEFAULT '',"
+    "  reminder_id INTEGER REFERENCES reminders(id),"
+    "  size INTEGER NOT NULL,"          /* bytes of the whole message */
+    "  whole INTEGER NOT NULL,"         /* 0: headers and a note only */
+    "  sha256 TEXT NOT NULL,"           /* of raw, as kept */
+    "  original_sha256 TEXT NOT NULL,"  /* of the whole message */
+    "  received_at TEXT NOT NULL,"
+    "  raw BLOB NOT NULL);"
+    "CREATE TABLE message_cases ("
+    "  message_row INTEGER NOT NULL REFERENCES messages(id),"
+    "  invoice_id INTEGER NOT NULL REFERENCES invoices(id),"
+    "  PRIMARY KEY (message_row, invoice_id));"
+    "CREATE INDEX message_cases_by_invoice ON message_cases(invoice_id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

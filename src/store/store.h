@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 enum store_result {
     STORE_OK = 0,
@@ -118,6 +118,28 @@ enum store_result store_list_events(struct store *st, int64_t case_id, struct ev
 /* Appends one event, chained to the last one. detail is JSON text. */
 enum store_result store_append_event(struct store *st, const struct audit_key *key, int64_t case_id,
                                      const char *kind, const char *actor, const char *detail);
+
+/* ---- the audit chain, checked (store_audit.c) ---- */
+
+enum audit_problem {
+    AUDIT_INTACT = 0,
+    AUDIT_EDITED,    /* an entry's hash does not match its content */
+    AUDIT_REMOVED,   /* an entry's predecessor is missing */
+    AUDIT_REORDERED, /* an entry follows another entry than its own predecessor */
+};
+
+struct audit_verdict {
+    size_t entries;            /* entries walked */
+    enum audit_problem problem;
+    int64_t entry_id;          /* the first entry that breaks the chain */
+    char why[160];             /* what is wrong with it, for people */
+    int64_t last_id;           /* intact: the newest entry and its hash */
+    char head[AUDIT_HASH_HEX];
+};
+
+/* Walks the whole event log in order and names the first entry that breaks
+ * the keyed hash chain (STORE_OK whatever the verdict). */
+enum store_result store_verify_audit(struct store *st, const struct audit_key *key, struct audit_verdict *out);
 
 /* ---- reminders (store_reminders.c) ---- */
 
@@ -250,6 +272,12 @@ enum store_result store_list_payments(struct store *st, int64_t case_id, struct 
  * (kind_source 'operator'): no invoice changes it afterwards. */
 enum store_result store_set_debtor_profile(struct store *st, const struct audit_key *key, const char *email,
                                            const char *kind, const char *language, const char *actor);
+
+/* Clears a debtor's undeliverable mark (store_deliverable.c): one
+ * 'debtor-deliverable' event when it was set; *was_marked says whether it
+ * was. STORE_NOT_FOUND: no such debtor. */
+enum store_result store_set_debtor_deliverable(struct store *st, const struct audit_key *key, const char *email,
+                                               const char *actor, bool *was_marked);
 
 /* ---- letters and postal addresses (store_letters.c) ---- */
 

@@ -966,14 +966,15 @@ static void assert_current_schema(const char *path)
     assert_true(has_index(db, "outbox_by_invoice"));
     assert_true(has_column(db, "bank_entries", "entry_key"));
     assert_true(has_index(db, "invoices_by_due"));
+    assert_true(has_index(db, "message_cases_by_invoice"));
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_8(void **state)
+static void test_fresh_schema_is_version_9(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 8);
+    assert_int_equal(STORE_SCHEMA_VERSION, 9);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
     assert_current_schema(f->path);
 }
@@ -1112,7 +1113,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_9, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 
