@@ -18,6 +18,10 @@ packages=(
     poppler-utils  # pdftotext: the letters read back (test_letters.sh)
     miltertest  # scripted milter conversations, no MTA (tests/milter; not in opendkim-tools)
     opendkim opendkim-tools  # a DKIM verifier before relanced (test_authenticated_replies.sh)
+    # A private Sendmail (test_sendmail.sh): its .debs are fetched with apt-get
+    # download and unpacked, never installed (they would replace Postfix);
+    # these are what its binary and its .mc need.
+    m4 libwrap0 libdb5.3 libldap-2.5-0 liblockfile1 libnsl2 libsasl2-2 libssl3
 )
 
 missing=()
