@@ -177,6 +177,10 @@ write_relance_conf "Socket local:$MILTER_SOCKET"
 start_relanced_local || exit 1
 start_sendmail || exit 1
 
+# No MSA on 587, no other address: the .mc's DAEMON_OPTIONS alone.
+listening=$(ss -ltnpH 2>/dev/null | grep "pid=$SENDMAIL_PID," | awk '{ print $4 }' | sort -u | tr '\n' ' ')
+check_eq "Sendmail listens on 127.0.0.1:$SMTPD_PORT only" "127.0.0.1:$SMTPD_PORT " "$listening"
+
 echo "== Factur-X invoice through Sendmail"
 mime_with_attachment "$T/facturx.eml" billing@creditor.test client@customer.test \
     "Facture F20180027" "$CORPUS/facturx/fx_Mustang_Facture_F20180027.pdf" application/pdf \
