@@ -238,6 +238,12 @@ static bool after_net(const char *start, const char *s)
     return p - start >= 3 && text_match(p - 3, "net") == 3 && (p - 3 == start || !text_is_alpha(p[-4]));
 }
 
+/* "net 30" and not "Montant net 1 250,00": a whole number of days. */
+static bool is_net_days(const char *start, const char *s, const struct text_amount *a)
+{
+    return a->decimals == 0 && a->cents <= 365 * 100 && after_net(start, s);
+}
+
 /* An amount may start here: not inside a word or a token such as
  * "F2026-0042", "RE-20170509/505" or "1.2.3". */
 static bool may_start_amount(const char *start, const char *s)
@@ -291,7 +297,7 @@ const char *text_amount_find(const char *s, const char *end, struct text_amount 
         n = text_amount_read(s, out);
         if (n > 0 && s + n <= end && !is_percentage(s + n) &&
             (text_is_digit(*s) || out->currency[0] != '\0' || *s == '-' || *s == '+') &&
-            (out->currency[0] != '\0' || (!text_amount_is_count(s + n) && !after_net(start, s)))) {
+            (out->currency[0] != '\0' || !(text_amount_is_count(s + n) || is_net_days(start, s, out)))) {
             *len = n;
             return s;
         }

@@ -647,6 +647,14 @@ static void consider_amount(struct text_fields *out, const struct amount_label *
         memcpy(out->currency, a->currency, sizeof out->currency);
 }
 
+/* A value written after its label on the label's line, with no rate
+ * between them: "Total TTC 20 % : 240,00" is one VAT rate's share of a
+ * total, not a rival to the invoice's "Total TTC". */
+static bool plain_inline_value(const char *label, const char *value)
+{
+    return value < text_line_end(label) && memchr(label, '%', (size_t)(value - label)) == NULL;
+}
+
 /* A label that may also stand after its amount: "TTC", "toutes taxes
  * comprises". */
 static bool is_tax_mark_label(const char *s)
@@ -673,7 +681,7 @@ static void read_amounts(const char *start, const char *end, struct text_fields 
              * the mark qualifies the amount before it, not what follows. */
             consider_amount(out, al, s, len, &a, true, &best_inline);
         } else if ((at = amount_of_label(start, end, s, len, &a)) != NULL && !label_excluded(start, s, at, al)) {
-            consider_amount(out, al, s, len, &a, at < text_line_end(s), &best_inline);
+            consider_amount(out, al, s, len, &a, plain_inline_value(s, at), &best_inline);
         }
         s += len - 1;
     }
@@ -682,7 +690,8 @@ static void read_amounts(const char *start, const char *end, struct text_fields 
 }
 
 /* No label at all: the one amount with a currency, if it is the only
- * one (a body saying "... for $500"). */
+ * one (a body saying "... for $500"), leaving out pre-tax amounts and
+ * rates. */
 static void read_lone_amount(const char *start, const char *end, struct text_fields *out)
 {
     struct text_amount a, first;
@@ -692,7 +701,9 @@ static void read_lone_amount(const char *start, const char *end, struct text_fie
 
     while ((at = text_amount_find(at, end, &a, &len)) != NULL && count < LINE_VALUES_MAX) {
         at += len;
-        if (a.currency[0] == '\0' || a.cents == 0)
+        /* A pre-tax amount or a rate is never the amount due. */
+        if (a.currency[0] == '\0' || a.cents == 0 || tax_mark_after(at) == TAX_MARK_EXCLUDED ||
+            text_amount_is_rate(at))
             continue;
         if (count > 0 && (a.cents != first.cents || strcmp(a.currency, first.currency) != 0))
             return;

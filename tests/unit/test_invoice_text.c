@@ -253,6 +253,23 @@ static void test_counts_terms_and_rates_are_not_amounts(void **state)
     expect_amount("Facture n° T-5\nClient : 8 place du Marché, 35000 Rennes, SIREN 443 221 009\n"
                   "Commande n° 30112\nMontant de la facture : 735,60 euros\nTél. 02 99 31 44 70",
                   73560, "EUR");
+    /* Only a pre-tax amount, or only a rate: no amount due. */
+    {
+        static const char *const texts[] = {
+            "Facture n° T-7\nMontant : 2 000,00 € HT",
+            "Facture n° T-8\nPrestation de conseil : 2 000,00 € HT.",
+            "Invoice no. T-9 for consulting at $95.00/hour.",
+        };
+        struct read_result r;
+
+        for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+            read_text(texts[i], INVOICE_SOURCE_BODY, NULL, &r);
+            assert_int_equal(r.scan.invoices.count, 1);
+            if (r.scan.invoices.items[0].has_amount_due)
+                fail_msg("'%s': amount %lld", texts[i], (long long)r.scan.invoices.items[0].amount_due);
+            invoice_scan_free(&r.scan);
+        }
+    }
     /* "Montant" then a phone number only: no amount, rather than one. */
     {
         struct read_result r;
@@ -296,6 +313,11 @@ static void test_conflicting_amounts(void **state)
     expect_amount("Facture n° C-4\nTotal TTC : 4 800,00 €\nTotal TTC après avenant : 5 000,00 €\n"
                   "Reste à payer : 3 560,00 €",
                   356000, "EUR");
+    /* One total per VAT rate, then the invoice's: the rates' shares are
+     * no rivals. 105,50 + 240,00 = 345,50. */
+    expect_amount("Facture n° C-6\nTotal TTC 5,5 % : 105,50 €\nTotal TTC 20 % : 240,00 €\n"
+                  "Total TTC : 345,50 €",
+                  34550, "EUR");
     /* A weaker label ("Montant") gives way to a better one. */
     expect_amount("Facture n° C-5\nMontant : 100,00 €\nTotal TTC : 120,00 €", 12000, "EUR");
 }

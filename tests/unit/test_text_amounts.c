@@ -143,8 +143,11 @@ static void test_counts_and_codes_are_not_amounts(void **state)
     assert_false(amount_in("Net 30").ok);
     /* With a currency it is money, whatever follows. */
     expect(amount_in("50 " EURO " x 3"), 5000, "EUR");
-    /* "net" before an amount with a currency is no term. */
+    /* "net" before an amount with a currency, or with cents, or past a
+     * year of days, is no term. */
     expect(amount_in("net 1 250,00 " EURO), 125000, "EUR");
+    expect(amount_in("Montant net 1 250,00"), 125000, "");
+    expect(amount_in("net 1 250"), 125000, "");
     /* The next number after a count is still found. */
     expect(amount_in("30 jours : 1 250,00 " EURO), 125000, "EUR");
     /* Phone numbers and codes start with a zero; money never does. */
