@@ -29,6 +29,8 @@
 #define LABEL_LOOKBEHIND 12
 /* How far before a postfix tax mark ("TTC") its amount is looked for. */
 #define POSTFIX_WINDOW 64
+/* How far back the clause of such an amount is read ("un acompte de"). */
+#define CLAUSE_MAX 96
 /* Lines from the top where an unlabelled date may be the issue date. */
 #define GUESS_ZONE_LINES 20
 
@@ -253,6 +255,17 @@ static const char *const tax_excluded_marks[] = {
 static const char *line_start_of(const char *start, const char *s)
 {
     while (s > start && s[-1] != '\n')
+        s--;
+    return s;
+}
+
+/* The start of s's line, or s - max when the line starts further back:
+ * a bounded walk, for what is looked for near s on a line of any length. */
+static const char *line_start_near(const char *start, const char *s, size_t max)
+{
+    const char *stop = (size_t)(s - start) > max ? s - max : start;
+
+    while (s > stop && s[-1] != '\n')
         s--;
     return s;
 }
@@ -502,7 +515,7 @@ static enum tax_mark tax_mark_after(const char *after)
  * qualifies. NULL when none. */
 static const char *amount_just_before(const char *start, const char *s, struct text_amount *out)
 {
-    const char *line = line_start_of(start, s), *at = line, *found = NULL;
+    const char *line = line_start_near(start, s, POSTFIX_WINDOW + 3), *at = line, *found = NULL;
     struct text_amount a;
     size_t len;
 
@@ -541,8 +554,10 @@ static bool label_between(const char *s, const char *end)
 }
 
 /* The amount after a label on its line: the first with two decimals or
- * a currency, else the first; never past the next amount label. */
-static const char *amount_after(const char *s, const char *line_end, struct text_amount *out)
+ * a currency, else the first; never past the next amount label. Rates
+ * are passed over, and so are amounts marked HT unless the label says
+ * they are what is to pay (pre_tax_ok). */
+static const char *amount_after(const char *s, const char *line_end, bool pre_tax_ok, struct text_amount *out)
 {
     const char *first = NULL, *at = s;
     struct text_amount a, first_amount;
@@ -552,7 +567,7 @@ static const char *amount_after(const char *s, const char *line_end, struct text
         if ((at = text_amount_find(at, line_end, &a, &len)) == NULL || (i > 0 && label_between(s, at)))
             break;
         /* "2 000,00 EUR HT, soit 2 400,00 EUR TTC"; "50 EUR de l'heure". */
-        if (tax_mark_after(at + len) == TAX_MARK_EXCLUDED || text_amount_is_rate(at + len)) {
+        if ((!pre_tax_ok && tax_mark_after(at + len) == TAX_MARK_EXCLUDED) || text_amount_is_rate(at + len)) {
             at += len;
             continue;
         }
@@ -603,11 +618,11 @@ static const char *nth_amount_on_line(const char *line, int rank, struct text_am
 
 /* The amount a label at s introduces, and where it stands. */
 static const char *amount_of_label(const char *start, const char *end, const char *s, size_t len,
-                                   struct text_amount *out)
+                                   const struct amount_label *al, struct text_amount *out)
 {
     const char *line_end = text_line_end(s), *values, *at;
 
-    if ((at = amount_after(s + len, line_end, out)) != NULL)
+    if ((at = amount_after(s + len, line_end, al->rank == AMOUNT_RANK_PAYABLE, out)) != NULL)
         return at;
     if (!only_labels(s + len, line_end) || (values = next_values_line(s, end)) == NULL)
         return NULL;
@@ -655,6 +670,20 @@ static bool plain_inline_value(const char *label, const char *value)
     return value < text_line_end(label) && memchr(label, '%', (size_t)(value - label)) == NULL;
 }
 
+/* Where the clause holding s starts: after the last ',', ';' or
+ * sentence end before s on its line ("... 2 000,00 EUR HT, soit"), at
+ * most CLAUSE_MAX bytes back. A colon ends no clause: "Acompte : 500". */
+static const char *clause_start(const char *start, const char *s)
+{
+    const char *line = line_start_near(start, s, CLAUSE_MAX);
+
+    for (const char *p = s; p > line; p--)
+        if ((p[-1] == ',' || p[-1] == ';' || p[-1] == '.' || p[-1] == '!' || p[-1] == '?') &&
+            !text_is_digit(p[0]))
+            return p;
+    return line;
+}
+
 /* A label that may also stand after its amount: "TTC", "toutes taxes
  * comprises". */
 static bool is_tax_mark_label(const char *s)
@@ -678,9 +707,12 @@ static void read_amounts(const char *start, const char *end, struct text_fields 
             continue;
         if (is_tax_mark_label(s) && (at = amount_just_before(start, s, &a)) != NULL) {
             /* "d'un montant de 1 250,00 euros TTC, payable a 30 jours":
-             * the mark qualifies the amount before it, not what follows. */
-            consider_amount(out, al, s, len, &a, true, &best_inline);
-        } else if ((at = amount_of_label(start, end, s, len, &a)) != NULL && !label_excluded(start, s, at, al)) {
+             * the mark qualifies the amount before it, not what follows;
+             * "un acompte de 500,00 EUR TTC" is still no amount due. */
+            if (!range_has_any(clause_start(start, at), s, not_due_words))
+                consider_amount(out, al, s, len, &a, true, &best_inline);
+        } else if ((at = amount_of_label(start, end, s, len, al, &a)) != NULL &&
+                   !label_excluded(start, s, at, al)) {
             consider_amount(out, al, s, len, &a, plain_inline_value(s, at), &best_inline);
         }
         s += len - 1;

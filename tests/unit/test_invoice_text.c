@@ -222,6 +222,12 @@ static void test_amount_with_its_tax_mark_after(void **state)
     /* In words, then in figures between brackets, with tax. */
     expect_amount("Facture n° L-1\nLa somme de mille huit cents euros (1 800,00 €) toutes taxes comprises.",
                   180000, "EUR");
+    /* A deposit marked TTC is still no amount due. */
+    expect_amount("Facture n° A-1\nTotal TTC : 4 800,00 €\nAcompte versé : 1 440,00 € TTC", 480000, "EUR");
+    expect_amount("Facture n° A-2 d'un montant de 4 800,00 € TTC, dont un acompte de 1 440,00 € TTC.", 480000,
+                  "EUR");
+    /* What is to pay may be written HT (reverse charge): it stays. */
+    expect_amount("Facture n° A-3\nNet à payer : 2 000,00 € HT (autoliquidation)", 200000, "EUR");
     /* English: "incl. VAT" after the amount. */
     expect_amount("Invoice no. V-1\nFor the audit: GBP 1,200.00 incl. VAT, payable within 14 days.", 120000,
                   "GBP");
