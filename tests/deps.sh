@@ -22,6 +22,7 @@ packages=(
     # download and unpacked, never installed (they would replace Postfix);
     # these are what its binary and its .mc need.
     m4 libwrap0 libdb5.3 libldap-2.5-0 liblockfile1 libnsl2 libsasl2-2 libssl3
+    iproute2  # ss: what the private Sendmail listens on
 )
 
 missing=()
