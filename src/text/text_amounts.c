@@ -193,21 +193,21 @@ size_t text_amount_read(const char *s, struct text_amount *out)
  * money: "payable a 30 jours", "30 heures", "8 participants", "net 30
  * days", "3 x". Folded text. */
 static const char *const count_words[] = {
-    "jours",   "jour",     "j",     "days",      "day",          "mois",     "months",   "month",
-    "semaines", "semaine", "weeks", "week",      "heures",       "heure",    "h",        "hours",
-    "hour",    "hrs",      "hr",    "minutes",   "min",          "ans",      "annees",   "years",
-    "year",    "nuits",    "nights", "pages",    "page",         "feuillets", "participants",
-    "personnes", "people", "pieces", "piece",    "unites",       "units",    "pcs",      "articles",
-    "sacs",    "bags",     "fois",  "times",     "x",            "kg",       "km",       "m2",
-    "litres",  "liters",   NULL,
+    /* durations */
+    "jours", "jour", "j", "days", "day", "semaines", "semaine", "weeks", "week", "mois", "months", "month",
+    "heures", "heure", "h", "hours", "hour", "hrs", "hr", "minutes", "min", "ans", "annees", "years", "year",
+    "nuits", "nights",
+    /* counts and measures */
+    "pages", "page", "feuillets", "participants", "personnes", "people", "pieces", "piece", "unites", "units",
+    "pcs", "articles", "sacs", "bags", "fois", "times", "x", "kg", "km", "m2", "litres", "liters", NULL,
 };
 
 /* After an amount (and its currency): what makes it a price per unit
  * ("50 EUR de l'heure", "$95.00/hour", "650 EUR par jour"). */
 static const char *const rate_words[] = {
     "de l'heure", "par heure", "par jour", "par mois", "par an", "par personne", "l'unite", "la piece",
-    "per hour",   "per day",   "per month", "per year", "per unit", "per person", "an hour", "a day",
-    "a month",    "each",      NULL,
+    "per hour", "per day", "per month", "per year", "per unit", "per person", "an hour", "a day", "a month",
+    "each", NULL,
 };
 
 bool text_amount_is_count(const char *after)
