@@ -22,6 +22,11 @@ packages=(
     # the installed unit's confinement: systemd-analyze (exposure, system
     # call sets), setpriv, seccomp for the sandbox; man pages rendered
     systemd util-linux python3-seccomp groff-base man-db  # (test_service.sh, tests/man.sh)
+    # A private Sendmail (test_sendmail.sh): its .debs are fetched with apt-get
+    # download and unpacked, never installed (they would replace Postfix);
+    # these are what its binary and its .mc need.
+    m4 libwrap0 libdb5.3 libldap-2.5-0 liblockfile1 libnsl2 libsasl2-2 libssl3
+    iproute2  # ss: what the private Sendmail listens on
 )
 
 missing=()

@@ -293,6 +293,10 @@ static int confidence_of(const struct text_doc *doc, const struct text_fields *f
 
     if (!f->has_amount && score > 30)
         score = 30;
+    /* Two amounts that disagree: whichever relance chose could be the
+     * wrong one to claim; 0 keeps it under any MinimumConfidence but 0. */
+    if (f->amount_conflict)
+        score = 0;
     return score > 100 ? 100 : score;
 }
 
@@ -361,9 +365,15 @@ static void describe_record(const struct text_doc *doc, const struct text_fields
 
     strbuf_printf(out, "%s %s (%s '%s'", doc_kind_name(doc->kind.kind), inv->number,
                   basis_names[doc->kind.basis], doc->kind.evidence);
-    if (f->has_amount)
+    if (f->has_amount) {
         strbuf_printf(out, ", amount %s %s from '%s'", amount, inv->currency, f->amount_label);
-    else
+    } else if (f->amount_conflict) {
+        char first[MONEY_STR_MAX], second[MONEY_STR_MAX];
+
+        money_format_decimal(f->amount, first);
+        money_format_decimal(f->conflicting_amount, second);
+        strbuf_printf(out, ", amounts disagree: %s and %s under '%s'", first, second, f->amount_label);
+    } else
         strbuf_puts(out, ", no amount due");
     strbuf_printf(out, ", issued %s, due %s%s%s%s)", issue[0] ? issue : "-", due[0] ? due : "-",
                   inv->payment_terms[0] ? " (terms '" : "", inv->payment_terms,
@@ -427,7 +437,9 @@ static bool build_record(const struct text_doc *doc, const struct segment *seg, 
     inv->has_amount_due = f->has_amount;
     /* A credit note's amount is what it takes off, written with or
      * without a minus sign. */
-    inv->amount_due = inv->type == INVOICE_TYPE_CREDIT_NOTE && f->amount < 0 ? -f->amount : f->amount;
+    inv->amount_due = !f->has_amount                                       ? 0
+                      : inv->type == INVOICE_TYPE_CREDIT_NOTE && f->amount < 0 ? -f->amount
+                                                                                : f->amount;
     currency_written = f->currency[0] != '\0' || doc->currency[0] != '\0';
     str_copy(inv->currency, sizeof inv->currency, f->currency[0] ? f->currency : doc->currency);
     if (inv->currency[0] == '\0' && (doc->lang == TEXT_LANG_FR || doc->lang == TEXT_LANG_DE))

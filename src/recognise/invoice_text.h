@@ -22,7 +22,8 @@
  *   due date written, or payment terms 10;
  *   currency written 5.
  * A record with no amount due scores at most 30: there is nothing to
- * collect that relance could state.
+ * collect that relance could state. One whose best-ranked amounts
+ * disagree (two different totals with tax) scores 0.
  */
 #ifndef RELANCE_INVOICE_TEXT_H
 #define RELANCE_INVOICE_TEXT_H

@@ -103,9 +103,15 @@ static bool three_digits(const char *s)
  * group separator used ('\0' for none). */
 static size_t read_integer_part(const char *s, int64_t *units, char *group)
 {
-    size_t n = read_digits(s, AMOUNT_MAX_INT_DIGITS, units), digits = n;
+    size_t n, digits;
 
     *group = '\0';
+    /* "04 78 12 34 56", "0042": a phone number or a code; nobody writes
+     * money with a leading zero. */
+    if (s[0] == '0' && text_is_digit(s[1]))
+        return 0;
+    n = read_digits(s, AMOUNT_MAX_INT_DIGITS, units);
+    digits = n;
     /* "0,025" has no thousands: a leading zero never starts groups. */
     if (n == 0 || n > 3 || *units == 0)
         return text_is_digit(s[n]) ? 0 : n;
@@ -183,6 +189,61 @@ size_t text_amount_read(const char *s, struct text_amount *out)
     return (size_t)(p - s);
 }
 
+/* Words after a bare number that make it a count or a duration, not
+ * money: "payable a 30 jours", "30 heures", "8 participants", "net 30
+ * days", "3 x". Folded text. */
+static const char *const count_words[] = {
+    /* durations */
+    "jours", "jour", "j", "days", "day", "semaines", "semaine", "weeks", "week", "mois", "months", "month",
+    "heures", "heure", "h", "hours", "hour", "hrs", "hr", "minutes", "min", "ans", "annees", "years", "year",
+    "nuits", "nights",
+    /* counts and measures */
+    "pages", "page", "feuillets", "participants", "personnes", "people", "pieces", "piece", "unites", "units",
+    "pcs", "articles", "sacs", "bags", "fois", "times", "x", "kg", "km", "m2", "litres", "liters", NULL,
+};
+
+/* After an amount (and its currency): what makes it a price per unit
+ * ("50 EUR de l'heure", "$95.00/hour", "650 EUR par jour"). */
+static const char *const rate_words[] = {
+    "de l'heure", "par heure", "par jour", "par mois", "par an", "par personne", "l'unite", "la piece",
+    "per hour", "per day", "per month", "per year", "per unit", "per person", "an hour", "a day", "a month",
+    "each", NULL,
+};
+
+bool text_amount_is_count(const char *after)
+{
+    size_t len;
+
+    return text_match_any(text_skip_spaces(after), count_words, &len) != NULL;
+}
+
+bool text_amount_is_rate(const char *after)
+{
+    const char *p = text_skip_spaces(after);
+    size_t len;
+
+    if (*p == '/')
+        return text_is_alpha(*text_skip_spaces(p + 1));
+    return text_match_any(p, rate_words, &len) != NULL;
+}
+
+/* "net 30", "net 45": English payment terms, where the number is days.
+ * True when the word just before s is "net". */
+static bool after_net(const char *start, const char *s)
+{
+    const char *p = s;
+
+    while (p > start && p[-1] == ' ')
+        p--;
+    return p - start >= 3 && text_match(p - 3, "net") == 3 && (p - 3 == start || !text_is_alpha(p[-4]));
+}
+
+/* "net 30" and not "Montant net 1 250,00": a whole number of days. */
+static bool is_net_days(const char *start, const char *s, const struct text_amount *a)
+{
+    return a->decimals == 0 && a->cents <= 365 * 100 && after_net(start, s);
+}
+
 /* An amount may start here: not inside a word or a token such as
  * "F2026-0042", "RE-20170509/505" or "1.2.3". */
 static bool may_start_amount(const char *start, const char *s)
@@ -197,6 +258,15 @@ static bool may_start_amount(const char *start, const char *s)
     if ((prev == '-' || prev == '.' || prev == ',') && s - start >= 2 && text_is_alnum(s[-2]))
         return false;
     return true;
+}
+
+/* Past a run of digits and of the single spaces, dots or dashes
+ * between them. */
+static const char *skip_digit_groups(const char *s)
+{
+    while (text_is_digit(*s) || ((*s == ' ' || *s == '.' || *s == '-') && text_is_digit(s[1])))
+        s++;
+    return s;
 }
 
 static bool is_percentage(const char *after)
@@ -220,9 +290,14 @@ const char *text_amount_find(const char *s, const char *end, struct text_amount 
             s += n;
             continue;
         }
+        if (s[0] == '0' && text_is_digit(s[1])) {
+            s = skip_digit_groups(s); /* "04 78 12 34 56": every group */
+            continue;
+        }
         n = text_amount_read(s, out);
         if (n > 0 && s + n <= end && !is_percentage(s + n) &&
-            (text_is_digit(*s) || out->currency[0] != '\0' || *s == '-' || *s == '+')) {
+            (text_is_digit(*s) || out->currency[0] != '\0' || *s == '-' || *s == '+') &&
+            (out->currency[0] != '\0' || !(text_amount_is_count(s + n) || is_net_days(start, s, out)))) {
             *len = n;
             return s;
         }

@@ -8,7 +8,11 @@
  * table header) hands each label the value of the same rank on the next
  * non-empty line. Amount labels are ranked: what is left to pay beats the
  * total with tax, which beats a plain "Total"; pre-tax totals, taxes,
- * discounts and deposits are never the amount due.
+ * discounts and deposits are never the amount due. A tax mark may also
+ * follow its amount ("1 250,00 euros TTC", "2 000,00 EUR HT"). Counts,
+ * durations and rates ("a 30 jours", "30 heures a 50 EUR de l'heure") are
+ * never amounts due; two different amounts of the best rank are a
+ * conflict, and then the text gives no amount at all.
  */
 #include "text/text_fields.h"
 
@@ -23,6 +27,10 @@
 #define LINE_VALUES_MAX 16
 /* How far before an amount label its qualifiers may stand ("Sous-"). */
 #define LABEL_LOOKBEHIND 12
+/* How far before a postfix tax mark ("TTC") its amount is looked for. */
+#define POSTFIX_WINDOW 64
+/* How far back the clause of such an amount is read ("un acompte de"). */
+#define CLAUSE_MAX 96
 /* Lines from the top where an unlabelled date may be the issue date. */
 #define GUESS_ZONE_LINES 20
 
@@ -229,12 +237,35 @@ static const char *const tax_words[] = {"tva", "vat", "tax", "taxe", "taxes", "u
 static const char *const tax_included_words[] = {"ttc",          "incl",   "including", "inkl",
                                                  "toutes taxes", "brutto", NULL};
 
+/* A tax mark written after its amount. */
+enum tax_mark { TAX_MARK_NONE, TAX_MARK_INCLUDED, TAX_MARK_EXCLUDED };
+
+static const char *const tax_included_marks[] = {
+    "ttc", "t.t.c", "toutes taxes comprises", "tva comprise", "tva incluse", "incl. vat", "inc. vat",
+    "including vat", "vat included", "incl. tax", "tax included", NULL,
+};
+static const char *const tax_excluded_marks[] = {
+    "ht", "h.t", "hors taxes", "hors taxe", "hors tva", "excl. vat", "excluding vat", "plus vat", "+ vat",
+    "before tax", "net of vat", NULL,
+};
+
 /* ------------------------------------------------------------------ */
 /* Lines and their labels                                              */
 
 static const char *line_start_of(const char *start, const char *s)
 {
     while (s > start && s[-1] != '\n')
+        s--;
+    return s;
+}
+
+/* The start of s's line, or s - max when the line starts further back:
+ * a bounded walk, for what is looked for near s on a line of any length. */
+static const char *line_start_near(const char *start, const char *s, size_t max)
+{
+    const char *stop = (size_t)(s - start) > max ? s - max : start;
+
+    while (s > stop && s[-1] != '\n')
         s--;
     return s;
 }
@@ -466,6 +497,51 @@ static bool label_excluded(const char *start, const char *label, const char *val
     return range_has_any(from, value, tax_words) && !range_has_any(from, value, tax_included_words);
 }
 
+/* The tax mark after an amount that ends at after: "TTC", "(HT)". */
+static enum tax_mark tax_mark_after(const char *after)
+{
+    const char *p = text_skip_spaces(after);
+    size_t len;
+
+    if (*p == '(' || *p == ')')
+        p = text_skip_spaces(p + 1);
+    if (text_match_any(p, tax_included_marks, &len) != NULL)
+        return TAX_MARK_INCLUDED;
+    return text_match_any(p, tax_excluded_marks, &len) != NULL ? TAX_MARK_EXCLUDED : TAX_MARK_NONE;
+}
+
+/* The amount of its line that ends right before s, where only spaces and
+ * a closing parenthesis part them: the amount a postfix label ("TTC")
+ * qualifies. NULL when none. */
+static const char *amount_just_before(const char *start, const char *s, struct text_amount *out)
+{
+    const char *line = line_start_near(start, s, POSTFIX_WINDOW + 3), *at = line, *found = NULL;
+    struct text_amount a;
+    size_t len;
+
+    /* Only the last POSTFIX_WINDOW bytes, from a word start that is not
+     * inside a number ("1 234 567"): a long line full of marks stays
+     * linear. */
+    if (s - line > POSTFIX_WINDOW + 2) {
+        for (at = s - POSTFIX_WINDOW; at < s && !(at[-1] == ' ' && !text_is_digit(at[-2]) && at[-2] != ' ');
+             at++)
+            ;
+    }
+
+    while ((at = text_amount_find(at, s, &a, &len)) != NULL) {
+        const char *p = at + len;
+
+        while (p < s && (*p == ' ' || *p == ')'))
+            p++;
+        if (p == s) {
+            found = at;
+            *out = a;
+        }
+        at += len;
+    }
+    return found;
+}
+
 static bool label_between(const char *s, const char *end)
 {
     for (const char *p = s; p < end; p++) {
@@ -478,8 +554,10 @@ static bool label_between(const char *s, const char *end)
 }
 
 /* The amount after a label on its line: the first with two decimals or
- * a currency, else the first; never past the next amount label. */
-static const char *amount_after(const char *s, const char *line_end, struct text_amount *out)
+ * a currency, else the first; never past the next amount label. Rates
+ * are passed over, and so are amounts marked HT unless the label says
+ * they are what is to pay (pre_tax_ok). */
+static const char *amount_after(const char *s, const char *line_end, bool pre_tax_ok, struct text_amount *out)
 {
     const char *first = NULL, *at = s;
     struct text_amount a, first_amount;
@@ -488,6 +566,11 @@ static const char *amount_after(const char *s, const char *line_end, struct text
     for (int i = 0; i < LINE_VALUES_MAX; i++) {
         if ((at = text_amount_find(at, line_end, &a, &len)) == NULL || (i > 0 && label_between(s, at)))
             break;
+        /* "2 000,00 EUR HT, soit 2 400,00 EUR TTC"; "50 EUR de l'heure". */
+        if ((!pre_tax_ok && tax_mark_after(at + len) == TAX_MARK_EXCLUDED) || text_amount_is_rate(at + len)) {
+            at += len;
+            continue;
+        }
         if (a.decimals == 2 || a.currency[0] != '\0') {
             *out = a;
             return at;
@@ -535,11 +618,11 @@ static const char *nth_amount_on_line(const char *line, int rank, struct text_am
 
 /* The amount a label at s introduces, and where it stands. */
 static const char *amount_of_label(const char *start, const char *end, const char *s, size_t len,
-                                   struct text_amount *out)
+                                   const struct amount_label *al, struct text_amount *out)
 {
     const char *line_end = text_line_end(s), *values, *at;
 
-    if ((at = amount_after(s + len, line_end, out)) != NULL)
+    if ((at = amount_after(s + len, line_end, al->rank == AMOUNT_RANK_PAYABLE, out)) != NULL)
         return at;
     if (!only_labels(s + len, line_end) || (values = next_values_line(s, end)) == NULL)
         return NULL;
@@ -550,13 +633,27 @@ static const char *amount_of_label(const char *start, const char *end, const cha
  * payable amounts the first (a later one restates it), between totals
  * the last (line items come before the totals). */
 static void consider_amount(struct text_fields *out, const struct amount_label *al, const char *label,
-                            size_t label_len, const struct text_amount *a)
+                            size_t label_len, const struct text_amount *a, bool inline_value, bool *best_inline)
 {
     if (al->rank == AMOUNT_RANK_PAYABLE && a->cents == 0)
         out->zero_balance = true;
+    /* Two totals with tax, or two amounts to pay, each written after its
+     * label, that disagree: which one is owed is not for relance to
+     * guess. A table column's values ("Gesamtbetrag" over each line)
+     * are line items, and do not count. */
+    if (out->has_amount && al->rank == out->amount_rank && al->rank <= AMOUNT_RANK_GROSS && inline_value &&
+        *best_inline && a->cents != out->amount && !out->amount_conflict) {
+        out->amount_conflict = true;
+        /* The one amount will not keep (it keeps the first amount to
+         * pay, the last total). */
+        out->conflicting_amount = al->rank == AMOUNT_RANK_PAYABLE ? a->cents : out->amount;
+    }
+    if (out->has_amount && al->rank < out->amount_rank)
+        out->amount_conflict = false; /* a better label settles it */
     if (out->has_amount &&
         (al->rank > out->amount_rank || (al->rank == out->amount_rank && al->rank == AMOUNT_RANK_PAYABLE)))
         return;
+    *best_inline = inline_value;
     out->has_amount = true;
     out->amount = a->cents;
     out->amount_rank = al->rank;
@@ -565,8 +662,41 @@ static void consider_amount(struct text_fields *out, const struct amount_label *
         memcpy(out->currency, a->currency, sizeof out->currency);
 }
 
+/* A value written after its label on the label's line, with no rate
+ * between them: "Total TTC 20 % : 240,00" is one VAT rate's share of a
+ * total, not a rival to the invoice's "Total TTC". */
+static bool plain_inline_value(const char *label, const char *value)
+{
+    return value < text_line_end(label) && memchr(label, '%', (size_t)(value - label)) == NULL;
+}
+
+/* Where the clause holding s starts: after the last ',', ';' or
+ * sentence end before s on its line ("... 2 000,00 EUR HT, soit"), at
+ * most CLAUSE_MAX bytes back. A colon ends no clause: "Acompte : 500". */
+static const char *clause_start(const char *start, const char *s)
+{
+    const char *line = line_start_near(start, s, CLAUSE_MAX);
+
+    for (const char *p = s; p > line; p--)
+        if ((p[-1] == ',' || p[-1] == ';' || p[-1] == '.' || p[-1] == '!' || p[-1] == '?') &&
+            !text_is_digit(p[0]))
+            return p;
+    return line;
+}
+
+/* A label that may also stand after its amount: "TTC", "toutes taxes
+ * comprises". */
+static bool is_tax_mark_label(const char *s)
+{
+    size_t len;
+
+    return text_match_any(s, tax_included_marks, &len) != NULL;
+}
+
 static void read_amounts(const char *start, const char *end, struct text_fields *out)
 {
+    bool best_inline = false;
+
     for (const char *s = start; s < end && *s != '\0'; s++) {
         const struct amount_label *al;
         struct text_amount a;
@@ -575,15 +705,25 @@ static void read_amounts(const char *start, const char *end, struct text_fields 
 
         if (!text_word_start(start, s) || !text_is_alpha(*s) || (al = amount_label_at(s, &len)) == NULL)
             continue;
-        at = amount_of_label(start, end, s, len, &a);
-        if (at != NULL && !label_excluded(start, s, at, al))
-            consider_amount(out, al, s, len, &a);
+        if (is_tax_mark_label(s) && (at = amount_just_before(start, s, &a)) != NULL) {
+            /* "d'un montant de 1 250,00 euros TTC, payable a 30 jours":
+             * the mark qualifies the amount before it, not what follows;
+             * "un acompte de 500,00 EUR TTC" is still no amount due. */
+            if (!range_has_any(clause_start(start, at), s, not_due_words))
+                consider_amount(out, al, s, len, &a, true, &best_inline);
+        } else if ((at = amount_of_label(start, end, s, len, al, &a)) != NULL &&
+                   !label_excluded(start, s, at, al)) {
+            consider_amount(out, al, s, len, &a, plain_inline_value(s, at), &best_inline);
+        }
         s += len - 1;
     }
+    if (out->amount_conflict)
+        out->has_amount = false;
 }
 
 /* No label at all: the one amount with a currency, if it is the only
- * one (a body saying "... for $500"). */
+ * one (a body saying "... for $500"), leaving out pre-tax amounts and
+ * rates. */
 static void read_lone_amount(const char *start, const char *end, struct text_fields *out)
 {
     struct text_amount a, first;
@@ -593,7 +733,9 @@ static void read_lone_amount(const char *start, const char *end, struct text_fie
 
     while ((at = text_amount_find(at, end, &a, &len)) != NULL && count < LINE_VALUES_MAX) {
         at += len;
-        if (a.currency[0] == '\0' || a.cents == 0)
+        /* A pre-tax amount or a rate is never the amount due. */
+        if (a.currency[0] == '\0' || a.cents == 0 || tax_mark_after(at) == TAX_MARK_EXCLUDED ||
+            text_amount_is_rate(at))
             continue;
         if (count > 0 && (a.cents != first.cents || strcmp(a.currency, first.currency) != 0))
             return;
@@ -631,7 +773,7 @@ void text_fields_read(const char *start, const char *end, enum date_order order,
     if (out->issue_basis == DATE_BASIS_NONE)
         guess_issue_date(start, end, order, out);
     read_amounts(start, end, out);
-    if (!out->has_amount)
+    if (!out->has_amount && !out->amount_conflict)
         read_lone_amount(start, end, out);
     read_terms(start, end, out);
     if (out->currency[0] == '\0') {

@@ -56,6 +56,11 @@ struct text_fields {
     enum amount_rank amount_rank;
     char amount_label[48];
     bool zero_balance; /* a payable amount of zero: nothing left to pay */
+    /* Two different amounts under labels of the best rank ("Total TTC :
+     * 1 200,00" then "Total TTC : 1 440,00"): has_amount is then false,
+     * amount and conflicting_amount are the two. */
+    bool amount_conflict;
+    int64_t conflicting_amount;
     char currency[4];  /* written next to the amount, else in the text */
 };
 

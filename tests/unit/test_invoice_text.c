@@ -186,6 +186,148 @@ static void test_confidence_scale(void **state)
     assert_int_equal(confidence_of("Ci-joint, montant 100,00 €.", "Facture n° F-7 pour novembre"), 60);
 }
 
+/* ------------------------------------------------------------------ */
+/* Which number is the amount due                                      */
+
+/* The text's one record has amount_due cents in currency. */
+static void expect_amount(const char *utf8, int64_t cents, const char *currency)
+{
+    struct read_result r;
+    const struct invoice *inv;
+
+    read_text(utf8, INVOICE_SOURCE_BODY, NULL, &r);
+    if (r.scan.invoices.count != 1)
+        fail_msg("'%s': %zu records", utf8, r.scan.invoices.count);
+    inv = &r.scan.invoices.items[0];
+    if (!inv->has_amount_due || inv->amount_due != cents || strcmp(inv->currency, currency) != 0)
+        fail_msg("'%s': expected %lld %s, got %s%lld %s", utf8, (long long)cents, currency,
+                 inv->has_amount_due ? "" : "no amount, ", (long long)inv->amount_due, inv->currency);
+    invoice_scan_free(&r.scan);
+}
+
+static void test_amount_with_its_tax_mark_after(void **state)
+{
+    (void)state;
+    /* The report: the terms' 30 days were read as the amount after "TTC". */
+    expect_amount("Facture n° FL-1 du 4 décembre 2026, d'un montant de 1 250,00 euros TTC, "
+                  "payable à 30 jours.",
+                  125000, "EUR");
+    expect_amount("Facture n° FL-2 d'un montant de\n1 250 euros TTC, payable à 30 jours.", 125000, "EUR");
+    expect_amount("Facture n° FL-3 d'un montant de 1 250,00 euros TTC\npayable à 30 jours", 125000, "EUR");
+    /* HT first, TTC after: the amount with tax. */
+    expect_amount("Facture n° HT-1\nLe montant s'élève à 2 000,00 € HT, soit 2 400,00 € TTC (TVA : 400,00 €).",
+                  240000, "EUR");
+    /* An amount marked HT is never the amount due, even after "Montant". */
+    expect_amount("Facture n° HT-2\nMontant : 2 000,00 € HT\nNet à payer : 2 400,00 €", 240000, "EUR");
+    /* In words, then in figures between brackets, with tax. */
+    expect_amount("Facture n° L-1\nLa somme de mille huit cents euros (1 800,00 €) toutes taxes comprises.",
+                  180000, "EUR");
+    /* A deposit marked TTC is still no amount due. */
+    expect_amount("Facture n° A-1\nTotal TTC : 4 800,00 €\nAcompte versé : 1 440,00 € TTC", 480000, "EUR");
+    expect_amount("Facture n° A-2 d'un montant de 4 800,00 € TTC, dont un acompte de 1 440,00 € TTC.", 480000,
+                  "EUR");
+    /* What is to pay may be written HT (reverse charge): it stays. */
+    expect_amount("Facture n° A-3\nNet à payer : 2 000,00 € HT (autoliquidation)", 200000, "EUR");
+    /* English: "incl. VAT" after the amount. */
+    expect_amount("Invoice no. V-1\nFor the audit: GBP 1,200.00 incl. VAT, payable within 14 days.", 120000,
+                  "GBP");
+}
+
+static void test_amount_currency_forms(void **state)
+{
+    (void)state;
+    expect_amount("Facture N° E-1\nTotal TTC : € 224,95", 22495, "EUR");
+    expect_amount("Facture N° E-2\nNet à payer : 9.360,00 EUR", 936000, "EUR");
+    expect_amount("Facture n° E-3\nMontant : 1 250 € (TVA non applicable)\nPayable à 30 jours.", 125000, "EUR");
+    expect_amount("Invoice no. E-4\nTotal due: 2,625.00 EUR\nTerms: net 45", 262500, "EUR");
+    expect_amount("Invoice No: E-5\nTotal due: $ 2,500\nNet 30", 250000, "USD");
+    expect_amount("Invoice no. E-6 is for EUR 640.00 (4 hours), net 30.", 64000, "EUR");
+}
+
+static void test_counts_terms_and_rates_are_not_amounts(void **state)
+{
+    (void)state;
+    /* A plain "Montant" with nothing but terms after it: no 30. */
+    expect_amount("Facture n° T-1\nMontant TTC\npayable à 30 jours : 1 250 €", 125000, "EUR");
+    /* "net 45" names days. */
+    expect_amount("Invoice no. T-2\nTotal: net 45, 300.00 EUR", 30000, "EUR");
+    /* 30 hours at a rate of 50 €: neither is the amount. */
+    expect_amount("Facture n° T-3\nMontant : 30 heures à 50 € de l'heure, soit 1 500,00 €", 150000, "EUR");
+    expect_amount("Invoice #T-4\nAmount: 12 hours at $95.00/hour = $1,140.00", 114000, "USD");
+    /* A phone number, a postal code, a SIREN and an order number around
+     * a labelled amount. */
+    expect_amount("Facture n° T-5\nClient : 8 place du Marché, 35000 Rennes, SIREN 443 221 009\n"
+                  "Commande n° 30112\nMontant de la facture : 735,60 euros\nTél. 02 99 31 44 70",
+                  73560, "EUR");
+    /* Only a pre-tax amount, or only a rate: no amount due. */
+    {
+        static const char *const texts[] = {
+            "Facture n° T-7\nMontant : 2 000,00 € HT",
+            "Facture n° T-8\nPrestation de conseil : 2 000,00 € HT.",
+            "Invoice no. T-9 for consulting at $95.00/hour.",
+        };
+        struct read_result r;
+
+        for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+            read_text(texts[i], INVOICE_SOURCE_BODY, NULL, &r);
+            assert_int_equal(r.scan.invoices.count, 1);
+            if (r.scan.invoices.items[0].has_amount_due)
+                fail_msg("'%s': amount %lld", texts[i], (long long)r.scan.invoices.items[0].amount_due);
+            invoice_scan_free(&r.scan);
+        }
+    }
+    /* "Montant" then a phone number only: no amount, rather than one. */
+    {
+        struct read_result r;
+
+        read_text("Facture n° T-6\nMontant : voir au 04 78 12 34 56", INVOICE_SOURCE_BODY, NULL, &r);
+        assert_int_equal(r.scan.invoices.count, 1);
+        assert_false(r.scan.invoices.items[0].has_amount_due);
+        invoice_scan_free(&r.scan);
+    }
+}
+
+/* Two different amounts of the best rank: no amount and confidence 0,
+ * under any MinimumConfidence but 0; equal ones, or a better label,
+ * settle it. */
+static void test_conflicting_amounts(void **state)
+{
+    struct read_result r;
+    struct scan_limits limits;
+
+    (void)state;
+    read_text("FACTURE\nN° C-1\nDate de facture : 01/12/2026\nTotal TTC : 1 200,00 €\n"
+              "Total TTC : 1 440,00 €\nÉchéance : 31/12/2026",
+              INVOICE_SOURCE_BODY, NULL, &r);
+    assert_int_equal(r.scan.invoices.count, 1);
+    assert_false(r.scan.invoices.items[0].has_amount_due);
+    assert_int_equal(r.scan.invoices.items[0].amount_due, 0);
+    assert_int_equal(r.scan.invoices.items[0].confidence, 0);
+    assert_non_null(strstr(r.scan.notes.items[0], "amounts disagree: 1440.00 and 1200.00"));
+    scan_limits_default(&limits);
+    limits.min_text_confidence = 1;
+    invoice_scan_finish(&r.scan, &limits);
+    assert_int_equal(r.scan.invoices.count, 0);
+    invoice_scan_free(&r.scan);
+
+    read_text("Invoice number: C-2\nAmount due: £850.00\nAmount due: £1,020.00", INVOICE_SOURCE_BODY, NULL, &r);
+    assert_int_equal(r.scan.invoices.items[0].confidence, 0);
+    invoice_scan_free(&r.scan);
+    /* The same total twice, in figures and with its mark: no conflict. */
+    expect_amount("Facture n° C-3\nTotal TTC : 1 800,00 €\nSoit 1 800,00 € TTC à régler.", 180000, "EUR");
+    /* Two totals with tax, then what is left to pay: that decides. */
+    expect_amount("Facture n° C-4\nTotal TTC : 4 800,00 €\nTotal TTC après avenant : 5 000,00 €\n"
+                  "Reste à payer : 3 560,00 €",
+                  356000, "EUR");
+    /* One total per VAT rate, then the invoice's: the rates' shares are
+     * no rivals. 105,50 + 240,00 = 345,50. */
+    expect_amount("Facture n° C-6\nTotal TTC 5,5 % : 105,50 €\nTotal TTC 20 % : 240,00 €\n"
+                  "Total TTC : 345,50 €",
+                  34550, "EUR");
+    /* A weaker label ("Montant") gives way to a better one. */
+    expect_amount("Facture n° C-5\nMontant : 100,00 €\nTotal TTC : 120,00 €", 12000, "EUR");
+}
+
 static void test_threshold_rejects_with_reason(void **state)
 {
     struct read_result r;
@@ -410,6 +552,10 @@ int main(void)
         cmocka_unit_test(test_fields_from_labels),
         cmocka_unit_test(test_month_first_in_american_documents),
         cmocka_unit_test(test_confidence_scale),
+        cmocka_unit_test(test_amount_with_its_tax_mark_after),
+        cmocka_unit_test(test_amount_currency_forms),
+        cmocka_unit_test(test_counts_terms_and_rates_are_not_amounts),
+        cmocka_unit_test(test_conflicting_amounts),
         cmocka_unit_test(test_threshold_rejects_with_reason),
         cmocka_unit_test(test_not_tracked_kinds),
         cmocka_unit_test(test_several_invoices),

@@ -5,7 +5,7 @@
  * with every kind of space French typography uses.
  *
  * Expected cents are written by hand. Not covered here: which label an
- * amount belongs to (test_invoice_text.c).
+ * amount belongs to, and which amount is due (test_invoice_text.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,6 +129,50 @@ static void test_find_skips_dates_and_rates(void **state)
     expect(amount_in("104,00 " EURO), 10400, "EUR");
 }
 
+static void test_counts_and_codes_are_not_amounts(void **state)
+{
+    (void)state;
+    /* Terms, durations and counts written without a currency. */
+    assert_false(amount_in("payable " "\xc3\xa0" " 30 jours").ok);
+    assert_false(amount_in("payment within 30 days").ok);
+    assert_false(amount_in("30 heures").ok);
+    assert_false(amount_in("12 hours").ok);
+    assert_false(amount_in("8 participants").ok);
+    assert_false(amount_in("3 x").ok);
+    assert_false(amount_in("Terms: net 45").ok);
+    assert_false(amount_in("Net 30").ok);
+    /* With a currency it is money, whatever follows. */
+    expect(amount_in("50 " EURO " x 3"), 5000, "EUR");
+    /* "net" before an amount with a currency, or with cents, or past a
+     * year of days, is no term. */
+    expect(amount_in("net 1 250,00 " EURO), 125000, "EUR");
+    expect(amount_in("Montant net 1 250,00"), 125000, "");
+    expect(amount_in("net 1 250"), 125000, "");
+    /* The next number after a count is still found. */
+    expect(amount_in("30 jours : 1 250,00 " EURO), 125000, "EUR");
+    /* Phone numbers and codes start with a zero; money never does. */
+    assert_false(amount_in("T" "\xc3\xa9" "l. 04 78 12 34 56").ok);
+    assert_false(amount_at("0921").ok);
+    expect(amount_at("0,50 " EURO), 50, "EUR");
+}
+
+static void test_rates(void **state)
+{
+    (void)state;
+    assert_true(text_amount_is_rate(" de l'heure"));
+    assert_true(text_amount_is_rate("/hour"));
+    assert_true(text_amount_is_rate(" / jour"));
+    assert_true(text_amount_is_rate(" per day"));
+    assert_true(text_amount_is_rate(" each"));
+    assert_false(text_amount_is_rate(" TTC"));
+    assert_false(text_amount_is_rate("/2026"));
+    assert_false(text_amount_is_rate(", payable a 30 jours"));
+    assert_true(text_amount_is_count(" jours"));
+    assert_true(text_amount_is_count(" h"));
+    assert_false(text_amount_is_count(" HT"));
+    assert_false(text_amount_is_count(" huit"));
+}
+
 static void test_currency_words(void **state)
 {
     char code[4];
@@ -153,7 +197,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_french),         cmocka_unit_test(test_english_and_swiss),
         cmocka_unit_test(test_not_amounts),    cmocka_unit_test(test_find_skips_dates_and_rates),
-        cmocka_unit_test(test_currency_words),
+        cmocka_unit_test(test_currency_words), cmocka_unit_test(test_counts_and_codes_are_not_amounts),
+        cmocka_unit_test(test_rates),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
