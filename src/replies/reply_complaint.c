@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * reply_complaint.c - a dispute without any dispute word (reply_infer.h):
+ * the debtor names something of the invoice that is wrong, or asks to
+ * correct, redo, cancel or credit it.
+ *
+ * "La remise convenue n'apparaît pas ; merci de nous envoyer une facture
+ * corrigée" contests part of the debt as surely as "je conteste", and a
+ * formal notice to that debtor would be wrong. Each sentence is read for
+ * three things: an object of complaint (price, discount, quantity,
+ * delivery, quality, duplicate, VAT, hours, wrong entity...), a request to
+ * correct (corriger, refaire, annuler, un avoir, reissue, cancel, void,
+ * credit note...) and a word that says something is wrong (erreur, pas
+ * appliquée, oublié, au lieu de, seuls, wrong, missing, instead of...). A
+ * request on the invoice or on an object (in its sentence or the one
+ * before) is a dispute; so is an object, or the invoice, said to be wrong.
+ * A request thanked for ("merci d'avoir corrigé", "thanks for the
+ * corrected invoice") is none, nor is "sauf erreur" (the reminder's own
+ * formula, often echoed).
+ */
+#include "replies/reply_infer.h"
+
+#include <string.h>
+
+static const char *const objects[] = {
+    "remise*", "rabais", "ristourne*", "escompte", "prix", "tarif*", "montant*", "quantite*",
+    "livraison*", "livre", "livres", "livree", "livrees", "qualite", "defaut*", "defectu*",
+    "doublon*", "tva", "taux", "frais", "heures", "forfait*", "geste", "ligne", "unites",
+    "pieces", "cartons", "postes", "cass*", "echantillon*", "location", "prestation*", "jours",
+    "marchandise*", "materiel", "colis", "avenant", "devis", "societe", "entite", "siren",
+    "discount*", "rebate*", "price*", "rate", "rates", "amount", "quantit*", "units", "pallets",
+    "items", "delivered", "delivery", "shipment", "quality", "defect*", "damaged", "duplicate",
+    "vat", "hours", "fee", "fees", "charges", "company", "entity", "licences", "licenses",
+    "model", "room", "days", NULL,
+};
+
+static const char *const invoice_words[] = {
+    "facture", "factures", "invoice", "invoices", "bill", "ligne", "line", NULL,
+};
+
+/* Requests to correct: verbs whatever their form, and "avoir" only as the
+ * noun after "un" (a credit note; "avoir" is also a verb). */
+static const char *const corrections[] = {
+    "corrig*", "rectifi*", "refaire", "refait*", "refaites", "annul*", "retir*", "supprim*",
+    "deduire", "deduis*", "reedit*", "reemet*", "readress*", "reetabl*",
+    "correct", "corrected", "amend*", "reissue*", "revise*", "cancel*", "void", "fix",
+    "remove", "adjust*", "readdress*", NULL,
+};
+
+/* Words that say something is wrong: strong ones of the invoice or of an
+ * object, weak ones only of an object ("la seule facture" is no
+ * complaint, "seuls 6 postes" is). */
+static const char *const strong_wrong[] = {
+    "erreur*", "errone*", "faux", "fausse", "incorrect*", "mauvais*", "wrong", "error",
+    "mistake*", "overbilled", "overcharged", NULL,
+};
+static const char *const weak_wrong[] = {
+    "oublie", "oubliee", "oublies", "seul", "seuls", "seule", "seules", "moitie", "gratuit*",
+    "offert*", "missing", "instead", "twice", NULL,
+};
+/* The debtor's own fault is no complaint: "erreur de notre part", "our
+ * mistake". */
+static const char *const own_side[] = {"notre", "ma", "mon", "nos", "our", "my", NULL};
+
+/* Words that say something did not happen when a negation precedes them
+ * ("n'apparaît pas", "pas appliquée", "not applied", "ne correspond
+ * pas": the "ne" before is enough). */
+static const char *const negated_wrong[] = {
+    "applique*", "apparai*", "correspond*", "respecte*", "applied", "reflect*", "match*", NULL,
+};
+/* Pronouns that stand for the invoice beside a request ("la refaire",
+ * "correct it"). */
+static const char *const pronoun_targets[] = {"la", "l", "le", "les", "it", "them", NULL};
+
+static const char *const negations[] = {"pas", "non", "not", "n", "ne", "jamais", "never", NULL};
+static const char *const thanks[] = {"merci", "thanks", "thank", NULL};
+
+struct sentence_marks {
+    size_t object, correction, wrong, invoice; /* token + 1 of the first such word, 0: none */
+    bool strong;   /* the wrong word is a strong one */
+    bool targeted; /* the request has its object, the invoice or a pronoun beside it */
+    bool thanked;
+};
+
+#define TARGET_BEFORE 4 /* words before a request where its object may stand */
+#define TARGET_AFTER 5  /* and after */
+
+static bool is_word(const struct reply_tokens *toks, size_t i, const char *w)
+{
+    return toks->items[i].len == strlen(w) && memcmp(toks->text + toks->items[i].start, w,
+                                                     toks->items[i].len) == 0;
+}
+
+/* "un avoir" / "a credit note" / "credit note". */
+static bool credit_note(const struct reply_tokens *toks, size_t i)
+{
+    if (is_word(toks, i, "avoir"))
+        return i > 0 && (is_word(toks, i - 1, "un") || is_word(toks, i - 1, "cet"));
+    return is_word(toks, i, "credit") && i + 1 < toks->count && is_word(toks, i + 1, "note");
+}
+
+/* A correction word that speaks of a correction already made: "merci
+ * d'avoir corrigé", "the corrected invoice". */
+static bool already_done(const struct reply_tokens *toks, size_t i)
+{
+    return i > 0 && (is_word(toks, i - 1, "avoir") || is_word(toks, i - 1, "the") ||
+                     is_word(toks, i - 1, "ete") || is_word(toks, i - 1, "been"));
+}
+
+static bool is_word_before(const struct reply_tokens *toks, size_t i, const char *w)
+{
+    return i > 0 && is_word(toks, i - 1, w);
+}
+
+static bool negated_before(const struct reply_tokens *toks, size_t i)
+{
+    for (size_t k = i > 3 ? i - 3 : 0; k < i; k++)
+        if (toks->items[k].sentence == toks->items[i].sentence && reply_token_in(toks, k, negations))
+            return true;
+    return false;
+}
+
+/* "erreur de notre part", "notre erreur", "our mistake". */
+static bool own_fault(const struct reply_tokens *toks, size_t i)
+{
+    if (i > 0 && reply_token_in(toks, i - 1, own_side))
+        return true;
+    return i + 2 < toks->count && is_word(toks, i + 1, "de") && reply_token_in(toks, i + 2, own_side);
+}
+
+/* "alors que", "au lieu de", "instead of": a contrast with what was
+ * agreed. */
+static bool contrast(const struct reply_tokens *toks, size_t i)
+{
+    return i + 1 < toks->count &&
+           ((is_word(toks, i, "alors") && is_word(toks, i + 1, "que")) ||
+            (is_word(toks, i, "au") && is_word(toks, i + 1, "lieu")));
+}
+
+/* The request at c has what it asks to correct beside it, in its clause. */
+static bool targeted(const struct reply_tokens *toks, size_t c)
+{
+    size_t from = c > TARGET_BEFORE ? c - TARGET_BEFORE : 0;
+
+    for (size_t k = from; k <= c + TARGET_AFTER && k < toks->count; k++) {
+        if (toks->items[k].clause != toks->items[c].clause)
+            continue;
+        if (reply_token_in(toks, k, objects) || reply_token_in(toks, k, invoice_words))
+            return true;
+        if ((k + 1 == c || k == c + 1) && reply_token_in(toks, k, pronoun_targets))
+            return true;
+    }
+    return false;
+}
+
+static void mark(const struct reply_tokens *toks, size_t i, struct sentence_marks *m)
+{
+    bool strong;
+
+    if (reply_token_in(toks, i, thanks))
+        m->thanked = true;
+    if (!m->object && reply_token_in(toks, i, objects))
+        m->object = i + 1;
+    if (!m->invoice && reply_token_in(toks, i, invoice_words))
+        m->invoice = i + 1;
+    if (!m->targeted && (credit_note(toks, i) ||
+                         (reply_token_in(toks, i, corrections) && !already_done(toks, i)))) {
+        m->correction = i + 1;
+        m->targeted = credit_note(toks, i) || targeted(toks, i);
+    }
+    strong = (reply_token_in(toks, i, strong_wrong) && !is_word_before(toks, i, "sauf") &&
+              !own_fault(toks, i)) ||
+             contrast(toks, i) || (reply_token_in(toks, i, negated_wrong) && negated_before(toks, i));
+    if (strong && !m->strong) {
+        m->wrong = i + 1;
+        m->strong = true;
+    } else if (!m->wrong && reply_token_in(toks, i, weak_wrong) && !own_fault(toks, i)) {
+        m->wrong = i + 1;
+    }
+}
+
+/* What one sentence says, given the one before. */
+static void judge(const struct sentence_marks *m, const struct sentence_marks *prev,
+                  struct reply_matches *out)
+{
+    bool prev_complains = prev != NULL && (prev->object || prev->wrong);
+
+    if (m->correction && (m->targeted || prev_complains || (m->wrong && m->object)))
+        reply_matches_add(out, CUE_DISPUTE, m->correction - 1, m->correction - 1,
+                          "a request to correct the invoice", REPLY_ORIGIN_COMPLAINT);
+    else if (m->wrong && (m->object || (m->strong && m->invoice)) && !m->thanked)
+        reply_matches_add(out, CUE_DISPUTE, m->wrong - 1, m->wrong - 1,
+                          "an object of the invoice said to be wrong", REPLY_ORIGIN_COMPLAINT);
+}
+
+void reply_complaint_scan(const struct reply_tokens *toks, struct reply_matches *out)
+{
+    struct sentence_marks cur, prev;
+    bool have_prev = false;
+
+    memset(&cur, 0, sizeof cur);
+    prev = cur;
+    for (size_t i = 0; i < toks->count; i++) {
+        if (i > 0 && toks->items[i].sentence != toks->items[i - 1].sentence) {
+            judge(&cur, have_prev ? &prev : NULL, out);
+            prev = cur;
+            have_prev = true;
+            memset(&cur, 0, sizeof cur);
+        }
+        mark(toks, i, &cur);
+    }
+    if (toks->count > 0)
+        judge(&cur, have_prev ? &prev : NULL, out);
+}
