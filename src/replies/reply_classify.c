@@ -68,6 +68,7 @@ struct found_date {
     struct date date;
     size_t token;
     bool bare_weekday; /* "vendredi": next Friday, or last Friday after "paid" */
+    bool bare_day;     /* "le 3", "the 3rd": this month's to come, or the last one after "paid" */
 };
 
 /* The most words a phrase match spans: its words and its gaps. */
@@ -214,6 +215,28 @@ static size_t token_at_offset(const struct reply_tokens *toks, size_t offset)
     return lo < toks->count ? lo : (toks->count ? toks->count - 1 : 0);
 }
 
+/* A day of the month alone, as found: "3", "le 3", "the 3rd", "3rd". */
+static bool is_bare_day(const char *s, size_t len)
+{
+    size_t i = 0, digits = 0;
+
+    if (len > 4 && strncmp(s, "the ", 4) == 0)
+        i = 4;
+    else if (len > 3 && strncmp(s, "le ", 3) == 0)
+        i = 3;
+    while (i < len && s[i] >= '0' && s[i] <= '9' && digits < 3) {
+        i++;
+        digits++;
+    }
+    if (digits == 0 || digits > 2)
+        return false;
+    if (i == len)
+        return true;
+    return len - i == 2 && (strncmp(s + i, "st", 2) == 0 || strncmp(s + i, "nd", 2) == 0 ||
+                            strncmp(s + i, "rd", 2) == 0 || strncmp(s + i, "th", 2) == 0 ||
+                            strncmp(s + i, "er", 2) == 0);
+}
+
 /* Dates from today on: a promise is never kept in the past, and dates
  * before today are references ("votre relance du 3/12/2026"). */
 static void find_dates(struct analysis *a, struct date today)
@@ -229,6 +252,7 @@ static void find_dates(struct analysis *a, struct date today)
             a->dates[a->ndates].date = d;
             a->dates[a->ndates].token = token_at_offset(toks, (size_t)(s - toks->text));
             a->dates[a->ndates].bare_weekday = reply_date_is_bare_weekday(s, len);
+            a->dates[a->ndates].bare_day = is_bare_day(s, len);
             a->ndates++;
         }
         s += len;
@@ -239,8 +263,9 @@ static void find_dates(struct analysis *a, struct date today)
  * surely after today when strictly is set) to NEAR_FUTURE_DAYS ahead. A
  * date without a year that has just passed ("payé le 2 décembre", written
  * on the 7th) reads as next year's; that far ahead it is no date to come
- * but a reference to the past. A weekday alone is not surely to come:
- * "paid on Friday" means the last one. */
+ * but a reference to the past. A weekday or a day of the month alone is
+ * not surely to come: "paid on Friday", "paid on the 3rd" mean the last
+ * one. */
 static bool date_to_come(const struct analysis *a, const struct reply_match *m, bool strictly,
                          struct date today)
 {
@@ -249,7 +274,8 @@ static bool date_to_come(const struct analysis *a, const struct reply_match *m, 
     for (size_t k = 0; k < a->ndates; k++) {
         int64_t ahead = date_diff_days(today, a->dates[k].date);
         if (a->toks.items[a->dates[k].token].sentence == sentence && ahead <= NEAR_FUTURE_DAYS &&
-            ahead >= (strictly ? 1 : 0) && !(strictly && a->dates[k].bare_weekday))
+            ahead >= (strictly ? 1 : 0) &&
+            !(strictly && (a->dates[k].bare_weekday || a->dates[k].bare_day)))
             return true;
     }
     return false;
@@ -505,12 +531,18 @@ static void weigh_confidence(struct reply_reading *out, const struct analysis *a
 {
     struct reply_evidence e;
 
+    size_t last_word[REPLY_VERDICT_COUNT];
+
     memset(&e, 0, sizeof e);
+    memset(last_word, 0xff, sizeof last_word);
     e.empty = empty;
     for (size_t i = 0; i < a->matches.count; i++) {
         enum reply_verdict v = verdict_of(a, i);
 
+        if (v < REPLY_VERDICT_COUNT && last_word[v] == a->matches.items[i].first)
+            continue; /* one cue a word: "contest*" of fr.conf and of en.conf */
         if (v < REPLY_VERDICT_COUNT) {
+            last_word[v] = a->matches.items[i].first;
             if (reply_match_inferred(&a->matches.items[i]))
                 e.inferred[v]++;
             else

@@ -31,7 +31,8 @@ static const char *const objects[] = {
     "discount*", "rebate*", "price*", "rate", "rates", "amount", "quantit*", "units", "pallets",
     "items", "delivered", "delivery", "shipment", "quality", "defect*", "damaged", "duplicate",
     "vat", "hours", "fee", "fees", "charges", "company", "entity", "licences", "licenses",
-    "model", "room", "days", NULL,
+    "model", "room", "days", "produit*", "article*", "modele", "product*", "goods", "licence*",
+    "license*", NULL,
 };
 
 static const char *const invoice_words[] = {
@@ -188,9 +189,13 @@ static void judge(const struct sentence_marks *m, const struct sentence_marks *p
     if (m->correction && (m->targeted || prev_complains || (m->wrong && m->object)))
         reply_matches_add(out, CUE_DISPUTE, m->correction - 1, m->correction - 1,
                           "a request to correct the invoice", REPLY_ORIGIN_COMPLAINT);
-    else if (m->wrong && (m->object || (m->strong && m->invoice)) && !m->thanked)
-        reply_matches_add(out, CUE_DISPUTE, m->wrong - 1, m->wrong - 1,
-                          "an object of the invoice said to be wrong", REPLY_ORIGIN_COMPLAINT);
+    else if (m->wrong && (m->object || (m->strong && m->invoice)) && !m->thanked) {
+        /* On the object, which the negation that says it is wrong does
+         * not govern ("la remise n'a pas été appliquée"). */
+        size_t at = m->object ? m->object - 1 : m->wrong - 1;
+        reply_matches_add(out, CUE_DISPUTE, at, at, "an object of the invoice said to be wrong",
+                          REPLY_ORIGIN_COMPLAINT);
+    }
 }
 
 void reply_complaint_scan(const struct reply_tokens *toks, struct reply_matches *out)

@@ -82,7 +82,11 @@ static const char *const time_past[] = {
  * "we'll clear this by Friday". A promise; its date is read near it. */
 static const char *const present_pay[] = {
     "paie", "paye", "payons", "paient", "regle", "reglons", "vire", "virons", "verse",
-    "versons", "envoie", "envoyons", "pay", "settle", "clear", "transfer", "wire", "send",
+    "versons", "envoie", "envoyons", "pay", "settle", "clear", "transfer", "wire", "send", NULL,
+};
+/* Infinitives, a promise only after a future marker ("nous allons
+ * régler"; "pouvons-nous payer en 3 fois ?" asks). */
+static const char *const infinitive_pay[] = {
     "payer", "regler", "virer", "verser", "envoyer", NULL,
 };
 
@@ -121,6 +125,25 @@ bool reply_match_inferred(const struct reply_match *m)
 static bool same_clause(const struct reply_tokens *toks, size_t a, size_t b)
 {
     return b < toks->count && toks->items[a].clause == toks->items[b].clause;
+}
+
+/* A past verb before the payment word, in its clause: "you cashed our
+ * cheque", "vous avez encaissé notre chèque", "sent the payment". */
+static bool past_before(const struct reply_tokens *toks, size_t i, struct reply_matches *out)
+{
+    for (size_t back = 1; back <= 3 && back <= i; back++) {
+        size_t j = i - back;
+        if (!same_clause(toks, j, i))
+            return false;
+        if (reply_token_in(toks, j, past_forms) &&
+            (!reply_token_in(toks, j, ambiguous_past) ||
+             (j > 0 && reply_token_in(toks, j - 1, auxiliaries)))) {
+            reply_matches_add(out, CUE_PAID, j, j, "a past payment verb before a payment word",
+                              REPLY_ORIGIN_TENSE);
+            return true;
+        }
+    }
+    return false;
 }
 
 /* From the payment word at i: a future marker or a past verb ahead. */
@@ -169,7 +192,8 @@ static void from_pronoun(const struct reply_tokens *toks, size_t i, struct reply
             reply_matches_add(out, CUE_PAID, j, j, "a person with a past payment verb",
                               REPLY_ORIGIN_TENSE);
             return;
-        } else if (!aux && reply_token_in(toks, j, present_pay)) {
+        } else if (!aux && (reply_token_in(toks, j, present_pay) ||
+                            (future && reply_token_in(toks, j, infinitive_pay)))) {
             reply_matches_add(out, CUE_PROMISE, j, j, "a person with a present or future payment verb",
                               REPLY_ORIGIN_TENSE);
             return;
@@ -181,8 +205,10 @@ static void from_pronoun(const struct reply_tokens *toks, size_t i, struct reply
 void reply_tense_scan(const struct reply_tokens *toks, struct reply_matches *out)
 {
     for (size_t i = 0; i < toks->count; i++) {
-        if (reply_token_in(toks, i, payment_nouns))
-            from_payment_word(toks, i, out);
+        if (reply_token_in(toks, i, payment_nouns)) {
+            if (!past_before(toks, i, out))
+                from_payment_word(toks, i, out);
+        }
         else if (reply_token_in(toks, i, pronouns))
             from_pronoun(toks, i, out);
     }
