@@ -43,7 +43,7 @@ static const char *const invoice_words[] = {
  * noun after "un" (a credit note; "avoir" is also a verb). */
 static const char *const corrections[] = {
     "corrig*", "rectifi*", "refaire", "refait*", "refaites", "annul*", "retir*", "supprim*",
-    "deduire", "deduis*", "reedit*", "reemet*", "readress*", "reetabl*",
+    "deduire", "deduis*", "reedit*", "reprendre", "reemet*", "readress*", "reetabl*",
     "correct", "corrected", "amend*", "reissue*", "revise*", "cancel*", "void", "fix",
     "remove", "adjust*", "readdress*", NULL,
 };
@@ -67,7 +67,8 @@ static const char *const own_side[] = {"notre", "ma", "mon", "nos", "our", "my",
  * ("n'apparaît pas", "pas appliquée", "not applied", "ne correspond
  * pas": the "ne" before is enough). */
 static const char *const negated_wrong[] = {
-    "applique*", "apparai*", "correspond*", "respecte*", "applied", "reflect*", "match*", NULL,
+    "applique*", "apparai*", "correspond*", "respecte*", "figure*", "voit", "voyons", "trouve",
+    "trouvons", "applied", "reflect*", "match*", "shown", "see", NULL,
 };
 /* Pronouns that stand for the invoice beside a request ("la refaire",
  * "correct it"). */
