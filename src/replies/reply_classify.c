@@ -260,7 +260,9 @@ static void find_dates(struct analysis *a, struct date today)
 }
 
 /* A date in the sentence of match m that is to come: from today (or
- * surely after today when strictly is set) to NEAR_FUTURE_DAYS ahead. A
+ * surely after today, and then in its clause, when strictly is set: "le
+ * virement est parti ce matin, vous l'aurez demain" is paid) to
+ * NEAR_FUTURE_DAYS ahead. A
  * date without a year that has just passed ("payé le 2 décembre", written
  * on the 7th) reads as next year's; that far ahead it is no date to come
  * but a reference to the past. A weekday or a day of the month alone is
@@ -269,11 +271,13 @@ static void find_dates(struct analysis *a, struct date today)
 static bool date_to_come(const struct analysis *a, const struct reply_match *m, bool strictly,
                          struct date today)
 {
-    uint32_t sentence = a->toks.items[m->first].sentence;
+    const struct reply_word *at = &a->toks.items[m->first];
 
     for (size_t k = 0; k < a->ndates; k++) {
         int64_t ahead = date_diff_days(today, a->dates[k].date);
-        if (a->toks.items[a->dates[k].token].sentence == sentence && ahead <= NEAR_FUTURE_DAYS &&
+        const struct reply_word *d = &a->toks.items[a->dates[k].token];
+        if ((strictly ? d->clause == at->clause : d->sentence == at->sentence) &&
+            ahead <= NEAR_FUTURE_DAYS &&
             ahead >= (strictly ? 1 : 0) &&
             !(strictly && (a->dates[k].bare_weekday || a->dates[k].bare_day)))
             return true;

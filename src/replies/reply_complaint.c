@@ -30,7 +30,7 @@ static const char *const objects[] = {
     "marchandise*", "materiel", "colis", "avenant", "devis", "societe", "entite", "siren",
     "discount*", "rebate*", "price*", "rate", "rates", "amount", "quantit*", "units", "pallets",
     "items", "delivered", "delivery", "shipment", "quality", "defect*", "damaged", "duplicate",
-    "vat", "hours", "fee", "fees", "charges", "company", "entity", "licences", "licenses",
+    "vat", "hours", "fee", "fees", "charge", "charges", "company", "entity", "licences", "licenses",
     "model", "room", "days", "produit*", "article*", "modele", "product*", "goods", "licence*",
     "license*", NULL,
 };
@@ -57,7 +57,7 @@ static const char *const strong_wrong[] = {
 };
 static const char *const weak_wrong[] = {
     "oublie", "oubliee", "oublies", "seul", "seuls", "seule", "seules", "moitie", "gratuit*",
-    "offert*", "missing", "instead", "twice", NULL,
+    "offert*", "missing", "instead", "twice", "waived", NULL,
 };
 /* The debtor's own fault is no complaint: "erreur de notre part", "our
  * mistake". */
@@ -68,7 +68,7 @@ static const char *const own_side[] = {"notre", "ma", "mon", "nos", "our", "my",
  * pas": the "ne" before is enough). */
 static const char *const negated_wrong[] = {
     "applique*", "apparai*", "correspond*", "respecte*", "figure*", "voit", "voyons", "trouve",
-    "trouvons", "applied", "reflect*", "match*", "shown", "see", NULL,
+    "trouvons", "deduit*", "applied", "reflect*", "match*", "shown", "see", "deducted", NULL,
 };
 /* Pronouns that stand for the invoice beside a request ("la refaire",
  * "correct it"). */
@@ -99,6 +99,14 @@ static bool credit_note(const struct reply_tokens *toks, size_t i)
     if (is_word(toks, i, "avoir"))
         return i > 0 && (is_word(toks, i - 1, "un") || is_word(toks, i - 1, "cet"));
     return is_word(toks, i, "credit") && i + 1 < toks->count && is_word(toks, i + 1, "note");
+}
+
+/* "take it off", "take that off". */
+static bool take_off(const struct reply_tokens *toks, size_t i)
+{
+    return is_word(toks, i, "take") &&
+           ((i + 1 < toks->count && is_word(toks, i + 1, "off")) ||
+            (i + 2 < toks->count && is_word(toks, i + 2, "off")));
 }
 
 /* A correction word that speaks of a correction already made: "merci
@@ -165,7 +173,7 @@ static void mark(const struct reply_tokens *toks, size_t i, struct sentence_mark
         m->object = i + 1;
     if (!m->invoice && reply_token_in(toks, i, invoice_words))
         m->invoice = i + 1;
-    if (!m->targeted && (credit_note(toks, i) ||
+    if (!m->targeted && (credit_note(toks, i) || take_off(toks, i) ||
                          (reply_token_in(toks, i, corrections) && !already_done(toks, i)))) {
         m->correction = i + 1;
         m->targeted = credit_note(toks, i) || targeted(toks, i);
@@ -186,14 +194,17 @@ static void judge(const struct sentence_marks *m, const struct sentence_marks *p
                   struct reply_matches *out)
 {
     bool prev_complains = prev != NULL && (prev->object || prev->wrong);
+    /* "Il n'a pas été déduit" after the sentence naming the discount;
+     * "It's wrong." before the one naming the rate. */
+    bool next_door = prev != NULL && ((m->strong && prev->object) || (prev->strong && m->object));
 
     if (m->correction && (m->targeted || prev_complains || (m->wrong && m->object)))
         reply_matches_add(out, CUE_DISPUTE, m->correction - 1, m->correction - 1,
                           "a request to correct the invoice", REPLY_ORIGIN_COMPLAINT);
-    else if (m->wrong && (m->object || (m->strong && m->invoice)) && !m->thanked) {
+    else if ((m->wrong && (m->object || (m->strong && m->invoice)) && !m->thanked) || next_door) {
         /* On the object, which the negation that says it is wrong does
          * not govern ("la remise n'a pas été appliquée"). */
-        size_t at = m->object ? m->object - 1 : m->wrong - 1;
+        size_t at = m->object ? m->object - 1 : m->wrong ? m->wrong - 1 : m->correction - 1;
         reply_matches_add(out, CUE_DISPUTE, at, at, "an object of the invoice said to be wrong",
                           REPLY_ORIGIN_COMPLAINT);
     }

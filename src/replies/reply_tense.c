@@ -65,6 +65,8 @@ static const char *const future_markers[] = {
     "scheduled", "planned", NULL,
 };
 
+static const char *const already[] = {"deja", "already", NULL};
+
 static const char *const pronouns[] = {"on", "nous", "j", "je", "we", "i", "they", NULL};
 
 /* Without accents these read as present tense as well as participles
@@ -82,8 +84,12 @@ static const char *const time_past[] = {
  * "we'll clear this by Friday". A promise; its date is read near it. */
 static const char *const present_pay[] = {
     "paie", "paye", "payons", "paient", "regle", "reglons", "vire", "virons", "verse",
-    "versons", "envoie", "envoyons", "pay", "settle", "clear", "transfer", "wire", "send", NULL,
+    "versons", "envoie", "envoyons", "pay", "settle", "clear", "transfer", "wire", "send",
+    "paiera", "payera", "reglera", "virera", "enverra", "versera", "paieront", "regleront", NULL,
 };
+/* A verb in the present followed by these is a refusal, not a promise
+ * ("je paie pas", informal French drops the "ne"). */
+static const char *const refusals[] = {"pas", "not", "jamais", "rien", "never", NULL};
 /* Infinitives, a promise only after a future marker ("nous allons
  * régler"; "pouvons-nous payer en 3 fois ?" asks). */
 static const char *const infinitive_pay[] = {
@@ -137,7 +143,8 @@ static bool past_before(const struct reply_tokens *toks, size_t i, struct reply_
             return false;
         if (reply_token_in(toks, j, past_forms) &&
             (!reply_token_in(toks, j, ambiguous_past) ||
-             (j > 0 && reply_token_in(toks, j - 1, auxiliaries)))) {
+             (j > 0 && (reply_token_in(toks, j - 1, auxiliaries) ||
+                        reply_token_in(toks, j - 1, already))))) {
             reply_matches_add(out, CUE_PAID, j, j, "a past payment verb before a payment word",
                               REPLY_ORIGIN_TENSE);
             return true;
@@ -194,6 +201,8 @@ static void from_pronoun(const struct reply_tokens *toks, size_t i, struct reply
             return;
         } else if (!aux && (reply_token_in(toks, j, present_pay) ||
                             (future && reply_token_in(toks, j, infinitive_pay)))) {
+            if (j + 1 < toks->count && reply_token_in(toks, j + 1, refusals))
+                return;
             reply_matches_add(out, CUE_PROMISE, j, j, "a person with a present or future payment verb",
                               REPLY_ORIGIN_TENSE);
             return;
