@@ -204,7 +204,9 @@ static void judge(const struct sentence_marks *m, const struct sentence_marks *p
     else if ((m->wrong && (m->object || (m->strong && m->invoice)) && !m->thanked) || next_door) {
         /* On the object, which the negation that says it is wrong does
          * not govern ("la remise n'a pas été appliquée"). */
-        size_t at = m->object ? m->object - 1 : m->wrong ? m->wrong - 1 : m->correction - 1;
+        size_t at = m->object                    ? m->object - 1
+                    : next_door && prev->object ? prev->object - 1
+                                                : m->wrong - 1;
         reply_matches_add(out, CUE_DISPUTE, at, at, "an object of the invoice said to be wrong",
                           REPLY_ORIGIN_COMPLAINT);
     }

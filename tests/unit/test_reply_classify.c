@@ -319,6 +319,12 @@ static void test_tense(void **state)
     expect_text(NULL, "The payment will be released on 14 December.", "promise", "2026-12-14");
     expect_text(NULL, "On règle le 18, promis.", "promise", "2026-12-18");
     expect_text(NULL, "Virement émis le 21 décembre.", "promise", "2026-12-21");
+    expect_text(NULL, "Nous réglerons le 22 décembre.", "promise", "2026-12-22");
+    /* A date to come voids a payment claim in its clause only. */
+    expect("Le virement est parti ce matin, vous l'aurez demain.", "paid");
+    expect("Déjà fait le virement lundi, regardez bien.", "paid");
+    /* Informal French drops the "ne": a refusal, not a promise. */
+    expect("je paie pas tant que ça reste comme ça", "dispute");
 }
 
 /* An object of the invoice with a request to correct it, or said to be
@@ -339,6 +345,10 @@ static void test_complaint_objects(void **state)
     expect("Pourriez-vous nous renvoyer la facture ?", "other");
     expect("Please cancel the reminder: the invoice was paid on 1 December.", "paid");
     expect("Avez-vous une remise pour les grosses quantités ?", "other");
+    expect("The delivery fee was waived by your rep. Please take it off.", "dispute");
+    /* The complaint may span two sentences. */
+    expect("That's just wrong. The rate we signed is 80, not 95.", "dispute");
+    expect("Nous avions droit à un escompte. Il n'a pas été déduit.", "dispute");
     /* The precedence that protects the debtor: the complaint outranks the
      * promise for the rest, whose date is still read. */
     expect_text(NULL, "La remise n'a pas été appliquée ; nous paierons le reste le 18.", "dispute",
