@@ -183,7 +183,8 @@ static void mark_negated(struct analysis *a)
             continue;
         for (size_t j = window_start(a, m[i].first);
              j < a->matches.count && m[j].first < m[i].first && !a->negated[i]; j++)
-            if (m[j].kind == CUE_NEGATION && governs(a, &m[j], &m[i]))
+            if (m[j].kind == CUE_NEGATION && !reply_match_holds_negation(&m[i]) &&
+                governs(a, &m[j], &m[i]))
                 a->negated[i] = true;
     }
 }

@@ -32,7 +32,7 @@ static const char *const objects[] = {
     "items", "delivered", "delivery", "shipment", "quality", "defect*", "damaged", "duplicate",
     "vat", "hours", "fee", "fees", "charge", "charges", "company", "entity", "licences", "licenses",
     "model", "room", "days", "produit*", "article*", "modele", "product*", "goods", "licence*",
-    "license*", NULL,
+    "license*", "extras", "supplement*", NULL,
 };
 
 static const char *const invoice_words[] = {
@@ -43,7 +43,7 @@ static const char *const invoice_words[] = {
  * noun after "un" (a credit note; "avoir" is also a verb). */
 static const char *const corrections[] = {
     "corrig*", "rectifi*", "refaire", "refait*", "refaites", "annul*", "retir*", "supprim*",
-    "deduire", "deduis*", "reedit*", "reprendre", "reemet*", "readress*", "reetabl*",
+    "deduire", "deduis*", "reedit*", "reprendre", "refactur*", "rebill*", "reemet*", "readress*", "reetabl*",
     "correct", "corrected", "amend*", "reissue*", "revise*", "cancel*", "void", "fix",
     "remove", "adjust*", "readdress*", NULL,
 };
@@ -68,18 +68,23 @@ static const char *const own_side[] = {"notre", "ma", "mon", "nos", "our", "my",
  * pas": the "ne" before is enough). */
 static const char *const negated_wrong[] = {
     "applique*", "apparai*", "correspond*", "respecte*", "figure*", "voit", "voyons", "trouve",
-    "trouvons", "deduit*", "applied", "reflect*", "match*", "shown", "see", "deducted", NULL,
+    "trouvons", "deduit*", "approuve*", "applied", "reflect*", "match*", "shown", "see",
+    "deducted", "approved", NULL,
 };
 /* Pronouns that stand for the invoice beside a request ("la refaire",
  * "correct it"). */
 static const char *const pronoun_targets[] = {"la", "l", "le", "les", "it", "them", NULL};
 
-static const char *const negations[] = {"pas", "non", "not", "n", "ne", "jamais", "never", NULL};
+static const char *const negations[] = {"pas", "non", "not", "n", "ne", "jamais", "never",
+                                        "none", "aucun", "aucune", NULL};
+
+#define NEGATION_BACK 8 /* words before a "wrong" verb where its negation may stand */
 static const char *const thanks[] = {"merci", "thanks", "thank", NULL};
 
 struct sentence_marks {
     size_t object, correction, wrong, invoice; /* token + 1 of the first such word, 0: none */
     bool strong;   /* the wrong word is a strong one */
+    bool negated;  /* it is a negated verb: "n'a pas été appliquée" */
     bool targeted; /* the request has its object, the invoice or a pronoun beside it */
     bool thanked;
 };
@@ -124,7 +129,7 @@ static bool is_word_before(const struct reply_tokens *toks, size_t i, const char
 
 static bool negated_before(const struct reply_tokens *toks, size_t i)
 {
-    for (size_t k = i > 3 ? i - 3 : 0; k < i; k++)
+    for (size_t k = i > NEGATION_BACK ? i - NEGATION_BACK : 0; k < i; k++)
         if (toks->items[k].sentence == toks->items[i].sentence && reply_token_in(toks, k, negations))
             return true;
     return false;
@@ -178,12 +183,15 @@ static void mark(const struct reply_tokens *toks, size_t i, struct sentence_mark
         m->correction = i + 1;
         m->targeted = credit_note(toks, i) || targeted(toks, i);
     }
+    bool negated = reply_token_in(toks, i, negated_wrong) && negated_before(toks, i);
+
     strong = (reply_token_in(toks, i, strong_wrong) && !is_word_before(toks, i, "sauf") &&
               !own_fault(toks, i)) ||
-             contrast(toks, i) || (reply_token_in(toks, i, negated_wrong) && negated_before(toks, i));
+             contrast(toks, i) || negated;
     if (strong && !m->strong) {
         m->wrong = i + 1;
         m->strong = true;
+        m->negated = negated;
     } else if (!m->wrong && reply_token_in(toks, i, weak_wrong) && !own_fault(toks, i)) {
         m->wrong = i + 1;
     }
@@ -207,7 +215,8 @@ static void judge(const struct sentence_marks *m, const struct sentence_marks *p
         size_t at = m->object                    ? m->object - 1
                     : next_door && prev->object ? prev->object - 1
                                                 : m->wrong - 1;
-        reply_matches_add(out, CUE_DISPUTE, at, at, "an object of the invoice said to be wrong",
+        reply_matches_add(out, CUE_DISPUTE, at, at,
+                          m->negated ? REPLY_PHRASE_NOT_APPLIED : "an object of the invoice said to be wrong",
                           REPLY_ORIGIN_COMPLAINT);
     }
 }

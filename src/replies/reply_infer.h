@@ -22,6 +22,14 @@
 #define REPLY_ORIGIN_TENSE "tense"
 #define REPLY_ORIGIN_COMPLAINT "complaint"
 
+/* The phrase of a complaint whose wrong is a negated verb ("none of the
+ * extras were approved", "la remise n'a pas été appliquée"): the
+ * negation is the complaint's own, and never voids it. */
+#define REPLY_PHRASE_NOT_APPLIED "an object of the invoice said not to be applied"
+
+/* Whether m holds its own negation (see above). */
+bool reply_match_holds_negation(const struct reply_match *m);
+
 /* Whether a match was inferred rather than read from the lexicon. */
 bool reply_match_inferred(const struct reply_match *m);
 

@@ -128,6 +128,12 @@ bool reply_match_inferred(const struct reply_match *m)
            strcmp(m->origin, REPLY_ORIGIN_COMPLAINT) == 0;
 }
 
+bool reply_match_holds_negation(const struct reply_match *m)
+{
+    return strcmp(m->origin, REPLY_ORIGIN_COMPLAINT) == 0 &&
+           strcmp(m->phrase, REPLY_PHRASE_NOT_APPLIED) == 0;
+}
+
 static bool same_clause(const struct reply_tokens *toks, size_t a, size_t b)
 {
     return b < toks->count && toks->items[a].clause == toks->items[b].clause;

@@ -349,6 +349,11 @@ static void test_complaint_objects(void **state)
     /* The complaint may span two sentences. */
     expect("That's just wrong. The rate we signed is 80, not 95.", "dispute");
     expect("Nous avions droit à un escompte. Il n'a pas été déduit.", "dispute");
+    /* A negated verb is the complaint's own negation; a negated "erreur"
+     * is no complaint. */
+    expect("None of the extra hours billed were approved by us.", "dispute");
+    expect_text(NULL, "Il n'y a pas d'erreur sur la facture, le virement partira le 9.", "promise",
+                "2026-12-09");
     /* The precedence that protects the debtor: the complaint outranks the
      * promise for the rest, whose date is still read. */
     expect_text(NULL, "La remise n'a pas été appliquée ; nous paierons le reste le 18.", "dispute",
