@@ -144,6 +144,23 @@ static void mark_covered(struct analysis *a)
     }
 }
 
+/* A payment made to wait for a correction (REPLY_PHRASE_CONDITION) is no
+ * promise nor payment: the promise and payment cues of its sentence are
+ * void ("nous réglerons dès que la facture sera corrigée"). */
+static void void_conditioned(struct analysis *a)
+{
+    const struct reply_match *m = a->matches.items;
+
+    for (size_t c = 0; c < a->matches.count; c++) {
+        if (m[c].kind != CUE_DISPUTE || strcmp(m[c].phrase, REPLY_PHRASE_CONDITION) != 0)
+            continue;
+        for (size_t i = 0; i < a->matches.count; i++)
+            if ((m[i].kind == CUE_PROMISE || m[i].kind == CUE_PAYMENT || m[i].kind == CUE_PAID) &&
+                a->toks.items[m[i].first].sentence == a->toks.items[m[c].first].sentence)
+                a->covered[i] = true;
+    }
+}
+
 static void count_boundaries(struct analysis *a)
 {
     a->boundaries_before = xcalloc(a->toks.count + 1, sizeof *a->boundaries_before);
@@ -174,6 +191,19 @@ static bool governs(const struct analysis *a, const struct reply_match *n,
            !boundary_between(a, n->last, c->first);
 }
 
+/* A cue that opens with a negation word holds its own negation: "n'ai
+ * jamais rien commandé" is one negation, read by "jamais … commandé", not
+ * a negated one. */
+static const char *const negation_openers[] = {
+    "pas", "jamais", "rien", "aucun", "aucune", "never", "not", "nothing", "none", NULL,
+};
+
+static bool opens_with_negation(const struct analysis *a, const struct reply_match *m)
+{
+    return m->kind == CUE_DISPUTE && !reply_match_inferred(m) &&
+           reply_token_in(&a->toks, m->first, negation_openers);
+}
+
 static void mark_negated(struct analysis *a)
 {
     const struct reply_match *m = a->matches.items;
@@ -184,6 +214,7 @@ static void mark_negated(struct analysis *a)
         for (size_t j = window_start(a, m[i].first);
              j < a->matches.count && m[j].first < m[i].first && !a->negated[i]; j++)
             if (m[j].kind == CUE_NEGATION && !reply_match_holds_negation(&m[i]) &&
+                !opens_with_negation(a, &m[i]) &&
                 governs(a, &m[j], &m[i]))
                 a->negated[i] = true;
     }
@@ -356,6 +387,7 @@ static void analyse(struct analysis *a, const struct reply_lexicon *lex, const c
     a->negated = xcalloc(a->matches.count + 1, sizeof *a->negated);
     a->promises = xcalloc(a->matches.count + 1, sizeof *a->promises);
     mark_covered(a);
+    void_conditioned(a);
     mark_negated(a);
     find_dates(a, today);
     weigh_dates(a, today);

@@ -32,7 +32,7 @@ static const char *const objects[] = {
     "items", "delivered", "delivery", "shipment", "quality", "defect*", "damaged", "duplicate",
     "vat", "hours", "fee", "fees", "charge", "charges", "company", "entity", "licences", "licenses",
     "model", "room", "days", "produit*", "article*", "modele", "product*", "goods", "licence*",
-    "license*", "extras", "supplement*", NULL,
+    "license*", "extras", "supplement*", "loyer*", "rent", "rental", "installation", NULL,
 };
 
 static const char *const invoice_words[] = {
@@ -69,7 +69,7 @@ static const char *const own_side[] = {"notre", "ma", "mon", "nos", "our", "my",
 static const char *const negated_wrong[] = {
     "applique*", "apparai*", "correspond*", "respecte*", "figure*", "voit", "voyons", "trouve",
     "trouvons", "deduit*", "approuve*", "applied", "reflect*", "match*", "shown", "see",
-    "deducted", "approved", NULL,
+    "deducted", "approved", "bon", "bonne", "right", "normal", "normale", NULL,
 };
 /* Pronouns that stand for the invoice beside a request ("la refaire",
  * "correct it"). */
@@ -80,6 +80,41 @@ static const char *const negations[] = {"pas", "non", "not", "n", "ne", "jamais"
 
 #define NEGATION_BACK 8 /* words before a "wrong" verb where its negation may stand */
 static const char *const thanks[] = {"merci", "thanks", "thank", NULL};
+/* After "merci" or "thanks", these make it thanks for something done
+ * ("merci pour la facture corrigée", "thanks for fixing"); "merci de
+ * corriger" is a request. */
+static const char *const thanks_for[] = {"pour", "for", "you", NULL};
+
+/* A past agreement recited ("nous avions convenu d'un forfait", "we
+ * agreed on a fixed fee", "on avait dit 350"): said of an object, it
+ * holds what the invoice should have been. "Comme convenu", "as agreed",
+ * "the agreed amount" recite no difference. */
+static const char *const agreements[] = {"convenu", "convenus", "convenue", "agreed", "dit", NULL};
+static const char *const agreement_subjects[] = {
+    "avions", "avait", "avons", "aviez", "had", "we", "i", "was", "were", NULL,
+};
+static const char *const agreement_as[] = {"comme", "as", "like", "the", "tel", "ainsi", NULL};
+
+/* A payment made to wait for a correction ("nous réglerons dès que vous
+ * l'aurez corrigée", "you'll get paid when the leak is fixed", "we'll pay
+ * once that credit arrives"): no promise, a dispute. The condition must
+ * name something to correct, finish or credit; "quand notre client nous
+ * aura payés" waits for money, and is none. */
+static const char *const pay_words[] = {
+    "paie", "paiera*", "paierai", "paierons", "payer*", "pay", "paying", "reglerai", "reglerons",
+    "reglera", "regleront", "regler", "settle", "reglement", "paiement", "payment", NULL,
+};
+static const char *const conditions[] = {"quand", "lorsque", "lorsqu", "once", "when", "until", NULL};
+static const char *const completions[] = {
+    "fini*", "termine*", "repare*", "resolu*", "installe*", "finished", "fixed", "repaired",
+    "resolved", "completed", "complete", "installed", "credit", "sorted", NULL,
+};
+static const char *const arrivals[] = {
+    "recu*", "livre*", "arrive*", "receive*", "delivered", "arrives", "arrived", NULL,
+};
+static const char *const money_waited[] = {
+    "fonds", "funds", "client", "clients", "customer", "customers", "paiement", "payment", NULL,
+};
 
 struct sentence_marks {
     size_t object, correction, wrong, invoice; /* token + 1 of the first such word, 0: none */
@@ -87,6 +122,11 @@ struct sentence_marks {
     bool negated;  /* it is a negated verb: "n'a pas été appliquée" */
     bool targeted; /* the request has its object, the invoice or a pronoun beside it */
     bool thanked;
+    size_t pay, condition;    /* token + 1 of a payment word, of a condition after it */
+    bool condition_fix;       /* the condition names a correction or completion */
+    bool condition_arrival;   /* ... or an arrival (needs an object) */
+    bool condition_money;     /* it waits for money: no complaint */
+    bool condition_object;    /* an object or a credit note after the condition */
 };
 
 #define TARGET_BEFORE 4 /* words before a request where its object may stand */
@@ -168,17 +208,82 @@ static bool targeted(const struct reply_tokens *toks, size_t c)
     return false;
 }
 
+/* "une fois", "dès que", "as soon as", "tant que" (two words), or one of
+ * conditions. */
+static bool condition_at(const struct reply_tokens *toks, size_t i)
+{
+    if (reply_token_in(toks, i, conditions))
+        return true;
+    if (i + 1 >= toks->count)
+        return false;
+    return (is_word(toks, i, "une") && is_word(toks, i + 1, "fois")) ||
+           (is_word(toks, i, "des") && is_word(toks, i + 1, "que")) ||
+           (is_word(toks, i, "tant") && is_word(toks, i + 1, "que")) ||
+           (is_word(toks, i, "as") && is_word(toks, i + 1, "soon"));
+}
+
+/* An agreement recited at i (see agreements). */
+static bool agreement_at(const struct reply_tokens *toks, size_t i)
+{
+    if (!reply_token_in(toks, i, agreements) || i == 0 ||
+        !reply_token_in(toks, i - 1, agreement_subjects))
+        return false;
+    if (is_word(toks, i, "dit") && !is_word(toks, i - 1, "avait") && !is_word(toks, i - 1, "avions"))
+        return false;
+    for (size_t k = i >= 3 ? i - 3 : 0; k < i; k++)
+        if (reply_token_in(toks, k, agreement_as))
+            return false;
+    return true;
+}
+
+/* A payment to come at i: pay_words, or "get paid", "be paid". */
+static bool pay_at(const struct reply_tokens *toks, size_t i)
+{
+    return reply_token_in(toks, i, pay_words) ||
+           (is_word(toks, i, "paid") && i > 0 && (is_word_before(toks, i, "get") ||
+                                                  is_word_before(toks, i, "be")));
+}
+
+/* "merci pour", "merci d'avoir", "thanks for", "thank you for". */
+static bool thanks_at(const struct reply_tokens *toks, size_t i)
+{
+    if (!reply_token_in(toks, i, thanks) || i + 1 >= toks->count)
+        return false;
+    return reply_token_in(toks, i + 1, thanks_for) ||
+           (is_word(toks, i + 1, "d") && i + 2 < toks->count && is_word(toks, i + 2, "avoir"));
+}
+
+static void mark_condition(const struct reply_tokens *toks, size_t i, struct sentence_marks *m)
+{
+    if (!m->pay && pay_at(toks, i))
+        m->pay = i + 1;
+    if (!m->condition && condition_at(toks, i))
+        m->condition = i + 1;
+    if (!m->condition || i < m->condition)
+        return;
+    if (reply_token_in(toks, i, completions) || reply_token_in(toks, i, corrections) ||
+        credit_note(toks, i))
+        m->condition_fix = true;
+    if (reply_token_in(toks, i, arrivals))
+        m->condition_arrival = true;
+    if (reply_token_in(toks, i, objects))
+        m->condition_object = true;
+    if (reply_token_in(toks, i, money_waited))
+        m->condition_money = true;
+}
+
 static void mark(const struct reply_tokens *toks, size_t i, struct sentence_marks *m)
 {
     bool strong;
 
-    if (reply_token_in(toks, i, thanks))
+    mark_condition(toks, i, m);
+    if (thanks_at(toks, i))
         m->thanked = true;
     if (!m->object && reply_token_in(toks, i, objects))
         m->object = i + 1;
     if (!m->invoice && reply_token_in(toks, i, invoice_words))
         m->invoice = i + 1;
-    if (!m->targeted && (credit_note(toks, i) || take_off(toks, i) ||
+    if (!m->targeted && !m->thanked && (credit_note(toks, i) || take_off(toks, i) ||
                          (reply_token_in(toks, i, corrections) && !already_done(toks, i)))) {
         m->correction = i + 1;
         m->targeted = credit_note(toks, i) || targeted(toks, i);
@@ -192,7 +297,8 @@ static void mark(const struct reply_tokens *toks, size_t i, struct sentence_mark
         m->wrong = i + 1;
         m->strong = true;
         m->negated = negated;
-    } else if (!m->wrong && reply_token_in(toks, i, weak_wrong) && !own_fault(toks, i)) {
+    } else if (!m->wrong && (reply_token_in(toks, i, weak_wrong) || agreement_at(toks, i)) &&
+               !own_fault(toks, i)) {
         m->wrong = i + 1;
     }
 }
@@ -206,7 +312,11 @@ static void judge(const struct sentence_marks *m, const struct sentence_marks *p
      * "It's wrong." before the one naming the rate. */
     bool next_door = prev != NULL && ((m->strong && prev->object) || (prev->strong && m->object));
 
-    if (m->correction && (m->targeted || prev_complains || (m->wrong && m->object)))
+    if (m->pay && m->condition && (m->condition_fix || (m->condition_arrival && m->condition_object)) &&
+        !m->condition_money)
+        reply_matches_add(out, CUE_DISPUTE, m->condition - 1, m->condition - 1,
+                          REPLY_PHRASE_CONDITION, REPLY_ORIGIN_COMPLAINT);
+    else if (m->correction && (m->targeted || prev_complains || (m->wrong && m->object)))
         reply_matches_add(out, CUE_DISPUTE, m->correction - 1, m->correction - 1,
                           "a request to correct the invoice", REPLY_ORIGIN_COMPLAINT);
     else if ((m->wrong && (m->object || (m->strong && m->invoice)) && !m->thanked) || next_door) {

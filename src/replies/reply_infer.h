@@ -27,6 +27,11 @@
  * negation is the complaint's own, and never voids it. */
 #define REPLY_PHRASE_NOT_APPLIED "an object of the invoice said not to be applied"
 
+/* The phrase of a payment made to wait for a correction ("nous réglerons
+ * dès que la facture sera corrigée"): a dispute, and the promise or
+ * payment cues of its sentence are void (reply_classify.c). */
+#define REPLY_PHRASE_CONDITION "a payment on condition of a correction"
+
 /* Whether m holds its own negation (see above). */
 bool reply_match_holds_negation(const struct reply_match *m);
 

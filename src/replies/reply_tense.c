@@ -26,7 +26,7 @@
 static const char *const payment_nouns[] = {
     "virement",  "virements", "reglement", "reglements", "paiement", "paiements", "cheque",
     "cheques",   "fonds",     "versement", "transfer",   "transfers", "payment", "payments",
-    "funds",     "check",     "remittance", "wire",      "bacs",      "prelevement", NULL,
+    "funds",     "check",     "remittance", "wire",      "bacs",      "prelevement", "debit", NULL,
 };
 
 /* Participles and simple pasts that say the money left. */
@@ -39,7 +39,7 @@ static const char *const past_forms[] = {
     "realise",  "realisee", "lance",    "lancee",   "verse",    "versee",    "transfere",
     "sent",     "made",     "processed", "transferred", "cashed", "executed", "settled",
     "issued",   "wired",    "debited",  "posted",   "mailed",   "paid",      "initiated",
-    "released", "left",     "gone",     "remitted", "cleared",  "went",      NULL,
+    "released", "left",     "gone",     "remitted", "cleared",  "went",      "collected", NULL,
 };
 
 /* Participles a person uses of a payment ("on a viré", "I sent it"). */
@@ -134,6 +134,19 @@ bool reply_match_holds_negation(const struct reply_match *m)
            strcmp(m->phrase, REPLY_PHRASE_NOT_APPLIED) == 0;
 }
 
+/* "sent back", "renvoyé": goods returned, not money sent. */
+static bool returned(const struct reply_tokens *toks, size_t j)
+{
+    const struct reply_word *t;
+
+    for (size_t k = j + 1; k <= j + 2 && k < toks->count; k++) {
+        t = &toks->items[k];
+        if (t->len == 4 && memcmp(toks->text + t->start, "back", 4) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool same_clause(const struct reply_tokens *toks, size_t a, size_t b)
 {
     return b < toks->count && toks->items[a].clause == toks->items[b].clause;
@@ -201,7 +214,8 @@ static void from_pronoun(const struct reply_tokens *toks, size_t i, struct reply
             future = true;
         else if (reply_token_in(toks, j, auxiliaries))
             aux = true;
-        else if (!future && reply_token_in(toks, j, personal_past) && (aux || english)) {
+        else if (!future && reply_token_in(toks, j, personal_past) && (aux || english) &&
+                 !returned(toks, j)) {
             reply_matches_add(out, CUE_PAID, j, j, "a person with a past payment verb",
                               REPLY_ORIGIN_TENSE);
             return;
