@@ -161,6 +161,24 @@ static void void_conditioned(struct analysis *a)
     }
 }
 
+/* "Il doit y avoir une erreur, nous avons réglé cette facture": the
+ * invoice said wrong, no object named, beside a standing payment claim,
+ * says it is paid (REPLY_PHRASE_INVOICE_WRONG); no dispute. Called once
+ * negations are known. */
+static bool stands(const struct analysis *a, size_t i);
+
+static void void_paid_errors(struct analysis *a)
+{
+    const struct reply_match *m = a->matches.items;
+    bool paid = false;
+
+    for (size_t i = 0; i < a->matches.count && !paid; i++)
+        paid = m[i].kind == CUE_PAID && stands(a, i);
+    for (size_t i = 0; i < a->matches.count && paid; i++)
+        if (m[i].kind == CUE_DISPUTE && strcmp(m[i].phrase, REPLY_PHRASE_INVOICE_WRONG) == 0)
+            a->covered[i] = true;
+}
+
 static void count_boundaries(struct analysis *a)
 {
     a->boundaries_before = xcalloc(a->toks.count + 1, sizeof *a->boundaries_before);
@@ -389,6 +407,7 @@ static void analyse(struct analysis *a, const struct reply_lexicon *lex, const c
     mark_covered(a);
     void_conditioned(a);
     mark_negated(a);
+    void_paid_errors(a);
     find_dates(a, today);
     weigh_dates(a, today);
 }

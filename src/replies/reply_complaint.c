@@ -32,7 +32,10 @@ static const char *const objects[] = {
     "items", "delivered", "delivery", "shipment", "quality", "defect*", "damaged", "duplicate",
     "vat", "hours", "fee", "fees", "charge", "charges", "company", "entity", "licences", "licenses",
     "model", "room", "days", "produit*", "article*", "modele", "product*", "goods", "licence*",
-    "license*", "extras", "supplement*", "loyer*", "rent", "rental", "installation", NULL,
+    "license*", "extras", "supplement*", "loyer*", "rent", "rental", "installation", "penalit*", "penalty",
+    "penalties", "indemnite*", "interets", "interest", "mois", "month", "abonnement*",
+    "subscription*", "option*", "travail", "travaux", "work", "intervention*", "reparation*",
+    "repair*", "depannage", "service", "services", NULL,
 };
 
 static const char *const invoice_words[] = {
@@ -45,15 +48,18 @@ static const char *const corrections[] = {
     "corrig*", "rectifi*", "refaire", "refait*", "refaites", "annul*", "retir*", "supprim*",
     "deduire", "deduis*", "reedit*", "reprendre", "refactur*", "rebill*", "reemet*", "readress*", "reetabl*",
     "correct", "corrected", "amend*", "reissue*", "revise*", "cancel*", "void", "fix",
-    "remove", "adjust*", "readdress*", NULL,
+    "remove", "adjust*", "readdress*", "redo", "rework", "accurate", NULL,
 };
+/* Adjectives that ask for a right invoice right after "facture" ("une
+ * facture juste", "une facture exacte"). */
+static const char *const right_invoice[] = {"juste", "exacte", "correcte", "conforme", NULL};
 
 /* Words that say something is wrong: strong ones of the invoice or of an
  * object, weak ones only of an object ("la seule facture" is no
  * complaint, "seuls 6 postes" is). */
 static const char *const strong_wrong[] = {
     "erreur*", "errone*", "faux", "fausse", "incorrect*", "mauvais*", "wrong", "error",
-    "mistake*", "overbilled", "overcharged", NULL,
+    "mistake*", "overbilled", "overcharged", "typo*", "coquille*", NULL,
 };
 static const char *const weak_wrong[] = {
     "oublie", "oubliee", "oublies", "seul", "seuls", "seule", "seules", "moitie", "gratuit*",
@@ -69,14 +75,35 @@ static const char *const own_side[] = {"notre", "ma", "mon", "nos", "our", "my",
 static const char *const negated_wrong[] = {
     "applique*", "apparai*", "correspond*", "respecte*", "figure*", "voit", "voyons", "trouve",
     "trouvons", "deduit*", "approuve*", "applied", "reflect*", "match*", "shown", "see",
-    "deducted", "approved", "bon", "bonne", "right", "normal", "normale", NULL,
+    "deducted", "approved", "bon", "bonne", "right", "normal", "normale", "apply", "applies",
+    "applicable*", NULL,
 };
+
+/* Work or goods said never done or never come ("le dessert n'a jamais été
+ * servi", "the wiring was never run", "still haven't received the
+ * goods"): a dispute, unless the clause speaks of money or of the invoice
+ * itself ("jamais reçu la facture" asks for a copy). */
+static const char *const never_words[] = {"jamais", "never", NULL};
+static const char *const performed[] = {
+    "servi*", "livre*", "pose*", "installe*", "realise*", "execute*", "monte*", "tire*",
+    "repare*", "venu*", "fourni*", "termine*", "commence*", "expedie*", "recu*", "arrive*",
+    "served", "delivered", "done", "fitted", "installed", "carried", "performed", "run",
+    "supplied", "provided", "completed", "repaired", "came", "arrived", "showed", "turned",
+    "started", "finished", "shipped", "received", "got", "reached", NULL,
+};
+static const char *const money_words[] = {
+    "virement", "paiement", "reglement", "cheque", "fonds", "payment", "transfer", "funds",
+    "check", "remittance", "facture", "invoice", "factures", "invoices", "relance*",
+    "reminder*", "courrier", "mail", "email", "message", NULL,
+};
+#define NEVER_REACH 4 /* words after "jamais" or "still" where the participle may stand */
 /* Pronouns that stand for the invoice beside a request ("la refaire",
  * "correct it"). */
-static const char *const pronoun_targets[] = {"la", "l", "le", "les", "it", "them", NULL};
+static const char *const pronoun_targets[] = {"la", "l", "le", "les", "en", "it", "them", NULL};
 
+/* "t" is what is left of "n't" ("don't" reads "don t"). */
 static const char *const negations[] = {"pas", "non", "not", "n", "ne", "jamais", "never",
-                                        "none", "aucun", "aucune", NULL};
+                                        "none", "aucun", "aucune", "t", NULL};
 
 #define NEGATION_BACK 8 /* words before a "wrong" verb where its negation may stand */
 static const char *const thanks[] = {"merci", "thanks", "thank", NULL};
@@ -127,6 +154,7 @@ struct sentence_marks {
     bool condition_arrival;   /* ... or an arrival (needs an object) */
     bool condition_money;     /* it waits for money: no complaint */
     bool condition_object;    /* an object or a credit note after the condition */
+    size_t never_done;        /* token + 1 of work said never done */
 };
 
 #define TARGET_BEFORE 4 /* words before a request where its object may stand */
@@ -253,6 +281,39 @@ static bool thanks_at(const struct reply_tokens *toks, size_t i)
            (is_word(toks, i + 1, "d") && i + 2 < toks->count && is_word(toks, i + 2, "avoir"));
 }
 
+/* Whether the clause of token i names money or the invoice. */
+static bool clause_names_money(const struct reply_tokens *toks, size_t i)
+{
+    size_t k = i;
+
+    while (k > 0 && toks->items[k - 1].clause == toks->items[i].clause)
+        k--;
+    for (; k < toks->count && toks->items[k].clause == toks->items[i].clause; k++)
+        if (reply_token_in(toks, k, money_words))
+            return true;
+    return false;
+}
+
+/* "jamais ... servi", "never ... run", "toujours pas reçu", "still
+ * haven't received", "still not delivered". */
+static bool never_done_at(const struct reply_tokens *toks, size_t i)
+{
+    bool still = is_word(toks, i, "toujours") || is_word(toks, i, "still");
+
+    if (!reply_token_in(toks, i, never_words) && !still)
+        return false;
+    if (still && !(i + 1 < toks->count && reply_token_in(toks, i + 1, negations)) &&
+        !(i + 2 < toks->count && reply_token_in(toks, i + 2, negations)))
+        return false;
+    for (size_t k = i + 1; k <= i + NEVER_REACH && k < toks->count; k++) {
+        if (toks->items[k].clause != toks->items[i].clause)
+            return false;
+        if (reply_token_in(toks, k, performed))
+            return !clause_names_money(toks, i);
+    }
+    return false;
+}
+
 static void mark_condition(const struct reply_tokens *toks, size_t i, struct sentence_marks *m)
 {
     if (!m->pay && pay_at(toks, i))
@@ -277,12 +338,19 @@ static void mark(const struct reply_tokens *toks, size_t i, struct sentence_mark
     bool strong;
 
     mark_condition(toks, i, m);
+    if (!m->never_done && never_done_at(toks, i))
+        m->never_done = i + 1;
     if (thanks_at(toks, i))
         m->thanked = true;
     if (!m->object && reply_token_in(toks, i, objects))
         m->object = i + 1;
     if (!m->invoice && reply_token_in(toks, i, invoice_words))
         m->invoice = i + 1;
+    if (!m->targeted && !m->thanked && i > 0 && reply_token_in(toks, i, right_invoice) &&
+        reply_token_in(toks, i - 1, invoice_words)) {
+        m->correction = i + 1;
+        m->targeted = true;
+    }
     if (!m->targeted && !m->thanked && (credit_note(toks, i) || take_off(toks, i) ||
                          (reply_token_in(toks, i, corrections) && !already_done(toks, i)))) {
         m->correction = i + 1;
@@ -316,6 +384,9 @@ static void judge(const struct sentence_marks *m, const struct sentence_marks *p
         !m->condition_money)
         reply_matches_add(out, CUE_DISPUTE, m->condition - 1, m->condition - 1,
                           REPLY_PHRASE_CONDITION, REPLY_ORIGIN_COMPLAINT);
+    else if (m->never_done)
+        reply_matches_add(out, CUE_DISPUTE, m->never_done - 1, m->never_done - 1,
+                          REPLY_PHRASE_NEVER_DONE, REPLY_ORIGIN_COMPLAINT);
     else if (m->correction && (m->targeted || prev_complains || (m->wrong && m->object)))
         reply_matches_add(out, CUE_DISPUTE, m->correction - 1, m->correction - 1,
                           "a request to correct the invoice", REPLY_ORIGIN_COMPLAINT);
@@ -326,7 +397,9 @@ static void judge(const struct sentence_marks *m, const struct sentence_marks *p
                     : next_door && prev->object ? prev->object - 1
                                                 : m->wrong - 1;
         reply_matches_add(out, CUE_DISPUTE, at, at,
-                          m->negated ? REPLY_PHRASE_NOT_APPLIED : "an object of the invoice said to be wrong",
+                          m->negated                        ? REPLY_PHRASE_NOT_APPLIED
+                          : m->object || next_door          ? "an object of the invoice said to be wrong"
+                                                            : REPLY_PHRASE_INVOICE_WRONG,
                           REPLY_ORIGIN_COMPLAINT);
     }
 }

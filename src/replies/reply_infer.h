@@ -32,6 +32,15 @@
  * payment cues of its sentence are void (reply_classify.c). */
 #define REPLY_PHRASE_CONDITION "a payment on condition of a correction"
 
+/* The phrase of work or goods said never done or never come ("le dessert
+ * n'a jamais été servi"): the negation is the complaint's own. */
+#define REPLY_PHRASE_NEVER_DONE "work or goods said never done"
+
+/* The phrase of the invoice itself said to be wrong, no object named
+ * ("il doit y avoir une erreur"): beside a payment claim it says the
+ * invoice is paid, and is no dispute (reply_classify.c). */
+#define REPLY_PHRASE_INVOICE_WRONG "the invoice said to be wrong"
+
 /* Whether m holds its own negation (see above). */
 bool reply_match_holds_negation(const struct reply_match *m);
 

@@ -69,6 +69,12 @@ static const char *const already[] = {"deja", "already", NULL};
 
 static const char *const pronouns[] = {"on", "nous", "j", "je", "we", "i", "they", NULL};
 
+/* A modal before the subject asks a question: "should we pay into
+ * this account?", "why should I pay for...". */
+static const char *const inverted_modals[] = {
+    "should", "would", "could", "must", "shall", "can", "do", "may", NULL,
+};
+
 /* Without accents these read as present tense as well as participles
  * ("le paiement passe par Chorus"): past only after an auxiliary or
  * before a word of time past ("virement passé hier"). */
@@ -131,7 +137,8 @@ bool reply_match_inferred(const struct reply_match *m)
 bool reply_match_holds_negation(const struct reply_match *m)
 {
     return strcmp(m->origin, REPLY_ORIGIN_COMPLAINT) == 0 &&
-           strcmp(m->phrase, REPLY_PHRASE_NOT_APPLIED) == 0;
+           (strcmp(m->phrase, REPLY_PHRASE_NOT_APPLIED) == 0 ||
+            strcmp(m->phrase, REPLY_PHRASE_NEVER_DONE) == 0);
 }
 
 /* "sent back", "renvoyé": goods returned, not money sent. */
@@ -206,6 +213,8 @@ static void from_pronoun(const struct reply_tokens *toks, size_t i, struct reply
     bool aux = false, future = false, english;
     const char *w = toks->text + toks->items[i].start;
 
+    if (i > 0 && same_clause(toks, i - 1, i) && reply_token_in(toks, i - 1, inverted_modals))
+        return;
     english = (toks->items[i].len == 2 && memcmp(w, "we", 2) == 0) ||
               (toks->items[i].len == 1 && w[0] == 'i') ||
               (toks->items[i].len == 4 && memcmp(w, "they", 4) == 0);
@@ -231,10 +240,22 @@ static void from_pronoun(const struct reply_tokens *toks, size_t i, struct reply
     }
 }
 
+/* A sentence that opens with a payment participle and a time past:
+ * "Réglé ce matin.", "Paid yesterday." (the subject left out). */
+static bool opening_past(const struct reply_tokens *toks, size_t i)
+{
+    return (i == 0 || toks->items[i - 1].sentence != toks->items[i].sentence) &&
+           reply_token_in(toks, i, personal_past) && same_clause(toks, i, i + 1) &&
+           reply_token_in(toks, i + 1, time_past);
+}
+
 void reply_tense_scan(const struct reply_tokens *toks, struct reply_matches *out)
 {
     for (size_t i = 0; i < toks->count; i++) {
-        if (reply_token_in(toks, i, payment_nouns)) {
+        if (opening_past(toks, i))
+            reply_matches_add(out, CUE_PAID, i, i, "a payment participle opening its sentence",
+                              REPLY_ORIGIN_TENSE);
+        else if (reply_token_in(toks, i, payment_nouns)) {
             if (!past_before(toks, i, out))
                 from_payment_word(toks, i, out);
         }
