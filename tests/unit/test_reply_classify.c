@@ -360,6 +360,42 @@ static void test_complaint_objects(void **state)
                 "2026-12-18");
 }
 
+/* Structures of a dispute that name no object of the lexicon: a payment
+ * made to wait for a correction, work never done, an agreement recited,
+ * and what is not one ("thanks for the corrected invoice", "il y a une
+ * erreur, c'est réglé", a question with "should we pay"). */
+static void test_dispute_structures(void **state)
+{
+    (void)state;
+    /* A condition of correction voids the promise of its sentence. */
+    expect("Nous paierons dès que les radiateurs seront réparés.", "dispute");
+    expect("We will settle once you have corrected the number of hours.", "dispute");
+    /* Waiting for money is no complaint. */
+    expect_text(NULL, "Nous vous réglerons le 22, quand notre client nous aura payés.", "promise",
+                "2026-12-22");
+    /* Work or goods never done, unless the clause is about money. */
+    expect("Le parquet n'a jamais été posé dans la chambre.", "dispute");
+    expect("The second coat of paint was never done.", "dispute");
+    expect("Nous n'avons jamais reçu la facture, pouvez-vous la renvoyer ?", "other");
+    /* An agreement recited of an object; "comme convenu" is none. */
+    expect("Nous avions convenu d'un tarif de 40 € de l'heure.", "dispute");
+    expect_text(NULL, "Comme convenu, le montant sera réglé le 15.", "promise", "2026-12-15");
+    /* Thanks for a correction is no request. */
+    expect_text(NULL, "Merci pour la facture rectifiée, je la règle vendredi.", "promise",
+                "2026-12-11");
+    /* An error said of the invoice beside a payment claim says it is paid. */
+    expect("Il y a sans doute une erreur : nous avons réglé cette facture le 2 décembre.", "paid");
+    /* A modal before the subject asks. */
+    expect("Should we pay by card or by transfer?", "other");
+    expect("Why should we pay for a visit that fixed nothing?", "dispute");
+    /* A cue opening with its own negation is not negated by the "ne" of
+     * the same negation. */
+    expect("Je n'ai jamais rien commandé chez vous.", "dispute");
+    /* Not ours; nothing owed. */
+    expect("This charge isn't ours to pay.", "dispute");
+    expect("Nous estimons ne rien vous devoir.", "dispute");
+}
+
 /* Abbreviations and SMS spellings are spelled out before matching. */
 static void test_informal_folding(void **state)
 {
@@ -663,6 +699,7 @@ int main(void)
         cmocka_unit_test(test_bounded_work),
         cmocka_unit_test(test_tense),
         cmocka_unit_test(test_complaint_objects),
+        cmocka_unit_test(test_dispute_structures),
         cmocka_unit_test(test_informal_folding),
         cmocka_unit_test(test_margin_unsure),
         cmocka_unit_test(test_auto_reply_headers),
