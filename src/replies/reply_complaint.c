@@ -35,7 +35,8 @@ static const char *const objects[] = {
     "license*", "extras", "supplement*", "loyer*", "rent", "rental", "installation", "penalit*", "penalty",
     "penalties", "indemnite*", "interets", "interest", "mois", "month", "abonnement*",
     "subscription*", "option*", "travail", "travaux", "work", "intervention*", "reparation*",
-    "repair*", "depannage", "service", "services", NULL,
+    "repair*", "depannage", "service", "services", "commande*", "order", "orders", "reservation*",
+    "booking*", "credit", "damage", "dommage*", "prejudice", "degat*", NULL,
 };
 
 static const char *const invoice_words[] = {
@@ -48,7 +49,7 @@ static const char *const corrections[] = {
     "corrig*", "rectifi*", "refaire", "refait*", "refaites", "annul*", "retir*", "supprim*",
     "deduire", "deduis*", "reedit*", "reprendre", "refactur*", "rebill*", "reemet*", "readress*", "reetabl*",
     "correct", "corrected", "amend*", "reissue*", "revise*", "cancel*", "void", "fix",
-    "remove", "adjust*", "readdress*", "redo", "rework", "accurate", NULL,
+    "remove", "adjust*", "readdress*", "redo", "rework", "accurate", "apply", "appliquer", NULL,
 };
 /* Adjectives that ask for a right invoice right after "facture" ("une
  * facture juste", "une facture exacte"). */
@@ -63,7 +64,7 @@ static const char *const strong_wrong[] = {
 };
 static const char *const weak_wrong[] = {
     "oublie", "oubliee", "oublies", "seul", "seuls", "seule", "seules", "moitie", "gratuit*",
-    "offert*", "missing", "instead", "twice", "waived", NULL,
+    "offert*", "missing", "instead", "twice", "waived", "trop", "too", NULL,
 };
 /* The debtor's own fault is no complaint: "erreur de notre part", "our
  * mistake". */
@@ -89,12 +90,14 @@ static const char *const performed[] = {
     "repare*", "venu*", "fourni*", "termine*", "commence*", "expedie*", "recu*", "arrive*",
     "served", "delivered", "done", "fitted", "installed", "carried", "performed", "run",
     "supplied", "provided", "completed", "repaired", "came", "arrived", "showed", "turned",
-    "started", "finished", "shipped", "received", "got", "reached", NULL,
+    "started", "finished", "shipped", "received", "got", "reached", "chauffe", "marche",
+    "fonctionne", "heating", "working", "works", NULL,
 };
 static const char *const money_words[] = {
     "virement", "paiement", "reglement", "cheque", "fonds", "payment", "transfer", "funds",
     "check", "remittance", "facture", "invoice", "factures", "invoices", "relance*",
-    "reminder*", "courrier", "mail", "email", "message", NULL,
+    "reminder*", "courrier", "mail", "email", "message", "pay", "payer", "regler", "paid",
+    "rib", "iban", NULL,
 };
 #define NEVER_REACH 4 /* words after "jamais" or "still" where the participle may stand */
 /* Pronouns that stand for the invoice beside a request ("la refaire",
@@ -103,7 +106,7 @@ static const char *const pronoun_targets[] = {"la", "l", "le", "les", "en", "it"
 
 /* "t" is what is left of "n't" ("don't" reads "don t"). */
 static const char *const negations[] = {"pas", "non", "not", "n", "ne", "jamais", "never",
-                                        "none", "aucun", "aucune", "t", NULL};
+                                        "none", "aucun", "aucune", "t", "neither", "nor", "ni", NULL};
 
 #define NEGATION_BACK 8 /* words before a "wrong" verb where its negation may stand */
 static const char *const thanks[] = {"merci", "thanks", "thank", NULL};
