@@ -34,7 +34,7 @@ static const char *const objects[] = {
     "model", "room", "days", "produit*", "article*", "modele", "product*", "goods", "licence*",
     "license*", "extras", "supplement*", "loyer*", "rent", "rental", "installation", "penalit*", "penalty",
     "penalties", "indemnite*", "interets", "interest", "mois", "month", "abonnement*",
-    "subscription*", "option*", "travail", "travaux", "work", "intervention*", "reparation*",
+    "subscription*", "option*", "travail", "travaux", "work", "works", "intervention*", "reparation*",
     "repair*", "depannage", "service", "services", "commande*", "order", "orders", "reservation*",
     "booking*", "credit", "damage", "dommage*", "prejudice", "degat*", NULL,
 };

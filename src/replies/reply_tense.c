@@ -240,13 +240,17 @@ static void from_pronoun(const struct reply_tokens *toks, size_t i, struct reply
     }
 }
 
-/* A sentence that opens with a payment participle and a time past:
- * "Réglé ce matin.", "Paid yesterday." (the subject left out). */
+/* How a payment went: "payé par carte", "paid through online banking". */
+static const char *const payment_means[] = {"par", "via", "through", "by", "online", NULL};
+
+/* A sentence that opens with a payment participle and a time past or a
+ * means: "Réglé ce matin.", "Paid yesterday.", "Paid through online
+ * banking." (the subject left out). */
 static bool opening_past(const struct reply_tokens *toks, size_t i)
 {
     return (i == 0 || toks->items[i - 1].sentence != toks->items[i].sentence) &&
            reply_token_in(toks, i, personal_past) && same_clause(toks, i, i + 1) &&
-           reply_token_in(toks, i + 1, time_past);
+           (reply_token_in(toks, i + 1, time_past) || reply_token_in(toks, i + 1, payment_means));
 }
 
 void reply_tense_scan(const struct reply_tokens *toks, struct reply_matches *out)
