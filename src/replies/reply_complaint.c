@@ -158,6 +158,8 @@ struct sentence_marks {
     bool condition_money;     /* it waits for money: no complaint */
     bool condition_object;    /* an object or a credit note after the condition */
     size_t never_done;        /* token + 1 of work said never done */
+    size_t ordered;           /* token + 1 of "ordered", "commandé" */
+    size_t other_sent;        /* token + 1 of "you delivered" after it */
 };
 
 #define TARGET_BEFORE 4 /* words before a request where its object may stand */
@@ -317,6 +319,24 @@ static bool never_done_at(const struct reply_tokens *toks, size_t i)
     return false;
 }
 
+/* "We ordered matt paint and you delivered satin", "nous avions commandé
+ * X, vous avez livré Y": what came is not what was ordered. */
+static const char *const ordered_words[] = {"ordered", "commande", "commandes", "commandee", NULL};
+static const char *const sent_words[] = {
+    "delivered", "sent", "shipped", "livre", "livree", "livres", "envoye", "envoyee", "expedie", NULL,
+};
+static const char *const you_words[] = {"you", "vous", "ve", "avez", "nous", NULL};
+
+static void mark_order_swap(const struct reply_tokens *toks, size_t i, struct sentence_marks *m)
+{
+    if (!m->ordered && reply_token_in(toks, i, ordered_words) && i > 0 &&
+        !reply_token_in(toks, i - 1, negations))
+        m->ordered = i + 1;
+    else if (m->ordered && !m->other_sent && reply_token_in(toks, i, sent_words) && i > 0 &&
+             reply_token_in(toks, i - 1, you_words) && i - m->ordered <= 10)
+        m->other_sent = i + 1;
+}
+
 static void mark_condition(const struct reply_tokens *toks, size_t i, struct sentence_marks *m)
 {
     if (!m->pay && pay_at(toks, i))
@@ -341,6 +361,7 @@ static void mark(const struct reply_tokens *toks, size_t i, struct sentence_mark
     bool strong;
 
     mark_condition(toks, i, m);
+    mark_order_swap(toks, i, m);
     if (!m->never_done && never_done_at(toks, i))
         m->never_done = i + 1;
     if (thanks_at(toks, i))
@@ -390,6 +411,9 @@ static void judge(const struct sentence_marks *m, const struct sentence_marks *p
     else if (m->never_done)
         reply_matches_add(out, CUE_DISPUTE, m->never_done - 1, m->never_done - 1,
                           REPLY_PHRASE_NEVER_DONE, REPLY_ORIGIN_COMPLAINT);
+    else if (m->other_sent && !m->thanked)
+        reply_matches_add(out, CUE_DISPUTE, m->other_sent - 1, m->other_sent - 1,
+                          "what came is not what was ordered", REPLY_ORIGIN_COMPLAINT);
     else if (m->correction && (m->targeted || prev_complains || (m->wrong && m->object)))
         reply_matches_add(out, CUE_DISPUTE, m->correction - 1, m->correction - 1,
                           "a request to correct the invoice", REPLY_ORIGIN_COMPLAINT);
