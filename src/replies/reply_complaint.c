@@ -36,7 +36,8 @@ static const char *const objects[] = {
     "penalties", "indemnite*", "interets", "interest", "mois", "month", "abonnement*",
     "subscription*", "option*", "travail", "travaux", "work", "works", "intervention*", "reparation*",
     "repair*", "depannage", "service", "services", "commande*", "order", "orders", "reservation*",
-    "booking*", "credit", "damage", "dommage*", "prejudice", "degat*", NULL,
+    "booking*", "credit", "damage", "dommage*", "prejudice", "degat*", "lot", "lots", "batch",
+    "machine*", "appareil*", "equipment", "device*", "logiciel", "software", "website", NULL,
 };
 
 static const char *const invoice_words[] = {
@@ -64,7 +65,8 @@ static const char *const strong_wrong[] = {
 };
 static const char *const weak_wrong[] = {
     "oublie", "oubliee", "oublies", "seul", "seuls", "seule", "seules", "moitie", "gratuit*",
-    "offert*", "missing", "instead", "twice", "waived", "trop", "too", NULL,
+    "offert*", "missing", "instead", "twice", "waived", "trop", "too", "broken", "retourne",
+    "retournee", "retournes", "renvoye", "renvoyee", "returned", NULL,
 };
 /* The debtor's own fault is no complaint: "erreur de notre part", "our
  * mistake". */
@@ -300,9 +302,12 @@ static bool clause_names_money(const struct reply_tokens *toks, size_t i)
 }
 
 /* "jamais ... servi", "never ... run", "toujours pas reçu", "still
- * haven't received", "still not delivered". */
+ * haven't received", "still not delivered", "prestation non réalisée". */
 static bool never_done_at(const struct reply_tokens *toks, size_t i)
 {
+    if (is_word(toks, i, "non") && i + 1 < toks->count && toks->items[i + 1].clause == toks->items[i].clause &&
+        reply_token_in(toks, i + 1, performed))
+        return i == 0 || !reply_token_in(toks, i - 1, money_words); /* "facture non reçue" */
     bool still = is_word(toks, i, "toujours") || is_word(toks, i, "still");
 
     if (!reply_token_in(toks, i, never_words) && !still)
