@@ -37,7 +37,8 @@ static const char *const objects[] = {
     "subscription*", "option*", "travail", "travaux", "work", "works", "intervention*", "reparation*",
     "repair*", "depannage", "service", "services", "commande*", "order", "orders", "reservation*",
     "booking*", "credit", "damage", "dommage*", "prejudice", "degat*", "lot", "lots", "batch",
-    "machine*", "appareil*", "equipment", "device*", "logiciel", "software", "website", NULL,
+    "machine*", "appareil*", "equipment", "device*", "logiciel", "software", "website", "total",
+    "quote", "quoted", "estimate", NULL,
 };
 
 static const char *const invoice_words[] = {
@@ -50,7 +51,7 @@ static const char *const corrections[] = {
     "corrig*", "rectifi*", "refaire", "refait*", "refaites", "annul*", "retir*", "supprim*",
     "deduire", "deduis*", "reedit*", "reprendre", "refactur*", "rebill*", "reemet*", "readress*", "reetabl*",
     "correct", "corrected", "amend*", "reissue*", "revise*", "cancel*", "void", "fix",
-    "remove", "adjust*", "readdress*", "redo", "rework", "accurate", "apply", "appliquer", NULL,
+    "remove", "adjust*", "readdress*", "redo", "rework", "accurate", "apply", "appliquer", "recalcul*", "deduct*", NULL,
 };
 /* Adjectives that ask for a right invoice right after "facture" ("une
  * facture juste", "une facture exacte"). */
@@ -61,12 +62,12 @@ static const char *const right_invoice[] = {"juste", "exacte", "correcte", "conf
  * complaint, "seuls 6 postes" is). */
 static const char *const strong_wrong[] = {
     "erreur*", "errone*", "faux", "fausse", "incorrect*", "mauvais*", "wrong", "error",
-    "mistake*", "overbilled", "overcharged", "typo*", "coquille*", NULL,
+    "mistake*", "overbilled", "overcharged", "typo*", "coquille*", "inflat*", "gonfl*", NULL,
 };
 static const char *const weak_wrong[] = {
     "oublie", "oubliee", "oublies", "seul", "seuls", "seule", "seules", "moitie", "gratuit*",
     "offert*", "missing", "instead", "twice", "waived", "trop", "too", "broken", "retourne",
-    "retournee", "retournes", "renvoye", "renvoyee", "returned", NULL,
+    "retournee", "retournes", "renvoye", "renvoyee", "returned", "although", "whereas", NULL,
 };
 /* The debtor's own fault is no complaint: "erreur de notre part", "our
  * mistake". */
