@@ -51,7 +51,7 @@ static const char *const corrections[] = {
     "corrig*", "rectifi*", "refaire", "refait*", "refaites", "annul*", "retir*", "supprim*",
     "deduire", "deduis*", "reedit*", "reprendre", "refactur*", "rebill*", "reemet*", "readress*", "reetabl*",
     "correct", "corrected", "amend*", "reissue*", "revise*", "cancel*", "void", "fix",
-    "remove", "adjust*", "readdress*", "redo", "rework", "accurate", "apply", "appliquer", "recalcul*", "deduct*", NULL,
+    "remove", "adjust*", "readdress*", "redo", "rework", "accurate", "apply", "appliquer", "recalcul*", "deduct*", "reduction*", NULL,
 };
 /* Adjectives that ask for a right invoice right after "facture" ("une
  * facture juste", "une facture exacte"). */
@@ -80,7 +80,7 @@ static const char *const negated_wrong[] = {
     "applique*", "apparai*", "correspond*", "respecte*", "figure*", "voit", "voyons", "trouve",
     "trouvons", "deduit*", "approuve*", "applied", "reflect*", "match*", "shown", "see",
     "deducted", "approved", "bon", "bonne", "right", "normal", "normale", "apply", "applies",
-    "applicable*", NULL,
+    "applicable*", "vont", NULL,
 };
 
 /* Work or goods said never done or never come ("le dessert n'a jamais été
