@@ -38,7 +38,7 @@ static const char *const objects[] = {
     "repair*", "depannage", "service", "services", "commande*", "order", "orders", "reservation*",
     "booking*", "credit", "damage", "dommage*", "prejudice", "degat*", "lot", "lots", "batch",
     "machine*", "appareil*", "equipment", "device*", "logiciel", "software", "website", "total",
-    "quote", "quoted", "estimate", NULL,
+    "quote", "quoted", "estimate", "majoration*", "surcharge*", "boulot", "job", NULL,
 };
 
 static const char *const invoice_words[] = {
@@ -51,7 +51,7 @@ static const char *const corrections[] = {
     "corrig*", "rectifi*", "refaire", "refait*", "refaites", "annul*", "retir*", "supprim*",
     "deduire", "deduis*", "reedit*", "reprendre", "refactur*", "rebill*", "reemet*", "readress*", "reetabl*",
     "correct", "corrected", "amend*", "reissue*", "revise*", "cancel*", "void", "fix",
-    "remove", "adjust*", "readdress*", "redo", "rework", "accurate", "apply", "appliquer", "recalcul*", "deduct*", "reduction*", NULL,
+    "remove", "adjust*", "readdress*", "redo", "rework", "accurate", "apply", "appliquer", "recalcul*", "deduct*", "reduction*", "revoir", "reconsider*", "reexamin*", NULL,
 };
 /* Adjectives that ask for a right invoice right after "facture" ("une
  * facture juste", "une facture exacte"). */
@@ -94,7 +94,8 @@ static const char *const performed[] = {
     "served", "delivered", "done", "fitted", "installed", "carried", "performed", "run",
     "supplied", "provided", "completed", "repaired", "came", "arrived", "showed", "turned",
     "started", "finished", "shipped", "received", "got", "reached", "chauffe", "marche",
-    "fonctionne", "heating", "working", "works", NULL,
+    "fonctionne", "heating", "working", "works", "fini", "finie", "finis", "notifie*", "notified",
+    "informe*", "informed", "told", "prevenu*", "warned", NULL,
 };
 static const char *const money_words[] = {
     "virement", "paiement", "reglement", "cheque", "fonds", "payment", "transfer", "funds",
