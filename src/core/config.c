@@ -365,6 +365,7 @@ bool config_load_lexicon(struct config *cfg, struct strlist *errors)
 {
     reply_lexicon_free(cfg->lexicon);
     cfg->lexicon = reply_lexicon_load(cfg->reply_lexicon, errors);
+    reply_lexicon_set_minimum_margin(cfg->lexicon, cfg->reply_minimum_margin);
     return cfg->lexicon != NULL;
 }
 

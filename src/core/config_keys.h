@@ -101,6 +101,7 @@
     X(ENUM,     syslog_facility,   "SyslogFacility",     "mail",               0, 0, "mail|daemon|local0|local1|local2|local3|local4|local5|local6|local7") \
     /* Replies: how debtors' answers are read. */                                                     \
     X(PATH,     reply_lexicon,     "ReplyLexicon",       RELANCE_SYSCONFDIR "/relance/replies", 0, 0, NULL) \
+    X(INT,      reply_minimum_margin, "ReplyMinimumMargin", "25",              0, 100, NULL)          \
     X(SENDERS,  public_mail_domains, "PublicMailDomains", PUBLIC_MAIL_DOMAINS, 0, 0, NULL)         \
     X(NAMES,    trusted_authserv_ids, "TrustedAuthservIDs", "",               0, 0, NULL)            \
     /* Replies: what they do. */                                                                      \

@@ -17,6 +17,8 @@
 #include "lib/utf8.h"
 #include "lib/util.h"
 #include "replies/reply_dates.h"
+#include "replies/reply_infer.h"
+#include "replies/reply_score.h"
 #include "replies/reply_text.h"
 #include "text/text_fold.h"
 
@@ -66,6 +68,7 @@ struct found_date {
     struct date date;
     size_t token;
     bool bare_weekday; /* "vendredi": next Friday, or last Friday after "paid" */
+    bool bare_day;     /* "le 3", "the 3rd": this month's to come, or the last one after "paid" */
 };
 
 /* The most words a phrase match spans: its words and its gaps. */
@@ -141,6 +144,41 @@ static void mark_covered(struct analysis *a)
     }
 }
 
+/* A payment made to wait for a correction (REPLY_PHRASE_CONDITION) is no
+ * promise nor payment: the promise and payment cues of its sentence are
+ * void ("nous réglerons dès que la facture sera corrigée"). */
+static void void_conditioned(struct analysis *a)
+{
+    const struct reply_match *m = a->matches.items;
+
+    for (size_t c = 0; c < a->matches.count; c++) {
+        if (m[c].kind != CUE_DISPUTE || strcmp(m[c].phrase, REPLY_PHRASE_CONDITION) != 0)
+            continue;
+        for (size_t i = 0; i < a->matches.count; i++)
+            if ((m[i].kind == CUE_PROMISE || m[i].kind == CUE_PAYMENT || m[i].kind == CUE_PAID) &&
+                a->toks.items[m[i].first].sentence == a->toks.items[m[c].first].sentence)
+                a->covered[i] = true;
+    }
+}
+
+/* "Il doit y avoir une erreur, nous avons réglé cette facture": the
+ * invoice said wrong, no object named, beside a standing payment claim,
+ * says it is paid (REPLY_PHRASE_INVOICE_WRONG); no dispute. Called once
+ * negations are known. */
+static bool stands(const struct analysis *a, size_t i);
+
+static void void_paid_errors(struct analysis *a)
+{
+    const struct reply_match *m = a->matches.items;
+    bool paid = false;
+
+    for (size_t i = 0; i < a->matches.count && !paid; i++)
+        paid = m[i].kind == CUE_PAID && stands(a, i);
+    for (size_t i = 0; i < a->matches.count && paid; i++)
+        if (m[i].kind == CUE_DISPUTE && strcmp(m[i].phrase, REPLY_PHRASE_INVOICE_WRONG) == 0)
+            a->covered[i] = true;
+}
+
 static void count_boundaries(struct analysis *a)
 {
     a->boundaries_before = xcalloc(a->toks.count + 1, sizeof *a->boundaries_before);
@@ -171,6 +209,19 @@ static bool governs(const struct analysis *a, const struct reply_match *n,
            !boundary_between(a, n->last, c->first);
 }
 
+/* A cue that opens with a negation word holds its own negation: "n'ai
+ * jamais rien commandé" is one negation, read by "jamais … commandé", not
+ * a negated one. */
+static const char *const negation_openers[] = {
+    "pas", "jamais", "rien", "aucun", "aucune", "never", "not", "nothing", "none", NULL,
+};
+
+static bool opens_with_negation(const struct analysis *a, const struct reply_match *m)
+{
+    return m->kind == CUE_DISPUTE && !reply_match_inferred(m) &&
+           reply_token_in(&a->toks, m->first, negation_openers);
+}
+
 static void mark_negated(struct analysis *a)
 {
     const struct reply_match *m = a->matches.items;
@@ -180,7 +231,9 @@ static void mark_negated(struct analysis *a)
             continue;
         for (size_t j = window_start(a, m[i].first);
              j < a->matches.count && m[j].first < m[i].first && !a->negated[i]; j++)
-            if (m[j].kind == CUE_NEGATION && governs(a, &m[j], &m[i]))
+            if (m[j].kind == CUE_NEGATION && !reply_match_holds_negation(&m[i]) &&
+                !opens_with_negation(a, &m[i]) &&
+                governs(a, &m[j], &m[i]))
                 a->negated[i] = true;
     }
 }
@@ -212,6 +265,28 @@ static size_t token_at_offset(const struct reply_tokens *toks, size_t offset)
     return lo < toks->count ? lo : (toks->count ? toks->count - 1 : 0);
 }
 
+/* A day of the month alone, as found: "3", "le 3", "the 3rd", "3rd". */
+static bool is_bare_day(const char *s, size_t len)
+{
+    size_t i = 0, digits = 0;
+
+    if (len > 4 && strncmp(s, "the ", 4) == 0)
+        i = 4;
+    else if (len > 3 && strncmp(s, "le ", 3) == 0)
+        i = 3;
+    while (i < len && s[i] >= '0' && s[i] <= '9' && digits < 3) {
+        i++;
+        digits++;
+    }
+    if (digits == 0 || digits > 2)
+        return false;
+    if (i == len)
+        return true;
+    return len - i == 2 && (strncmp(s + i, "st", 2) == 0 || strncmp(s + i, "nd", 2) == 0 ||
+                            strncmp(s + i, "rd", 2) == 0 || strncmp(s + i, "th", 2) == 0 ||
+                            strncmp(s + i, "er", 2) == 0);
+}
+
 /* Dates from today on: a promise is never kept in the past, and dates
  * before today are references ("votre relance du 3/12/2026"). */
 static void find_dates(struct analysis *a, struct date today)
@@ -227,6 +302,7 @@ static void find_dates(struct analysis *a, struct date today)
             a->dates[a->ndates].date = d;
             a->dates[a->ndates].token = token_at_offset(toks, (size_t)(s - toks->text));
             a->dates[a->ndates].bare_weekday = reply_date_is_bare_weekday(s, len);
+            a->dates[a->ndates].bare_day = is_bare_day(s, len);
             a->ndates++;
         }
         s += len;
@@ -234,20 +310,26 @@ static void find_dates(struct analysis *a, struct date today)
 }
 
 /* A date in the sentence of match m that is to come: from today (or
- * surely after today when strictly is set) to NEAR_FUTURE_DAYS ahead. A
+ * surely after today, and then in its clause, when strictly is set: "le
+ * virement est parti ce matin, vous l'aurez demain" is paid) to
+ * NEAR_FUTURE_DAYS ahead. A
  * date without a year that has just passed ("payé le 2 décembre", written
  * on the 7th) reads as next year's; that far ahead it is no date to come
- * but a reference to the past. A weekday alone is not surely to come:
- * "paid on Friday" means the last one. */
+ * but a reference to the past. A weekday or a day of the month alone is
+ * not surely to come: "paid on Friday", "paid on the 3rd" mean the last
+ * one. */
 static bool date_to_come(const struct analysis *a, const struct reply_match *m, bool strictly,
                          struct date today)
 {
-    uint32_t sentence = a->toks.items[m->first].sentence;
+    const struct reply_word *at = &a->toks.items[m->first];
 
     for (size_t k = 0; k < a->ndates; k++) {
         int64_t ahead = date_diff_days(today, a->dates[k].date);
-        if (a->toks.items[a->dates[k].token].sentence == sentence && ahead <= NEAR_FUTURE_DAYS &&
-            ahead >= (strictly ? 1 : 0) && !(strictly && a->dates[k].bare_weekday))
+        const struct reply_word *d = &a->toks.items[a->dates[k].token];
+        if ((strictly ? d->clause == at->clause : d->sentence == at->sentence) &&
+            ahead <= NEAR_FUTURE_DAYS &&
+            ahead >= (strictly ? 1 : 0) &&
+            !(strictly && (a->dates[k].bare_weekday || a->dates[k].bare_day)))
             return true;
     }
     return false;
@@ -302,17 +384,30 @@ static void weigh_dates(struct analysis *a, struct date today)
             a->promises[i] = true;
 }
 
+/* Cues the grammar gives beside the lexicon's (reply_infer.h). */
+static void infer(struct analysis *a)
+{
+    struct reply_matches extra = {NULL, 0, 0};
+
+    reply_tense_scan(&a->toks, &extra);
+    reply_complaint_scan(&a->toks, &extra);
+    reply_matches_merge(&a->matches, &extra);
+}
+
 static void analyse(struct analysis *a, const struct reply_lexicon *lex, const char *text,
                     struct date today)
 {
     reply_tokens_init(&a->toks, text, strlen(text));
     reply_lexicon_scan(lex, &a->toks, &a->matches);
+    infer(a);
     count_boundaries(a);
     a->covered = xcalloc(a->matches.count + 1, sizeof *a->covered);
     a->negated = xcalloc(a->matches.count + 1, sizeof *a->negated);
     a->promises = xcalloc(a->matches.count + 1, sizeof *a->promises);
     mark_covered(a);
+    void_conditioned(a);
     mark_negated(a);
+    void_paid_errors(a);
     find_dates(a, today);
     weigh_dates(a, today);
 }
@@ -467,6 +562,56 @@ static void decide(struct reply_reading *out, const struct analysis *a)
     explain_no_cue(out, a);
 }
 
+/* Which verdict each standing cue speaks for. */
+static enum reply_verdict verdict_of(const struct analysis *a, size_t i)
+{
+    if (is_promise(a, i))
+        return REPLY_PROMISE;
+    for (size_t k = 0; k < ARRAY_LEN(word_precedence); k++)
+        if (a->matches.items[i].kind == word_precedence[k].cue && stands(a, i))
+            return word_precedence[k].verdict;
+    return REPLY_VERDICT_COUNT;
+}
+
+static bool text_is_empty(const char *s)
+{
+    for (; s != NULL && *s; s++)
+        if (*s != ' ' && *s != '\n' && *s != '\r' && *s != '\t')
+            return false;
+    return true;
+}
+
+/* The margin and whether a person should decide (reply_score.h). */
+static void weigh_confidence(struct reply_reading *out, const struct analysis *a,
+                             const struct reply_lexicon *lex, bool empty)
+{
+    struct reply_evidence e;
+
+    size_t last_word[REPLY_VERDICT_COUNT];
+
+    memset(&e, 0, sizeof e);
+    memset(last_word, 0xff, sizeof last_word);
+    e.empty = empty;
+    for (size_t i = 0; i < a->matches.count; i++) {
+        enum reply_verdict v = verdict_of(a, i);
+
+        if (v < REPLY_VERDICT_COUNT && last_word[v] == a->matches.items[i].first)
+            continue; /* one cue a word: "contest*" of fr.conf and of en.conf */
+        if (v < REPLY_VERDICT_COUNT) {
+            last_word[v] = a->matches.items[i].first;
+            if (reply_match_inferred(&a->matches.items[i]))
+                e.inferred[v]++;
+            else
+                e.lexicon[v]++;
+        } else if (is_cue(a->matches.items[i].kind) && a->matches.items[i].kind != CUE_PAYMENT &&
+                   a->matches.items[i].kind != CUE_NEUTRAL) {
+            e.voided = true;
+        }
+    }
+    out->margin = reply_margin(&e, out->verdict);
+    out->unsure = out->margin < reply_lexicon_minimum_margin(lex);
+}
+
 void reply_classify_text(const struct reply_lexicon *lex, const char *subject,
                          const char *own_words, struct date today, struct reply_reading *out)
 {
@@ -479,172 +624,10 @@ void reply_classify_text(const struct reply_lexicon *lex, const char *subject,
     memset(&a, 0, sizeof a);
     analyse(&a, lex, text, today);
     decide(out, &a);
+    weigh_confidence(out, &a, lex, text_is_empty(own_words) && fresh == NULL);
     out->promised = promised_date(&a);
     set_excerpt(out);
     analysis_free(&a);
     free(text);
     free(fresh);
-}
-
-/* ------------------------------------------------------------------ */
-/* Whole messages                                                      */
-
-/* RFC 3834 and the common non-standard headers of auto-responders.
- * X-Auto-Response-Suppress is not one: Outlook sets it on mail people
- * write. */
-static bool auto_reply_header(struct message *msg, char *reason, size_t size)
-{
-    static const char *const names[] = {"Auto-Submitted", "X-Autoreply", "X-Autorespond",
-                                        "X-Autoresponder", NULL};
-    bool found = false;
-
-    for (size_t i = 0; names[i] != NULL && !found; i++) {
-        char *v = message_header(msg, names[i]);
-        if (v != NULL && !str_iequal(str_trim(v), "no") && !str_istarts_with(v, "no;") &&
-            !str_iequal(v, "false")) {
-            str_format(reason, size, "header %s: %s", names[i], v);
-            found = true;
-        }
-        free(v);
-    }
-    return found;
-}
-
-static bool precedence_auto(struct message *msg, char *reason, size_t size)
-{
-    char *v = message_header(msg, "Precedence");
-    bool found = false;
-
-    if (v != NULL) {
-        str_trim(v);
-        found = str_iequal(v, "auto_reply") || str_iequal(v, "bulk") || str_iequal(v, "junk");
-        if (found)
-            str_format(reason, size, "header Precedence: %s", v);
-    }
-    free(v);
-    return found;
-}
-
-/* Mail from MAILER-DAEMON or postmaster without a DSN part: an old-style
- * bounce (qmail, some Exim set-ups). Only with a null envelope sender
- * (may_bounce): anybody can write "From: postmaster@..." */
-static bool from_mailer_daemon(struct message *msg)
-{
-    struct strlist from;
-    bool daemon = false;
-
-    strlist_init(&from);
-    message_header_addresses(msg, "From", &from);
-    if (from.count > 0)
-        daemon = str_istarts_with(from.items[0], "mailer-daemon@") ||
-                 str_istarts_with(from.items[0], "postmaster@");
-    strlist_free(&from);
-    return daemon;
-}
-
-/* What an old-style bounce says in its text: qmail's "<user@host>:" line
- * names the recipient, the returned headers a "Message-ID:" line. Both are
- * free text: the recipient may only confirm the reminder's (reply.c). */
-static void read_plain_bounce(const char *body, struct reply_bounce *b)
-{
-    for (const char *line = body; line != NULL && *line; line = text_next_line(line)) {
-        const char *end = text_line_end(line);
-        size_t n = (size_t)(end - line);
-
-        while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
-            n--;
-        if (b->recipient[0] == '\0' && n > 4 && line[0] == '<' && line[n - 1] == ':' &&
-            line[n - 2] == '>' && memchr(line, '@', n) != NULL)
-            str_copyn(b->recipient, sizeof b->recipient, line + 1, n - 3);
-        else if (b->message_id[0] == '\0' && n > 11 && strncasecmp(line, "Message-ID:", 11) == 0) {
-            const char *lt = memchr(line, '<', n), *gt = lt ? memchr(lt, '>', n - (size_t)(lt - line)) : NULL;
-            if (lt != NULL && gt != NULL)
-                str_copyn(b->message_id, sizeof b->message_id, lt + 1, (size_t)(gt - lt - 1));
-        }
-    }
-}
-
-/* A failed DSN is a bounce only when may_bounce (a null sender to the
- * reply address); from anyone else it is their text, read as words. */
-static bool read_report(struct message *msg, const char *raw, size_t raw_len,
-                        const struct message_walk_limits *limits, bool may_bounce,
-                        struct reply_reading *out)
-{
-    struct reply_bounce *b = &out->bounce;
-
-    reply_bounce_read(msg, raw, raw_len, limits, b);
-    if (b->is_dsn && b->failed && !may_bounce) {
-        memset(b, 0, sizeof *b);
-        return false;
-    }
-    if (b->is_dsn && b->failed) {
-        out->verdict = REPLY_BOUNCE;
-        str_format(out->reason, sizeof out->reason, "delivery status notification: %s failed%s%s%s",
-                   b->recipient[0] ? b->recipient : "a recipient", b->status[0] ? " (" : "",
-                   b->status, b->status[0] ? ")" : "");
-    } else if (b->is_dsn) {
-        out->verdict = REPLY_AUTO_REPLY;
-        str_copy(out->reason, sizeof out->reason,
-                 "delivery status notification without failure (delayed or delivered)");
-    } else if (b->is_mdn) {
-        out->verdict = REPLY_AUTO_REPLY;
-        str_copy(out->reason, sizeof out->reason, "disposition notification (read receipt)");
-    } else {
-        return false;
-    }
-    return true;
-}
-
-static char *own_words_of(struct message *msg, const struct message_walk_limits *limits,
-                          char **body_out)
-{
-    char *body = reply_body_text(msg, limits);
-    char *words = body ? reply_own_words(body, strlen(body)) : xstrdup("");
-
-    *body_out = body;
-    return words;
-}
-
-/* What the headers and the sender say over the words: an old-style
- * bounce, an RFC 3834 auto-reply, or Precedence (which yields to a
- * dispute). */
-static void weigh_headers(struct message *msg, const char *body, bool may_bounce,
-                          struct reply_reading *out)
-{
-    char reason[REPLY_REASON_MAX] = "";
-
-    if (may_bounce && from_mailer_daemon(msg)) {
-        /* Machine text, not a debtor's words. */
-        out->verdict = REPLY_BOUNCE;
-        read_plain_bounce(body ? body : "", &out->bounce);
-        out->bounce.failed = true;
-        out->own_words[0] = '\0';
-        out->excerpt[0] = '\0';
-        out->promised = (struct date){0, 0, 0};
-        str_copy(out->reason, sizeof out->reason, "bounce from MAILER-DAEMON without a report");
-    } else if (auto_reply_header(msg, reason, sizeof reason) ||
-               (precedence_auto(msg, reason, sizeof reason) && out->verdict != REPLY_DISPUTE)) {
-        out->verdict = REPLY_AUTO_REPLY;
-        str_copy(out->reason, sizeof out->reason, reason);
-    }
-}
-
-void reply_read_message(const struct reply_lexicon *lex, struct message *msg, const char *raw,
-                        size_t raw_len, const struct message_walk_limits *limits,
-                        struct date today, bool may_bounce, struct reply_reading *out)
-{
-    char *subject, *body, *words;
-
-    memset(out, 0, sizeof *out);
-    if (read_report(msg, raw, raw_len, limits, may_bounce, out)) {
-        out->own_words = xstrdup("");
-        return;
-    }
-    words = own_words_of(msg, limits, &body);
-    subject = message_header(msg, "Subject");
-    reply_classify_text(lex, subject, words, today, out);
-    weigh_headers(msg, body, may_bounce, out);
-    free(subject);
-    free(words);
-    free(body);
 }

@@ -45,6 +45,16 @@
  * or the words are an absence notice. The promised date is the date
  * nearest a promise in its sentence (else shortly after it), today or
  * later.
+ *
+ * Beside the lexicon's phrases, cues are inferred from the grammar
+ * (reply_infer.h): the tense of a payment verb ("le virement a été émis"
+ * is paid, "partira le 15" a promise) and complaints (an object of the
+ * invoice with a request to correct it, or said to be wrong: a dispute).
+ * They go through the same negation, covering and date rules. Informal
+ * spellings are written out before matching (text_expand_informal).
+ * Each verdict gets a score from its standing cues and the reading a
+ * margin, 0 to 100, between the verdict and the next best (reply_score.h);
+ * under the lexicon's minimum margin (ReplyMinimumMargin) it is unsure.
  */
 #ifndef RELANCE_REPLY_CLASSIFY_H
 #define RELANCE_REPLY_CLASSIFY_H

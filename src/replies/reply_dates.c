@@ -427,6 +427,9 @@ static struct date resolve_relative(enum relative rel, struct date today)
 
 static size_t read_relative(const char *s, struct date today, struct date *out)
 {
+    /* "ce jour-là" is the day just named, not today. */
+    if (text_match(s, "ce jour-la") > 0 || text_match(s, "ce jour la") > 0)
+        return 0;
     for (size_t i = 0; i < ARRAY_LEN(relatives); i++) {
         size_t n = text_match(s, relatives[i].phrase);
         if (n > 0) {

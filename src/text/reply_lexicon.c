@@ -49,6 +49,7 @@ struct reply_lexicon {
     struct index_item *index;
     size_t per_kind[CUE_KIND_COUNT];
     bool too_many_noted;
+    int minimum_margin; /* ReplyMinimumMargin: under it a reading is unsure */
 };
 
 static const char *const cue_names[CUE_KIND_COUNT] = {
@@ -313,6 +314,7 @@ static struct reply_lexicon *finish(struct reply_lexicon *lex, bool ok)
         return NULL;
     }
     build_index(lex);
+    lex->minimum_margin = REPLY_DEFAULT_MINIMUM_MARGIN;
     return lex;
 }
 
@@ -400,6 +402,17 @@ struct reply_lexicon *reply_lexicon_load(const char *dir, struct strlist *errors
     return finish(lex, ok);
 }
 
+void reply_lexicon_set_minimum_margin(struct reply_lexicon *lex, int margin)
+{
+    if (lex != NULL)
+        lex->minimum_margin = margin < 0 ? 0 : margin > 100 ? 100 : margin;
+}
+
+int reply_lexicon_minimum_margin(const struct reply_lexicon *lex)
+{
+    return lex != NULL ? lex->minimum_margin : REPLY_DEFAULT_MINIMUM_MARGIN;
+}
+
 size_t reply_lexicon_count(const struct reply_lexicon *lex, enum reply_cue kind)
 {
     return kind < CUE_KIND_COUNT ? lex->per_kind[kind] : 0;
@@ -471,13 +484,16 @@ void reply_tokens_init(struct reply_tokens *toks, const char *utf8, size_t len)
 {
     struct tokenizer tz;
     const char *text;
+    char *folded;
 
     memset(toks, 0, sizeof *toks);
     memset(&tz, 0, sizeof tz);
     tz.toks = toks;
-    toks->text = text_fold(utf8, len, len);
+    folded = text_fold(utf8, len, len);
+    str_tolower_ascii(folded);
+    toks->text = text_expand_informal(folded);
     toks->text_len = strlen(toks->text);
-    str_tolower_ascii(toks->text);
+    free(folded);
     text = toks->text;
     for (size_t i = 0; text[i] != '\0' && toks->count < REPLY_TOKENS_MAX;) {
         if (text_is_alnum(text[i])) {

@@ -69,9 +69,18 @@ struct reply_lexicon *reply_lexicon_load(const char *dir, struct strlist *errors
 struct reply_lexicon *reply_lexicon_parse_text(const char *name, const char *text,
                                                struct strlist *errors);
 void reply_lexicon_free(struct reply_lexicon *lex);
+/* The margin (0 to 100, reply_score.h) under which a reading of a reply
+ * is unsure and goes to a person: ReplyMinimumMargin, carried here because
+ * every reader of replies holds the lexicon. A new lexicon has the
+ * default; NULL reads as the default. */
+#define REPLY_DEFAULT_MINIMUM_MARGIN 25
+void reply_lexicon_set_minimum_margin(struct reply_lexicon *lex, int margin);
+int reply_lexicon_minimum_margin(const struct reply_lexicon *lex);
+
 size_t reply_lexicon_count(const struct reply_lexicon *lex, enum reply_cue kind);
 
-/* A text cut into words: folded to lower-case ASCII (text_fold.h), each
+/* A text cut into words: folded to lower-case ASCII (text_fold.h), the
+ * abbreviations of informal writing spelled out (text_expand_informal), each
  * word with the clause and sentence it belongs to. */
 struct reply_word {
     uint32_t start; /* offset of the word in text */

@@ -320,3 +320,94 @@ const char *text_next_line(const char *s)
 
     return *end == '\n' ? end + 1 : NULL;
 }
+
+/* ------------------------------------------------------------------ */
+/* Informal writing                                                    */
+
+/* Abbreviations and SMS spellings of replies, as whole folded words, and
+ * what they stand for. Accents need no entry: folding drops them
+ * ("desolé" and "désolé" fold alike). "c" stands for "c'est" only before a
+ * space ("c'est" itself is two words already). Words that are also plain
+ * words in either language are left out ("dont", "pas", "vs" stays:
+ * "versus" is rare in a reply and "vous" is not). */
+static const struct {
+    const char *word;
+    const char *means;
+} informal_words[] = {
+    {"bjr", "bonjour"},        {"bsr", "bonsoir"},     {"slt", "salut"},
+    {"cdt", "cordialement"},   {"cdlt", "cordialement"}, {"cdlmt", "cordialement"},
+    {"stp", "s il te plait"},  {"svp", "s il vous plait"}, {"qd", "quand"},
+    {"kan", "quand"},          {"pr", "pour"},         {"ds", "dans"},
+    {"tt", "tout"},            {"tte", "toute"},       {"tts", "tous"},
+    {"tjs", "toujours"},       {"tjrs", "toujours"},   {"bcp", "beaucoup"},
+    {"mrc", "merci"},          {"mci", "merci"},       {"vs", "vous"},
+    {"ns", "nous"},            {"vot", "votre"},       {"vtr", "votre"},
+    {"dacc", "d accord"},      {"dac", "d accord"},    {"pb", "probleme"},
+    {"pbm", "probleme"},       {"jvous", "je vous"},   {"jvais", "je vais"},
+    {"jai", "j ai"},           {"ya", "il y a"},       {"pk", "pourquoi"},
+    {"pq", "pourquoi"},        {"koi", "quoi"},        {"ke", "que"},
+    {"dem1", "demain"},        {"2m1", "demain"},      {"auj", "aujourd hui"},
+    {"ajd", "aujourd hui"},    {"cest", "c est"},      {"jsuis", "je suis"},
+    {"c", "c est"},            {"tmrw", "tomorrow"},   {"tmr", "tomorrow"},
+    {"2moro", "tomorrow"},     {"pls", "please"},      {"plz", "please"},
+    {"thx", "thanks"},         {"thks", "thanks"},     {"u", "you"},
+    {"ur", "your"},            {"cant", "cannot"},     {"wont", "will not"},
+    {"didnt", "did not"},      {"isnt", "is not"},     {"havent", "have not"},
+    {"wasnt", "was not"},      {"werent", "were not"}, {"im", "i am"},
+    {"ive", "i have"},         {"weve", "we have"},
+};
+
+/* "la semaine pro", "le mois pro": "pro" is "prochain(e)" only there. */
+static const char *informal_after(const char *prev, size_t prev_len, const char *w, size_t n)
+{
+    if (n == 3 && memcmp(w, "pro", 3) == 0) {
+        if (prev_len == 7 && memcmp(prev, "semaine", 7) == 0)
+            return "prochaine";
+        if (prev_len == 4 && memcmp(prev, "mois", 4) == 0)
+            return "prochain";
+    }
+    return NULL;
+}
+
+static const char *informal_of(const char *w, size_t n, char next)
+{
+    for (size_t i = 0; i < ARRAY_LEN(informal_words); i++)
+        if (strlen(informal_words[i].word) == n &&
+            memcmp(informal_words[i].word, w, n) == 0) {
+            if (n == 1 && w[0] == 'c' && next != ' ')
+                return NULL;
+            return informal_words[i].means;
+        }
+    return NULL;
+}
+
+char *text_expand_informal(const char *text)
+{
+    struct strbuf out;
+    const char *prev = NULL;
+    size_t prev_len = 0;
+
+    strbuf_init(&out);
+    for (const char *s = text; *s;) {
+        if (text_is_alnum(*s) && (s == text || !text_is_alnum(s[-1]))) {
+            const char *w = s, *means;
+            size_t n = 0;
+
+            while (text_is_alnum(w[n]))
+                n++;
+            means = informal_after(prev, prev_len, w, n);
+            if (means == NULL && (w == text || w[-1] != '\''))
+                means = informal_of(w, n, w[n]);
+            if (means != NULL)
+                strbuf_puts(&out, means);
+            else
+                strbuf_append(&out, w, n);
+            prev = w;
+            prev_len = n;
+            s = w + n;
+            continue;
+        }
+        strbuf_putc(&out, *s++);
+    }
+    return strbuf_detach(&out);
+}

@@ -58,6 +58,13 @@ bool text_word_start(const char *start, const char *s);
  * start); the match must end before end. NULL when absent. */
 const char *text_find(const char *s, const char *end, const char *phrase, size_t *len);
 
+/* Folded, lower-case text with the abbreviations and SMS spellings of
+ * informal replies written out as words ("bjr" -> "bonjour", "qd" ->
+ * "quand", "tmrw" -> "tomorrow", "la semaine pro" -> "la semaine
+ * prochaine"). Whole words only; a word after an apostrophe stays ("l'u").
+ * Linear; the result is at most 16 times as long. Owned by the caller. */
+char *text_expand_informal(const char *text);
+
 /* Skips spaces (not line breaks). */
 const char *text_skip_spaces(const char *s);
 /* Skips spaces and the separators that follow labels (':', '.', '-', '=')

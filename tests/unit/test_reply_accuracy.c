@@ -4,12 +4,19 @@
  * in tests/data/replies (LABELS.tsv: file, verdict, promised_date,
  * reply_date, note), read with the shipped lexicon (conf/replies).
  *
- * Prints every wrong verdict or date with the deciding reason, a
- * precision/recall table per class and the overall accuracy, and fails
- * when dispute recall is below 98% or dispute precision below 95%: a
- * missed dispute sends a formal notice to someone who contests the debt,
- * a false one stops collection of a debt that is owed. Promised dates
- * must all be right.
+ * The set is split once, by a fixed rule: the FNV-1a hash (32 bits) of the
+ * file name, even -> tuning half, odd -> test half. The classifier is tuned
+ * on the tuning half's misses only (printed here); the test half measures
+ * it on replies it was not tuned on (its misses are printed only with
+ * RELANCE_SHOW_TEST_MISSES=1, to read after a failure, never to tune).
+ *
+ * Both halves print a precision/recall table per class, the accuracy, the
+ * promised dates, how many readings were unsure (they go to a person) and
+ * how many were wrong and sure (the number that matters: nobody looks at
+ * them). The test half must reach: dispute recall >= 98% and precision
+ * >= 95% (a missed dispute sends a formal notice to someone who contests
+ * the debt, a false one stops collection of a debt that is owed), overall
+ * >= 95%, promised dates >= 95%, and no dispute read as paid or promise.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,8 +34,12 @@
 #include "replies/reply_classify.h"
 #include "text/reply_lexicon.h"
 
-#define MIN_REPLIES 80
-#define MIN_DISPUTES 25
+#define MIN_REPLIES 300
+#define MIN_TEST_DISPUTES 30
+#define MIN_PER_HALF 4 /* a verdict with at least this many labels is in both halves */
+
+enum half { HALF_TUNING = 0, HALF_TEST, HALF_COUNT };
+static const char *const half_names[HALF_COUNT] = {"tuning", "test"};
 
 struct label {
     char file[128];
@@ -43,7 +54,19 @@ struct tally {
     int right[REPLY_VERDICT_COUNT];     /* both */
     int total, correct;
     int dates_checked, dates_right;
+    int unsure, wrong_sure;
+    int dispute_as_paid_or_promise;
 };
+
+/* FNV-1a, 32 bits, of the file name: the split rule (LABELS.tsv). */
+static enum half half_of(const char *file)
+{
+    uint32_t h = 2166136261u;
+
+    for (const unsigned char *p = (const unsigned char *)file; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h % 2 == 0 ? HALF_TUNING : HALF_TEST;
+}
 
 static const char *top_dir(void)
 {
@@ -87,7 +110,8 @@ static bool read_label(char *line, struct label *l)
     return true;
 }
 
-static void classify_one(const struct reply_lexicon *lex, const struct label *l, struct tally *t)
+static void classify_one(const struct reply_lexicon *lex, const struct label *l, struct tally *t,
+                         bool show)
 {
     char *path = xasprintf("%s/tests/data/replies/%s", top_dir(), l->file);
     size_t len;
@@ -104,12 +128,20 @@ static void classify_one(const struct reply_lexicon *lex, const struct label *l,
     t->total++;
     t->truth[l->verdict]++;
     t->predicted[r.verdict]++;
+    if (r.unsure)
+        t->unsure++;
+    if (l->verdict == REPLY_DISPUTE && (r.verdict == REPLY_PAID || r.verdict == REPLY_PROMISE))
+        t->dispute_as_paid_or_promise++;
     if (r.verdict == l->verdict) {
         t->right[r.verdict]++;
         t->correct++;
     } else {
-        printf("WRONG %-44s want %-10s got %-10s %s\n      own words: %.160s\n", l->file,
-               reply_verdict_name(l->verdict), reply_verdict_name(r.verdict), r.reason, r.excerpt);
+        if (!r.unsure)
+            t->wrong_sure++;
+        if (show)
+            printf("WRONG %-44s want %-10s got %-10s%s margin %d %s\n      own words: %.160s\n",
+                   l->file, reply_verdict_name(l->verdict), reply_verdict_name(r.verdict),
+                   r.unsure ? " (unsure)" : "", r.margin, r.reason, r.excerpt);
     }
     if (l->verdict == REPLY_PROMISE && date_is_set(l->promised)) {
         t->dates_checked++;
@@ -117,7 +149,7 @@ static void classify_one(const struct reply_lexicon *lex, const struct label *l,
         date_format(r.promised, got);
         if (date_compare(l->promised, r.promised) == 0 && date_is_set(r.promised))
             t->dates_right++;
-        else
+        else if (show)
             printf("DATE  %-44s want %s got %s\n", l->file, want, got[0] ? got : "(none)");
     }
     reply_reading_free(&r);
@@ -131,15 +163,19 @@ static double ratio(int num, int den)
     return den ? (double)num / den : 1.0;
 }
 
-static void print_table(const struct tally *t)
+static void print_table(const char *name, const struct tally *t)
 {
-    printf("\n%-11s %9s %9s %8s %9s\n", "class", "precision", "recall", "labelled", "predicted");
+    printf("\n%s half\n%-11s %9s %9s %8s %9s\n", name, "class", "precision", "recall", "labelled",
+           "predicted");
     for (int v = 0; v < REPLY_VERDICT_COUNT; v++)
         printf("%-11s %8.1f%% %8.1f%% %8d %9d\n", reply_verdict_name((enum reply_verdict)v),
                100 * ratio(t->right[v], t->predicted[v]), 100 * ratio(t->right[v], t->truth[v]),
                t->truth[v], t->predicted[v]);
-    printf("accuracy %.1f%% (%d/%d); promised dates right %d/%d\n\n", 100 * ratio(t->correct, t->total),
-           t->correct, t->total, t->dates_right, t->dates_checked);
+    printf("accuracy %.1f%% (%d/%d); promised dates right %d/%d (%.1f%%)\n", 100 * ratio(t->correct, t->total),
+           t->correct, t->total, t->dates_right, t->dates_checked,
+           100 * ratio(t->dates_right, t->dates_checked));
+    printf("unsure %d (to a person); wrong and sure %d; disputes read as paid or promise %d\n\n",
+           t->unsure, t->wrong_sure, t->dispute_as_paid_or_promise);
 }
 
 static void test_labelled_set(void **state)
@@ -147,13 +183,15 @@ static void test_labelled_set(void **state)
     char *lexdir = xasprintf("%s/conf/replies", top_dir());
     char *labels_path = xasprintf("%s/tests/data/replies/LABELS.tsv", top_dir());
     char *labels = file_read_all(labels_path, 1u << 20, NULL);
+    bool show_test = getenv("RELANCE_SHOW_TEST_MISSES") != NULL;
     struct strlist errors;
     struct reply_lexicon *lex;
-    struct tally t;
+    struct tally halves[HALF_COUNT];
+    const struct tally *test = &halves[HALF_TEST];
     char *save = NULL;
 
     (void)state;
-    memset(&t, 0, sizeof t);
+    memset(halves, 0, sizeof halves);
     strlist_init(&errors);
     lex = reply_lexicon_load(lexdir, &errors);
     for (size_t i = 0; i < errors.count; i++)
@@ -161,18 +199,30 @@ static void test_labelled_set(void **state)
     assert_non_null(lex);
     if (labels == NULL)
         fail_msg("cannot read %s", labels_path);
+    printf("misses of the tuning half:\n");
     for (char *line = strtok_r(labels, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         struct label l;
-        if (read_label(line, &l))
-            classify_one(lex, &l, &t);
+        if (read_label(line, &l)) {
+            enum half h = half_of(l.file);
+            classify_one(lex, &l, &halves[h], h == HALF_TUNING || show_test);
+        }
     }
-    print_table(&t);
-    assert_true(t.total >= MIN_REPLIES);
-    assert_true(t.truth[REPLY_DISPUTE] >= MIN_DISPUTES);
-    /* The bar the issue sets for disputes, in integer arithmetic. */
-    assert_true(100 * t.right[REPLY_DISPUTE] >= 98 * t.truth[REPLY_DISPUTE]);
-    assert_true(100 * t.right[REPLY_DISPUTE] >= 95 * t.predicted[REPLY_DISPUTE]);
-    assert_int_equal(t.dates_right, t.dates_checked);
+    for (int h = 0; h < HALF_COUNT; h++)
+        print_table(half_names[h], &halves[h]);
+    assert_true(halves[HALF_TUNING].total + test->total >= MIN_REPLIES);
+    assert_true(test->truth[REPLY_DISPUTE] >= MIN_TEST_DISPUTES);
+    /* Each verdict with enough labels stands in both halves. */
+    for (int v = 0; v < REPLY_VERDICT_COUNT; v++)
+        if (halves[HALF_TUNING].truth[v] + test->truth[v] >= MIN_PER_HALF) {
+            assert_true(halves[HALF_TUNING].truth[v] > 0);
+            assert_true(test->truth[v] > 0);
+        }
+    /* The bars the issue sets, on the test half, in integer arithmetic. */
+    assert_true(100 * test->right[REPLY_DISPUTE] >= 98 * test->truth[REPLY_DISPUTE]);
+    assert_true(100 * test->right[REPLY_DISPUTE] >= 95 * test->predicted[REPLY_DISPUTE]);
+    assert_true(100 * test->correct >= 95 * test->total);
+    assert_true(100 * test->dates_right >= 95 * test->dates_checked);
+    assert_int_equal(test->dispute_as_paid_or_promise, 0);
     reply_lexicon_free(lex);
     strlist_free(&errors);
     free(labels);

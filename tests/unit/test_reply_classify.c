@@ -4,7 +4,8 @@
  * negations (French and English), the precedence between classes, dates
  * of promises, subjects, reasons and excerpts, auto-reply headers, and
  * bounces (DSNs of the labelled set and of the invoice corpus: failed
- * recipient and the bounced message's Message-ID).
+ * recipient and the bounced message's Message-ID); the cues inferred from
+ * tense and complaints, informal spellings, and the margin.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include "replies/reply_bounce.h"
 #include "replies/reply_classify.h"
 #include "text/reply_lexicon.h"
+#include "text/text_fold.h"
 
 static struct reply_lexicon *lexicon;
 
@@ -301,6 +303,191 @@ static enum reply_verdict verdict_with_headers(const char *headers, const char *
     return v;
 }
 
+/* A payment verb's tense, with no "payé" in sight: past is paid, future a
+ * promise; negated or in the present, nothing. (2026-12-07 is a Monday.) */
+static void test_tense(void **state)
+{
+    (void)state;
+    expect("Le virement a été lancé lundi depuis notre banque.", "paid");
+    expect("Le paiement est bien parti de chez nous.", "paid");
+    expect("Nous vous avons viré la somme hier.", "paid");
+    expect("Our transfer was initiated on Friday.", "paid");
+    expect("They cashed our cheque a week ago.", "paid");
+    expect("Le virement n'est pas encore parti.", "other");
+    expect("Le paiement passe par notre maison mère.", "other");
+    expect_text(NULL, "Le virement partira le 15/12.", "promise", "2026-12-15");
+    expect_text(NULL, "The payment will be released on 14 December.", "promise", "2026-12-14");
+    expect_text(NULL, "On règle le 18, promis.", "promise", "2026-12-18");
+    expect_text(NULL, "Virement émis le 21 décembre.", "promise", "2026-12-21");
+    expect_text(NULL, "Nous réglerons le 22 décembre.", "promise", "2026-12-22");
+    /* A date to come voids a payment claim in its clause only. */
+    expect("Le virement est parti ce matin, vous l'aurez demain.", "paid");
+    expect("Déjà fait le virement lundi, regardez bien.", "paid");
+    /* Informal French drops the "ne": a refusal, not a promise. */
+    expect("je paie pas tant que ça reste comme ça", "dispute");
+}
+
+/* An object of the invoice with a request to correct it, or said to be
+ * wrong, is a dispute; a thanked correction, "sauf erreur" and the
+ * debtor's own error are not. */
+static void test_complaint_objects(void **state)
+{
+    (void)state;
+    expect("Le tarif horaire appliqué est faux, merci de le rectifier.", "dispute");
+    expect("La livraison était gratuite selon l'offre. Merci de retirer ces frais.", "dispute");
+    expect("You invoiced the wrong company; please reissue it to our parent.", "dispute");
+    expect("Il manque la remise de 5 %, pourriez-vous établir un avoir ?", "dispute");
+    expect("Three of the units were damaged on arrival, please adjust the invoice.", "dispute");
+    expect("Merci d'avoir corrigé la facture, le virement est parti ce matin.", "paid");
+    expect("Sauf erreur de ma part, la facture a été réglée le 2 décembre.", "paid");
+    expect_text(NULL, "Désolé, erreur de notre part : la facture sera réglée le 15.", "promise",
+                "2026-12-15");
+    expect("Pourriez-vous nous renvoyer la facture ?", "other");
+    expect("Please cancel the reminder: the invoice was paid on 1 December.", "paid");
+    expect("Avez-vous une remise pour les grosses quantités ?", "other");
+    expect("The delivery fee was waived by your rep. Please take it off.", "dispute");
+    /* The complaint may span two sentences. */
+    expect("That's just wrong. The rate we signed is 80, not 95.", "dispute");
+    expect("Nous avions droit à un escompte. Il n'a pas été déduit.", "dispute");
+    /* A negated verb is the complaint's own negation; a negated "erreur"
+     * is no complaint. */
+    expect("None of the extra hours billed were approved by us.", "dispute");
+    expect_text(NULL, "Il n'y a pas d'erreur sur la facture, le virement partira le 9.", "promise",
+                "2026-12-09");
+    /* The precedence that protects the debtor: the complaint outranks the
+     * promise for the rest, whose date is still read. */
+    expect_text(NULL, "La remise n'a pas été appliquée ; nous paierons le reste le 18.", "dispute",
+                "2026-12-18");
+}
+
+/* Structures of a dispute that name no object of the lexicon: a payment
+ * made to wait for a correction, work never done, an agreement recited,
+ * and what is not one ("thanks for the corrected invoice", "il y a une
+ * erreur, c'est réglé", a question with "should we pay"). */
+static void test_dispute_structures(void **state)
+{
+    (void)state;
+    /* A condition of correction voids the promise of its sentence. */
+    expect("Nous paierons dès que les radiateurs seront réparés.", "dispute");
+    expect("We will settle once you have corrected the number of hours.", "dispute");
+    /* Waiting for money is no complaint. */
+    expect_text(NULL, "Nous vous réglerons le 22, quand notre client nous aura payés.", "promise",
+                "2026-12-22");
+    /* Work or goods never done, unless the clause is about money. */
+    expect("Le parquet n'a jamais été posé dans la chambre.", "dispute");
+    expect("The second coat of paint was never done.", "dispute");
+    expect("Nous n'avons jamais reçu la facture, pouvez-vous la renvoyer ?", "other");
+    /* An agreement recited of an object; "comme convenu" is none. */
+    expect("Nous avions convenu d'un tarif de 40 € de l'heure.", "dispute");
+    expect_text(NULL, "Comme convenu, le montant sera réglé le 15.", "promise", "2026-12-15");
+    /* Thanks for a correction is no request. */
+    expect_text(NULL, "Merci pour la facture rectifiée, je la règle vendredi.", "promise",
+                "2026-12-11");
+    /* An error said of the invoice beside a payment claim says it is paid. */
+    expect("Il y a sans doute une erreur : nous avons réglé cette facture le 2 décembre.", "paid");
+    /* A modal before the subject asks. */
+    expect("Should we pay by card or by transfer?", "other");
+    expect("Why should we pay for a visit that fixed nothing?", "dispute");
+    /* A cue opening with its own negation is not negated by the "ne" of
+     * the same negation. */
+    expect("Je n'ai jamais rien commandé chez vous.", "dispute");
+    /* Not ours; nothing owed. */
+    expect("This charge isn't ours to pay.", "dispute");
+    expect("Nous estimons ne rien vous devoir.", "dispute");
+}
+
+/* Abbreviations and SMS spellings are spelled out before matching. */
+static void test_informal_folding(void **state)
+{
+    char *x;
+
+    (void)state;
+    x = text_expand_informal("bjr, on paie qd on peut, mrc");
+    assert_string_equal(x, "bonjour, on paie quand on peut, merci");
+    free(x);
+    x = text_expand_informal("c pas ok, c'est la semaine pro. l'u tt");
+    assert_string_equal(x, "c est pas ok, c'est la semaine prochaine. l'u tout");
+    free(x);
+    x = text_expand_informal("");
+    assert_string_equal(x, "");
+    free(x);
+    expect_text(NULL, "bjr, on regle vendredi (11/12) desolé", "promise", "2026-12-11");
+    expect("slt c pas a nous cette facture", "dispute");
+    expect_text(NULL, "sorry will pay tmrw", "promise", "2026-12-08");
+    expect("jvous ai viré ça hier", "paid");
+}
+
+static struct reply_reading reading_of(const char *words)
+{
+    struct reply_reading r;
+
+    reply_classify_text(lexicon, NULL, words, day("2026-12-07"), &r);
+    return r;
+}
+
+/* The margin between the verdict and the next (weighed) score, and
+ * unsure under ReplyMinimumMargin. */
+static void test_margin_unsure(void **state)
+{
+    struct reply_reading r;
+
+    (void)state;
+    assert_int_equal(reply_lexicon_minimum_margin(lexicon), REPLY_DEFAULT_MINIMUM_MARGIN);
+    r = reading_of("Bonjour, je transmets à la comptabilité.");
+    assert_int_equal(r.verdict, REPLY_OTHER);
+    assert_int_equal(r.margin, 50);
+    assert_false(r.unsure);
+    reply_reading_free(&r);
+    r = reading_of("Nous contestons cette facture.");
+    assert_int_equal(r.verdict, REPLY_DISPUTE);
+    assert_int_equal(r.margin, 60);
+    assert_false(r.unsure);
+    reply_reading_free(&r);
+    /* A lexicon dispute beside a promise: sure (60 against half of 60). */
+    r = reading_of("Nous contestons les pénalités, le principal sera payé le 15.");
+    assert_int_equal(r.verdict, REPLY_DISPUTE);
+    assert_int_equal(r.margin, 30);
+    assert_false(r.unsure);
+    reply_reading_free(&r);
+    /* A dispute inferred from a complaint beside a payment claim: not sure
+     * (45 against half of 70: "avons payé" of the lexicon, 60, and of the
+     * tense, 10). */
+    r = reading_of("Vous avez oublié la remise. Nous avons payé ce qui était dû.");
+    assert_int_equal(r.verdict, REPLY_DISPUTE);
+    assert_int_equal(r.margin, 10);
+    assert_true(r.unsure);
+    reply_reading_free(&r);
+    /* Only negated cues: something was said, not plainly. */
+    r = reading_of("Nous ne contestons pas.");
+    assert_int_equal(r.verdict, REPLY_OTHER);
+    assert_int_equal(r.margin, 35);
+    reply_reading_free(&r);
+    /* No words: a person should look. */
+    r = reading_of("");
+    assert_int_equal(r.margin, 0);
+    assert_true(r.unsure);
+    reply_reading_free(&r);
+    /* The threshold comes from the lexicon (ReplyMinimumMargin). */
+    reply_lexicon_set_minimum_margin(lexicon, 10);
+    r = reading_of("Vous avez oublié la remise. Nous avons payé ce qui était dû.");
+    assert_false(r.unsure);
+    reply_reading_free(&r);
+    reply_lexicon_set_minimum_margin(lexicon, 500);
+    assert_int_equal(reply_lexicon_minimum_margin(lexicon), 100);
+    reply_lexicon_set_minimum_margin(lexicon, REPLY_DEFAULT_MINIMUM_MARGIN);
+    /* Headers decide surely, whatever the words. */
+    {
+        const char *raw = "From: a@client.example\r\nTo: r@x.example\r\nSubject: Absent\r\n"
+                          "Auto-Submitted: auto-replied\r\n"
+                          "Content-Type: text/plain; charset=utf-8\r\n\r\n\r\n";
+        read_raw(raw, strlen(raw), &r);
+        assert_int_equal(r.verdict, REPLY_AUTO_REPLY);
+        assert_int_equal(r.margin, 100);
+        assert_false(r.unsure);
+        reply_reading_free(&r);
+    }
+}
+
 static void test_auto_reply_headers(void **state)
 {
     (void)state;
@@ -510,6 +697,11 @@ int main(void)
         cmocka_unit_test(test_reason_and_excerpt),
         cmocka_unit_test(test_excerpt_ends_on_characters),
         cmocka_unit_test(test_bounded_work),
+        cmocka_unit_test(test_tense),
+        cmocka_unit_test(test_complaint_objects),
+        cmocka_unit_test(test_dispute_structures),
+        cmocka_unit_test(test_informal_folding),
+        cmocka_unit_test(test_margin_unsure),
         cmocka_unit_test(test_auto_reply_headers),
         cmocka_unit_test(test_bounces),
         cmocka_unit_test(test_no_bounce_without_null_sender),
