@@ -17,6 +17,7 @@
 #include "lib/utf8.h"
 #include "lib/util.h"
 #include "replies/reply_dates.h"
+#include "replies/reply_insolvency.h"
 #include "replies/reply_text.h"
 #include "text/text_fold.h"
 
@@ -478,7 +479,12 @@ void reply_classify_text(const struct reply_lexicon *lex, const char *subject,
     out->own_words = xstrdup(own_words ? own_words : "");
     memset(&a, 0, sizeof a);
     analyse(&a, lex, text, today);
-    decide(out, &a);
+    /* A court's proceeding outranks every other word (reply_insolvency.h). */
+    if (reply_insolvency_find(&a.toks, &a.matches, text, today, &out->insolvency, out->reason,
+                              sizeof out->reason))
+        out->verdict = REPLY_INSOLVENCY;
+    else
+        decide(out, &a);
     out->promised = promised_date(&a);
     set_excerpt(out);
     analysis_free(&a);
@@ -623,7 +629,8 @@ static void weigh_headers(struct message *msg, const char *body, bool may_bounce
         out->promised = (struct date){0, 0, 0};
         str_copy(out->reason, sizeof out->reason, "bounce from MAILER-DAEMON without a report");
     } else if (auto_reply_header(msg, reason, sizeof reason) ||
-               (precedence_auto(msg, reason, sizeof reason) && out->verdict != REPLY_DISPUTE)) {
+               (precedence_auto(msg, reason, sizeof reason) && out->verdict != REPLY_DISPUTE &&
+                out->verdict != REPLY_INSOLVENCY)) {
         out->verdict = REPLY_AUTO_REPLY;
         str_copy(out->reason, sizeof out->reason, reason);
     }
@@ -643,6 +650,8 @@ void reply_read_message(const struct reply_lexicon *lex, struct message *msg, co
     words = own_words_of(msg, limits, &body);
     subject = message_header(msg, "Subject");
     reply_classify_text(lex, subject, words, today, out);
+    if (out->verdict != REPLY_INSOLVENCY && body != NULL)
+        reply_insolvency_forwarded(lex, body, today, out);
     weigh_headers(msg, body, may_bounce, out);
     free(subject);
     free(words);
