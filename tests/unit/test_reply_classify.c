@@ -85,7 +85,7 @@ static void expect(const char *words, const char *verdict)
 static void test_verdict_names(void **state)
 {
     static const char *const names[] = {"dispute", "promise", "paid",  "plan",
-                                        "auto-reply", "bounce", "other"};
+                                        "auto-reply", "bounce", "other", "insolvency"};
     enum reply_verdict v;
 
     (void)state;
