@@ -32,8 +32,11 @@ enum case_status {
     CASE_CANCELLED, /* the operator dropped the debt */
     CASE_CLOSED,    /* nothing to collect (credit note, credited to zero) */
     CASE_COURT,     /* the court step went out: the file is the creditor's */
+    CASE_INSOLVENT, /* a court opened a collective proceeding against the debtor
+                       (C. com. L622-21): the chase stops; only the operator
+                       reopens it (relancectl resolve --resume --reason) */
 };
-#define CASE_STATUS_COUNT 7
+#define CASE_STATUS_COUNT 8
 
 /* Where a reminder stands. */
 enum reminder_state {
@@ -63,7 +66,10 @@ typedef unsigned reminder_state_set;
 /* Settled: nothing more to ask the debtor nor to tell them. */
 #define CASE_SETTLED (CASE_SET(CASE_PAID) | CASE_SET(CASE_CLOSED) | CASE_SET(CASE_CANCELLED))
 /* Waiting for the operator's word: relancectl resolve ends these. */
-#define CASE_RESOLVABLE (CASE_SET(CASE_DISPUTED) | CASE_SET(CASE_PAUSED))
+#define CASE_RESOLVABLE (CASE_SET(CASE_DISPUTED) | CASE_SET(CASE_PAUSED) | CASE_SET(CASE_INSOLVENT))
+/* A collective proceeding covers these (every case not settled). */
+#define CASE_INSOLVENCY_COVERS                                                                     \
+    (CASE_SET(CASE_OPEN) | CASE_SET(CASE_PAUSED) | CASE_SET(CASE_DISPUTED) | CASE_SET(CASE_COURT))
 
 bool case_status_in(enum case_status status, case_status_set set);
 bool reminder_state_in(enum reminder_state state, reminder_state_set set);

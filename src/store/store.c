@@ -236,6 +236,64 @@ static const char *const migrations[] = {
      * scheduler reads for every case on each run (its date restarts the
      * ladder): found by case, not by scanning the outbox. */
     "CREATE INDEX outbox_by_invoice ON outbox(invoice_id, kind);",
+    /* 7: insolvent debtors. A case may be 'insolvent': a court opened a
+     * collective proceeding against its debtor (C. com. L622-21), which
+     * stops the chase. SQLite cannot change a CHECK: invoices is copied
+     * out and rebuilt under the same name (its foreign keys checked at
+     * COMMIT, when every row is back). What is known of the proceeding is
+     * kept per debtor: kind, opening date, representative and address,
+     * and where it came from (a reply, or the operator). */
+    "PRAGMA defer_foreign_keys = ON;"
+    "CREATE TEMP TABLE invoices_v6 AS SELECT * FROM invoices;"
+    "DROP TABLE invoices;"
+    "CREATE TABLE invoices ("
+    "  id INTEGER PRIMARY KEY,"
+    "  seller TEXT NOT NULL,"
+    "  seller_key TEXT NOT NULL,"
+    "  number TEXT NOT NULL,"
+    "  type TEXT NOT NULL CHECK (type IN ('invoice', 'credit_note')),"
+    "  type_code INTEGER NOT NULL DEFAULT 0,"
+    "  issue_date TEXT,"
+    "  due_date TEXT,"
+    "  due_basis TEXT NOT NULL DEFAULT 'none',"
+    "  amount_due INTEGER NOT NULL,"
+    "  balance INTEGER NOT NULL,"
+    "  currency TEXT NOT NULL,"
+    "  debtor_id INTEGER REFERENCES debtors(id),"
+    "  buyer_name TEXT NOT NULL DEFAULT '',"
+    "  buyer_email TEXT NOT NULL DEFAULT '',"
+    "  referenced_number TEXT NOT NULL DEFAULT '',"
+    "  payment_terms TEXT NOT NULL DEFAULT '',"
+    "  source TEXT NOT NULL,"
+    "  confidence INTEGER NOT NULL,"
+    "  origin TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN"
+    "    ('open', 'paid', 'paused', 'disputed', 'cancelled', 'closed', 'court', 'insolvent')),"
+    "  level INTEGER NOT NULL DEFAULT 0,"
+    "  paused_until TEXT,"
+    "  message_id TEXT NOT NULL DEFAULT '',"
+    "  queue_id TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  pause_reason TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (seller_key, number));"
+    "INSERT INTO invoices SELECT * FROM invoices_v6;"
+    "DROP TABLE invoices_v6;"
+    "CREATE INDEX invoices_by_number ON invoices(number);"
+    "CREATE INDEX invoices_by_debtor ON invoices(debtor_id, status);"
+    "CREATE INDEX invoices_by_due ON invoices(status, due_date);"
+    "CREATE INDEX invoices_by_message ON invoices(message_id);"
+    "CREATE TABLE debtor_insolvency ("
+    "  id INTEGER PRIMARY KEY,"
+    "  debtor_id INTEGER NOT NULL REFERENCES debtors(id),"
+    "  kind TEXT NOT NULL DEFAULT '',"            /* sauvegarde | redressement | liquidation | ... */
+    "  opened TEXT,"                              /* YYYY-MM-DD, NULL when not written */
+    "  representative TEXT NOT NULL DEFAULT '',"
+    "  address TEXT NOT NULL DEFAULT '',"
+    "  source TEXT NOT NULL CHECK (source IN ('reply', 'operator')),"
+    "  reply_message_id TEXT NOT NULL DEFAULT '',"
+    "  recorded_at TEXT NOT NULL);"
+    "CREATE INDEX debtor_insolvency_by_debtor ON debtor_insolvency(debtor_id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

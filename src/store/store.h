@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 enum store_result {
     STORE_OK = 0,

@@ -55,6 +55,10 @@ static const struct case_transition case_transitions[] = {
      CASE_PAUSE_CLEARED, false},
     {CASE_EVENT_RESOLVED_CANCEL, "the operator resolved it: the debt is dropped", CASE_RESOLVABLE,
      CASE_CANCELLED, CASE_PAUSE_CLEARED, false},
+    /* The law stops the chase (C. com. L622-21) whatever the case waited
+     * for; a settled case stays settled. */
+    {CASE_EVENT_INSOLVENT, "a collective proceeding was opened against the debtor", CASE_INSOLVENCY_COVERS,
+     CASE_INSOLVENT, CASE_PAUSE_CLEARED, false},
 };
 
 _Static_assert(ARRAY_LEN(case_transitions) == CASE_EVENT_COUNT, "one row per case event");

@@ -33,8 +33,9 @@ enum case_event {
     CASE_EVENT_PAUSE_LIFTED,     /* relancectl resume */
     CASE_EVENT_RESOLVED_RESUME,  /* relancectl resolve --resume or --credit: the debt stands */
     CASE_EVENT_RESOLVED_CANCEL,  /* relancectl resolve --cancel: the debt is dropped */
+    CASE_EVENT_INSOLVENT,        /* a collective proceeding opened against the debtor */
 };
-#define CASE_EVENT_COUNT 10
+#define CASE_EVENT_COUNT 11
 
 /* The pause_reason of a pause the operator made; replies never shorten it. */
 #define CASE_PAUSE_BY_OPERATOR "operator"
