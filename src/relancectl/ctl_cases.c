@@ -73,21 +73,42 @@ static void keep_kind(const struct ctl_env *env, struct case_list *cases, enum d
     cases->count = w;
 }
 
+/* Keeps the cases of this status. */
+static void keep_status(struct case_list *cases, enum case_status status)
+{
+    size_t w = 0;
+
+    for (size_t i = 0; i < cases->count; i++)
+        if (cases->items[i].status == status)
+            cases->items[w++] = cases->items[i];
+    cases->count = w;
+}
+
 int ctl_list(struct ctl_env *env, int argc, char **argv)
 {
-    static const char usage[] = "usage: list [--kind unknown|business|consumer] [--json]";
+    static const char usage[] = "usage: list [--kind unknown|business|consumer] [--status STATUS] [--json]";
     enum debtor_kind kind = DEBTOR_KIND_UNKNOWN;
-    bool by_kind = false;
+    enum case_status status = CASE_OPEN;
+    bool by_kind = false, by_status = false;
     struct case_list cases;
     struct store *st;
     enum store_result r;
 
-    if (argc == 3 && strcmp(argv[1], "--kind") == 0) {
-        if (!debtor_kind_parse(argv[2], &kind))
-            return ctl_usage_error("list: --kind is unknown, business or consumer");
-        by_kind = true;
-    } else if (argc > 1) {
-        return ctl_usage_error("%s", usage);
+    for (int a = 1; a < argc; a += 2) {
+        if (a + 1 >= argc)
+            return ctl_usage_error("%s", usage);
+        if (strcmp(argv[a], "--kind") == 0) {
+            if (!debtor_kind_parse(argv[a + 1], &kind))
+                return ctl_usage_error("list: --kind is unknown, business or consumer");
+            by_kind = true;
+        } else if (strcmp(argv[a], "--status") == 0) {
+            if (!case_status_parse(argv[a + 1], &status))
+                return ctl_usage_error("list: --status is a case status (open, paid, paused, disputed, "
+                                       "cancelled, closed, court, insolvent)");
+            by_status = true;
+        } else {
+            return ctl_usage_error("%s", usage);
+        }
     }
     if ((st = ctl_open_store(env)) == NULL)
         return 1;
@@ -99,6 +120,8 @@ int ctl_list(struct ctl_env *env, int argc, char **argv)
     }
     if (by_kind)
         keep_kind(env, &cases, kind);
+    if (by_status)
+        keep_status(&cases, status);
     if (env->json) {
         list_json(env, &cases);
     } else {

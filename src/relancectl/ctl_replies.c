@@ -3,9 +3,10 @@
  * ctl_replies.c - the operator's commands about debtors' replies and what
  * they put on hold:
  *
- *   resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet]
+ *   resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet] [--reason TEXT]
  *                                                          end a dispute (or a pause); the
- *                                                          debtor of a dispute is told, unless --quiet
+ *                                                          debtor of a dispute is told, unless --quiet;
+ *                                                          an insolvent case needs --reason (audited)
  *   pause NUMBER [--until YYYY-MM-DD]                      hold the ladder by hand
  *   resume NUMBER                                          end a pause (never a dispute)
  *   replies [NUMBER]                                       the replies recorded
@@ -43,9 +44,11 @@ struct resolve_args {
     enum case_resolution how;
     int64_t credit; /* cents, RESOLVE_CREDIT */
     bool quiet;     /* end a dispute without a word to the debtor */
+    const char *reason; /* why an insolvent case is reopened (required for one) */
 };
 
-#define RESOLVE_USAGE "usage: resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet] [--seller NAME]"
+#define RESOLVE_USAGE \
+    "usage: resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet] [--reason TEXT] [--seller NAME]"
 
 /* 0, or the exit status of a usage error (already printed). */
 static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
@@ -55,6 +58,7 @@ static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
                                          {"credit", required_argument, NULL, 'C'},
                                          {"seller", required_argument, NULL, 'S'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"reason", required_argument, NULL, 'R'},
                                          {NULL, 0, NULL, 0}};
     int ch, chosen = 0;
 
@@ -73,6 +77,8 @@ static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
             a->seller = optarg;
         } else if (ch == 'q') {
             a->quiet = true;
+        } else if (ch == 'R') {
+            a->reason = optarg;
         } else {
             return ctl_usage_error(RESOLVE_USAGE);
         }
@@ -130,6 +136,36 @@ static bool build_answer(struct ctl_env *env, struct store *st, const struct aud
     return false;
 }
 
+/* A collective proceeding stops the chase by law (C. com. L622-21): only
+ * an operator who says why (the debtor paid, the proceeding ended, it was
+ * a mistake) reopens such a case, and the reason goes to the audit log. */
+static bool insolvent_reason_given(const struct resolve_args *a, const struct case_row *c)
+{
+    if (c->status != CASE_INSOLVENT || (a->reason != NULL && a->reason[0] != '\0'))
+        return true;
+    fprintf(stderr, "relancectl: %s is insolvent (a collective proceeding stops the chase): "
+                    "resolve it with --reason \"why\"\n", c->inv.number);
+    return false;
+}
+
+static enum store_result audit_reason(struct store *st, const struct audit_key *key, const struct resolve_args *a,
+                                      const struct case_row *c)
+{
+    struct strbuf detail;
+    struct json j;
+    enum store_result r;
+
+    strbuf_init(&detail);
+    json_init(&j, &detail, false);
+    json_object_begin(&j);
+    json_kv_string(&j, "from", case_status_name(c->status));
+    json_kv_string(&j, "reason", a->reason ? a->reason : "");
+    json_object_end(&j);
+    r = store_append_event(st, key, c->id, "case-reopened", ACTOR, detail.data);
+    strbuf_free(&detail);
+    return r;
+}
+
 static int resolve_case(struct ctl_env *env, struct store *st, const struct audit_key *key,
                         const struct resolve_args *a, const struct case_row *c)
 {
@@ -141,7 +177,7 @@ static int resolve_case(struct ctl_env *env, struct store *st, const struct audi
     struct outbox_message notice = {0};
     bool tell = c->status == CASE_DISPUTED && !a->quiet;
 
-    if (!credit_fits(a, c))
+    if (!credit_fits(a, c) || !insolvent_reason_given(a, c))
         return 1;
     if (tell && !build_answer(env, st, key, a, c, &answer))
         return 1;
@@ -152,7 +188,7 @@ static int resolve_case(struct ctl_env *env, struct store *st, const struct audi
     r = store_resolve_case_told(st, key, c->id, a->how, a->credit, ACTOR, tell ? &notice : NULL, &status);
     reply_notice_free(&answer);
     if (r == STORE_CONFLICT) {
-        fprintf(stderr, "relancectl: %s is not disputed nor paused (status %s)\n", c->inv.number,
+        fprintf(stderr, "relancectl: %s is not disputed, paused nor insolvent (status %s)\n", c->inv.number,
                 current_status(st, c, &now));
         return 1;
     }
@@ -160,8 +196,10 @@ static int resolve_case(struct ctl_env *env, struct store *st, const struct audi
         fprintf(stderr, "relancectl: %s: %s\n", c->inv.number, store_last_error(st));
         return 1;
     }
+    if (c->status == CASE_INSOLVENT && audit_reason(st, key, a, c) != STORE_OK)
+        fprintf(stderr, "relancectl: %s: the reason was not recorded: %s\n", c->inv.number, store_last_error(st));
     printf("%s: %s resolved (%s), status %s%s\n", c->inv.number,
-           c->status == CASE_PAUSED ? "pause" : "dispute",
+           c->status == CASE_PAUSED ? "pause" : c->status == CASE_INSOLVENT ? "insolvency" : "dispute",
            resolution_text(a, c->inv.currency, text, sizeof text), case_status_name(status),
            tell ? "; the debtor will be told (outbox)" : "");
     return 0;

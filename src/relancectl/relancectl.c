@@ -21,7 +21,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"list", ctl_list, "list [--kind unknown|business|consumer] [--json]  every case (of debtors of that kind)"},
+    {"list", ctl_list, "list [--kind unknown|business|consumer] [--status STATUS] [--json]  every case (of that"
+                       " kind of debtor, in that status)"},
     {"show", ctl_show, "show NUMBER [--seller NAME] [--json]  one case and its history"},
     {"inspect", ctl_inspect, "inspect FILE.eml [--json]     what relance recognises in a message"},
     {"keygen", ctl_keygen, "keygen [FILE]                 create the KeyFile secret (mode 0600)"},
@@ -32,10 +33,13 @@ static const struct command commands[] = {
     {"pay", ctl_pay, "pay NUMBER [AMOUNT] [--on DATE] record a payment (default: the whole balance)"},
     {"debtor", ctl_debtor, "debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'L1|L2|CP VILLE']"
                            "  set a debtor's profile"},
+    {"debtor", ctl_debtor, "debtor EMAIL --insolvent [--since YYYY-MM-DD] [--representative 'NAME, ADDRESS']"
+                           " [--proceeding KIND]  a collective proceeding: every case insolvent, the creditor told"},
     {"letters", ctl_letters, "letters [--state held|to-post|posted] [--json]  postal letters and where each stands"},
     {"letter", ctl_letter, "letter ID --posted [--registered NUMBER] [--on DATE]  record that a letter was posted"},
     {"replies", ctl_replies, "replies [NUMBER] [--json]     debtors' replies, newest first"},
-    {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT [--quiet]  end a dispute (the debtor is told) or a pause"},
+    {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT [--quiet] [--reason TEXT]  end a dispute (the debtor is"
+                             " told), a pause or an insolvency (--reason required)"},
     {"pause", ctl_pause, "pause NUMBER [--until YYYY-MM-DD]  hold a case's reminders (without end by default)"},
     {"resume", ctl_resume, "resume NUMBER                 end a pause (a dispute needs resolve)"},
     {"outbox", ctl_outbox, "outbox [--state STATE] [--json]  mail about replies and what became of it"},

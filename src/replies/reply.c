@@ -28,7 +28,11 @@
  *               marked undeliverable (no more e-mail steps), unless the
  *               report names only other addresses; never an address the
  *               report alone names; the creditor is told either way;
- *   other       recorded; the creditor is told with NotifyOtherReplies.
+ *   other       recorded; the creditor is told with NotifyOtherReplies;
+ *   insolvency  every unsettled case of the debtor (its address, or the same
+ *               legal identifier: store_insolvency.h) becomes insolvent, the
+ *               proceeding is recorded and the creditor gets the amounts to
+ *               declare (insolvency_notice.h); the debtor gets nothing.
  * Replies pause a case at most MaxPausesPerCase times (promise, paid and
  * plan together, counted from the replies recorded): a further one is
  * recorded, changes nothing and goes to the creditor.
@@ -46,12 +50,14 @@
 #include "lib/log.h"
 #include "lib/message.h"
 #include "remind/scheduler.h"
+#include "replies/insolvency_notice.h"
 #include "replies/reply_auth.h"
 #include "replies/reply_classify.h"
 #include "replies/reply_limits.h"
 #include "replies/reply_match.h"
 #include "replies/reply_notice.h"
 #include "replies/reply_text.h"
+#include "store/store_insolvency.h"
 
 #define HEADER_VALUE_MAX 900
 #define REPLY_MAX_NOTICES 2
@@ -410,6 +416,10 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
     case REPLY_OTHER:
         d->tell_creditor = cfg->notify_other_replies;
         break;
+    case REPLY_INSOLVENCY:
+        d->effect = REPLY_EFFECT_INSOLVENT;
+        d->tell_creditor = true;
+        break;
     default:
         break;
     }
@@ -433,6 +443,8 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
         str_format(d->action, sizeof d->action, day[0] ? "paused until %s" : "paused", day);
     else if (d->effect == REPLY_EFFECT_UNDELIVERABLE)
         str_copy(d->action, sizeof d->action, "address undeliverable");
+    else if (d->effect == REPLY_EFFECT_INSOLVENT)
+        str_copy(d->action, sizeof d->action, "insolvent");
     else
         str_copy(d->action, sizeof d->action, "recorded");
     if (d->note[0] != '\0' && d->effect != REPLY_EFFECT_UNDELIVERABLE)
@@ -454,6 +466,42 @@ struct acting {
     size_t notice_count;
     time_t now;
 };
+
+/* A proceeding covers the debtor: every unsettled case of its address
+ * and legal identifier, not only the cases the reply named; the creditor's
+ * notice is the declaration's (insolvency_notice.h). */
+static enum store_result insolvency_cases(struct acting *a)
+{
+    struct case_list all;
+    enum store_result r = store_insolvency_cases(a->st, a->case_ids, a->case_count, NULL, &all);
+
+    for (size_t i = 0; r == STORE_OK && i < all.count && a->case_count < ARRAY_LEN(a->case_ids); i++) {
+        bool known = false;
+        for (size_t k = 0; k < a->case_count; k++)
+            known |= a->case_ids[k] == all.items[i].id;
+        if (!known)
+            a->case_ids[a->case_count++] = all.items[i].id;
+    }
+    case_list_free(&all);
+    return r;
+}
+
+static void add_insolvency_notice(struct acting *a)
+{
+    struct insolvency_notice_input in = {a->cfg, a->key, a->st, a->case_ids, a->case_count,
+                                         &a->rm->reading.insolvency, a->rm->writer, a->rm->reading.own_words,
+                                         a->rm->today, a->now};
+    struct reply_notice *n = &a->notices[a->notice_count];
+    char why[256];
+
+    if (!insolvency_notice_build(&in, n, why, sizeof why)) {
+        log_warning(a->env->queue_id, "no insolvency notice for this reply: %s", why);
+        return;
+    }
+    a->outbox[a->notice_count] = (struct outbox_message){INSOLVENCY_NOTICE_KIND, a->case_ids[0], n->sender,
+                                                          n->recipient, n->message_id, n->data, n->len};
+    a->notice_count++;
+}
 
 static void add_notice(struct acting *a, const char *kind)
 {
@@ -537,11 +585,18 @@ static enum store_result act(struct acting *a, struct reply_outcome *outcome)
         a->case_ids[a->case_count++] = a->m->cases.items[i].id;
     if (a->d.acknowledge && (res = may_acknowledge(a, &ack)) != STORE_OK)
         return res;
-    if (a->d.tell_creditor)
+    if (a->d.effect == REPLY_EFFECT_INSOLVENT && (res = insolvency_cases(a)) != STORE_OK)
+        return res;
+    if (a->d.effect == REPLY_EFFECT_INSOLVENT)
+        add_insolvency_notice(a);
+    else if (a->d.tell_creditor)
         add_notice(a, "creditor-notice");
     if (ack)
         add_notice(a, "dispute-ack");
 
+    const struct reply_insolvency *said = &r->insolvency;
+    struct debtor_insolvency proceeding = {said->kind, said->opened, said->representative, said->address,
+                                           "reply", a->env->message_id};
     struct reply_record rec = {
         .case_ids = a->case_ids,
         .case_count = a->case_count,
@@ -563,6 +618,7 @@ static enum store_result act(struct acting *a, struct reply_outcome *outcome)
         .note = a->d.note[0] ? a->d.note : NULL,
         .max_pauses = (int)a->cfg->max_pauses_per_case,
         .unverified = a->m->unverified,
+        .insolvency = &proceeding,
         .outbox = a->outbox,
         .outbox_count = a->notice_count,
     };

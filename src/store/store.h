@@ -413,7 +413,11 @@ enum reply_effect {
     REPLY_EFFECT_DISPUTE,    /* open, paused or court cases become disputed */
     REPLY_EFFECT_PAUSE,      /* open or paused cases are paused (until pause_until, or without end) */
     REPLY_EFFECT_UNDELIVERABLE, /* the debtor address is marked undeliverable */
+    REPLY_EFFECT_INSOLVENT,  /* the cases become insolvent, the proceeding is recorded
+                                (store_insolvency.h) */
 };
+
+struct debtor_insolvency;
 
 struct reply_record {
     const int64_t *case_ids;
@@ -437,6 +441,7 @@ struct reply_record {
     int max_pauses;            /* a pause moves only cases that replies paused fewer
                                   times (store_reply_pauses); 0: no limit */
     bool unverified;           /* matched by a clue anyone could forge: effect is NONE */
+    const struct debtor_insolvency *insolvency; /* REPLY_EFFECT_INSOLVENT */
     const struct outbox_message *outbox;
     size_t outbox_count;
 };

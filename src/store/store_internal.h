@@ -69,4 +69,9 @@ enum store_result store_payment_in_transaction(struct store *st, const struct au
 enum store_result store_event_insert(struct store *st, const struct audit_key *key, int64_t case_id,
                                      const char *kind, const char *actor, const char *detail);
 
+/* Queues one outbox message (reply_id 0: none), in the caller's
+ * transaction. */
+enum store_result store_outbox_queue(struct store *st, const struct outbox_message *m, int64_t reply_id,
+                                     const char *now);
+
 #endif
