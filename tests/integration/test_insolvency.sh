@@ -20,6 +20,8 @@
 #   - M (no legal id: principal only) is declared insolvent by hand with
 #     relancectl debtor --insolvent: the same, the notice through the
 #     outbox, nothing more to M.
+#   - N, declared insolvent by hand later, gets no held letter written
+#     once its postal address is known.
 #   - resolve on an insolvent case needs --reason, and reopens it.
 source "$(dirname "$0")/lib.sh"
 
@@ -43,6 +45,7 @@ write_relance_conf \
     "AgencySender relances@agency.test" \
     "ReplyAddress reponses@agency.test" \
     "ContractualRate 10.95" \
+    "LetterDirectory $T/letters" \
     "Submit sendmail:/usr/sbin/sendmail -C $T/postfix/conf -t -i"
 start_relanced || exit 1
 start_postfix || exit 1
@@ -193,6 +196,16 @@ check "... principal only for a debtor not known as a business" says "$MN" "seul
 check "... the total 1 300,00" says "$MN" "$(eur "1 300,00")"
 check "... Me Paul Martin" says "$MN" "Me Paul Martin"
 check "... no indemnity claimed" not says "$MN" "$(eur 40,00)"
+
+echo "== a held letter of a case become insolvent is never written"
+nheld() { ctl letters --state held --json | jq "[.[] | select(.debtor_email == \"$N\")] | length"; }
+held=$(nheld)
+check "N's letter steps are held (no postal address)" [ "$held" -ge 1 ]
+check "N declared insolvent by hand" grep -q "now insolvent (N-001)" <<<"$(ctl debtor $N --insolvent)"
+ctl debtor $N --address "Retard SARL|1 rue Basse|69001 Lyon" >/dev/null
+run_due 2026-07-02 >/dev/null
+check_eq "its letters stay held once it has an address" "$held" "$(nheld)"
+check_eq "none to post" 0 "$(ctl letters --state to-post --json | jq "[.[] | select(.debtor_email == \"$N\")] | length")"
 
 echo "== reopening needs a reason"
 check "resolve without --reason refuses" not ctl resolve R-003 --resume
