@@ -65,6 +65,18 @@ const char *ctl_debtor_kind_source(const struct case_row *c); /* invoice | opera
  * the caller has opened. */
 void ctl_json_debtor_kind(struct json *j, const struct ctl_env *env, const struct case_row *c);
 
+/* ctl_insolvency.c: relancectl debtor EMAIL --insolvent ... */
+#define CTL_INSOLVENT_USAGE                                                                        \
+    "usage: debtor EMAIL --insolvent [--since YYYY-MM-DD] [--representative 'NAME, ADDRESS']"      \
+    " [--proceeding sauvegarde|redressement|liquidation|administration|receivership|chapter 11|chapter 7]"
+struct ctl_insolvent_args {
+    bool insolvent;
+    struct date since;          /* the opening judgment, unset when not known */
+    const char *representative; /* "Me X, 12 rue Y, 69002 Lyon": name, then address */
+    const char *proceeding;
+};
+int ctl_debtor_insolvent(struct ctl_env *env, const char *email, const struct ctl_insolvent_args *a);
+
 /* ctl_cases.c */
 int ctl_list(struct ctl_env *env, int argc, char **argv);
 int ctl_show(struct ctl_env *env, int argc, char **argv);

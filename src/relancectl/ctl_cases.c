@@ -104,7 +104,8 @@ int ctl_list(struct ctl_env *env, int argc, char **argv)
         if (ch == 'k' && !debtor_kind_parse(optarg, &kind))
             return ctl_usage_error("list: --kind is unknown, business or consumer");
         if (ch == 's' && !case_status_parse(optarg, &status))
-            return ctl_usage_error("list: --status is open, paid, paused, disputed, cancelled, closed, court or review");
+            return ctl_usage_error("list: --status is open, paid, paused, disputed, cancelled, closed, court, review"
+                                   " or insolvent");
         if (ch == '?')
             return ctl_usage_error("%s", usage);
         by_kind |= ch == 'k';

@@ -394,7 +394,12 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
                                          {"language", required_argument, NULL, 'l'},
                                          {"address", required_argument, NULL, 'a'},
                                          {"deliverable", no_argument, NULL, 'd'},
+                                         {"insolvent", no_argument, NULL, 'I'},
+                                         {"since", required_argument, NULL, 's'},
+                                         {"representative", required_argument, NULL, 'r'},
+                                         {"proceeding", required_argument, NULL, 'p'},
                                          {NULL, 0, NULL, 0}};
+    struct ctl_insolvent_args ins = {false, {0, 0, 0}, NULL, NULL};
     const char *kind = NULL, *language = NULL, *address_text = NULL;
     bool deliverable = false, was_marked = false;
     char address[POSTAL_TEXT_MAX], why[200];
@@ -413,8 +418,21 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
             address_text = optarg;
         else if (ch == 'd')
             deliverable = true;
+        else if (ch == 'I')
+            ins.insolvent = true;
+        else if (ch == 's' && date_parse(optarg, &ins.since))
+            continue;
+        else if (ch == 'r')
+            ins.representative = optarg;
+        else if (ch == 'p')
+            ins.proceeding = optarg;
         else
             return ctl_usage_error("%s", usage);
+    }
+    if (ins.insolvent || date_is_set(ins.since) || ins.representative || ins.proceeding) {
+        if (!ins.insolvent || kind || language || address_text || deliverable || optind != argc - 1)
+            return ctl_usage_error("%s", CTL_INSOLVENT_USAGE);
+        return ctl_debtor_insolvent(env, argv[optind], &ins);
     }
     if (optind != argc - 1 || (kind == NULL && language == NULL && address_text == NULL && !deliverable))
         return ctl_usage_error("%s", usage);

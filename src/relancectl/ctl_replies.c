@@ -3,10 +3,11 @@
  * ctl_replies.c - the operator's commands about debtors' replies and what
  * they put on hold:
  *
- *   resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet]
- *                                                          end a dispute (or a pause, or a
- *                                                          review); the debtor of a dispute
- *                                                          is told, unless --quiet
+ *   resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet] [--reason TEXT]
+ *                                                          end a dispute (or a pause, a review
+ *                                                          or an insolvency); the debtor of a
+ *                                                          dispute is told, unless --quiet; an
+ *                                                          insolvent case needs --reason (audited)
  *   resolve NUMBER --dispute | --promise YYYY-MM-DD | --paid
  *                                                          what a reply in review said, read
  *                                                          by the operator, with its verdict's
@@ -51,11 +52,12 @@ struct resolve_args {
     bool decide;    /* --dispute, --promise or --paid: a review's reading */
     enum review_decision decision;
     struct date promised; /* REVIEW_PROMISE */
+    const char *reason;   /* why an insolvent case is reopened (required for one) */
 };
 
 #define RESOLVE_USAGE                                                                              \
-    "usage: resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet] | --dispute | --promise YYYY-MM-DD"   \
-    " | --paid [--seller NAME]"
+    "usage: resolve NUMBER --resume | --cancel | --credit AMOUNT [--quiet] [--reason TEXT] | --dispute"       \
+    " | --promise YYYY-MM-DD | --paid [--seller NAME]"
 
 /* 0, or the exit status of a usage error (already printed). */
 static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
@@ -68,6 +70,7 @@ static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
                                          {"dispute", no_argument, NULL, 'd'},
                                          {"promise", required_argument, NULL, 'p'},
                                          {"paid", no_argument, NULL, 'P'},
+                                         {"reason", required_argument, NULL, 'R'},
                                          {NULL, 0, NULL, 0}};
     int ch, chosen = 0;
 
@@ -92,6 +95,8 @@ static int parse_resolve_args(int argc, char **argv, struct resolve_args *a)
             chosen++;
             if (ch == 'p' && !date_parse(optarg, &a->promised))
                 return ctl_usage_error("resolve: --promise expects YYYY-MM-DD");
+        } else if (ch == 'R') {
+            a->reason = optarg;
         } else {
             return ctl_usage_error(RESOLVE_USAGE);
         }
@@ -149,6 +154,36 @@ static bool build_answer(struct ctl_env *env, struct store *st, const struct aud
     return false;
 }
 
+/* A collective proceeding stops the chase by law (C. com. L622-21): only
+ * an operator who says why (the debtor paid, the proceeding ended, it was
+ * a mistake) reopens such a case, and the reason goes to the audit log. */
+static bool insolvent_reason_given(const struct resolve_args *a, const struct case_row *c)
+{
+    if (c->status != CASE_INSOLVENT || (a->reason != NULL && a->reason[0] != '\0'))
+        return true;
+    fprintf(stderr, "relancectl: %s is insolvent (a collective proceeding stops the chase): "
+                    "resolve it with --reason \"why\"\n", c->inv.number);
+    return false;
+}
+
+static enum store_result audit_reason(struct store *st, const struct audit_key *key, const struct resolve_args *a,
+                                      const struct case_row *c)
+{
+    struct strbuf detail;
+    struct json j;
+    enum store_result r;
+
+    strbuf_init(&detail);
+    json_init(&j, &detail, false);
+    json_object_begin(&j);
+    json_kv_string(&j, "from", case_status_name(c->status));
+    json_kv_string(&j, "reason", a->reason ? a->reason : "");
+    json_object_end(&j);
+    r = store_append_event(st, key, c->id, "case-reopened", ACTOR, detail.data);
+    strbuf_free(&detail);
+    return r;
+}
+
 static int resolve_case(struct ctl_env *env, struct store *st, const struct audit_key *key,
                         const struct resolve_args *a, const struct case_row *c)
 {
@@ -160,7 +195,7 @@ static int resolve_case(struct ctl_env *env, struct store *st, const struct audi
     struct outbox_message notice = {0};
     bool tell = c->status == CASE_DISPUTED && !a->quiet;
 
-    if (!credit_fits(a, c))
+    if (!credit_fits(a, c) || !insolvent_reason_given(a, c))
         return 1;
     if (tell && !build_answer(env, st, key, a, c, &answer))
         return 1;
@@ -171,7 +206,8 @@ static int resolve_case(struct ctl_env *env, struct store *st, const struct audi
     r = store_resolve_case_told(st, key, c->id, a->how, a->credit, ACTOR, tell ? &notice : NULL, &status);
     reply_notice_free(&answer);
     if (r == STORE_CONFLICT) {
-        fprintf(stderr, "relancectl: %s is not disputed, paused nor in review (status %s)\n", c->inv.number,
+        fprintf(stderr, "relancectl: %s is not disputed, paused, in review nor insolvent (status %s)\n",
+                c->inv.number,
                 current_status(st, c, &now));
         return 1;
     }
@@ -179,8 +215,13 @@ static int resolve_case(struct ctl_env *env, struct store *st, const struct audi
         fprintf(stderr, "relancectl: %s: %s\n", c->inv.number, store_last_error(st));
         return 1;
     }
+    if (c->status == CASE_INSOLVENT && audit_reason(st, key, a, c) != STORE_OK)
+        fprintf(stderr, "relancectl: %s: the reason was not recorded: %s\n", c->inv.number, store_last_error(st));
     printf("%s: %s resolved (%s), status %s%s\n", c->inv.number,
-           c->status == CASE_PAUSED ? "pause" : c->status == CASE_REVIEW ? "review" : "dispute",
+           c->status == CASE_PAUSED      ? "pause"
+           : c->status == CASE_REVIEW    ? "review"
+           : c->status == CASE_INSOLVENT ? "insolvency"
+                                         : "dispute",
            resolution_text(a, c->inv.currency, text, sizeof text), case_status_name(status),
            tell ? "; the debtor will be told (outbox)" : "");
     return 0;

@@ -34,13 +34,16 @@ static const struct command commands[] = {
     {"import-payments", ctl_import_payments,
      "import-payments FILE [--dry-run] [--json]  pay cases from a bank statement (camt.053/054, CSV)"},
     {"debtor", ctl_debtor, "debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'L1|L2|CP VILLE']"
-                           " [--deliverable]  set a debtor's profile; clear an undeliverable mark"},
+                           " [--deliverable]  set a debtor's profile; clear an undeliverable mark\n"
+                           "  debtor EMAIL --insolvent [--since YYYY-MM-DD] [--representative 'NAME, ADDRESS']"
+                           " [--proceeding KIND]  a collective proceeding: every case insolvent, the creditor told"},
     {"letters", ctl_letters, "letters [--state held|to-post|posted] [--json]  postal letters and where each stands"},
     {"letter", ctl_letter, "letter ID --posted [--registered NUMBER] [--on DATE]  record that a letter was posted"},
     {"replies", ctl_replies, "replies [NUMBER] [--review] [--seller NAME] [--json]  debtors' replies, newest first"
                              " (of cases in review)"},
-    {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT [--quiet] [--seller NAME]"
-                             "  end a dispute (the debtor is told), a pause or a review\n"
+    {"resolve", ctl_resolve, "resolve NUMBER --resume|--cancel|--credit AMOUNT [--quiet] [--reason TEXT] [--seller NAME]"
+                             "  end a dispute (the debtor is told), a pause, a review or an insolvency"
+                             " (--reason required)\n"
                              "  resolve NUMBER --dispute|--promise YYYY-MM-DD|--paid  what a reply in review said, with its effect"},
     {"pause", ctl_pause, "pause NUMBER [--until YYYY-MM-DD] [--seller NAME]  hold a case's reminders (without end by default)"},
     {"resume", ctl_resume, "resume NUMBER [--seller NAME]  end a pause (a dispute needs resolve)"},

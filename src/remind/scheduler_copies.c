@@ -292,6 +292,18 @@ static void write_held_letter(const struct scheduler_ctx *x, const struct letter
     free(path);
 }
 
+/* A held letter of a case that became insolvent meanwhile is never
+ * written: the proceeding forbids the chase (C. com. L622-21). */
+static bool stopped_by_law(const struct scheduler_ctx *x, const struct letter_row *l)
+{
+    struct case_row c;
+
+    if (l->case_id <= 0 || store_get_case(x->run->st, l->case_id, &c) != STORE_OK || c.status != CASE_INSOLVENT)
+        return false;
+    log_info(l->number, "held letter %lld not written: the case is insolvent", (long long)l->id);
+    return true;
+}
+
 void scheduler_write_held_letters(const struct scheduler_ctx *x)
 {
     static const enum letter_state held = LETTER_HELD;
@@ -302,7 +314,7 @@ void scheduler_write_held_letters(const struct scheduler_ctx *x)
         return;
     }
     for (size_t i = 0; i < list.count; i++)
-        if (list.items[i].debtor_address[0])
+        if (list.items[i].debtor_address[0] && !stopped_by_law(x, &list.items[i]))
             write_held_letter(x, &list.items[i]);
     letter_list_free(&list);
 }

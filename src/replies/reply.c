@@ -33,6 +33,10 @@
  *               operator decides (relancectl resolve) or ReviewDays
  *               business days pass; the creditor is always told, with the
  *               commands that decide.
+ *   insolvency  every unsettled case of the debtor (its address, or the same
+ *               legal identifier: store_insolvency.h) becomes insolvent, the
+ *               proceeding is recorded and the creditor gets the amounts to
+ *               declare (insolvency_notice.h); the debtor gets nothing.
  * Replies pause a case or put it in review at most MaxPausesPerCase times
  * (promise, paid, plan and review together, counted from the replies
  * recorded): a further one is recorded, changes nothing and goes to the
@@ -51,12 +55,14 @@
 #include "lib/log.h"
 #include "lib/message.h"
 #include "remind/scheduler.h"
+#include "replies/insolvency_notice.h"
 #include "replies/reply_auth.h"
 #include "replies/reply_classify.h"
 #include "replies/reply_limits.h"
 #include "replies/reply_match.h"
 #include "replies/reply_notice.h"
 #include "replies/reply_text.h"
+#include "store/store_insolvency.h"
 #include "store/store_messages.h"
 
 #define HEADER_VALUE_MAX 900
@@ -448,6 +454,10 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
             str_copy(d->note, sizeof d->note, hist->unmarked ? hist->unmarked : "bounce names no reminder");
         }
         break;
+    case REPLY_INSOLVENCY:
+        d->effect = REPLY_EFFECT_INSOLVENT;
+        d->tell_creditor = true;
+        break;
     default:
         break;
     }
@@ -475,6 +485,8 @@ static void decide(const struct config *cfg, const struct reply_msg *rm, const s
         str_format(d->action, sizeof d->action, "review until %s", day);
     else if (d->effect == REPLY_EFFECT_UNDELIVERABLE)
         str_copy(d->action, sizeof d->action, "address undeliverable");
+    else if (d->effect == REPLY_EFFECT_INSOLVENT)
+        str_copy(d->action, sizeof d->action, "insolvent");
     else
         str_copy(d->action, sizeof d->action, "recorded");
     if (d->note[0] != '\0' && d->effect != REPLY_EFFECT_UNDELIVERABLE)
@@ -496,6 +508,42 @@ struct acting {
     size_t notice_count;
     time_t now;
 };
+
+/* A proceeding covers the debtor: every unsettled case of its address
+ * and legal identifier, not only the cases the reply named; the creditor's
+ * notice is the declaration's (insolvency_notice.h). */
+static enum store_result insolvency_cases(struct acting *a)
+{
+    struct case_list all;
+    enum store_result r = store_insolvency_cases(a->st, a->case_ids, a->case_count, NULL, &all);
+
+    for (size_t i = 0; r == STORE_OK && i < all.count && a->case_count < ARRAY_LEN(a->case_ids); i++) {
+        bool known = false;
+        for (size_t k = 0; k < a->case_count; k++)
+            known |= a->case_ids[k] == all.items[i].id;
+        if (!known)
+            a->case_ids[a->case_count++] = all.items[i].id;
+    }
+    case_list_free(&all);
+    return r;
+}
+
+static void add_insolvency_notice(struct acting *a)
+{
+    struct insolvency_notice_input in = {a->cfg, a->key, a->st, a->case_ids, a->case_count,
+                                         &a->rm->reading.insolvency, a->rm->writer, a->rm->reading.own_words,
+                                         a->rm->today, a->now};
+    struct reply_notice *n = &a->notices[a->notice_count];
+    char why[256];
+
+    if (!insolvency_notice_build(&in, n, why, sizeof why)) {
+        log_warning(a->env->queue_id, "no insolvency notice for this reply: %s", why);
+        return;
+    }
+    a->outbox[a->notice_count] = (struct outbox_message){INSOLVENCY_NOTICE_KIND, a->case_ids[0], n->sender,
+                                                          n->recipient, n->message_id, n->data, n->len};
+    a->notice_count++;
+}
 
 static void add_notice(struct acting *a, const char *kind)
 {
@@ -579,11 +627,18 @@ static enum store_result act(struct acting *a, struct reply_outcome *outcome)
         a->case_ids[a->case_count++] = a->m->cases.items[i].id;
     if (a->d.acknowledge && (res = may_acknowledge(a, &ack)) != STORE_OK)
         return res;
-    if (a->d.tell_creditor)
+    if (a->d.effect == REPLY_EFFECT_INSOLVENT && (res = insolvency_cases(a)) != STORE_OK)
+        return res;
+    if (a->d.effect == REPLY_EFFECT_INSOLVENT)
+        add_insolvency_notice(a);
+    else if (a->d.tell_creditor)
         add_notice(a, "creditor-notice");
     if (ack)
         add_notice(a, "dispute-ack");
 
+    const struct reply_insolvency *said = &r->insolvency;
+    struct debtor_insolvency proceeding = {said->kind, said->opened, said->representative, said->address,
+                                           "reply", a->env->message_id};
     struct reply_record rec = {
         .case_ids = a->case_ids,
         .case_count = a->case_count,
@@ -605,6 +660,7 @@ static enum store_result act(struct acting *a, struct reply_outcome *outcome)
         .note = a->d.note[0] ? a->d.note : NULL,
         .max_pauses = (int)a->cfg->max_pauses_per_case,
         .unverified = a->m->unverified,
+        .insolvency = &proceeding,
         .outbox = a->outbox,
         .outbox_count = a->notice_count,
     };

@@ -19,6 +19,7 @@
 #include "replies/reply_dates.h"
 #include "replies/reply_infer.h"
 #include "replies/reply_score.h"
+#include "replies/reply_insolvency.h"
 #include "replies/reply_text.h"
 #include "text/text_fold.h"
 
@@ -623,8 +624,15 @@ void reply_classify_text(const struct reply_lexicon *lex, const char *subject,
     out->own_words = xstrdup(own_words ? own_words : "");
     memset(&a, 0, sizeof a);
     analyse(&a, lex, text, today);
-    decide(out, &a);
-    weigh_confidence(out, &a, lex, text_is_empty(own_words) && fresh == NULL);
+    /* A court's proceeding outranks every other word (reply_insolvency.h). */
+    if (reply_insolvency_find(&a.toks, &a.matches, text, today, &out->insolvency, out->reason,
+                              sizeof out->reason)) {
+        out->verdict = REPLY_INSOLVENCY;
+        out->margin = 100;
+    } else {
+        decide(out, &a);
+        weigh_confidence(out, &a, lex, text_is_empty(own_words) && fresh == NULL);
+    }
     out->promised = promised_date(&a);
     set_excerpt(out);
     analysis_free(&a);

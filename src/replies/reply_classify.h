@@ -14,6 +14,9 @@
  *               receipt; Precedence auto_reply/bulk/junk too, unless the
  *               words dispute the debt (Precedence is an old, loose sign
  *               that some ticket and mass-mail systems also set);
+ *   insolvency  a court opened a collective proceeding against the debtor
+ *               (reply_insolvency.h): the law stops the chase, whatever else
+ *               the words say; also read in a forwarded court notice;
  *   dispute     the debtor contests all or part of the debt: a missed
  *               dispute sends a formal notice to someone who contests it,
  *               so a dispute outranks any promise or payment claim in the

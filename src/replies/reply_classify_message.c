@@ -6,6 +6,7 @@
  * readings are never unsure.
  */
 #include "replies/reply_classify.h"
+#include "replies/reply_insolvency.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -151,7 +152,8 @@ static void weigh_headers(struct message *msg, const char *body, bool may_bounce
         out->margin = 100;
         out->unsure = false;
     } else if (auto_reply_header(msg, reason, sizeof reason) ||
-               (precedence_auto(msg, reason, sizeof reason) && out->verdict != REPLY_DISPUTE)) {
+               (precedence_auto(msg, reason, sizeof reason) && out->verdict != REPLY_DISPUTE &&
+                out->verdict != REPLY_INSOLVENCY)) {
         out->verdict = REPLY_AUTO_REPLY;
         str_copy(out->reason, sizeof out->reason, reason);
         out->margin = 100;
@@ -174,6 +176,10 @@ void reply_read_message(const struct reply_lexicon *lex, struct message *msg, co
     words = own_words_of(msg, limits, &body);
     subject = message_header(msg, "Subject");
     reply_classify_text(lex, subject, words, today, out);
+    if (out->verdict != REPLY_INSOLVENCY && body != NULL && reply_insolvency_forwarded(lex, body, today, out)) {
+        out->margin = 100; /* a court's notice is no matter of degree */
+        out->unsure = false;
+    }
     weigh_headers(msg, body, may_bounce, out);
     free(subject);
     free(words);

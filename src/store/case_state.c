@@ -15,7 +15,7 @@
 static const char *const case_names[] = {
     [CASE_OPEN] = "open",         [CASE_PAID] = "paid",     [CASE_PAUSED] = "paused",
     [CASE_DISPUTED] = "disputed", [CASE_CANCELLED] = "cancelled", [CASE_CLOSED] = "closed",
-    [CASE_COURT] = "court",       [CASE_REVIEW] = "review",
+    [CASE_COURT] = "court",       [CASE_REVIEW] = "review",     [CASE_INSOLVENT] = "insolvent",
 };
 
 static const char *const reminder_names[] = {

@@ -34,8 +34,11 @@ enum case_status {
     CASE_COURT,     /* the court step went out: the file is the creditor's */
     CASE_REVIEW,    /* a person's reply relance could not place: held until the
                        operator decides or ReviewDays pass (paused_until) */
+    CASE_INSOLVENT, /* a court opened a collective proceeding against the debtor
+                       (C. com. L622-21): the chase stops; only the operator
+                       reopens it (relancectl resolve --resume --reason) */
 };
-#define CASE_STATUS_COUNT 8
+#define CASE_STATUS_COUNT 9
 
 /* Where a reminder stands. */
 enum reminder_state {
@@ -65,9 +68,14 @@ typedef unsigned reminder_state_set;
 /* Settled: nothing more to ask the debtor nor to tell them. */
 #define CASE_SETTLED (CASE_SET(CASE_PAID) | CASE_SET(CASE_CLOSED) | CASE_SET(CASE_CANCELLED))
 /* Waiting for the operator's word: relancectl resolve ends these. */
-#define CASE_RESOLVABLE (CASE_SET(CASE_DISPUTED) | CASE_SET(CASE_PAUSED) | CASE_SET(CASE_REVIEW))
+#define CASE_RESOLVABLE                                                                            \
+    (CASE_SET(CASE_DISPUTED) | CASE_SET(CASE_PAUSED) | CASE_SET(CASE_REVIEW) | CASE_SET(CASE_INSOLVENT))
 /* The pause_reason of a case in review: paused_until is its deadline. */
 #define CASE_REVIEW_REASON "review"
+/* A collective proceeding covers these (every case not settled). */
+#define CASE_INSOLVENCY_COVERS                                                                     \
+    (CASE_SET(CASE_OPEN) | CASE_SET(CASE_PAUSED) | CASE_SET(CASE_DISPUTED) | CASE_SET(CASE_COURT) | \
+     CASE_SET(CASE_REVIEW))
 
 bool case_status_in(enum case_status status, case_status_set set);
 bool reminder_state_in(enum reminder_state state, reminder_state_set set);

@@ -322,6 +322,21 @@ static const char *const migrations[] = {
     "  invoice_id INTEGER NOT NULL REFERENCES invoices(id),"
     "  PRIMARY KEY (message_row, invoice_id));"
     "CREATE INDEX message_cases_by_invoice ON message_cases(invoice_id);",
+    /* 10: what is known of a collective proceeding against a debtor (C.
+     * com. L622-21: the chase stops; its cases are 'insolvent', a status
+     * migration 8 allows): kind, opening date, representative and address,
+     * and where it came from (a reply, or the operator). */
+    "CREATE TABLE debtor_insolvency ("
+    "  id INTEGER PRIMARY KEY,"
+    "  debtor_id INTEGER NOT NULL REFERENCES debtors(id),"
+    "  kind TEXT NOT NULL DEFAULT '',"            /* sauvegarde | redressement | liquidation | ... */
+    "  opened TEXT,"                              /* YYYY-MM-DD, NULL when not written */
+    "  representative TEXT NOT NULL DEFAULT '',"
+    "  address TEXT NOT NULL DEFAULT '',"
+    "  source TEXT NOT NULL CHECK (source IN ('reply', 'operator')),"
+    "  reply_message_id TEXT NOT NULL DEFAULT '',"
+    "  recorded_at TEXT NOT NULL);"
+    "CREATE INDEX debtor_insolvency_by_debtor ON debtor_insolvency(debtor_id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 enum store_result {
     STORE_OK = 0,
@@ -442,7 +442,11 @@ enum reply_effect {
     REPLY_EFFECT_PAUSE,      /* open or paused cases are paused (until pause_until, or without end) */
     REPLY_EFFECT_UNDELIVERABLE, /* the debtor address is marked undeliverable */
     REPLY_EFFECT_REVIEW,     /* open cases wait for the operator until pause_until (status review) */
+    REPLY_EFFECT_INSOLVENT,  /* the cases become insolvent, the proceeding is recorded
+                                (store_insolvency.h) */
 };
+
+struct debtor_insolvency;
 
 struct reply_record {
     const int64_t *case_ids;
@@ -466,6 +470,7 @@ struct reply_record {
     int max_pauses;            /* a pause or a review moves only cases that replies paused
                                   or held fewer times (store_reply_pauses); 0: no limit */
     bool unverified;           /* matched by a clue anyone could forge: effect is NONE */
+    const struct debtor_insolvency *insolvency; /* REPLY_EFFECT_INSOLVENT */
     const struct outbox_message *outbox;
     size_t outbox_count;
 };

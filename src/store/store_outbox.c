@@ -180,3 +180,35 @@ enum store_result store_outbox_abandon(struct store *st, int64_t id, const char 
     store_bind_text(stmt, 2, error);
     return outbox_update(st, stmt, "update outbox");
 }
+
+/* One message queued in the caller's transaction (replies, resolutions,
+ * proceedings). */
+enum store_result store_outbox_queue(struct store *st, const struct outbox_message *m, int64_t reply_id,
+                                     const char *now)
+{
+    static const char sql[] =
+        "INSERT INTO outbox (kind, invoice_id, reply_id, sender, recipient, message_id, message, created_at,"
+        " next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_result_of(st, rc, "prepare outbox");
+    store_bind_text(stmt, 1, m->kind);
+    if (m->case_id > 0)
+        sqlite3_bind_int64(stmt, 2, m->case_id);
+    else
+        sqlite3_bind_null(stmt, 2);
+    if (reply_id > 0)
+        sqlite3_bind_int64(stmt, 3, reply_id);
+    else
+        sqlite3_bind_null(stmt, 3);
+    store_bind_text(stmt, 4, m->sender);
+    store_bind_text(stmt, 5, m->recipient);
+    store_bind_text(stmt, 6, m->message_id);
+    sqlite3_bind_blob(stmt, 7, m->data, (int)m->len, SQLITE_TRANSIENT);
+    store_bind_text(stmt, 8, now);
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return store_result_of(st, rc, "insert outbox");
+}

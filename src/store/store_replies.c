@@ -19,6 +19,7 @@
 #include "core/money.h"
 #include "lib/json.h"
 #include "store/store.h"
+#include "store/store_insolvency.h"
 #include "store/store_internal.h"
 #include "store/store_transitions.h"
 
@@ -259,6 +260,8 @@ static enum store_result apply_effect(struct store *st, const struct reply_recor
         str_copy(action, size, "unverified: nothing changed");
     else if (rec->effect == REPLY_EFFECT_UNDELIVERABLE)
         str_copy(action, size, "address undeliverable");
+    else if (rec->effect == REPLY_EFFECT_INSOLVENT)
+        str_copy(action, size, "insolvent"); /* made in store_insolvency_record */
     else
         recorded(rec, NULL, action, size);
     if (rec->effect != REPLY_EFFECT_DISPUTE && rec->effect != REPLY_EFFECT_PAUSE &&
@@ -366,36 +369,6 @@ static enum store_result mark_undeliverable(struct store *st, const char *addres
     return store_result_of(st, rc, "mark undeliverable");
 }
 
-enum store_result store_outbox_queue(struct store *st, const struct outbox_message *m, int64_t reply_id,
-                                       const char *now)
-{
-    static const char sql[] =
-        "INSERT INTO outbox (kind, invoice_id, reply_id, sender, recipient, message_id, message, created_at,"
-        " next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
-    sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-
-    if (rc != SQLITE_OK)
-        return store_result_of(st, rc, "prepare outbox");
-    store_bind_text(stmt, 1, m->kind);
-    if (m->case_id > 0)
-        sqlite3_bind_int64(stmt, 2, m->case_id);
-    else
-        sqlite3_bind_null(stmt, 2);
-    if (reply_id > 0)
-        sqlite3_bind_int64(stmt, 3, reply_id);
-    else
-        sqlite3_bind_null(stmt, 3);
-    store_bind_text(stmt, 4, m->sender);
-    store_bind_text(stmt, 5, m->recipient);
-    store_bind_text(stmt, 6, m->message_id);
-    sqlite3_bind_blob(stmt, 7, m->data, (int)m->len, SQLITE_TRANSIENT);
-    store_bind_text(stmt, 8, now);
-    rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    return store_result_of(st, rc, "insert outbox");
-}
-
 static enum store_result record_one_case(struct store *st, const struct audit_key *key,
                                          const struct reply_record *rec, int64_t case_id, const char *actor,
                                          const char *now, struct reply_outcome *out, int64_t *reply_id)
@@ -447,6 +420,13 @@ static enum store_result record_in_transaction(struct store *st, const struct au
     if (rec->effect == REPLY_EFFECT_UNDELIVERABLE && rec->undeliverable && rec->undeliverable[0])
         if ((r = mark_undeliverable(st, rec->undeliverable, now)) != STORE_OK)
             return r;
+    if (rec->effect == REPLY_EFFECT_INSOLVENT && !rec->unverified && rec->insolvency != NULL) {
+        size_t moved = 0;
+        if ((r = store_insolvency_record(st, key, rec->insolvency, rec->case_ids, rec->case_count, actor,
+                                         &moved)) != STORE_OK)
+            return r;
+        out->changed += moved;
+    }
     /* Mail about a reply already recorded for another case went out then. */
     for (size_t i = 0; !seen_any && i < rec->outbox_count; i++)
         if ((r = store_outbox_queue(st, &rec->outbox[i], first_reply, now)) != STORE_OK)

@@ -70,6 +70,10 @@ static const struct case_transition case_transitions[] = {
      CASE_PAUSE_CLEARED, false},
     {CASE_EVENT_DECIDED_PAUSE, "the operator read a promise or a payment", CASE_SET(CASE_REVIEW), CASE_PAUSED,
      CASE_PAUSE_SET, false},
+    /* The law stops the chase (C. com. L622-21) whatever the case waited
+     * for; a settled case stays settled. */
+    {CASE_EVENT_INSOLVENT, "a collective proceeding was opened against the debtor", CASE_INSOLVENCY_COVERS,
+     CASE_INSOLVENT, CASE_PAUSE_CLEARED, false},
 };
 
 _Static_assert(ARRAY_LEN(case_transitions) == CASE_EVENT_COUNT, "one row per case event");

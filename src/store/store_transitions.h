@@ -37,8 +37,9 @@ enum case_event {
     CASE_EVENT_REVIEW_EXPIRED,   /* ReviewDays passed without a decision: the ladder resumes */
     CASE_EVENT_DECIDED_DISPUTE,  /* relancectl resolve --dispute: the operator read a dispute */
     CASE_EVENT_DECIDED_PAUSE,    /* relancectl resolve --promise or --paid: the operator read one */
+    CASE_EVENT_INSOLVENT,        /* a collective proceeding opened against the debtor */
 };
-#define CASE_EVENT_COUNT 14
+#define CASE_EVENT_COUNT 15
 
 /* The pause_reason of a pause the operator made; replies never shorten it. */
 #define CASE_PAUSE_BY_OPERATOR "operator"

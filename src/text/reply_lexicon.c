@@ -54,6 +54,7 @@ struct reply_lexicon {
 
 static const char *const cue_names[CUE_KIND_COUNT] = {
     "dispute", "promise", "paid", "plan", "auto-reply", "negation", "boundary", "neutral", "payment",
+    "insolvency",
 };
 
 const char *reply_cue_name(enum reply_cue kind)
@@ -208,7 +209,7 @@ static bool parse_line(struct reply_lexicon *lex, const char *name, int lineno, 
     str_tolower_ascii(str_trim(line));
     if (!cue_parse(line, &kind)) {
         char *msg = xasprintf("unknown kind \"%s\" (dispute, promise, paid, plan, auto-reply, "
-                              "negation, boundary, neutral or payment)", line);
+                              "negation, boundary, neutral, payment or insolvency)", line);
         add_error(errors, name, lineno, msg);
         free(msg);
         return false;

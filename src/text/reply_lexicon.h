@@ -13,7 +13,9 @@
  * boundary (words that end a negation's reach: "mais", "but"), neutral
  * (phrases that mean no verdict and void the shorter cues they cover:
  * "litige … résolu") or payment (payment words that make a promise when a
- * date to come stands in their sentence: "Virement le 20 décembre."). A PHRASE
+ * date to come stands in their sentence: "Virement le 20 décembre."), or
+ * insolvency (a court opened a collective proceeding: "redressement
+ * judiciaire", "in administration"). A PHRASE
  * is a sequence of words matched in order, whole words only, ignoring
  * case, accents, typographic apostrophes and every kind of space;
  * apostrophes and hyphens separate words ("d'accord" is "d accord").
@@ -44,6 +46,7 @@ enum reply_cue {
     CUE_BOUNDARY,
     CUE_NEUTRAL,
     CUE_PAYMENT,
+    CUE_INSOLVENCY, /* a collective proceeding (reply_insolvency.h) */
     CUE_KIND_COUNT,
 };
 

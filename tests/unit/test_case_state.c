@@ -174,7 +174,8 @@ static case_status_set statuses(const char *names)
 static void test_case_status_names_round_trip(void **state)
 {
     /* The database's values, in the enum's order. */
-    static const char *const names[] = {"open", "paid", "paused", "disputed", "cancelled", "closed", "court", "review"};
+    static const char *const names[] = {"open", "paid", "paused", "disputed", "cancelled", "closed", "court",
+                                         "review", "insolvent"};
 
     (void)state;
     assert_int_equal(ARRAY_LEN(names), CASE_STATUS_COUNT);
@@ -322,22 +323,23 @@ static const struct expected_case_transition {
     enum pause_after pause;
     bool spares_operator_pause;
 } expected_case[] = {
-    {CASE_EVENT_PAID_UP, "open paused disputed court closed review", "paid", KEPT, false},
-    {CASE_EVENT_CREDITED_TO_ZERO, "open paused disputed court review", "closed", KEPT, false},
+    {CASE_EVENT_PAID_UP, "open paused disputed court closed review insolvent", "paid", KEPT, false},
+    {CASE_EVENT_CREDITED_TO_ZERO, "open paused disputed court review insolvent", "closed", KEPT, false},
     {CASE_EVENT_COURT_STEP_SENT, "open", "court", KEPT, false},
     {CASE_EVENT_REPLY_DISPUTE, "open paused court review", "disputed", CLEARED, false},
     {CASE_EVENT_REPLY_PAUSE, "open paused review", "paused", SET_BY_REPLY, true},
     {CASE_EVENT_OPERATOR_PAUSE, "open paused review", "paused", SET_BY_OPERATOR, false},
     {CASE_EVENT_PAUSE_EXPIRED, "paused", "open", CLEARED, false},
     {CASE_EVENT_PAUSE_LIFTED, "paused", "open", CLEARED, false},
-    {CASE_EVENT_RESOLVED_RESUME, "disputed paused review", "open", CLEARED, false},
-    {CASE_EVENT_RESOLVED_CANCEL, "disputed paused review", "cancelled", CLEARED, false},
+    {CASE_EVENT_RESOLVED_RESUME, "disputed paused review insolvent", "open", CLEARED, false},
+    {CASE_EVENT_RESOLVED_CANCEL, "disputed paused review insolvent", "cancelled", CLEARED, false},
     /* A review holds an open case only: a paused, disputed or court case
      * keeps its status, and a second unclear reply its deadline. */
     {CASE_EVENT_REPLY_REVIEW, "open", "review", SET_BY_REPLY, false},
     {CASE_EVENT_REVIEW_EXPIRED, "review", "open", CLEARED, false},
     {CASE_EVENT_DECIDED_DISPUTE, "review", "disputed", CLEARED, false},
     {CASE_EVENT_DECIDED_PAUSE, "review", "paused", SET_BY_REPLY, false},
+    {CASE_EVENT_INSOLVENT, "open paused disputed court review", "insolvent", CLEARED, false},
 };
 
 static void test_case_table_is_as_expected(void **state)
@@ -389,7 +391,7 @@ static void test_case_transition_statements(void **state)
                                   " pause_reason = 'operator', updated_at = ?2 WHERE id = ?1"
                                   " AND status IN ('open', 'paused', 'review')");
     assert_string_equal(paid, "UPDATE invoices SET status = 'paid', updated_at = ?2 WHERE id = ?1"
-                              " AND status IN ('open', 'paused', 'disputed', 'closed', 'court', 'review')");
+                              " AND status IN ('open', 'paused', 'disputed', 'closed', 'court', 'review', 'insolvent')");
     free(dispute);
     free(pause);
     free(operator);
@@ -455,11 +457,12 @@ static void test_every_case_transition_on_a_real_store(void **state)
             }
         }
     }
-    /* 34 (event, status) pairs allowed (23, and 11 of review: seven
-     * older events that take a case in review as well, and the four of
-     * review), each tried with two kinds of pause recorded, but a reply's
-     * pause never replaces the operator's. */
-    assert_int_equal(moved, 34 * 2 - 1);
+    /* 43 (event, status) pairs allowed (23; 11 of review: seven older
+     * events that take a case in review as well, and the four of review;
+     * 9 of insolvency: four older events that take an insolvent case, and
+     * the five statuses a proceeding covers), each tried with two kinds of
+     * pause recorded, but a reply's pause never replaces the operator's. */
+    assert_int_equal(moved, 43 * 2 - 1);
     assert_int_equal(refused, CASE_EVENT_COUNT * CASE_STATUS_COUNT * 2 - moved);
 }
 

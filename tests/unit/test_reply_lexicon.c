@@ -88,7 +88,7 @@ static void test_each_invalid_line(void **state)
     expect_one_error("dispute: ok\nno colon here\n", "t.conf:2: expected \"KIND: PHRASE\"");
     expect_one_error("rumour: on dit\n",
                      "t.conf:1: unknown kind \"rumour\" (dispute, promise, paid, plan, auto-reply, "
-                     "negation, boundary, neutral or payment)");
+                     "negation, boundary, neutral, payment or insolvency)");
     expect_one_error("dispute:   \n", "t.conf:1: empty phrase");
     expect_one_error("dispute: … conteste\n", "t.conf:1: a gap (…) must stand between two words");
     expect_one_error("dispute: je conteste ...\n",

@@ -967,14 +967,27 @@ static void assert_current_schema(const char *path)
     assert_true(has_column(db, "bank_entries", "entry_key"));
     assert_true(has_index(db, "invoices_by_due"));
     assert_true(has_index(db, "message_cases_by_invoice"));
+    assert_true(has_column(db, "debtor_insolvency", "representative"));
+    assert_true(has_index(db, "debtor_insolvency_by_debtor"));
+    /* Version 8's CHECK takes the insolvent status, and the rebuilt
+     * invoices kept the rows that point at it. */
+    {
+        sqlite3_stmt *stmt;
+        assert_int_equal(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = 'invoices'", -1,
+                                            &stmt, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+        assert_non_null(strstr((const char *)sqlite3_column_text(stmt, 0), "'insolvent'"));
+        sqlite3_finalize(stmt);
+    }
+    assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_key_check", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_9(void **state)
+static void test_fresh_schema_is_version_10(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 9);
+    assert_int_equal(STORE_SCHEMA_VERSION, 10);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
     assert_current_schema(f->path);
 }
@@ -1113,7 +1126,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_9, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_10, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 
