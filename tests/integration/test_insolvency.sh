@@ -161,7 +161,11 @@ answer $N "$RN" "$T/n.txt" || fail "N's answer refused"
 wait_sink $((before + 1)) 60
 sleep 2
 check_eq "N's reply is not an insolvency" other "$(ctl replies N-001 --json | jq -r '.[0].verdict')"
-check_eq "N-001 still open" open "$(status N-001)"
+# A person's reply relance cannot place goes to review (a person reads
+# it): not insolvent. The operator reads it and lets the ladder go on.
+check_eq "N-001 in review, not insolvent" review "$(status N-001)"
+check "the operator resumes N-001" ctl resolve N-001 --resume --quiet
+check_eq "N-001 open again" open "$(status N-001)"
 
 echo "== M declared insolvent by hand"
 out=$(ctl debtor $M --insolvent --since 2026-03-10 --proceeding liquidation \
