@@ -75,7 +75,7 @@ FUZZ_TIME   ?= 60
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
 
-.PHONY: all demo deps check layering unit milter integration fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check
+.PHONY: all demo deps check layering unit milter integration fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check model
 
 all: build/relanced build/relancectl build/relance-pdf man
 
@@ -152,6 +152,14 @@ fuzz: $(FUZZ_BINS)
 	done
 
 tools: $(TOOL_BINS)
+
+# The reply model's trainer (tools/train_replies.c): make model writes
+# conf/replies/model.tsv from the tuning half of tests/data/replies.
+build/train_replies: tools/train_replies.c build/librelance.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/librelance.a $(PKG_LIBS)
+
+model: build/train_replies
+	build/train_replies . >conf/replies/model.tsv.new && mv conf/replies/model.tsv.new conf/replies/model.tsv
 
 build/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)

@@ -67,6 +67,7 @@
 
 #include "lib/date.h"
 #include "lib/message.h"
+#include "lib/util.h"
 #include "replies/reply_bounce.h"
 #include "text/reply_lexicon.h"
 
@@ -140,6 +141,20 @@ void reply_read_message(const struct reply_lexicon *lex, struct message *msg, co
  * NULL). Free with reply_reading_free. */
 void reply_classify_text(const struct reply_lexicon *lex, const char *subject,
                          const char *own_words, struct date today, struct reply_reading *out);
+
+/* What the learned model reads in the words (reply_features.h and the
+ * rules' findings), added to features: for the trainer
+ * (tools/train_replies.c), so that it learns from what the classifier
+ * sees. */
+void reply_classify_features(const struct reply_lexicon *lex, const char *subject,
+                             const char *own_words, struct date today, struct strlist *features);
+
+/* The learned model's verdict by itself, the rules left aside (but an
+ * insolvency and empty words still read as the rules do): for measuring
+ * the model (test_reply_accuracy); the lexicon's model when it has one,
+ * else the rules' verdict. */
+enum reply_verdict reply_classify_model_alone(const struct reply_lexicon *lex, const char *subject,
+                                              const char *own_words, struct date today);
 
 void reply_reading_free(struct reply_reading *reading);
 
