@@ -58,6 +58,12 @@
  * Each verdict gets a score from its standing cues and the reading a
  * margin, 0 to 100, between the verdict and the next best (reply_score.h);
  * under the lexicon's minimum margin (ReplyMinimumMargin) it is unsure.
+ *
+ * When the lexicon carries a learned model (text/reply_model.h, trained on
+ * the tuning half of the labelled replies), it speaks for disputes only:
+ * words where the rules found no cue at all read as a dispute when the
+ * model's dispute probability reaches its promote_floor, and a paid or
+ * promise reading is unsure when it reaches its dispute_floor.
  */
 #ifndef RELANCE_REPLY_CLASSIFY_H
 #define RELANCE_REPLY_CLASSIFY_H
