@@ -250,7 +250,7 @@ install: all
 	  test -e "$$dest" || install -m 0644 "$$f" "$$dest"; \
 	done
 	install -d $(DESTDIR)$(SYSCONFDIR)/relance/replies
-	install -m 0644 conf/replies/*.conf $(DESTDIR)$(SYSCONFDIR)/relance/replies/
+	install -m 0644 conf/replies/*.conf conf/replies/model.tsv $(DESTDIR)$(SYSCONFDIR)/relance/replies/
 	install -d $(DESTDIR)$(UNITDIR)
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	  systemd/relanced.service.in >$(DESTDIR)$(UNITDIR)/relanced.service

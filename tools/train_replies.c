@@ -351,8 +351,11 @@ int main(int argc, char **argv)
     message_library_init();
     strlist_init(&errors);
     lex = reply_lexicon_load(lexdir, &errors);
+    for (size_t i = 0; i < errors.count; i++)
+        fprintf(stderr, "%s\n", errors.items[i]);
     if (lex == NULL || labels == NULL) {
-        fprintf(stderr, "cannot read the lexicon or %s\n", labels_path);
+        fprintf(stderr, "cannot read the lexicon (a broken %s/model.tsv: remove it and retrain) or %s\n",
+                lexdir, labels_path);
         return 1;
     }
     reply_lexicon_set_model(lex, NULL); /* the rules alone decide what is read from words */
