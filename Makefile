@@ -75,7 +75,7 @@ FUZZ_TIME   ?= 60
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
 
-.PHONY: all demo deps check layering unit milter integration fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check
+.PHONY: all demo deps check layering unit milter integration fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check model model-check
 
 all: build/relanced build/relancectl build/relance-pdf man
 
@@ -153,6 +153,19 @@ fuzz: $(FUZZ_BINS)
 
 tools: $(TOOL_BINS)
 
+# The reply model's trainer (tools/train_replies.c): make model writes
+# conf/replies/model.tsv from the tuning half of tests/data/replies.
+build/train_replies: tools/train_replies.c build/librelance.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/librelance.a $(PKG_LIBS)
+
+model: build/train_replies
+	build/train_replies . >conf/replies/model.tsv.new && mv conf/replies/model.tsv.new conf/replies/model.tsv
+
+# The checked-in model is what the trainer makes of the tuning half, byte
+# for byte (nobody edits it by hand; training takes about a second).
+model-check: build/train_replies
+	build/train_replies . 2>/dev/null | cmp - conf/replies/model.tsv
+
 build/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(if $(filter pdf_bomb,$*),-lz)
@@ -213,6 +226,7 @@ layering: build/relanced build/relancectl build/relance-pdf
 check: deps
 	$(MAKE) layering
 	$(MAKE) man-check
+	$(MAKE) model-check
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) milter
@@ -236,7 +250,7 @@ install: all
 	  test -e "$$dest" || install -m 0644 "$$f" "$$dest"; \
 	done
 	install -d $(DESTDIR)$(SYSCONFDIR)/relance/replies
-	install -m 0644 conf/replies/*.conf $(DESTDIR)$(SYSCONFDIR)/relance/replies/
+	install -m 0644 conf/replies/*.conf conf/replies/model.tsv $(DESTDIR)$(SYSCONFDIR)/relance/replies/
 	install -d $(DESTDIR)$(UNITDIR)
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	  systemd/relanced.service.in >$(DESTDIR)$(UNITDIR)/relanced.service

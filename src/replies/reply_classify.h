@@ -58,6 +58,12 @@
  * Each verdict gets a score from its standing cues and the reading a
  * margin, 0 to 100, between the verdict and the next best (reply_score.h);
  * under the lexicon's minimum margin (ReplyMinimumMargin) it is unsure.
+ *
+ * When the lexicon carries a learned model (text/reply_model.h, trained on
+ * the tuning half of the labelled replies), it speaks for disputes only:
+ * words where the rules found no cue at all read as a dispute when the
+ * model's dispute probability reaches its promote_floor, and a paid or
+ * promise reading is unsure when it reaches its dispute_floor.
  */
 #ifndef RELANCE_REPLY_CLASSIFY_H
 #define RELANCE_REPLY_CLASSIFY_H
@@ -67,6 +73,7 @@
 
 #include "lib/date.h"
 #include "lib/message.h"
+#include "lib/util.h"
 #include "replies/reply_bounce.h"
 #include "text/reply_lexicon.h"
 
@@ -140,6 +147,20 @@ void reply_read_message(const struct reply_lexicon *lex, struct message *msg, co
  * NULL). Free with reply_reading_free. */
 void reply_classify_text(const struct reply_lexicon *lex, const char *subject,
                          const char *own_words, struct date today, struct reply_reading *out);
+
+/* What the learned model reads in the words (reply_features.h and the
+ * rules' findings), added to features: for the trainer
+ * (tools/train_replies.c), so that it learns from what the classifier
+ * sees. */
+void reply_classify_features(const struct reply_lexicon *lex, const char *subject,
+                             const char *own_words, struct date today, struct strlist *features);
+
+/* The learned model's verdict by itself, the rules left aside (but an
+ * insolvency and empty words still read as the rules do): for measuring
+ * the model (test_reply_accuracy); the lexicon's model when it has one,
+ * else the rules' verdict. */
+enum reply_verdict reply_classify_model_alone(const struct reply_lexicon *lex, const char *subject,
+                                              const char *own_words, struct date today);
 
 void reply_reading_free(struct reply_reading *reading);
 

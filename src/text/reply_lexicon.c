@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "text/reply_model.h"
 #include "text/text_fold.h"
 
 #define MAX_FILE_SIZE (1u << 20)
@@ -50,6 +52,8 @@ struct reply_lexicon {
     size_t per_kind[CUE_KIND_COUNT];
     bool too_many_noted;
     int minimum_margin; /* ReplyMinimumMargin: under it a reading is unsure */
+    bool model_failed;
+    struct reply_model *model; /* model.tsv beside the *.conf files; NULL when none */
 };
 
 static const char *const cue_names[CUE_KIND_COUNT] = {
@@ -305,12 +309,13 @@ void reply_lexicon_free(struct reply_lexicon *lex)
         entry_clear(&lex->entries[i]);
     free(lex->entries);
     free(lex->index);
+    reply_model_free(lex->model);
     free(lex);
 }
 
 static struct reply_lexicon *finish(struct reply_lexicon *lex, bool ok)
 {
-    if (!ok) {
+    if (!ok || lex->model_failed) {
         reply_lexicon_free(lex);
         return NULL;
     }
@@ -385,6 +390,20 @@ static bool load_file(struct reply_lexicon *lex, const char *path, struct strlis
     return ok;
 }
 
+/* The learned model beside the lexicon (reply_model.h), when there is
+ * one: optional, but a model that does not load is an error like a bad
+ * lexicon line (ok is false then). */
+static struct reply_lexicon *load_model(struct reply_lexicon *lex, const char *dir,
+                                        struct strlist *errors)
+{
+    char *path = xasprintf("%s/%s", dir, REPLY_MODEL_FILE);
+
+    if (access(path, F_OK) == 0 && (lex->model = reply_model_load(path, errors)) == NULL)
+        lex->model_failed = true;
+    free(path);
+    return lex;
+}
+
 struct reply_lexicon *reply_lexicon_load(const char *dir, struct strlist *errors)
 {
     struct reply_lexicon *lex = xcalloc(1, sizeof *lex);
@@ -400,7 +419,18 @@ struct reply_lexicon *reply_lexicon_load(const char *dir, struct strlist *errors
         free(path);
     }
     strlist_free(&files);
-    return finish(lex, ok);
+    return finish(load_model(lex, dir, errors), ok);
+}
+
+void reply_lexicon_set_model(struct reply_lexicon *lex, struct reply_model *model)
+{
+    reply_model_free(lex->model);
+    lex->model = model;
+}
+
+const struct reply_model *reply_lexicon_model(const struct reply_lexicon *lex)
+{
+    return lex != NULL ? lex->model : NULL;
 }
 
 void reply_lexicon_set_minimum_margin(struct reply_lexicon *lex, int margin)

@@ -80,6 +80,15 @@ void reply_lexicon_free(struct reply_lexicon *lex);
 void reply_lexicon_set_minimum_margin(struct reply_lexicon *lex, int margin);
 int reply_lexicon_minimum_margin(const struct reply_lexicon *lex);
 
+/* The learned model (reply_model.h) read from REPLY_MODEL_FILE beside the
+ * *.conf files by reply_lexicon_load; NULL when there is none (the rules
+ * alone read replies). set_model takes model (may be NULL) and frees the
+ * one before. */
+#define REPLY_MODEL_FILE "model.tsv"
+struct reply_model;
+const struct reply_model *reply_lexicon_model(const struct reply_lexicon *lex);
+void reply_lexicon_set_model(struct reply_lexicon *lex, struct reply_model *model);
+
 size_t reply_lexicon_count(const struct reply_lexicon *lex, enum reply_cue kind);
 
 /* A text cut into words: folded to lower-case ASCII (text_fold.h), the

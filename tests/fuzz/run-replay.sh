@@ -24,6 +24,7 @@ seeds() { # TARGET: the seed files of one target
     fuzz_reply) ls "$top"/tests/data/replies/*.eml "$top"/tests/data/fuzz/fuzz_reply/* 2>/dev/null ;;
     fuzz_camt) ls "$corpus"/payments/*.xml "$top"/tests/data/fuzz/fuzz_camt/* ;;
     fuzz_bank_csv) ls "$top"/tests/data/payments/*.csv "$top"/tests/data/fuzz/fuzz_bank_csv/* ;;
+    fuzz_reply_model) ls "$top"/conf/replies/model.tsv "$top"/tests/data/fuzz/fuzz_reply_model/* ;;
     fuzz_utf8) ls "$top"/tests/data/fuzz/fuzz_utf8/* "$top"/conf/templates/fr/*.md ;;
     *) ls "$top"/tests/data/fuzz/"$1"/* 2>/dev/null ;;
     esac
