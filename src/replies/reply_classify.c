@@ -682,7 +682,9 @@ static enum reply_verdict model_alone(const struct reply_model *model, const str
  * only, the grave miss (a formal notice to someone who contests the debt):
  * - words where the rules found no cue at all (no phrase, no inference,
  *   nothing negated) read as a dispute when the model's dispute
- *   probability reaches promote_floor; the margin is how far above;
+ *   probability reaches promote_floor; the margin is how far above, and
+ *   the reading is always unsure: the case goes to review, a person
+ *   decides (a word model alone never changes a case);
  * - a paid or promise reading is unsure (a person decides) when that
  *   probability reaches dispute_floor. */
 static void apply_model(const struct reply_model *model, const struct reply_lexicon *lex,
@@ -699,7 +701,10 @@ static void apply_model(const struct reply_model *model, const struct reply_lexi
         str_copy(why, sizeof why, out->reason);
         out->verdict = REPLY_DISPUTE;
         out->margin = (int)(100 * (dispute - promote) / (1.0001 - promote) + 0.5);
-        out->unsure = out->margin < reply_lexicon_minimum_margin(lex);
+        /* A word model alone never changes a case: no rule read a cue, so
+         * a person decides (review), whatever the margin. */
+        out->unsure = true;
+        (void)lex;
         str_format(out->reason, sizeof out->reason, "model: dispute %.0f%% (rules: %s)",
                    100 * dispute, why);
     } else if ((out->verdict == REPLY_PAID || out->verdict == REPLY_PROMISE) && dispute >= floor) {

@@ -176,6 +176,14 @@ void reply_read_message(const struct reply_lexicon *lex, struct message *msg, co
     words = own_words_of(msg, limits, &body);
     subject = message_header(msg, "Subject");
     reply_classify_text(lex, subject, words, today, out);
+    if (out->verdict == REPLY_DISPUTE && strncmp(out->reason, "model:", 6) == 0 && from_mailer_daemon(msg)) {
+        /* The word model learnt from people's replies: mail signed by a
+         * mailer daemon or a postmaster is machine-written, and what the
+         * model alone reads in it is no dispute. */
+        out->verdict = REPLY_OTHER;
+        out->unsure = false;
+        str_copy(out->reason, sizeof out->reason, "no cue (machine-written: the model reads people)");
+    }
     if (out->verdict != REPLY_INSOLVENCY && body != NULL && reply_insolvency_forwarded(lex, body, today, out)) {
         out->margin = 100; /* a court's notice is no matter of degree */
         out->unsure = false;

@@ -436,5 +436,30 @@ printf '   To:       %s\n   Subject:  %s\n' "$(header "$r5" To)" "$(header "$r5"
 echo
 ctl_run list
 
+say "8. The bank statement arrives"
+note "The creditor's bank exports the day's credits (camt.053 or CSV). A credit that names" \
+     "an invoice pays it, up to its balance; one that names none pays only a single open case" \
+     "owing exactly that amount under the payer's name; nothing is guessed, nothing paid twice."
+BAL57=$(case_field F2026-0057 .balance)
+HALF=$(awk -v b="$BAL57" 'BEGIN { printf "%.2f", int(b * 50) / 100 }')
+{
+    echo "Date;Libellé;Montant;Nom"
+    echo "$(date -d "$AFTER + 1 day" +%d/%m/%Y);VIR SEPA BOULANGERIE PETIT FACT F2026-0057;${HALF/./,};BOULANGERIE PETIT"
+    echo "$(date -d "$AFTER + 1 day" +%d/%m/%Y);PRLV SEPA ASSURANCE;-120,00;MUTUELLE"
+    echo "$(date -d "$AFTER + 1 day" +%d/%m/%Y);VIR SEPA SANS REFERENCE;999,99;INCONNU SARL"
+} >"$T/releve.csv"
+sed 's/^/   | /' "$T/releve.csv"
+echo
+ctl_run import-payments "$T/releve.csv" || die "import-payments failed"
+[ "$(case_field F2026-0057 .balance)" != "$BAL57" ] || die "the transfer did not pay F2026-0057"
+echo
+note "The same statement again pays nothing twice:"
+ctl_run import-payments "$T/releve.csv" | tail -n 1
+echo
+note "The book as a whole, and the proof that nobody edited its history:"
+ctl_run stats --now "$AFTER" || die "stats failed"
+echo
+ctl_run audit verify || die "the audit chain does not verify"
+
 say "Stopping everything"
 KEEP=

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/message.h"
 #include "lib/util.h"
 #include "replies/reply_classify.h"
 #include "replies/reply_features.h"
@@ -147,8 +148,9 @@ static void test_combination(void **state)
     struct date today = {2026, 12, 7};
 
     (void)state;
-    /* No cue: the model reads the dispute. */
-    read_as(lex, "La chaudière est toujours dans son carton.", "dispute", false);
+    /* No cue: the model reads the dispute, and a person decides (a word
+     * model alone never changes a case: unsure, whatever the margin). */
+    read_as(lex, "La chaudière est toujours dans son carton.", "dispute", true);
     reply_classify_text(lex, NULL, "Toujours dans son carton.", today, &r);
     assert_non_null(strstr(r.reason, "model: dispute"));
     reply_reading_free(&r);
@@ -159,6 +161,20 @@ static void test_combination(void **state)
     /* A paid reading is made unsure, never turned into a dispute. */
     read_as(lex, "La facture est réglée, le carton est arrivé.", "paid", true);
     read_as(lex, "La facture est réglée.", "paid", false);
+    /* From a postmaster the text is machine-written: the model is mute. */
+    {
+        static const char mail[] = "From: Postmaster <postmaster@client.test>\r\n"
+                                   "Subject: failure notice\r\n\r\n"
+                                   "La chaudiere est toujours dans son carton.\r\n";
+        struct message *msg = message_parse(mail, sizeof mail - 1);
+
+        assert_non_null(msg);
+        reply_read_message(lex, msg, mail, sizeof mail - 1, NULL, today, false, &r);
+        assert_string_equal(reply_verdict_name(r.verdict), "other");
+        assert_false(r.unsure);
+        reply_reading_free(&r);
+        message_free(msg);
+    }
     reply_lexicon_free(lex);
     /* Under the floor nothing changes. */
     lex = lexicon_with(CLASSES "param\tdispute_floor\t0.8\nparam\tpromote_floor\t0.8\n"
@@ -175,5 +191,6 @@ int main(void)
         cmocka_unit_test(test_combination),
     };
 
+    message_library_init();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
