@@ -211,7 +211,7 @@ static void show_ladder(const struct ladder_choice *ch)
 {
     printf("profile:      %s / %s (%s)\n", debtor_profile_name(ch->profile.profile),
            debtor_profile_french(ch->profile.profile), ch->profile.why);
-    printf("ladder:       %s%s (%s)\n", ch->name, ch->recorded ? "" : ", not chosen yet: would be", ch->why);
+    printf("ladder:       %s%s (%s)\n", ch->name, ch->recorded ? "" : ", if its first step were due now", ch->why);
 }
 
 static void show_table(const struct ctl_env *env, const struct case_row *c, const struct ladder_choice *ch,

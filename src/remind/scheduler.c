@@ -440,10 +440,9 @@ static bool follow_ladder(struct scheduler_ctx *x, struct due_case *dc)
     }
     str_copy(dc->c.ladder, sizeof dc->c.ladder, ch.name);
     step = due_step(x, dc);
-    if (step == LADDER_NONE || step == LADDER_COURTESY) {
-        dc->c.ladder[0] = '\0';
+    /* Not due yet: followed for this run, chosen afresh at the next. */
+    if (step == LADDER_NONE || step == LADDER_COURTESY)
         return true;
-    }
     r = store_set_case_ladder(x->run->st, x->run->key, dc->c.id, ch.name, ch.why, x->run->actor);
     if (r != STORE_OK && r != STORE_CONFLICT) {
         log_error(dc->c.inv.number, "cannot record the ladder: %s", store_last_error(x->run->st));
