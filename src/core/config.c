@@ -540,6 +540,15 @@ void config_warnings(const struct config *cfg, struct date today, struct strlist
         p += len + (p[len] == '\n');
     }
 
+    /* A ladder no rule names is only followed by cases that chose it before. */
+    for (size_t i = 0; i < cfg->ladders.count; i++) {
+        bool named = false;
+        for (size_t k = 0; k < cfg->ladder_rules.count && !named; k++)
+            named = strcmp(cfg->ladder_rules.items[k].ladder, cfg->ladders.items[i].name) == 0;
+        if (!named)
+            strlist_addf(out, "%s:%d: Ladder %s: no LadderFor rule names it: no new case will follow it",
+                         cfg->path ? cfg->path : "-", cfg->ladders.items[i].line, cfg->ladders.items[i].name);
+    }
     for (size_t i = 0; i < n; i++) {
         char day[DATE_STR_MAX];
 

@@ -416,6 +416,16 @@ static enum sent_outcome send_group(struct scheduler_ctx *x, const struct group 
 
 /* ---- the run ---- */
 
+static int earliest_first_step(const struct config *cfg)
+{
+    int days = cfg->steps.count > 0 ? cfg->steps.items[0].delay : LADDER_MAX_DELAY;
+
+    for (size_t i = 0; i < cfg->ladders.count; i++)
+        if (cfg->ladders.items[i].steps.count > 0 && cfg->ladders.items[i].steps.items[0].delay < days)
+            days = cfg->ladders.items[i].steps.items[0].delay;
+    return days;
+}
+
 /* The case's ladder: the one recorded, else the one the rules choose,
  * recorded when its first step is due (a courtesy notice is no step).
  * Without named ladders nor rules there is nothing to choose: the default
@@ -434,6 +444,10 @@ static bool follow_ladder(struct scheduler_ctx *x, struct due_case *dc)
                                           "ladder applies", (long long)dc->c.id, dc->c.ladder);
         return true;
     }
+    /* Before the earliest first step of any ladder nothing can be due:
+     * no need to read the debtor's history yet. */
+    if (date_compare(x->local.date, date_add_days(dc->c.inv.due_date, earliest_first_step(x->cfg))) < 0)
+        return true;
     if (!ladder_choose(x->cfg, x->run->st, &dc->c, &ch)) {
         log_error(dc->c.inv.number, "cannot choose a ladder: %s", store_last_error(x->run->st));
         return false;

@@ -278,6 +278,27 @@ static void test_reached_agency(void **state)
     assert_false(ladder_reached_agency(&steps, 0));
 }
 
+/* A ladder no rule names: loaded, but -n and the log say so. */
+static void test_unused_ladder_warned(void **state)
+{
+    struct config *cfg = parse_ok(TWO_LADDERS "LadderFor profile=bad ladder=firm\n");
+    struct strlist warnings;
+    struct date today = {2026, 1, 15};
+    bool found = false;
+
+    (void)state;
+    strlist_init(&warnings);
+    config_warnings(cfg, today, &warnings);
+    for (size_t i = 0; i < warnings.count; i++) {
+        found |= strcmp(warnings.items[i], "t.conf:3: Ladder gentle: no LadderFor rule names it: no new case will "
+                                           "follow it") == 0;
+        assert_null(strstr(warnings.items[i], "Ladder firm"));
+    }
+    assert_true(found);
+    strlist_free(&warnings);
+    config_unref(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_profile_from_history),
         cmocka_unit_test(test_profile_set_by_operator),
         cmocka_unit_test(test_reached_agency),
+        cmocka_unit_test(test_unused_ladder_warned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
