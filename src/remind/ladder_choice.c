@@ -135,6 +135,11 @@ bool ladder_choose(const struct config *cfg, struct store *st, const struct case
             strbuf_puts(&why, "chosen when its first step was due");
         else
             strbuf_printf(&why, "its ladder %s is no longer configured: the default ladder", c->ladder);
+    } else if (c->level > 0) {
+        out->recorded = true;
+        out->steps = &cfg->steps;
+        str_copy(out->name, sizeof out->name, LADDER_DEFAULT_NAME);
+        strbuf_puts(&why, "its first steps went out before a ladder was chosen for it");
     } else {
         rule = ladder_rules_first(&cfg->ladder_rules, out->profile.profile, c->balance);
         str_copy(out->name, sizeof out->name, rule ? rule->ladder : LADDER_DEFAULT_NAME);

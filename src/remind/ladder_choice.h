@@ -10,7 +10,9 @@
  * debtor_profile.h) and the case's balance go through the LadderFor
  * rules, the first that holds names the ladder; none: the default
  * ladder. A case whose recorded ladder is no longer configured follows the
- * default ladder (the log and `show` say so).
+ * default ladder (the log and `show` say so), as does a case that had
+ * steps before any ladder was recorded for it (tracked by an older
+ * version, or when no named ladder was configured).
  */
 #ifndef RELANCE_LADDER_CHOICE_H
 #define RELANCE_LADDER_CHOICE_H

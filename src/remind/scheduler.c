@@ -438,6 +438,10 @@ static bool follow_ladder(struct scheduler_ctx *x, struct due_case *dc)
 
     if (!ladder_choice_configured(x->cfg) || dc->busy || dc->c.debtor_email[0] == '\0')
         return true;
+    /* Steps sent before ladders were chosen (an older version, or no
+     * named ladder then): the default ladder, which it has been following. */
+    if (dc->c.ladder[0] == '\0' && dc->c.level > 0)
+        return true;
     if (dc->c.ladder[0] != '\0') {
         if (ladder_set_find(&x->cfg->ladders, dc->c.ladder) == NULL && strcmp(dc->c.ladder, LADDER_DEFAULT_NAME) != 0)
             log_warning(dc->c.inv.number, "case %lld follows ladder %s, which is no longer configured: the default "
