@@ -210,5 +210,20 @@ grep -v "^LadderFor profile=forgetful" "$RELANCE_CONF" | sed '/^Ladder gentle/,/
 check_eq "relanced -n accepts it" "configuration OK" "$("$RELANCED" -n -c "$T/nogentle.conf" 2>&1)"
 out=$("$RELANCECTL" -c "$T/nogentle.conf" show FG-001)
 check "show says the ladder is gone" grep -q "^ladder: *default (its ladder gentle is no longer configured: the default ladder)" <<<"$out"
+# The cases go on along the default ladder from where they stand (level
+# 3): agence-courriel, after=45 -> Mon 16 Mar, 10 days after 11 Mar -> Sat
+# 21 Mar -> Mon 23 Mar; with its copy to the creditor.
+before=$(sink_count)
+"$RELANCECTL" -c "$T/nogentle.conf" run-due --now 2026-03-20 --json >"$T/run.json" 2>"$T/nogentle.err"
+# NO-001, on the default ladder all along, is due since Mon 16 Mar (+45).
+check_eq "2026-03-20: NO-001's step 4 alone" 1 "$(jq .sent "$T/run.json")"
+check_eq "... FG-001 waits its interval" 3 "$(case_field FG-001 .level)"
+check "the run warns that gentle is gone" grep -q "case [0-9]* follows ladder gentle, which is no longer configured: the default ladder applies" "$T/nogentle.err"
+"$RELANCECTL" -c "$T/nogentle.conf" run-due --now 2026-03-23 --json >"$T/run.json" 2>>"$T/nogentle.err"
+check_eq "2026-03-23: the default ladder's step 4 for FG-001 and HX-003" 2 "$(jq .sent "$T/run.json")"
+check "reminders and copies reach the sink" wait_sink $((before + 6)) 60
+take_new
+check_eq "FG-001 at level 4" 4 "$(case_field FG-001 .level)"
+check "FG-001's step 4 is the default ladder's agence-courriel" grep -q "agence-courriel" <<<"$(case_field FG-001 '.reminders[-1].step_name')"
 
 finish
