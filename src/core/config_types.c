@@ -717,64 +717,6 @@ static void free_steps(void *field)
     ((struct ladder_steps *)field)->count = 0;
 }
 
-/* ---- LADDERS, LADDER_RULES: named ladders and the rules choosing one ----
- * The Step lines of a named ladder are config.c's to route (they follow
- * their Ladder line); an empty value adds nothing (config_write prints
- * the key empty when there is none). */
-
-static const char *parse_ladders(void *field, const char *text, const struct config_key_info *key)
-{
-    static __thread char why[200];
-
-    (void)key;
-    if (text[0] == '\0')
-        return NULL;
-    return ladder_set_add(field, text, why, sizeof why) ? NULL : why;
-}
-
-static void print_ladders(const void *field, const struct config_key_info *key, struct strbuf *out)
-{
-    const struct ladder_set *set = field;
-
-    for (size_t i = 0; i < set->count; i++) {
-        strbuf_printf(out, "%s%s", i ? "\nLadder " : "", set->items[i].name);
-        for (size_t j = 0; j < set->items[i].steps.count; j++) {
-            strbuf_puts(out, "\nStep ");
-            ladder_format_step(&set->items[i].steps.items[j], out);
-        }
-    }
-    (void)key;
-}
-
-static void free_ladders(void *field)
-{
-    ladder_set_clear(field);
-}
-
-static const char *parse_ladder_rules(void *field, const char *text, const struct config_key_info *key)
-{
-    static __thread char why[200];
-
-    (void)key;
-    if (text[0] == '\0')
-        return NULL;
-    return ladder_rules_add(field, text, why, sizeof why) ? NULL : why;
-}
-
-static void print_ladder_rules(const void *field, const struct config_key_info *key, struct strbuf *out)
-{
-    const struct ladder_rules *rules = field;
-
-    for (size_t i = 0; i < rules->count; i++)
-        strbuf_printf(out, "%s%s", i ? "\nLadderFor " : "", rules->items[i].text);
-    (void)key;
-}
-
-static void free_ladder_rules(void *field)
-{
-    ladder_rules_clear(field);
-}
-
 /* ---- the table ---- */
 
 static const struct config_type_ops type_ops[] = {
@@ -804,8 +746,10 @@ static const struct config_type_ops type_ops[] = {
     /* config_rates.c */
     [CONFIG_HALF_YEAR_RATES] = {config_parse_half_year_rates, config_print_half_year_rates,
                                 config_free_half_year_rates, true, CONFIG_EMPTY_REFUSED},
-    [CONFIG_LADDERS] = {parse_ladders, print_ladders, free_ladders, true, CONFIG_EMPTY_ALLOWED},
-    [CONFIG_LADDER_RULES] = {parse_ladder_rules, print_ladder_rules, free_ladder_rules, true, CONFIG_EMPTY_ALLOWED},
+    /* config_ladders.c; a named ladder's Step lines are config.c's to route. */
+    [CONFIG_LADDERS] = {config_parse_ladders, config_print_ladders, config_free_ladders, true, CONFIG_EMPTY_ALLOWED},
+    [CONFIG_LADDER_RULES] = {config_parse_ladder_rules, config_print_ladder_rules, config_free_ladder_rules, true,
+                             CONFIG_EMPTY_ALLOWED},
 };
 
 _Static_assert(ARRAY_LEN(type_ops) == CONFIG_TYPE_COUNT, "one entry per configuration type");
