@@ -125,6 +125,7 @@ struct parse_state {
     struct strlist *errors;
     int error_count;
     int first_line[ARRAY_LEN(key_table)];
+    bool in_named_ladder; /* a Ladder line came: Step lines are its own */
 };
 
 static void parse_error(struct parse_state *st, int line, const char *fmt, ...)
@@ -171,6 +172,30 @@ static bool removed_key(struct parse_state *st, const char *key, int lineno)
     return false;
 }
 
+/* A Step line after a Ladder line belongs to that ladder. */
+static void add_named_step(struct parse_state *st, const char *value, int lineno)
+{
+    char why[200];
+
+    if (value[0] == '\0')
+        parse_error(st, lineno, "Step: a named ladder lists its own steps (an empty Step is the default ladder's)");
+    else if (!ladder_set_add_step(&st->cfg->ladders, value, why, sizeof why))
+        parse_error(st, lineno, "Step: %s: '%s'", why, value);
+}
+
+/* Where each Ladder and LadderFor line is, for the checks across keys. */
+static void note_ladder_line(struct parse_state *st, const struct key_slot *slot, const char *value, int lineno)
+{
+    struct config *cfg = st->cfg;
+
+    if (slot->info.type == CONFIG_LADDERS && value[0] != '\0') {
+        st->in_named_ladder = true;
+        cfg->ladders.items[cfg->ladders.count - 1].line = lineno;
+    } else if (slot->info.type == CONFIG_LADDER_RULES && value[0] != '\0') {
+        cfg->ladder_rules.items[cfg->ladder_rules.count - 1].line = lineno;
+    }
+}
+
 static void parse_line(struct parse_state *st, char *line, int lineno)
 {
     const struct key_slot *slot;
@@ -198,6 +223,10 @@ static void parse_line(struct parse_state *st, char *line, int lineno)
         parse_error(st, lineno, "%s: missing value", slot->info.name);
         return;
     }
+    if (st->in_named_ladder && slot->info.type == CONFIG_STEPS) {
+        add_named_step(st, value, lineno);
+        return;
+    }
     if (st->first_line[index] != 0 && !ops_of(slot)->repeatable) {
         parse_error(st, lineno, "%s: given twice (first at line %d)", slot->info.name,
                     st->first_line[index]);
@@ -209,6 +238,8 @@ static void parse_line(struct parse_state *st, char *line, int lineno)
     if (st->first_line[index] == 0)
         st->first_line[index] = lineno;
     err = set_value(st->cfg, slot, value);
+    if (err == NULL)
+        note_ladder_line(st, slot, value, lineno);
     if (err != NULL && slot->info.type == CONFIG_ENUM)
         parse_error(st, lineno, "%s: '%s' is not one of %s", slot->info.name, value, slot->info.choices);
     else if (err != NULL && strcmp(err, "out of range") == 0)
@@ -241,18 +272,58 @@ static void check_rates(struct parse_state *st)
                 given, floor);
 }
 
+static bool ladder_has_letters(const struct ladder_steps *steps)
+{
+    for (size_t i = 0; i < steps->count; i++)
+        if (steps->items[i].letter)
+            return true;
+    return false;
+}
+
 static void check_ladder(struct parse_state *st)
 {
     const struct config *cfg = st->cfg;
     char why[200];
-    bool letters = false;
+    bool letters = ladder_has_letters(&cfg->steps);
 
     if (!ladder_check(&cfg->steps, why, sizeof why))
         parse_error(st, line_of(st, "Step"), "Step: %s", why);
-    for (size_t i = 0; i < cfg->steps.count; i++)
-        letters |= cfg->steps.items[i].letter;
+    for (size_t i = 0; i < cfg->ladders.count; i++) {
+        const struct ladder_named *n = &cfg->ladders.items[i];
+        if (n->steps.count == 0)
+            parse_error(st, n->line, "Ladder %s: no Step line follows it", n->name);
+        else if (!ladder_check(&n->steps, why, sizeof why))
+            parse_error(st, n->line, "Ladder %s: %s", n->name, why);
+        letters |= ladder_has_letters(&n->steps);
+    }
     if (letters && cfg->letter_dir[0] == '\0')
         parse_error(st, line_of(st, "LetterDirectory"), "LetterDirectory: steps produce letters: a directory is needed");
+}
+
+/* Each rule names a ladder that exists and can choose something: its
+ * conditions can hold, and no earlier rule takes every case it would. */
+static void check_ladder_rules(struct parse_state *st)
+{
+    const struct ladder_rules *rules = &st->cfg->ladder_rules;
+
+    for (size_t i = 0; i < rules->count; i++) {
+        const struct ladder_rule *r = &rules->items[i];
+        bool shadowed = false;
+
+        if (strcmp(r->ladder, LADDER_DEFAULT_NAME) != 0 && ladder_set_find(&st->cfg->ladders, r->ladder) == NULL)
+            parse_error(st, r->line, "LadderFor: no ladder named %s (Ladder %s, then its Step lines)", r->ladder,
+                        r->ladder);
+        if (!ladder_rule_satisfiable(r)) {
+            parse_error(st, r->line, "LadderFor: '%s' can never match (no balance fits its amounts)", r->text);
+            continue;
+        }
+        for (size_t j = 0; j < i && !shadowed; j++) {
+            shadowed = ladder_rule_covers(&rules->items[j], r);
+            if (shadowed)
+                parse_error(st, r->line, "LadderFor: '%s' can never match: the rule at line %d takes every case it would",
+                            r->text, rules->items[j].line);
+        }
+    }
 }
 
 /* CPCE R124-4: the agency's letters name the agency and its address (1°),
@@ -260,6 +331,14 @@ static void check_ladder(struct parse_state *st)
  * say what the configuration lacks, so a ladder with a from=agency step is
  * refused without these keys once the agency is set up (AgencyName or
  * AgencySender): a configuration that sends no reminder yet still loads. */
+static const char *agency_email_step(const struct ladder_steps *steps)
+{
+    for (size_t i = 0; i < steps->count; i++)
+        if (steps->items[i].from == LADDER_FROM_AGENCY && steps->items[i].action == LADDER_EMAIL)
+            return steps->items[i].name;
+    return NULL;
+}
+
 static void check_agency_mentions(struct parse_state *st)
 {
     const struct config *cfg = st->cfg;
@@ -270,16 +349,19 @@ static void check_agency_mentions(struct parse_state *st)
         {"CreditorAddress", cfg->creditor_address, "2°, the creditor's address"},
         {"CreditorPaymentInfo", cfg->creditor_payment, "4°, how to pay"},
     };
-    const char *agency_step = NULL;
+    const char *agency_step = agency_email_step(&cfg->steps);
+    int line = line_of(st, "Step");
 
-    for (size_t i = 0; i < cfg->steps.count && agency_step == NULL; i++)
-        if (cfg->steps.items[i].from == LADDER_FROM_AGENCY && cfg->steps.items[i].action == LADDER_EMAIL)
-            agency_step = cfg->steps.items[i].name;
+    /* Any ladder's agency step needs them: the first one found is named. */
+    for (size_t i = 0; i < cfg->ladders.count && agency_step == NULL; i++) {
+        agency_step = agency_email_step(&cfg->ladders.items[i].steps);
+        line = cfg->ladders.items[i].line;
+    }
     if (agency_step == NULL || (cfg->agency_name[0] == '\0' && cfg->agency_sender[0] == '\0'))
         return;
     for (size_t i = 0; i < ARRAY_LEN(required); i++)
         if (required[i].value[0] == '\0')
-            parse_error(st, line_of(st, "Step"),
+            parse_error(st, line,
                         "%s: required by step %s (from=agency): its letters must give CPCE R124-4 %s", required[i].name,
                         agency_step, required[i].what);
 }
@@ -301,6 +383,7 @@ static void check_across_keys(struct parse_state *st)
 {
     check_rates(st);
     check_ladder(st);
+    check_ladder_rules(st);
     check_agency_mentions(st);
     check_sending(st);
 }
@@ -457,6 +540,15 @@ void config_warnings(const struct config *cfg, struct date today, struct strlist
         p += len + (p[len] == '\n');
     }
 
+    /* A ladder no rule names is only followed by cases that chose it before. */
+    for (size_t i = 0; i < cfg->ladders.count; i++) {
+        bool named = false;
+        for (size_t k = 0; k < cfg->ladder_rules.count && !named; k++)
+            named = strcmp(cfg->ladder_rules.items[k].ladder, cfg->ladders.items[i].name) == 0;
+        if (!named)
+            strlist_addf(out, "%s:%d: Ladder %s: no LadderFor rule names it: no new case will follow it",
+                         cfg->path ? cfg->path : "-", cfg->ladders.items[i].line, cfg->ladders.items[i].name);
+    }
     for (size_t i = 0; i < n; i++) {
         char day[DATE_STR_MAX];
 

@@ -14,6 +14,7 @@
 #include "core/calendar.h"
 #include "core/debtor_kind.h"
 #include "core/ladder.h"
+#include "core/ladder_book.h"
 #include "core/money.h"
 #include "lib/net.h"
 #include "lib/util.h"
@@ -56,6 +57,9 @@ enum config_type {
     CONFIG_HALF_YEAR_RATES, /* rates by half-year, "YYYY-01-01=2.15, YYYY-07-01=2.40"
                         (each date a 1 January or 1 July), or one undated rate for
                         every half-year; repeatable (money.h's rate_schedule) */
+    CONFIG_LADDERS,  /* named ladders: "Ladder NAME", its Step lines follow
+                        (ladder_book.h); repeatable */
+    CONFIG_LADDER_RULES, /* LadderFor rules (ladder_book.h); repeatable */
     CONFIG_TYPE_COUNT /* not a type: how many there are */
 };
 
@@ -88,6 +92,8 @@ struct hours_range {
 #define CONFIG_CTYPE_COMPANY_IDS struct strlist
 #define CONFIG_CTYPE_NAMES struct strlist
 #define CONFIG_CTYPE_HALF_YEAR_RATES struct rate_schedule
+#define CONFIG_CTYPE_LADDERS struct ladder_set
+#define CONFIG_CTYPE_LADDER_RULES struct ladder_rules
 
 enum { ON_ERROR_ACCEPT = 0, ON_ERROR_TEMPFAIL = 1 };
 /* Values of the reminder keys' ENUMs, in their choices' order. */

@@ -62,6 +62,8 @@
     X(DURATION, pending_timeout,   "PendingTimeout",     "10m",                1, 86400, NULL)        \
     /* Reminders: the ladder. */                                                                      \
     X(STEPS,    steps,             "Step",               "",                   0, 0, NULL)            \
+    X(LADDERS,  ladders,           "Ladder",             "",                   0, 0, NULL)            \
+    X(LADDER_RULES, ladder_rules,  "LadderFor",          "",                   0, 0, NULL)            \
     X(INT,      courtesy_days,     "CourtesyNotice",     "0",                  0, 30, NULL)           \
     X(INT,      formal_notice_days, "FormalNoticeDays",  "8",                  1, 60, NULL)           \
     X(ENUM,     default_language,  "DefaultLanguage",    "fr",                 0, 0, "fr|en")         \

@@ -746,6 +746,10 @@ static const struct config_type_ops type_ops[] = {
     /* config_rates.c */
     [CONFIG_HALF_YEAR_RATES] = {config_parse_half_year_rates, config_print_half_year_rates,
                                 config_free_half_year_rates, true, CONFIG_EMPTY_REFUSED},
+    /* config_ladders.c; a named ladder's Step lines are config.c's to route. */
+    [CONFIG_LADDERS] = {config_parse_ladders, config_print_ladders, config_free_ladders, true, CONFIG_EMPTY_ALLOWED},
+    [CONFIG_LADDER_RULES] = {config_parse_ladder_rules, config_print_ladder_rules, config_free_ladder_rules, true,
+                             CONFIG_EMPTY_ALLOWED},
 };
 
 _Static_assert(ARRAY_LEN(type_ops) == CONFIG_TYPE_COUNT, "one entry per configuration type");

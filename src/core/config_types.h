@@ -43,5 +43,12 @@ const struct config_type_ops *config_type_ops(enum config_type type);
 const char *config_parse_half_year_rates(void *field, const char *text, const struct config_key_info *key);
 void config_print_half_year_rates(const void *field, const struct config_key_info *key, struct strbuf *out);
 void config_free_half_year_rates(void *field);
+/* LADDERS and LADDER_RULES (config_ladders.c). */
+const char *config_parse_ladders(void *field, const char *text, const struct config_key_info *key);
+void config_print_ladders(const void *field, const struct config_key_info *key, struct strbuf *out);
+void config_free_ladders(void *field);
+const char *config_parse_ladder_rules(void *field, const char *text, const struct config_key_info *key);
+void config_print_ladder_rules(const void *field, const struct config_key_info *key, struct strbuf *out);
+void config_free_ladder_rules(void *field);
 
 #endif

@@ -11,24 +11,46 @@
 
 #include "core/money.h"
 #include "relancectl/ctl.h"
+#include "remind/ladder_choice.h"
 
-static void list_table(const struct case_list *cases)
+/* The debtor's profile as it stands; on a database error, none (said). */
+static void debtor_profile_of(const struct ctl_env *env, struct store *st, const struct case_row *c,
+                              struct profile_verdict *v)
 {
-    printf("%-20s %-11s %-10s %12s %-3s %-9s %3s  %s\n", "NUMBER", "TYPE", "DUE", "BALANCE", "CUR",
-           "STATUS", "LVL", "DEBTOR");
-    for (size_t i = 0; i < cases->count; i++) {
-        const struct case_row *c = &cases->items[i];
-        char due[DATE_STR_MAX], balance[MONEY_STR_MAX];
-
-        date_format(c->inv.due_date, due);
-        money_format_decimal(c->balance, balance);
-        printf("%-20s %-11s %-10s %12s %-3s %-9s %3d  %s\n", c->inv.number, invoice_type_name(c->inv.type),
-               due[0] ? due : "-", balance, c->inv.currency, case_status_name(c->status), c->level,
-               c->debtor_email[0] ? c->debtor_email : "-");
+    if (!ladder_debtor_profile(env->cfg, st, c, v)) {
+        v->profile = PROFILE_NONE;
+        v->set_by_operator = false;
+        str_format(v->why, sizeof v->why, "not computed: %s", store_last_error(st));
     }
 }
 
-static void list_json(const struct ctl_env *env, const struct case_list *cases)
+static void json_profile(struct json *j, const struct profile_verdict *v)
+{
+    json_kv_string(j, "profile", debtor_profile_name(v->profile));
+    json_kv_string(j, "profile_fr", debtor_profile_french(v->profile));
+    json_kv_string(j, "profile_source", v->set_by_operator ? "operator" : "computed");
+    json_kv_string(j, "profile_why", v->why);
+}
+
+static void list_table(const struct ctl_env *env, struct store *st, const struct case_list *cases)
+{
+    printf("%-20s %-11s %-10s %12s %-3s %-9s %3s  %s  %s\n", "NUMBER", "TYPE", "DUE", "BALANCE", "CUR",
+           "STATUS", "LVL", "DEBTOR", "PROFILE");
+    for (size_t i = 0; i < cases->count; i++) {
+        const struct case_row *c = &cases->items[i];
+        char due[DATE_STR_MAX], balance[MONEY_STR_MAX];
+        struct profile_verdict v;
+
+        debtor_profile_of(env, st, c, &v);
+        date_format(c->inv.due_date, due);
+        money_format_decimal(c->balance, balance);
+        printf("%-20s %-11s %-10s %12s %-3s %-9s %3d  %s  %s (%s)\n", c->inv.number, invoice_type_name(c->inv.type),
+               due[0] ? due : "-", balance, c->inv.currency, case_status_name(c->status), c->level,
+               c->debtor_email[0] ? c->debtor_email : "-", debtor_profile_name(v.profile), v.why);
+    }
+}
+
+static void list_json(const struct ctl_env *env, struct store *st, const struct case_list *cases)
 {
     struct strbuf sb;
     struct json j;
@@ -40,6 +62,12 @@ static void list_json(const struct ctl_env *env, const struct case_list *cases)
         json_object_begin(&j);
         ctl_json_case_fields(&j, &cases->items[i]);
         ctl_json_debtor_kind(&j, env, &cases->items[i]);
+        {
+            struct profile_verdict v;
+            debtor_profile_of(env, st, &cases->items[i], &v);
+            json_profile(&j, &v);
+            json_kv_string(&j, "ladder", cases->items[i].ladder[0] ? cases->items[i].ladder : LADDER_DEFAULT_NAME);
+        }
         json_object_end(&j);
     }
     json_array_end(&j);
@@ -126,9 +154,9 @@ int ctl_list(struct ctl_env *env, int argc, char **argv)
     if (by_status)
         keep_status(&cases, status);
     if (env->json) {
-        list_json(env, &cases);
+        list_json(env, st, &cases);
     } else {
-        list_table(&cases);
+        list_table(env, st, &cases);
         print_held_hint(st);
     }
     case_list_free(&cases);
@@ -178,7 +206,16 @@ static void show_kind(const struct ctl_env *env, const struct case_row *c)
            c->debtor_kind_evidence[0] ? ": " : "", c->debtor_kind_evidence);
 }
 
-static void show_table(const struct ctl_env *env, const struct case_row *c, const struct event_list *events)
+/* "profile:  bad / mauvais payeur (set by the operator)" and the ladder. */
+static void show_ladder(const struct ladder_choice *ch)
+{
+    printf("profile:      %s / %s (%s)\n", debtor_profile_name(ch->profile.profile),
+           debtor_profile_french(ch->profile.profile), ch->profile.why);
+    printf("ladder:       %s%s (%s)\n", ch->name, ch->recorded ? "" : ", if its first step were due now", ch->why);
+}
+
+static void show_table(const struct ctl_env *env, const struct case_row *c, const struct ladder_choice *ch,
+                       const struct event_list *events)
 {
     char issue[DATE_STR_MAX], due[DATE_STR_MAX], amount[MONEY_STR_MAX], balance[MONEY_STR_MAX];
 
@@ -191,6 +228,7 @@ static void show_table(const struct ctl_env *env, const struct case_row *c, cons
     printf("seller:       %s\n", c->inv.seller_name);
     printf("debtor:       %s <%s>\n", c->debtor_name[0] ? c->debtor_name : c->inv.buyer_name, c->debtor_email);
     show_kind(env, c);
+    show_ladder(ch);
     printf("issue date:   %s\n", issue[0] ? issue : "-");
     printf("due date:     %s\n", due[0] ? due : "-");
     printf("amount due:   %s %s\n", amount, c->inv.currency);
@@ -212,7 +250,8 @@ struct case_details {
     struct reply_list replies; /* newest first */
 };
 
-static void show_json(const struct ctl_env *env, const struct case_row *c, const struct case_details *d)
+static void show_json(const struct ctl_env *env, const struct case_row *c, const struct ladder_choice *ch,
+                      const struct case_details *d)
 {
     const struct event_list *events = &d->events;
     const struct reminder_list *reminders = &d->reminders;
@@ -224,6 +263,10 @@ static void show_json(const struct ctl_env *env, const struct case_row *c, const
     json_object_begin(&j);
     ctl_json_case_fields(&j, c);
     ctl_json_debtor_kind(&j, env, c);
+    json_profile(&j, &ch->profile);
+    json_kv_string(&j, "ladder", ch->name);
+    json_kv_bool(&j, "ladder_recorded", ch->recorded);
+    json_kv_string(&j, "ladder_why", ch->why);
     json_key(&j, "reminders");
     json_array_begin(&j);
     for (size_t i = reminders->count; i-- > 0;)
@@ -284,10 +327,16 @@ int ctl_show(struct ctl_env *env, int argc, char **argv)
         return 1;
     memset(&d, 0, sizeof d);
     if (ctl_find_case(st, argv[1], seller, &c) && load_details(st, c.id, &d)) {
+        struct ladder_choice ch;
+        if (!ladder_choose(env->cfg, st, &c, &ch)) {
+            memset(&ch, 0, sizeof ch);
+            str_copy(ch.name, sizeof ch.name, LADDER_DEFAULT_NAME);
+            str_format(ch.why, sizeof ch.why, "not computed: %s", store_last_error(st));
+        }
         if (env->json) {
-            show_json(env, &c, &d);
+            show_json(env, &c, &ch, &d);
         } else {
-            show_table(env, &c, &d.events);
+            show_table(env, &c, &ch, &d.events);
             show_reminders_table(&d.reminders);
             show_replies_table(&d.replies);
         }

@@ -20,6 +20,7 @@
 #include "core/calendar.h"
 #include "core/money.h"
 #include "relancectl/ctl.h"
+#include "remind/ladder_choice.h"
 #include "remind/scheduler.h"
 
 /* ---- shared ---- */
@@ -139,12 +140,17 @@ static int parse_preview_args(int argc, char **argv, struct preview_args *a)
     return 0;
 }
 
-static void print_preview(const struct ctl_env *env, const struct preview *p, bool html)
+static void print_preview(const struct ctl_env *env, const struct preview *p, const struct ladder_choice *ch,
+                          bool html)
 {
     struct strbuf sb;
     struct json j;
 
     if (!env->json) {
+        /* Which ladder, only where there is a choice: a single ladder's
+         * preview stays the mail alone. */
+        if (ladder_choice_configured(env->cfg))
+            printf("Ladder: %s: %s\n", ch->name, ch->why);
         printf("From: %s\nTo: %s\nSubject: %s\n\n%s", p->from, p->to, p->subject, html ? p->html : p->text);
         return;
     }
@@ -156,6 +162,8 @@ static void print_preview(const struct ctl_env *env, const struct preview *p, bo
     json_kv_string(&j, "subject", p->subject);
     json_kv_string(&j, "text", p->text);
     json_kv_string(&j, "html", p->html);
+    json_kv_string(&j, "ladder", ch->name);
+    json_kv_string(&j, "ladder_why", ch->why);
     json_object_end(&j);
     ctl_print_json(&sb);
     strbuf_free(&sb);
@@ -182,8 +190,11 @@ int ctl_preview(struct ctl_env *env, int argc, char **argv)
         return 2;
     }
     if (ctl_find_case(st, a.number, a.seller, &c)) {
-        if (scheduler_preview(&run, c.id, a.step, &p, why, sizeof why)) {
-            print_preview(env, &p, a.html);
+        struct ladder_choice ch;
+        if (!ladder_choose(env->cfg, st, &c, &ch)) {
+            fprintf(stderr, "relancectl: %s: %s\n", a.number, store_last_error(st));
+        } else if (scheduler_preview(&run, c.id, a.step, &p, why, sizeof why)) {
+            print_preview(env, &p, &ch, a.html);
             preview_free(&p);
             rc = 0;
         } else {
@@ -289,6 +300,16 @@ int ctl_reminders(struct ctl_env *env, int argc, char **argv)
 
 /* ---- release ---- */
 
+/* A held reminder's step, found by name in whichever ladder has it. */
+static bool release_is_court(const struct config *cfg, const struct reminder_row *r)
+{
+    const struct ladder_step *s = ladder_step_named(cfg, r->step_name);
+
+    if (s != NULL)
+        return s->action == LADDER_COURT;
+    return r->step >= 1 && (size_t)r->step <= cfg->steps.count && cfg->steps.items[r->step - 1].action == LADDER_COURT;
+}
+
 int ctl_release(struct ctl_env *env, int argc, char **argv)
 {
     struct reminder_row r;
@@ -315,8 +336,7 @@ int ctl_release(struct ctl_env *env, int argc, char **argv)
     }
     if (res == STORE_OK && sent)
         res = store_reminder_sent(st, &key, id,
-                                  r.step >= 1 && (size_t)r.step <= env->cfg->steps.count &&
-                                      env->cfg->steps.items[r.step - 1].action == LADDER_COURT,
+                                  release_is_court(env->cfg, &r),
                                   "operator", "released by the operator: it went out");
     else if (res == STORE_OK)
         res = store_reminder_failed(st, &key, id, "operator",
@@ -389,8 +409,9 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
 {
     static const char usage[] =
         "usage: debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'LINE|LINE|POSTCODE CITY']"
-        " [--deliverable]";
+        " [--deliverable] [--profile forgetful|late|bad|trusted|none]";
     static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
+                                         {"profile", required_argument, NULL, 'P'},
                                          {"language", required_argument, NULL, 'l'},
                                          {"address", required_argument, NULL, 'a'},
                                          {"deliverable", no_argument, NULL, 'd'},
@@ -400,7 +421,8 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
                                          {"proceeding", required_argument, NULL, 'p'},
                                          {NULL, 0, NULL, 0}};
     struct ctl_insolvent_args ins = {false, {0, 0, 0}, NULL, NULL};
-    const char *kind = NULL, *language = NULL, *address_text = NULL;
+    const char *kind = NULL, *language = NULL, *address_text = NULL, *profile_text = NULL;
+    enum debtor_profile profile = PROFILE_NONE;
     bool deliverable = false, was_marked = false;
     char address[POSTAL_TEXT_MAX], why[200];
     struct audit_key key;
@@ -414,6 +436,8 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
             kind = optarg;
         else if (ch == 'l')
             language = optarg;
+        else if (ch == 'P')
+            profile_text = optarg;
         else if (ch == 'a')
             address_text = optarg;
         else if (ch == 'd')
@@ -430,12 +454,15 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
             return ctl_usage_error("%s", usage);
     }
     if (ins.insolvent || date_is_set(ins.since) || ins.representative || ins.proceeding) {
-        if (!ins.insolvent || kind || language || address_text || deliverable || optind != argc - 1)
+        if (!ins.insolvent || kind || language || address_text || deliverable || profile_text || optind != argc - 1)
             return ctl_usage_error("%s", CTL_INSOLVENT_USAGE);
         return ctl_debtor_insolvent(env, argv[optind], &ins);
     }
-    if (optind != argc - 1 || (kind == NULL && language == NULL && address_text == NULL && !deliverable))
+    if (optind != argc - 1 ||
+        (kind == NULL && language == NULL && address_text == NULL && !deliverable && profile_text == NULL))
         return ctl_usage_error("%s", usage);
+    if (profile_text && !debtor_profile_parse(profile_text, &profile))
+        return ctl_usage_error("debtor: --profile is forgetful, late, bad, trusted or none");
     if (kind && strcmp(kind, "business") != 0 && strcmp(kind, "consumer") != 0)
         return ctl_usage_error("debtor: --kind is business or consumer");
     if (language && !language_parse(language, &lang))
@@ -448,6 +475,16 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
         return 1;
     if ((kind || language) && store_set_debtor_profile(st, &key, argv[optind], kind, language, "operator") != STORE_OK)
         rc = 1;
+    if (rc == 0 && profile_text) {
+        enum store_result r = store_set_debtor_payer_profile(st, &key, argv[optind], debtor_profile_name(profile),
+                                                             "operator");
+        if (r == STORE_NOT_FOUND) {
+            fprintf(stderr, "relancectl: no debtor %s\n", argv[optind]);
+            ctl_close_all(st, &key);
+            return 1;
+        }
+        rc = r == STORE_OK ? 0 : 1;
+    }
     if (rc == 0 && address_text && store_set_debtor_address(st, &key, argv[optind], address, "operator") != STORE_OK)
         rc = 1;
     if (rc == 0 && deliverable) {
@@ -463,10 +500,12 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
     if (rc != 0)
         fprintf(stderr, "relancectl: %s\n", store_last_error(st));
     else
-        printf("debtor %s:%s%s%s%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
+        printf("debtor %s:%s%s%s%s%s%s%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
                kind ? " (source operator)" : "", language ? " language " : "", language ? language : "",
                address_text ? " postal address recorded (held letters are written at the next run)" : "",
-               !deliverable ? "" : was_marked ? " deliverable again (e-mail steps resume)" : " was not marked undeliverable");
+               !deliverable ? "" : was_marked ? " deliverable again (e-mail steps resume)" : " was not marked undeliverable",
+               profile_text ? " profile " : "", profile_text ? debtor_profile_name(profile) : "",
+               !profile_text ? "" : profile == PROFILE_NONE ? " (computed from history from now on)" : " (set by the operator)");
     ctl_close_all(st, &key);
     return rc;
 }

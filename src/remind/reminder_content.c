@@ -4,6 +4,7 @@
  * reminder_content.h).
  */
 #include "remind/reminder_content.h"
+#include "remind/ladder_choice.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -259,9 +260,10 @@ void reminder_agency_reference(const struct config *cfg, int64_t case_id, char *
 
 static bool step_is_agency(const struct config *cfg, const struct reminder_row *r)
 {
-    for (size_t i = 0; i < cfg->steps.count; i++)
-        if (strcmp(cfg->steps.items[i].name, r->step_name) == 0)
-            return cfg->steps.items[i].from == LADDER_FROM_AGENCY;
+    const struct ladder_step *s = ladder_step_named(cfg, r->step_name);
+
+    if (s != NULL)
+        return s->from == LADDER_FROM_AGENCY;
     /* A step since renamed: its number still says where it stood. */
     if (r->step >= 1 && (size_t)r->step <= cfg->steps.count)
         return cfg->steps.items[r->step - 1].from == LADDER_FROM_AGENCY;

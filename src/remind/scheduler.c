@@ -30,6 +30,7 @@
 #include "lib/log.h"
 #include "lib/submit.h"
 #include "lib/token.h"
+#include "remind/ladder_choice.h"
 #include "remind/outbox.h"
 #include "remind/reminder.h"
 #include "remind/scheduler_compose.h"
@@ -41,12 +42,14 @@
 
 /* ---- readiness ---- */
 
+static bool step_needs_creditor(const struct ladder_step *s)
+{
+    return s->copy || s->action == LADDER_COURT;
+}
+
 static bool ladder_needs_creditor_email(const struct config *cfg)
 {
-    for (size_t i = 0; i < cfg->steps.count; i++)
-        if (cfg->steps.items[i].copy || cfg->steps.items[i].action == LADDER_COURT)
-            return true;
-    return false;
+    return ladder_any_step(cfg, step_needs_creditor);
 }
 
 void scheduler_missing_keys(const struct config *cfg, struct strbuf *out)
@@ -103,9 +106,17 @@ bool scheduler_note_sighting(struct store_pool *pool, const struct audit_key *ke
 
 /* ---- settling what a dead runner left ---- */
 
-static bool step_is_court(const struct config *cfg, int step)
+static bool step_is_court(const struct ladder_steps *steps, int step)
 {
-    return step >= 1 && (size_t)step <= cfg->steps.count && cfg->steps.items[step - 1].action == LADDER_COURT;
+    return step >= 1 && (size_t)step <= steps->count && steps->items[step - 1].action == LADDER_COURT;
+}
+
+/* A reminder row names its step: found in whichever ladder has it. */
+static bool reminder_is_court(const struct config *cfg, const struct reminder_row *r)
+{
+    const struct ladder_step *s = ladder_step_named(cfg, r->step_name);
+
+    return s != NULL ? s->action == LADDER_COURT : step_is_court(&cfg->steps, r->step);
 }
 
 static void settle_stale(struct scheduler_ctx *x, const struct reminder_row *r)
@@ -119,7 +130,7 @@ static void settle_stale(struct scheduler_ctx *x, const struct reminder_row *r)
 
         /* Composed before it is recorded: its history must not list it. */
         scheduler_recovery_compose(x, r, &rec);
-        res = store_reminder_sent(run->st, run->key, r->id, step_is_court(x->cfg, r->step), run->actor,
+        res = store_reminder_sent(run->st, run->key, r->id, reminder_is_court(x->cfg, r), run->actor,
                                   "recorded after an interrupted run: the MTA had the message");
         if (res == STORE_OK) {
             log_notice(id, "reminder %lld (step %d) was submitted before an interruption and seen by the MTA "
@@ -165,6 +176,7 @@ static bool settle_stale_reminders(struct scheduler_ctx *x)
 struct group {
     int64_t debtor_id;
     int step;
+    const char *ladder; /* the cases' ladder: one mail follows one ladder */
     char currency[4];
     const struct due_case *cases[GROUP_MAX_CASES];
     size_t count;
@@ -199,10 +211,11 @@ static int due_step(const struct scheduler_ctx *x, const struct due_case *dc)
     lc.last_step = local_date_of(x->cfg->timezone, dc->last_step_at);
     lc.resumed = local_date_of(x->cfg->timezone, dc->resumed_at);
     lc.courtesy_done = dc->courtesy_done;
-    step = ladder_due_step(&x->cfg->steps, (int)x->cfg->courtesy_days, &lc, x->local.date);
+    step = ladder_due_step(ladder_steps_named(x->cfg, dc->c.ladder, NULL), (int)x->cfg->courtesy_days, &lc,
+                           x->local.date);
     /* An address that bounced gets no more mail; the court file goes to
      * the creditor, not to it, and still goes out when due. */
-    if (dc->undeliverable && !step_is_court(x->cfg, step))
+    if (dc->undeliverable && !step_is_court(ladder_steps_named(x->cfg, dc->c.ladder, NULL), step))
         return LADDER_NONE;
     return step;
 }
@@ -213,7 +226,7 @@ static void plan_add(struct plan *p, const struct due_case *dc, int step)
 
     for (size_t i = 0; i < p->count && g == NULL; i++)
         if (p->items[i].debtor_id == dc->c.debtor_id && p->items[i].step == step &&
-            strcmp(p->items[i].currency, dc->c.inv.currency) == 0)
+            strcmp(p->items[i].currency, dc->c.inv.currency) == 0 && strcmp(p->items[i].ladder, dc->c.ladder) == 0)
             g = &p->items[i];
     if (g == NULL) {
         if (p->count == p->cap) {
@@ -224,6 +237,7 @@ static void plan_add(struct plan *p, const struct due_case *dc, int step)
         memset(g, 0, sizeof *g);
         g->debtor_id = dc->c.debtor_id;
         g->step = step;
+        g->ladder = dc->c.ladder;
         str_copy(g->currency, sizeof g->currency, dc->c.inv.currency);
     }
     /* A bounded mail: the rest waits for the next day's reminder. */
@@ -402,6 +416,60 @@ static enum sent_outcome send_group(struct scheduler_ctx *x, const struct group 
 
 /* ---- the run ---- */
 
+static int earliest_first_step(const struct config *cfg)
+{
+    int days = cfg->steps.count > 0 ? cfg->steps.items[0].delay : LADDER_MAX_DELAY;
+
+    for (size_t i = 0; i < cfg->ladders.count; i++)
+        if (cfg->ladders.items[i].steps.count > 0 && cfg->ladders.items[i].steps.items[0].delay < days)
+            days = cfg->ladders.items[i].steps.items[0].delay;
+    return days;
+}
+
+/* The case's ladder: the one recorded, else the one the rules choose,
+ * recorded when its first step is due (a courtesy notice is no step).
+ * Without named ladders nor rules there is nothing to choose: the default
+ * ladder, nothing recorded. False: leave the case for the next run. */
+static bool follow_ladder(struct scheduler_ctx *x, struct due_case *dc)
+{
+    struct ladder_choice ch;
+    enum store_result r;
+    int step;
+
+    if (!ladder_choice_configured(x->cfg) || dc->busy || dc->c.debtor_email[0] == '\0')
+        return true;
+    /* Steps sent before ladders were chosen (an older version, or no
+     * named ladder then): the default ladder, which it has been following. */
+    if (dc->c.ladder[0] == '\0' && dc->c.level > 0)
+        return true;
+    if (dc->c.ladder[0] != '\0') {
+        if (ladder_set_find(&x->cfg->ladders, dc->c.ladder) == NULL && strcmp(dc->c.ladder, LADDER_DEFAULT_NAME) != 0)
+            log_warning(dc->c.inv.number, "case %lld follows ladder %s, which is no longer configured: the default "
+                                          "ladder applies", (long long)dc->c.id, dc->c.ladder);
+        return true;
+    }
+    /* Before the earliest first step of any ladder nothing can be due:
+     * no need to read the debtor's history yet. */
+    if (date_compare(x->local.date, date_add_days(dc->c.inv.due_date, earliest_first_step(x->cfg))) < 0)
+        return true;
+    if (!ladder_choose(x->cfg, x->run->st, &dc->c, &ch)) {
+        log_error(dc->c.inv.number, "cannot choose a ladder: %s", store_last_error(x->run->st));
+        return false;
+    }
+    str_copy(dc->c.ladder, sizeof dc->c.ladder, ch.name);
+    step = due_step(x, dc);
+    /* Not due yet: followed for this run, chosen afresh at the next. */
+    if (step == LADDER_NONE || step == LADDER_COURTESY)
+        return true;
+    r = store_set_case_ladder(x->run->st, x->run->key, dc->c.id, ch.name, ch.why, x->run->actor);
+    if (r != STORE_OK && r != STORE_CONFLICT) {
+        log_error(dc->c.inv.number, "cannot record the ladder: %s", store_last_error(x->run->st));
+        return false;
+    }
+    log_info(dc->c.inv.number, "case %lld follows ladder %s: %s", (long long)dc->c.id, ch.name, ch.why);
+    return true;
+}
+
 static bool send_due(struct scheduler_ctx *x)
 {
     struct due_case_list due;
@@ -414,7 +482,10 @@ static bool send_due(struct scheduler_ctx *x)
         return false;
     }
     for (size_t i = 0; i < due.count; i++) {
-        int step = due_step(x, &due.items[i]);
+        int step;
+        if (!follow_ladder(x, &due.items[i]))
+            continue;
+        step = due_step(x, &due.items[i]);
         if (step != LADDER_NONE)
             plan_add(&plan, &due.items[i], step);
     }

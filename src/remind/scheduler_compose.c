@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lib/token.h"
+#include "remind/ladder_choice.h"
 #include "remind/reminder.h"
 #include "remind/reminder_content.h"
 #include "remind/scheduler_compose.h"
@@ -23,15 +24,18 @@
 
 /* ---- composing ---- */
 
-static const struct ladder_step *step_def(const struct config *cfg, int step, struct ladder_step *courtesy)
+static const struct ladder_step *step_def(const struct config *cfg, const char *ladder, int step,
+                                         struct ladder_step *courtesy)
 {
+    const struct ladder_steps *steps = ladder_steps_named(cfg, ladder, NULL);
+
     if (step == LADDER_COURTESY) {
         ladder_courtesy_step(courtesy);
         return courtesy;
     }
-    if (step < 1 || (size_t)step > cfg->steps.count)
+    if (step < 1 || (size_t)step > steps->count)
         return NULL;
-    return &cfg->steps.items[step - 1];
+    return &steps->items[step - 1];
 }
 
 void scheduler_composed_free(struct scheduler_composed *c)
@@ -208,7 +212,7 @@ bool scheduler_compose(const struct scheduler_ctx *x, const struct due_case *con
 
     memset(c, 0, sizeof *c);
     strlist_init(&c->references);
-    c->step = step_def(cfg, step, &c->courtesy);
+    c->step = step_def(cfg, cases[0]->c.ladder, step, &c->courtesy);
     if (c->step == NULL) {
         str_format(why, whylen, "step %d is not in the ladder", step);
         return false;
@@ -291,6 +295,15 @@ bool scheduler_preview(const struct scheduler_run *run, int64_t case_id, int ste
     if (store_get_due_case(run->st, case_id, false, &dc) != STORE_OK) {
         str_format(why, whylen, "no such case, or it has no debtor");
         return false;
+    }
+    /* A case whose ladder is not chosen yet: the one it would follow. */
+    if (dc.c.ladder[0] == '\0' && ladder_choice_configured(run->cfg)) {
+        struct ladder_choice ch;
+        if (!ladder_choose(run->cfg, run->st, &dc.c, &ch)) {
+            str_format(why, whylen, "database: %s", store_last_error(run->st));
+            return false;
+        }
+        str_copy(dc.c.ladder, sizeof dc.c.ladder, ch.name);
     }
     if (step < 0)
         step = dc.c.level + 1;

@@ -337,6 +337,14 @@ static const char *const migrations[] = {
     "  reply_message_id TEXT NOT NULL DEFAULT '',"
     "  recorded_at TEXT NOT NULL);"
     "CREATE INDEX debtor_insolvency_by_debtor ON debtor_insolvency(debtor_id);",
+    /* 11: ladders that fit the debtor. The payer profile the operator set
+     * (NULL: computed from history when needed, never stored) and where it
+     * came from; the ladder a case follows, chosen when its first step is
+     * due and kept (NULL: not chosen yet, or chosen before this version:
+     * the default ladder). */
+    "ALTER TABLE debtors ADD COLUMN profile TEXT CHECK (profile IN ('forgetful', 'late', 'bad', 'trusted'));"
+    "ALTER TABLE debtors ADD COLUMN profile_source TEXT CHECK (profile_source IN ('operator'));"
+    "ALTER TABLE invoices ADD COLUMN ladder TEXT;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 enum store_result {
     STORE_OK = 0,
@@ -64,6 +64,8 @@ struct case_row {
     char debtor_kind[16];
     char debtor_kind_source[16];
     char debtor_kind_evidence[192];
+    char ladder[32];          /* the ladder it follows, "" not chosen yet */
+    char debtor_profile[16];  /* forgetful | late | bad | trusted set by the operator, or "" */
 };
 
 struct case_list {
@@ -272,6 +274,26 @@ enum store_result store_list_payments(struct store *st, int64_t case_id, struct 
  * (kind_source 'operator'): no invoice changes it afterwards. */
 enum store_result store_set_debtor_profile(struct store *st, const struct audit_key *key, const char *email,
                                            const char *kind, const char *language, const char *actor);
+
+/* Sets (profile a debtor_profile name) or clears (NULL or "none") the
+ * payer profile of a debtor (store_profiles.c); one 'debtor-profile'
+ * event. STORE_NOT_FOUND: no such debtor. */
+enum store_result store_set_debtor_payer_profile(struct store *st, const struct audit_key *key, const char *email,
+                                                 const char *profile, const char *actor);
+/* One of a debtor's other invoices, as the profile computation reads it. */
+struct case_history_item {
+    enum case_status status;
+    int level;
+    char ladder[32];
+};
+/* The debtor's invoices other than except_case (0: all), oldest first
+ * (owned array). */
+enum store_result store_debtor_history(struct store *st, int64_t debtor_id, int64_t except_case,
+                                       struct case_history_item **out, size_t *count);
+/* Records the ladder a case follows, once: STORE_CONFLICT when one is
+ * recorded already. One 'ladder-chosen' event saying why. */
+enum store_result store_set_case_ladder(struct store *st, const struct audit_key *key, int64_t case_id,
+                                        const char *ladder, const char *why, const char *actor);
 
 /* Clears a debtor's undeliverable mark (store_deliverable.c): one
  * 'debtor-deliverable' event when it was set; *was_marked says whether it

@@ -118,6 +118,8 @@ void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c)
     store_column_copy(stmt, 29, c->debtor_kind, sizeof c->debtor_kind);
     store_column_copy(stmt, 30, c->debtor_kind_source, sizeof c->debtor_kind_source);
     store_column_copy(stmt, 31, c->debtor_kind_evidence, sizeof c->debtor_kind_evidence);
+    store_column_copy(stmt, 32, c->ladder, sizeof c->ladder);
+    store_column_copy(stmt, 33, c->debtor_profile, sizeof c->debtor_profile);
 }
 
 static void case_row_reader(sqlite3_stmt *stmt, void *item)

@@ -43,8 +43,9 @@ char *store_seller_key(const char *seller);
     " i.payment_terms, i.source, i.confidence, i.origin, i.status, i.level, i.message_id,"         \
     " i.queue_id, i.created_at, i.updated_at, i.debtor_id, COALESCE(d.email, ''),"                 \
     " COALESCE(d.name, ''), COALESCE(i.paused_until, ''), i.pause_reason,"                         \
-    " COALESCE(d.kind, ''), COALESCE(d.kind_source, ''), COALESCE(d.kind_evidence, '')"
-#define STORE_CASE_COLUMN_COUNT 32
+    " COALESCE(d.kind, ''), COALESCE(d.kind_source, ''), COALESCE(d.kind_evidence, ''),"          \
+    " COALESCE(i.ladder, ''), COALESCE(d.profile, '')"
+#define STORE_CASE_COLUMN_COUNT 34
 #define STORE_CASE_FROM " FROM invoices i LEFT JOIN debtors d ON d.id = i.debtor_id"
 void store_case_from_row(sqlite3_stmt *stmt, struct case_row *c);
 

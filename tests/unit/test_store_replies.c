@@ -969,6 +969,10 @@ static void assert_current_schema(const char *path)
     assert_true(has_index(db, "message_cases_by_invoice"));
     assert_true(has_column(db, "debtor_insolvency", "representative"));
     assert_true(has_index(db, "debtor_insolvency_by_debtor"));
+    /* Version 11: the payer profile and the ladder a case follows. */
+    assert_true(has_column(db, "debtors", "profile"));
+    assert_true(has_column(db, "debtors", "profile_source"));
+    assert_true(has_column(db, "invoices", "ladder"));
     /* Version 8's CHECK takes the insolvent status, and the rebuilt
      * invoices kept the rows that point at it. */
     {
@@ -983,11 +987,11 @@ static void assert_current_schema(const char *path)
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_10(void **state)
+static void test_fresh_schema_is_version_11(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 10);
+    assert_int_equal(STORE_SCHEMA_VERSION, 11);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
     assert_current_schema(f->path);
 }
@@ -1126,7 +1130,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_10, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_11, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 
