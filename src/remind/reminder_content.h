@@ -43,6 +43,7 @@ struct reminder_content {
     const struct reminder_line *lines;
     size_t count;
     const struct reminder_list *history; /* earlier reminders, for the creditor; may be NULL */
+    const char *qr_content_id; /* the inline QR image's Content-ID; NULL: no QR image (copies) */
 };
 
 /* Amounts of one invoice on day `today`: penalties and the indemnity only
