@@ -377,7 +377,7 @@ static char *render(const char *name, int step_index, const struct letter_dispat
     str_copy(dc.c.inv.currency, sizeof dc.c.inv.currency, "EUR");
     dc.c.inv.due_date = (struct date){2026, 1, 30};
     rc = (struct reminder_content){cfg, step, step_index + 1, LANG_FR, true, {2026, 3, 16}, "Durand", "r@x.test",
-                                   &line, 1, NULL};
+                                   &line, 1, NULL, NULL};
     if (!template_load(TOP_DIR "/conf/templates", LANG_FR, name, &t, why, sizeof why))
         fail_msg("%s", why);
     template_vars_init(&vars);
