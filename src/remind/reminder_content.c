@@ -136,15 +136,6 @@ static void short_date(struct date d, enum language lang, char *out, size_t size
         date_format(d, out);
 }
 
-int64_t reminder_total(const struct reminder_content *rc)
-{
-    int64_t total = 0;
-
-    for (size_t i = 0; i < rc->count; i++)
-        total += rc->lines[i].principal + rc->lines[i].penalties + rc->lines[i].indemnity;
-    return total;
-}
-
 static const char *currency_of(const struct reminder_content *rc)
 {
     return rc->count > 0 ? rc->lines[0].dc->c.inv.currency : "EUR";
@@ -424,7 +415,7 @@ static void money_vars(const struct reminder_content *rc, struct template_vars *
     set_money(v, "total_principal", principal, cur, rc->lang);
     set_money(v, "total_penalties", penalties, cur, rc->lang);
     set_money(v, "total_indemnity", indemnity, cur, rc->lang);
-    set_money(v, "total", principal + penalties + indemnity, cur, rc->lang);
+    set_money(v, "total", reminder_total(rc), cur, rc->lang); /* what the QR code carries too */
     set_money(v, "indemnity_amount", rc->cfg->recovery_indemnity, "EUR", rc->lang);
     penalty_rate_var(rc, v);
     template_set(v, "currency", cur);

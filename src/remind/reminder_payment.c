@@ -22,6 +22,17 @@ const char *reminder_payment_qr_words(enum language lang)
     return qr_words(lang);
 }
 
+/* Defined here, beside its main reader: the one amount the reminder asks
+ * for, that {{total}}, {{payment_amount}}, the link and the QR code show. */
+int64_t reminder_total(const struct reminder_content *rc)
+{
+    int64_t total = 0;
+
+    for (size_t i = 0; i < rc->count; i++)
+        total += rc->lines[i].principal + rc->lines[i].penalties + rc->lines[i].indemnity;
+    return total;
+}
+
 static const char *currency_of(const struct reminder_content *rc)
 {
     return rc->count > 0 ? rc->lines[0].dc->c.inv.currency : "EUR";
