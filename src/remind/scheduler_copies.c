@@ -253,7 +253,7 @@ static void record_letter(const struct scheduler_ctx *x, const struct scheduler_
     }
     rec = (struct letter_record){reminder_id, first->debtor_id, first->id, c->step_number, c->step->name,
                                  c->step->registered, t.sender.data, t.place_date, t.object, t.body, t.footer,
-                                 c->recipient_name, address, path ? path : ""};
+                                 c->recipient_name, address, path ? path : "", c->qr_payload};
     if (store_letter_record(x->run->st, x->run->key, &rec, x->run->actor, &out->id) != STORE_OK) {
         log_error(first->inv.number, "letter of reminder %lld not recorded: %s", (long long)reminder_id,
                   store_last_error(x->run->st));
@@ -271,7 +271,15 @@ static void record_letter(const struct scheduler_ctx *x, const struct scheduler_
     letter_text_free(&t);
 }
 
-/* A held letter whose debtor now has an address: written as recorded. */
+/* The language a held letter was written in, by the words that stand
+ * for its QR code (where the code is drawn). */
+static enum language held_language(const struct letter_row *l)
+{
+    return l->body && strstr(l->body, reminder_payment_qr_words(LANG_EN)) ? LANG_EN : LANG_FR;
+}
+
+/* A held letter whose debtor now has an address: written as recorded,
+ * with the QR code of its day. */
 static void write_held_letter(const struct scheduler_ctx *x, const struct letter_row *l)
 {
     char number[48], why[300];
@@ -282,7 +290,7 @@ static void write_held_letter(const struct scheduler_ctx *x, const struct letter
                      x->local.date.month, x->local.date.day, number, l->step_name, (long long)l->reminder_id);
     if (!ensure_directory(x->cfg->letter_dir, why, sizeof why) ||
         !draw_letter(l->sender, l->place_date, l->object, l->body, l->footer, l->recipient_name, l->debtor_address,
-                     NULL, LANG_FR, path, why, sizeof why)) {
+                     l->payment_qr, held_language(l), path, why, sizeof why)) {
         log_error(l->number, "held letter %lld still not written: %s", (long long)l->id, why);
     } else if (store_letter_written(x->run->st, x->run->key, l->id, l->debtor_address, path, x->run->actor) !=
                STORE_OK) {

@@ -337,6 +337,10 @@ static const char *const migrations[] = {
     "  reply_message_id TEXT NOT NULL DEFAULT '',"
     "  recorded_at TEXT NOT NULL);"
     "CREATE INDEX debtor_insolvency_by_debtor ON debtor_insolvency(debtor_id);",
+    /* 11: the EPC payment QR code's payload a letter carries, recorded
+     * with its text, so that a letter held for want of an address is
+     * later drawn with the very code (amount, reference) of its day. */
+    "ALTER TABLE letters ADD COLUMN payment_qr TEXT NOT NULL DEFAULT '';",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -10,7 +10,8 @@
 # decodes to the same payload. A consumer's QR code carries the principal
 # alone, a business's the penalties and the 40 EUR indemnity too. The
 # agency's contact signs its steps; the partner bailiff is named in the
-# agency's formal notice only, and nowhere without BailiffName.
+# agency's formal notice only, and nowhere without BailiffName. A letter
+# held for want of an address is written later with the QR code of its day.
 #
 # By hand, at 12.15 % (ECB 2.15 + 10 points), exact/365, on 1000.00 EUR
 # due 30 Jan 2026:
@@ -177,6 +178,15 @@ check_eq "C's decoded" "$(epc 1000.00 C-001)" "$(decode "$T/c2.png")"
 check "the agency's contact signs" says "$P2" "Claire Durand"
 check "... with the phone" says "$P2" "Tél.${NBSP}: 04 72 00 00 00"
 check "the agency's letter names no bailiff (bailiff=no by default)" not says "$P2" "commissaire de justice"
+
+echo "== C's letter, held for want of an address, is written later with the QR code of its day"
+check_eq "C's letter: held" held "$(letter_field C-001 2 .state)"
+check "C gets an address" ctl debtor $C --address "Jean Dupont|7 rue Verte|31000 Toulouse"
+run_due 2026-02-24 0
+check_eq "C's letter: to post" to-post "$(letter_field C-001 2 .state)"
+pdftoppm -r 150 -png "$(letter_field C-001 2 .path)" "$T/held"
+check_eq "the held letter's QR code: 1000.00 as on 23 Feb" "$(epc 1000.00 C-001)" \
+    "$(for f in "$T"/held*.png; do decode "$f"; done)"
 
 echo "== step 3 (2 Mar, the agency's formal notice): the bailiff named, as a fact"
 run_due 2026-03-02 2

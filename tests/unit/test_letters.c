@@ -285,7 +285,7 @@ static struct letter_record record(int64_t reminder_id, int64_t debtor_id, int64
     return (struct letter_record){reminder_id, debtor_id, case_id, step, "agence-lettre", registered,
                                   "Recouvrement Durand\n3 place Bellecour", "Le 3 mars 2026", "Objet : relance",
                                   "Madame, Monsieur,", "Recouvrement Durand", "Atelier Dupont",
-                                  path ? "18 rue des Lilas\n33000 Bordeaux" : "", path ? path : ""};
+                                  path ? "18 rue des Lilas\n33000 Bordeaux" : "", path ? path : "", NULL};
 }
 
 static void test_letter_states_and_dispatch(void **state)
