@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -405,6 +406,38 @@ static void test_no_bailiff_without_name(void **state)
     config_unref(cfg);
 }
 
+#ifndef TOP_DIR
+#define TOP_DIR "."
+#endif
+
+/* The shipped agency letter with an IBAN and no CreditorPaymentInfo: the
+ * ways to pay replace the "reply and we will tell you how" paragraph; the
+ * contact signs; the bailiff is not named at this step. */
+static void test_shipped_agency_letter(void **state)
+{
+    struct config *cfg = payment_config();
+    char out[PAYMENT_EPC_MAX + 1], why[300];
+    struct template_vars vars;
+    struct template t;
+    struct rendered r;
+
+    (void)state;
+    template_vars_init(&vars);
+    assert_true(step_qr(cfg, 5, DEBTOR_KIND_CONSUMER, "EUR", out, &vars));
+    assert_true(template_load(TOP_DIR "/conf/templates", LANG_FR, "agence-lettre", &t, why, sizeof why));
+    assert_true(template_render(&t, &vars, LANG_FR, TEMPLATE_RED, &r, why, sizeof why));
+    assert_non_null(strstr(r.text, "[code QR de paiement]"));
+    assert_non_null(strstr(r.text, "IBAN FR76 3000 6000 0112 3456 7890 189, BIC\n  BNPAFRPPXXX, au nom"));
+    assert_non_null(strstr(r.text, "https://pay.example/A-001?amount=1000.00"));
+    assert_null(strstr(r.text, "indiquerons les coordonn"));
+    assert_null(strstr(r.text, "commissaire de justice"));
+    assert_non_null(strstr(r.html, "<img src=\"cid:qr.1@test\""));
+    rendered_free(&r);
+    template_free(&t);
+    template_vars_free(&vars);
+    config_unref(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_qr_png),
         cmocka_unit_test(test_bailiff_where_configured),
         cmocka_unit_test(test_no_bailiff_without_name),
+        cmocka_unit_test(test_shipped_agency_letter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
