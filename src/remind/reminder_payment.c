@@ -17,11 +17,6 @@ static const char *qr_words(enum language lang)
     return lang == LANG_EN ? "[payment QR code]" : "[code QR de paiement]";
 }
 
-const char *reminder_payment_qr_words(enum language lang)
-{
-    return qr_words(lang);
-}
-
 /* Defined here, beside its main reader: the one amount the reminder asks
  * for, that {{total}}, {{payment_amount}}, the link and the QR code show. */
 int64_t reminder_total(const struct reminder_content *rc)
@@ -31,6 +26,15 @@ int64_t reminder_total(const struct reminder_content *rc)
     for (size_t i = 0; i < rc->count; i++)
         total += rc->lines[i].principal + rc->lines[i].penalties + rc->lines[i].indemnity;
     return total;
+}
+
+const char *reminder_payment_qr_words_in(const char *body)
+{
+    if (body && strstr(body, qr_words(LANG_FR)))
+        return qr_words(LANG_FR);
+    if (body && strstr(body, qr_words(LANG_EN)))
+        return qr_words(LANG_EN);
+    return NULL;
 }
 
 static const char *currency_of(const struct reminder_content *rc)

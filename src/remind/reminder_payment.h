@@ -29,8 +29,9 @@ bool reminder_payment_qr(const struct reminder_content *rc, char out[PAYMENT_EPC
 /* Sets the payment_* variables and flags (payment_qr: an image of
  * rc->qr_content_id when the QR code is offered). */
 void reminder_payment_vars(const struct reminder_content *rc, struct template_vars *v);
-/* The words that stand for the QR code in the text part: a letter draws
- * the code on the line that holds them. */
-const char *reminder_payment_qr_words(enum language lang);
+/* The words that stand for the QR code in the text part ("[code QR de
+ * paiement]", "[payment QR code]") as a letter body holds them, NULL when
+ * it holds neither: a letter draws the code on their line. */
+const char *reminder_payment_qr_words_in(const char *body);
 
 #endif

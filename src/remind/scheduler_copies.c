@@ -147,11 +147,11 @@ static void split_lines(const char *text, struct strlist *out)
  * the envelope's window (letter.c places them). */
 static bool draw_letter(const char *sender, const char *place_date, const char *object, const char *body,
                         const char *footer, const char *name, const char *address, const char *qr_payload,
-                        enum language lang, const char *path, char *why, size_t whylen)
+                        const char *path, char *why, size_t whylen)
 {
     struct letter l = {.place_date = place_date, .object = object, .body = body, .footer = footer,
                        .qr_payload = qr_payload && qr_payload[0] ? qr_payload : NULL,
-                       .qr_mark = reminder_payment_qr_words(lang)};
+                       .qr_mark = reminder_payment_qr_words_in(body)};
     bool ok;
 
     strlist_init(&l.sender);
@@ -204,7 +204,7 @@ char *scheduler_write_letter(const struct scheduler_ctx *x, const struct schedul
     letter_text_make(x, c, &t);
     path = file_path(dir, x, c, id, "pdf");
     ok = draw_letter(t.sender.data, t.place_date, t.object, t.body, t.footer, c->recipient_name, address,
-                     c->qr_payload, c->lang, path, why, sizeof why);
+                     c->qr_payload, path, why, sizeof why);
     letter_text_free(&t);
     if (!ok) {
         log_error(log_id, "no letter for reminder %lld: %s", (long long)id, why);
@@ -243,7 +243,7 @@ static void record_letter(const struct scheduler_ctx *x, const struct scheduler_
     if (address[0] && ensure_directory(x->cfg->letter_dir, why, sizeof why)) {
         path = file_path(x->cfg->letter_dir, x, c, reminder_id, "pdf");
         if (!draw_letter(t.sender.data, t.place_date, t.object, t.body, t.footer, c->recipient_name, address,
-                         c->qr_payload, c->lang, path, why, sizeof why)) {
+                         c->qr_payload, path, why, sizeof why)) {
             log_error(first->inv.number, "letter of reminder %lld not written: %s", (long long)reminder_id, why);
             free(path);
             path = NULL;
@@ -271,13 +271,6 @@ static void record_letter(const struct scheduler_ctx *x, const struct scheduler_
     letter_text_free(&t);
 }
 
-/* The language a held letter was written in, by the words that stand
- * for its QR code (where the code is drawn). */
-static enum language held_language(const struct letter_row *l)
-{
-    return l->body && strstr(l->body, reminder_payment_qr_words(LANG_EN)) ? LANG_EN : LANG_FR;
-}
-
 /* A held letter whose debtor now has an address: written as recorded,
  * with the QR code of its day. */
 static void write_held_letter(const struct scheduler_ctx *x, const struct letter_row *l)
@@ -290,7 +283,7 @@ static void write_held_letter(const struct scheduler_ctx *x, const struct letter
                      x->local.date.month, x->local.date.day, number, l->step_name, (long long)l->reminder_id);
     if (!ensure_directory(x->cfg->letter_dir, why, sizeof why) ||
         !draw_letter(l->sender, l->place_date, l->object, l->body, l->footer, l->recipient_name, l->debtor_address,
-                     l->payment_qr, held_language(l), path, why, sizeof why)) {
+                     l->payment_qr, path, why, sizeof why)) {
         log_error(l->number, "held letter %lld still not written: %s", (long long)l->id, why);
     } else if (store_letter_written(x->run->st, x->run->key, l->id, l->debtor_address, path, x->run->actor) !=
                STORE_OK) {
