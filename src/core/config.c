@@ -494,5 +494,8 @@ void config_warnings(const struct config *cfg, struct date today, struct strlist
                      "EcbRate: no rate for the half-year starting %s (published by the Banque de France / ECB,"
                      " update it on 1 January and 1 July)",
                      day);
-    }
+    }    /* A bailiff without a name is never named: say so rather than let the
+     * operator believe the formal notice mentions it. */
+    if (cfg->bailiff_address[0] && !cfg->bailiff_name[0])
+        strlist_addf(out, "BailiffAddress: set without BailiffName: no reminder names a bailiff");
 }

@@ -394,6 +394,16 @@ static void test_no_bailiff_without_name(void **state)
     (void)state;
     assert_non_null(cfg);
     strlist_free(&errors);
+    /* relanced -n says why nothing will be named. */
+    {
+        struct strlist warnings;
+        struct date today = {2026, 3, 1};
+        strlist_init(&warnings);
+        config_warnings(cfg, today, &warnings);
+        assert_int_equal(warnings.count, 1);
+        assert_non_null(strstr(warnings.items[0], "BailiffAddress: set without BailiffName"));
+        strlist_free(&warnings);
+    }
     template_vars_init(&vars);
     /* No IBAN: no QR code, no payment lines. */
     assert_false(step_qr(cfg, 6, DEBTOR_KIND_BUSINESS, "EUR", out, &vars));
