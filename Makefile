@@ -29,7 +29,7 @@ VERSION     := 0.1.0
 # another named by RELANCE_CORPUS (or CORPUS=) when set.
 CORPUS      ?= $(or $(RELANCE_CORPUS),$(abspath $(CURDIR)/tests/data/corpus))
 
-PKGS        := milter gmime-3.0 sqlite3 libsodium libxml-2.0 poppler-glib libcmark cairo
+PKGS        := milter gmime-3.0 sqlite3 libsodium libxml-2.0 poppler-glib libcmark cairo libqrencode
 # pkg-config runs once, here, and not for the goals that only recurse or
 # install packages: `make check` must start on a machine where the
 # libraries are not there yet (its first step installs them). A missing

@@ -12,10 +12,12 @@ packages=(
     gcc make pkg-config libc6-dev
     libmilter-dev libgmime-3.0-dev libsqlite3-dev libsodium-dev
     libxml2-dev libpoppler-glib-dev libcmark-dev libcairo2-dev
+    libqrencode-dev  # the EPC (GiroCode) payment QR in reminders and letters
     zlib1g-dev  # the PDF bombs of the tests (tests/unit/support/pdfbomb.c)
     # tests
     libcmocka-dev postfix jq sqlite3 tzdata fonts-dejavu-core procps
     poppler-utils  # pdftotext: the letters read back (test_letters.sh)
+    zbar-tools  # zbarimg: the payment QR decoded back (test_payment_options.sh)
     python3  # the audit proof's hashes recomputed as it documents (test_court_file.sh)
     miltertest  # scripted milter conversations, no MTA (tests/milter; not in opendkim-tools)
     opendkim opendkim-tools  # a DKIM verifier before relanced (test_authenticated_replies.sh)

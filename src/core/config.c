@@ -27,6 +27,7 @@
 
 #include "core/config_types.h"
 #include "core/money.h"
+#include "core/payment.h"
 #include "core/statutory_rate.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
@@ -347,7 +348,9 @@ static void check_agency_mentions(struct parse_state *st)
     } required[] = {
         {"AgencyAddress", cfg->agency_address, "1°, the agency's address"},
         {"CreditorAddress", cfg->creditor_address, "2°, the creditor's address"},
-        {"CreditorPaymentInfo", cfg->creditor_payment, "4°, how to pay"},
+        /* An IBAN says how to pay as well (its lines and QR code). */
+        {"CreditorPaymentInfo", cfg->creditor_payment[0] ? cfg->creditor_payment : cfg->creditor_iban,
+         "4°, how to pay (or CreditorIban)"},
     };
     const char *agency_step = agency_email_step(&cfg->steps);
     int line = line_of(st, "Step");
@@ -378,6 +381,31 @@ static void check_sending(struct parse_state *st)
         parse_error(st, line_of(st, "ReplyAddress"), "ReplyAddress: must not contain '+' (relance adds +TOKEN)");
 }
 
+/* Paying in one scan: an IBAN or a BIC with a typing error would send the
+ * debtor's money nowhere (or be refused by the bank), so the file is
+ * refused; the link must be https and its placeholders known. */
+static void check_payment(struct parse_state *st)
+{
+    const struct config *cfg = st->cfg;
+    char iban[PAYMENT_IBAN_MAX], bic[PAYMENT_BIC_MAX], why[200];
+    struct strbuf link;
+
+    if (cfg->creditor_iban[0] && !payment_iban_normalize(cfg->creditor_iban, iban, why, sizeof why))
+        parse_error(st, line_of(st, "CreditorIban"), "CreditorIban: %s", why);
+    if (cfg->creditor_bic[0] && !payment_bic_normalize(cfg->creditor_bic, bic, why, sizeof why))
+        parse_error(st, line_of(st, "CreditorBic"), "CreditorBic: %s", why);
+    if (cfg->creditor_bic[0] && !cfg->creditor_iban[0])
+        parse_error(st, line_of(st, "CreditorBic"), "CreditorBic: given without CreditorIban");
+    if (cfg->payment_link[0] == '\0')
+        return;
+    strbuf_init(&link);
+    if (strncmp(cfg->payment_link, "https://", 8) != 0)
+        parse_error(st, line_of(st, "PaymentLink"), "PaymentLink: must start with https://");
+    else if (!payment_link_expand(cfg->payment_link, "F-1", 100, &link, why, sizeof why))
+        parse_error(st, line_of(st, "PaymentLink"), "PaymentLink: %s", why);
+    strbuf_free(&link);
+}
+
 /* What one key alone cannot tell. */
 static void check_across_keys(struct parse_state *st)
 {
@@ -386,6 +414,7 @@ static void check_across_keys(struct parse_state *st)
     check_ladder_rules(st);
     check_agency_mentions(st);
     check_sending(st);
+    check_payment(st);
 }
 
 struct config *config_parse_text(const char *name, const char *text, struct strlist *errors)
@@ -557,5 +586,8 @@ void config_warnings(const struct config *cfg, struct date today, struct strlist
                      "EcbRate: no rate for the half-year starting %s (published by the Banque de France / ECB,"
                      " update it on 1 January and 1 July)",
                      day);
-    }
+    }    /* A bailiff without a name is never named: say so rather than let the
+     * operator believe the formal notice mentions it. */
+    if (cfg->bailiff_address[0] && !cfg->bailiff_name[0])
+        strlist_addf(out, "BailiffAddress: set without BailiffName: no reminder names a bailiff");
 }

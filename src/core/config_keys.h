@@ -81,10 +81,20 @@
     X(ADDRESS,  creditor_email,    "CreditorEmail",      "",                   0, 0, NULL)            \
     X(STRING,   creditor_payment,  "CreditorPaymentInfo", "",                  0, 0, NULL)            \
     X(STRING,   creditor_terms,    "CreditorTerms",      "",                   0, 0, NULL)            \
+    /* Reminders: paying in one scan (IBAN, EPC QR code, cheque, online). */                          \
+    X(STRING,   creditor_iban,     "CreditorIban",       "",                   0, 0, NULL)            \
+    X(STRING,   creditor_bic,      "CreditorBic",        "",                   0, 0, NULL)            \
+    X(STRING,   creditor_cheque_address, "CreditorChequeAddress", "",          0, 0, NULL)            \
+    X(STRING,   payment_link,      "PaymentLink",        "",                   0, 0, NULL)            \
     X(STRING,   agency_name,       "AgencyName",         "",                   0, 0, NULL)            \
     X(STRING,   agency_address,    "AgencyAddress",      "",                   0, 0, NULL)            \
     X(ADDRESS,  agency_sender,     "AgencySender",       "",                   0, 0, NULL)            \
     X(ADDRESS,  creditor_sender,   "CreditorSender",     "",                   0, 0, NULL)            \
+    /* Reminders: the agency's people and partners. */                                              \
+    X(STRING,   agency_contact_name, "AgencyContactName", "",                  0, 0, NULL)            \
+    X(STRING,   agency_contact_phone, "AgencyContactPhone", "",                0, 0, NULL)            \
+    X(STRING,   bailiff_name,      "BailiffName",        "",                   0, 0, NULL)            \
+    X(STRING,   bailiff_address,   "BailiffAddress",     "",                   0, 0, NULL)            \
     X(ADDRESS,  reply_address,     "ReplyAddress",       "",                   0, 0, NULL)            \
     /* Reminders: the consumer mediator (C. consom. L612-1, L616-1). */                               \
     X(STRING,   mediator_name,     "MediatorName",       "",                   0, 0, NULL)            \

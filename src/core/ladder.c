@@ -22,6 +22,9 @@ static void step_init(struct ladder_step *s, const char *name, int delay, int in
     s->action = LADDER_EMAIL;
     s->severity = LADDER_RED;
     s->claim = true;
+    /* The partner bailiff is named, as a fact, in the agency's formal
+     * notice only, unless a Step line says otherwise (bailiff=). */
+    s->bailiff = strcmp(name, "agence-mise-en-demeure") == 0;
 }
 
 /* The seeds' practice (DESIGN.md). Intervals keep each step clear of the
@@ -131,6 +134,8 @@ static bool set_attribute(struct ladder_step *s, const char *key, const char *v,
         return (s->registered = false, parse_yes_no(v, &s->letter));
     if (strcmp(key, "claim") == 0)
         return parse_yes_no(v, &s->claim);
+    if (strcmp(key, "bailiff") == 0)
+        return parse_yes_no(v, &s->bailiff);
     if (strcmp(key, "from") == 0 && (w = parse_word(v, "creditor|agency")) >= 0)
         s->from = (enum ladder_identity)w;
     else if (strcmp(key, "action") == 0 && (w = parse_word(v, "email|court")) >= 0)
@@ -207,11 +212,12 @@ const char *ladder_severity_name(enum ladder_severity severity)
 
 void ladder_format_step(const struct ladder_step *s, struct strbuf *out)
 {
-    strbuf_printf(out, "%s after=%d interval=%d from=%s action=%s severity=%s template=%s copy=%s letter=%s claim=%s",
+    strbuf_printf(out, "%s after=%d interval=%d from=%s action=%s severity=%s template=%s copy=%s letter=%s claim=%s bailiff=%s",
                   s->name, s->delay, s->interval, s->from == LADDER_FROM_AGENCY ? "agency" : "creditor",
                   s->action == LADDER_COURT ? "court" : "email", ladder_severity_name(s->severity),
                   s->template_name, s->copy ? "yes" : "no",
-                  s->registered ? "registered" : s->letter ? "yes" : "no", s->claim ? "yes" : "no");
+                  s->registered ? "registered" : s->letter ? "yes" : "no", s->claim ? "yes" : "no",
+                  s->bailiff ? "yes" : "no");
 }
 
 /* ---- which step is due ---- */

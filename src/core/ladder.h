@@ -56,6 +56,7 @@ struct ladder_step {
     bool letter; /* a printable letter is produced too */
     bool registered; /* that letter goes by registered mail with acknowledgment of receipt */
     bool claim;  /* penalties and the recovery indemnity are claimed */
+    bool bailiff; /* may name BailiffName ({{#bailiff}}): by default only agence-mise-en-demeure */
 };
 
 struct ladder_steps {
@@ -72,9 +73,10 @@ void ladder_courtesy_step(struct ladder_step *out);
  * Parses the value of one `Step` line:
  *   NAME after=DAYS [interval=DAYS] [from=creditor|agency] [action=email|court]
  *        [severity=green|orange|red] [template=NAME] [copy=yes|no]
- *        [letter=yes|no|registered] [claim=yes|no]
+ *        [letter=yes|no|registered] [claim=yes|no] [bailiff=yes|no]
  * Defaults: interval=0, from=creditor, action=email, severity=red,
- * template=NAME, copy, letter no, claim yes.
+ * template=NAME, copy, letter no, claim yes; bailiff yes for a step named
+ * agence-mise-en-demeure (the agency's formal notice), no for the others.
  */
 bool ladder_parse_step(const char *text, struct ladder_step *out, char *why, size_t whylen);
 /* Checks the ladder as a whole: delays never decrease, names unique, a

@@ -5,6 +5,7 @@
  * no layout engine.
  */
 #include "lib/letter.h"
+#include "lib/qr.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -26,6 +27,9 @@
 #define HEAD_LEAD 14.0
 #define FOOTER_SIZE 7.5
 #define MM(x) ((x) * 72.0 / 25.4)
+/* A QR module of 0.7 mm: a payment QR code (about 50 modules and its
+ * quiet zone) is 4 cm wide, easy for a phone and for a 150 dpi scan. */
+#define QR_MODULE MM(0.7)
 
 /*
  * The recipient's block sits where a French window envelope shows it. A
@@ -115,21 +119,52 @@ static void draw_head(struct page *p)
     p->y = y + HEAD_LEAD * 2;
 }
 
+/* The QR code at the current line, on the next page when it does not fit. */
+static void draw_qr(struct page *p, const struct qr_code *q)
+{
+    double side = (q->width + 2 * QR_QUIET_MODULES) * QR_MODULE;
+
+    if (p->y - BODY_LEAD + side > PAGE_H - MARGIN - BODY_LEAD)
+        next_page(p);
+    qr_draw(p->cr, q, MARGIN, p->y - BODY_LEAD, QR_MODULE);
+    p->y += side;
+}
+
+static bool is_mark(const char *line, const char *mark)
+{
+    while (*line == ' ')
+        line++;
+    return mark && mark[0] && strncmp(line, mark, strlen(mark)) == 0 && line[strlen(mark)] == '\0';
+}
+
 static void draw_body(struct page *p)
 {
     const char *s = p->letter->body ? p->letter->body : "";
+    struct qr_code q = {0, NULL};
+    bool qr = p->letter->qr_payload && qr_encode(p->letter->qr_payload, strlen(p->letter->qr_payload), &q);
 
     while (*s) {
         size_t len = strcspn(s, "\n");
         char *line = xstrndup(s, len);
+        s += len + (s[len] == '\n');
+        if (qr && is_mark(line, p->letter->qr_mark)) {
+            draw_qr(p, &q);
+            qr = false;
+            free(line);
+            continue;
+        }
         if (p->y > PAGE_H - MARGIN - BODY_LEAD)
             next_page(p);
         set_font(p->cr, "DejaVu Sans Mono", false, BODY_SIZE);
         draw_text(p->cr, MARGIN, p->y, line);
         p->y += BODY_LEAD;
         free(line);
-        s += len + (s[len] == '\n');
     }
+    if (qr) {
+        p->y += BODY_LEAD;
+        draw_qr(p, &q);
+    }
+    qr_free(&q);
 }
 
 bool letter_write_pdf(const struct letter *l, const char *path, char *why, size_t whylen)

@@ -8,7 +8,7 @@
  * in the window of a French DL/C5-6 window envelope (letter.c gives the
  * measures), place and date, the object line, then the
  * body: the reminder's text part in a fixed-width font, so that its amount
- * tables stay aligned. Fonts come from fontconfig (DejaVu: fonts-dejavu-core).
+ * tables stay aligned, and the payment QR code where the body names it. Fonts come from fontconfig (DejaVu: fonts-dejavu-core).
  * It draws; it does not decide which steps need a letter.
  */
 #ifndef RELANCE_LETTER_H
@@ -26,6 +26,8 @@ struct letter {
     const char *object;       /* "Objet : ..." */
     const char *body;         /* plain text, lines of at most ~80 columns */
     const char *footer;       /* small print at the bottom of each page, or NULL */
+    const char *qr_payload;   /* a QR code to draw (the EPC payment QR), or NULL */
+    const char *qr_mark;      /* the body line it replaces; not found (or NULL): after the body */
 };
 
 /* Writes the PDF at path (mode 0640, replaced atomically). */

@@ -25,12 +25,13 @@
 #define NAME_MAX_LEN 40
 #define SECTION_DEPTH_MAX 8
 
-enum var_kind { VAR_TEXT, VAR_FLAG, VAR_TABLE };
+enum var_kind { VAR_TEXT, VAR_FLAG, VAR_TABLE, VAR_IMAGE };
 
 struct template_var {
     char *name;
     enum var_kind kind;
-    char *text;
+    char *text; /* an image's source */
+    char *alt;  /* an image's text for the text part */
     bool flag;
     struct template_table table;
 };
@@ -78,6 +79,8 @@ static void var_clear(struct template_var *var)
 {
     free(var->text);
     var->text = NULL;
+    free(var->alt);
+    var->alt = NULL;
     if (var->kind == VAR_TABLE)
         template_table_free(&var->table);
 }
@@ -165,6 +168,15 @@ void template_set_table(struct template_vars *v, const char *name, struct templa
     var->kind = VAR_TABLE;
     var->table = *t;
     template_table_init(t, t->columns);
+}
+
+void template_set_image(struct template_vars *v, const char *name, const char *src, const char *alt)
+{
+    struct template_var *var = var_slot(v, name, false);
+
+    var->kind = VAR_IMAGE;
+    var->text = clean_value(src);
+    var->alt = clean_value(alt);
 }
 
 /* ---- loading ---- */
@@ -441,7 +453,7 @@ void template_substitute(struct render *r, const char *text, struct strbuf *out)
             template_render_fail(r, "unknown variable {{%.*s}}", (int)len, name);
             return;
         }
-        if (var->kind == VAR_TABLE) {
+        if (var->kind == VAR_TABLE || var->kind == VAR_IMAGE) {
             template_render_fail(r, "{{%.*s}} is a block: it must stand alone in its paragraph", (int)len, name);
             return;
         }
@@ -451,11 +463,10 @@ void template_substitute(struct render *r, const char *text, struct strbuf *out)
     append_literal(out, p, strlen(p), r->fmt);
 }
 
-const struct template_table *template_lone_block(const struct render *r, cmark_node *para)
+static const struct template_var *lone_var(const struct render *r, cmark_node *para)
 {
     cmark_node *child = cmark_node_first_child(para);
     const char *lit, *name, *end;
-    struct template_var *var;
     size_t len;
 
     if (child == NULL || cmark_node_next(child) != NULL || cmark_node_get_type(child) != CMARK_NODE_TEXT)
@@ -469,6 +480,23 @@ const struct template_table *template_lone_block(const struct render *r, cmark_n
         end++;
     if (*end != '\0')
         return NULL;
-    var = var_find(r->vars, name, len, false);
+    return var_find(r->vars, name, len, false);
+}
+
+const struct template_table *template_lone_block(const struct render *r, cmark_node *para)
+{
+    const struct template_var *var = lone_var(r, para);
+
     return var && var->kind == VAR_TABLE ? &var->table : NULL;
+}
+
+bool template_lone_image(const struct render *r, cmark_node *para, const char **src, const char **alt)
+{
+    const struct template_var *var = lone_var(r, para);
+
+    if (var == NULL || var->kind != VAR_IMAGE)
+        return false;
+    *src = var->text;
+    *alt = var->alt;
+    return true;
 }

@@ -70,6 +70,10 @@ void template_setf(struct template_vars *v, const char *name, const char *fmt, .
 void template_set_flag(struct template_vars *v, const char *name, bool on);
 /* Sets a block variable; the table is moved into v (t is left empty). */
 void template_set_table(struct template_vars *v, const char *name, struct template_table *t);
+/* Sets an image block variable, alone in its paragraph like a table: in
+ * the HTML part an <img> of src (only "cid:" sources, the message's own
+ * parts), in the text part the alt text. */
+void template_set_image(struct template_vars *v, const char *name, const char *src, const char *alt);
 
 struct template {
     char *subject;

@@ -37,6 +37,19 @@ static void html_table(const struct template_table *t, struct strbuf *out)
     strbuf_puts(out, "</table>\n");
 }
 
+/* An image of the message itself (multipart/related): no source outside
+ * it is ever fetched by the reader's mail client. */
+static void html_image(const char *src, const char *alt, struct strbuf *out)
+{
+    if (strncmp(src, "cid:", 4) != 0 || src[4] == '\0')
+        return;
+    strbuf_puts(out, "<p><img src=\"");
+    template_html_escape(out, src);
+    strbuf_puts(out, "\" alt=\"");
+    template_html_escape(out, alt);
+    strbuf_puts(out, "\" style=\"display:block;border:0\"></p>\n");
+}
+
 static bool url_allowed(const char *url)
 {
     return strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0 || strncmp(url, "mailto:", 7) == 0;
@@ -115,11 +128,14 @@ static void html_blocks(struct render *r, cmark_node *parent, bool tight, struct
 static void html_block(struct render *r, cmark_node *n, bool tight, struct strbuf *out)
 {
     const struct template_table *table;
+    const char *src, *alt;
 
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_PARAGRAPH:
         if ((table = template_lone_block(r, n)) != NULL) {
             html_table(table, out);
+        } else if (template_lone_image(r, n, &src, &alt)) {
+            html_image(src, alt, out);
         } else if (tight) {
             html_inlines(r, n, out);
         } else {

@@ -45,6 +45,8 @@ void template_render_fail(struct render *r, const char *fmt, ...) __attribute__(
 void template_substitute(struct render *r, const char *text, struct strbuf *out);
 /* The table of a paragraph holding only "{{name}}" of a block variable. */
 const struct template_table *template_lone_block(const struct render *r, cmark_node *para);
+/* The image of a paragraph holding only "{{name}}" of an image variable. */
+bool template_lone_image(const struct render *r, cmark_node *para, const char **src, const char **alt);
 
 /* ---- the renderers ---- */
 

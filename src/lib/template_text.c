@@ -232,12 +232,18 @@ static void text_heading(struct render *r, cmark_node *n, const char *prefix, st
 static void text_block(struct render *r, cmark_node *n, const char *first, const char *rest, struct strbuf *out)
 {
     const struct template_table *table;
+    const char *src, *alt;
     struct strbuf sb;
 
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_PARAGRAPH:
         if ((table = template_lone_block(r, n)) != NULL) {
             text_table(table, rest, out);
+            break;
+        }
+        if (template_lone_image(r, n, &src, &alt)) {
+            /* The text part has no image: its words stand for it. */
+            wrap_paragraph(alt, first, rest, out);
             break;
         }
         strbuf_init(&sb);

@@ -22,6 +22,7 @@
 
 #include "lib/letter.h"
 #include "lib/message.h"
+#include "remind/reminder_payment.h"
 
 #define LETTER_PDF_MAX (64 * 1024 * 1024)
 
@@ -181,7 +182,9 @@ static void split_lines(const char *text, struct strlist *out)
  * posted one printed), when its PDF is gone. */
 static char *draw_again(const struct dossier *d, const struct letter_row *l, size_t *len)
 {
-    struct letter pdf = {.place_date = l->place_date, .object = l->object, .body = l->body, .footer = l->footer};
+    struct letter pdf = {.place_date = l->place_date, .object = l->object, .body = l->body, .footer = l->footer,
+                         .qr_payload = l->payment_qr && l->payment_qr[0] ? l->payment_qr : NULL,
+                         .qr_mark = reminder_payment_qr_words_in(l->body)};
     char *path = xasprintf("%s/.letter-%lld.tmp", d->dir, (long long)l->id), why[256];
     char *data = NULL;
 

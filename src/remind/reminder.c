@@ -74,15 +74,52 @@ static GMimeObject *attachment_part(const struct reminder_attachment *a)
     return obj;
 }
 
+/* The HTML part, with the image it shows when there is one: an inline
+ * part named by its Content-ID, in multipart/related (RFC 2387) whose
+ * root is the HTML. */
+static GMimeObject *html_with_image(const struct reminder_mail *m)
+{
+    GMimePart *html = text_part("html", m->html);
+    GMimeMultipart *related;
+    GMimePart *image;
+    GMimeStream *stream;
+    GMimeDataWrapper *wrapper;
+    GMimeContentType *type;
+
+    if (m->html_image == NULL || m->html_image_id == NULL)
+        return GMIME_OBJECT(html);
+    related = g_mime_multipart_new_with_subtype("related");
+    g_mime_object_set_content_type_parameter(GMIME_OBJECT(related), "type", "text/html");
+    g_mime_multipart_add(related, GMIME_OBJECT(html));
+    g_object_unref(html);
+    type = g_mime_content_type_parse(NULL, m->html_image->mime_type);
+    image = g_mime_part_new_with_type(g_mime_content_type_get_media_type(type),
+                                      g_mime_content_type_get_media_subtype(type));
+    stream = g_mime_stream_mem_new_with_buffer(m->html_image->data, m->html_image->len);
+    wrapper = g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT);
+    g_mime_part_set_content(image, wrapper);
+    g_mime_part_set_content_encoding(image, GMIME_CONTENT_ENCODING_BASE64);
+    g_mime_object_set_content_id(GMIME_OBJECT(image), m->html_image_id);
+    g_mime_object_set_disposition(GMIME_OBJECT(image), GMIME_DISPOSITION_INLINE);
+    if (m->html_image->filename)
+        g_mime_part_set_filename(image, m->html_image->filename);
+    g_mime_multipart_add(related, GMIME_OBJECT(image));
+    g_object_unref(wrapper);
+    g_object_unref(stream);
+    g_object_unref(type);
+    g_object_unref(image);
+    return GMIME_OBJECT(related);
+}
+
 static GMimeObject *build_body(const struct reminder_mail *m)
 {
     GMimeMultipart *alternative = g_mime_multipart_new_with_subtype("alternative");
     GMimeMultipart *mixed;
     GMimePart *text = text_part("plain", m->text);
-    GMimePart *html = text_part("html", m->html);
+    GMimeObject *html = html_with_image(m);
 
     g_mime_multipart_add(alternative, GMIME_OBJECT(text));
-    g_mime_multipart_add(alternative, GMIME_OBJECT(html));
+    g_mime_multipart_add(alternative, html);
     g_object_unref(text);
     g_object_unref(html);
     if (m->attachment_count == 0)

@@ -9,7 +9,9 @@
  * auto-generated (RFC 3834, so that auto-responders stay quiet), and the
  * marker X-Relance-Reminder: TOKEN by which relance's own milter knows the
  * message and never reads it as an invoice. Body: multipart/alternative
- * text/plain + text/html, in multipart/mixed when there are attachments.
+ * text/plain + text/html (the HTML in multipart/related with its inline
+ * image, the payment QR code, when there is one), in multipart/mixed when
+ * there are attachments.
  *
  * It builds bytes; it neither chooses the recipients nor sends.
  */
@@ -49,6 +51,10 @@ struct reminder_mail {
     const struct calendar_zone *zone; /* the Date header's (Timezone); NULL: UTC */
     const struct reminder_attachment *attachments;
     size_t attachment_count;
+    /* An image the HTML part shows (<img src="cid:ID">): the HTML part and
+     * it go together in multipart/related (RFC 2387). NULL: none. */
+    const struct reminder_attachment *html_image;
+    const char *html_image_id; /* its Content-ID, without brackets */
 };
 
 /* A fresh Message-ID (without brackets) in the domain of address. */

@@ -11,6 +11,7 @@
 
 #include "core/calendar.h"
 #include "core/money.h"
+#include "remind/reminder_payment.h"
 
 void reminder_line_amounts(const struct config *cfg, bool claim, enum debtor_kind kind, struct date today,
                            const struct money_payment *payments, size_t payment_count, struct reminder_line *line)
@@ -134,15 +135,6 @@ static void short_date(struct date d, enum language lang, char *out, size_t size
         str_format(out, size, "%02d/%02d/%04d", d.day, d.month, d.year);
     else
         date_format(d, out);
-}
-
-int64_t reminder_total(const struct reminder_content *rc)
-{
-    int64_t total = 0;
-
-    for (size_t i = 0; i < rc->count; i++)
-        total += rc->lines[i].principal + rc->lines[i].penalties + rc->lines[i].indemnity;
-    return total;
 }
 
 static const char *currency_of(const struct reminder_content *rc)
@@ -331,6 +323,31 @@ static void parties_vars(const struct reminder_content *rc, struct template_vars
     template_set_flag(v, "relayed", rc->step->from == LADDER_FROM_CREDITOR && cfg->creditor_sender[0] == '\0');
 }
 
+/* The agency's people and partners. The contact signs the agency's
+ * steps. The bailiff (a commissaire de justice the agency works with) is
+ * named only by the steps that say so (Step bailiff=yes; by default the
+ * agency's formal notice), only to the debtor, and only as a fact: CPCE
+ * R124-4 lists what the agency's letter must say and forbids nothing
+ * more, but C. pén. 433-13 punishes a document that could be confused
+ * with a judicial act or an official one, and a threat of steps that are
+ * not open yet (no enforcement without a title, CPCE L111-2) would
+ * mislead: the templates say the file "could be entrusted" to it,
+ * nothing else. */
+static void people_vars(const struct reminder_content *rc, struct template_vars *v)
+{
+    const struct config *cfg = rc->cfg;
+    bool bailiff = rc->step->bailiff && rc->step->action != LADDER_COURT && cfg->bailiff_name[0] != '\0';
+
+    template_set(v, "agency_contact_name", cfg->agency_contact_name);
+    template_set(v, "agency_contact_phone", cfg->agency_contact_phone);
+    template_set_flag(v, "agency_contact_name", cfg->agency_contact_name[0] != '\0');
+    template_set_flag(v, "agency_contact_phone", cfg->agency_contact_phone[0] != '\0');
+    template_set(v, "bailiff_name", bailiff ? cfg->bailiff_name : "");
+    template_set(v, "bailiff_address", bailiff ? cfg->bailiff_address : "");
+    template_set_flag(v, "bailiff", bailiff);
+    template_set_flag(v, "bailiff_address", bailiff && cfg->bailiff_address[0] != '\0');
+}
+
 /* The consumer mediator (C. consom. L612-1, L616-1): named in what a
  * consumer receives when MediatorName is set. */
 static void mediator_vars(const struct reminder_content *rc, struct template_vars *v)
@@ -400,7 +417,7 @@ static void money_vars(const struct reminder_content *rc, struct template_vars *
     set_money(v, "total_principal", principal, cur, rc->lang);
     set_money(v, "total_penalties", penalties, cur, rc->lang);
     set_money(v, "total_indemnity", indemnity, cur, rc->lang);
-    set_money(v, "total", principal + penalties + indemnity, cur, rc->lang);
+    set_money(v, "total", reminder_total(rc), cur, rc->lang); /* what the QR code carries too */
     set_money(v, "indemnity_amount", rc->cfg->recovery_indemnity, "EUR", rc->lang);
     penalty_rate_var(rc, v);
     template_set(v, "currency", cur);
@@ -457,7 +474,9 @@ void reminder_content_vars(const struct reminder_content *rc, struct template_va
     struct strbuf numbers;
 
     parties_vars(rc, v);
+    people_vars(rc, v);
     mediator_vars(rc, v);
+    reminder_payment_vars(rc, v);
     money_vars(rc, v);
     dates_vars(rc, v);
     reminder_reference_vars(rc->cfg, rc->lang, rc->lines[0].dc->c.id, rc->today, true, v);

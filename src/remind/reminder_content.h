@@ -43,6 +43,7 @@ struct reminder_content {
     const struct reminder_line *lines;
     size_t count;
     const struct reminder_list *history; /* earlier reminders, for the creditor; may be NULL */
+    const char *qr_content_id; /* the inline QR image's Content-ID; NULL: no QR image (copies) */
 };
 
 /* Amounts of one invoice on day `today`: penalties and the indemnity only
@@ -58,6 +59,9 @@ void reminder_content_vars(const struct reminder_content *rc, struct template_va
 void reminder_dispatch_vars(const struct letter_dispatch *d, enum language lang, struct template_vars *v);
 /* A step's name for people ("Mise en demeure"); the name itself when unknown. */
 const char *reminder_step_label(const char *step_name, enum language lang);
+/* The amount the reminder asks for (principal + penalties + indemnity of
+ * every line): {{total}}, the payment link and the EPC QR code all show
+ * it (defined in reminder_payment.c). */
 int64_t reminder_total(const struct reminder_content *rc);
 /* The agency's reference of a case: "R-" + 4 hex digits of CreditorName's
  * hash + "-" + the case id on 6 digits ("R-3F2A-000042"): the same for

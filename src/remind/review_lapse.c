@@ -52,7 +52,7 @@ static bool render(const struct scheduler_ctx *x, struct due_case *dc, struct la
     if (!template_load(cfg->template_dir, lang, "revue-expiree", &t, why, whylen))
         return false;
     struct reminder_content rc = {cfg, &step, 0, lang, DEBTOR_KIND_BUSINESS, x->local.date, cfg->agency_name,
-                                  m->sender, &line, 1, NULL};
+                                  m->sender, &line, 1, NULL, NULL};
     char days[16];
     template_vars_init(&vars);
     reminder_content_vars(&rc, &vars);

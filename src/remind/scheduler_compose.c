@@ -15,10 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/log.h"
+#include "lib/qr.h"
 #include "lib/token.h"
 #include "remind/ladder_choice.h"
 #include "remind/reminder.h"
 #include "remind/reminder_content.h"
+#include "remind/reminder_payment.h"
 #include "remind/scheduler_compose.h"
 #include "remind/scheduler_context.h"
 
@@ -43,6 +46,7 @@ void scheduler_composed_free(struct scheduler_composed *c)
     reminder_list_free(&c->history);
     strlist_free(&c->references);
     rendered_free(&c->text);
+    free(c->qr_png);
     free(c->mail);
 }
 
@@ -154,17 +158,39 @@ static bool gather_dispatch(const struct scheduler_run *run, struct scheduler_co
     return store_letter_dispatch(run->st, ids, c->count, &c->dispatch) == STORE_OK;
 }
 
+/* The EPC QR code of the reminder, as a PNG for the HTML part: its
+ * payload is kept for the letter. A QR code that cannot be made is
+ * logged and left out (the transfer details stay in the text). */
+static void make_qr(const struct reminder_content *rc, struct scheduler_composed *c)
+{
+    struct qr_code q;
+
+    str_format(c->qr_content_id, sizeof c->qr_content_id, "qr.%s", c->message_id);
+    if (!reminder_payment_qr(rc, c->qr_payload))
+        return;
+    /* 4 pixels a module: a version 10-13 symbol is about 250 pixels wide. */
+    if (!qr_encode(c->qr_payload, strlen(c->qr_payload), &q) || !qr_png(&q, 4, &c->qr_png, &c->qr_png_len)) {
+        log_error(rc->lines[0].dc->c.inv.number, "the payment QR code could not be made: left out");
+        c->qr_payload[0] = '\0';
+        c->qr_png = NULL;
+    }
+    qr_free(&q);
+}
+
 static bool render_step(const struct scheduler_run *run, struct scheduler_composed *c, struct date today, char *why,
                         size_t whylen)
 {
     struct reminder_content rc = {run->cfg, c->step, c->step_number, c->lang, c->kind, today,
-                                  c->sender_name, c->reply_address, c->lines, c->count, &c->history};
+                                  c->sender_name, c->reply_address, c->lines, c->count, &c->history, NULL};
     struct template_vars vars;
     struct template t;
     bool ok;
 
     if (!template_load(run->cfg->template_dir, c->lang, c->step->template_name, &t, why, whylen))
         return false;
+    make_qr(&rc, c);
+    if (c->qr_png)
+        rc.qr_content_id = c->qr_content_id;
     template_vars_init(&vars);
     reminder_content_vars(&rc, &vars);
     ok = recall_first_agency_letter(run, c, &vars);
@@ -199,7 +225,12 @@ static void build_mail(const struct config *cfg, struct scheduler_composed *c, t
         .date = date,
         .zone = cfg->timezone,
     };
+    struct reminder_attachment qr = {"paiement-qr.png", "image/png", c->qr_png, c->qr_png_len};
 
+    if (c->qr_png) {
+        m.html_image = &qr;
+        m.html_image_id = c->qr_content_id;
+    }
     c->mail = reminder_build(&m, &c->mail_len);
 }
 

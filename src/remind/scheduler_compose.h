@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/ladder.h"
+#include "core/payment.h"
 #include "lib/lang.h"
 #include "lib/template.h"
 #include "lib/token.h"
@@ -42,6 +43,10 @@ struct scheduler_composed {
     char message_id[REMINDER_MESSAGE_ID_MAX];
     struct strlist references;
     struct rendered text;
+    char qr_payload[PAYMENT_EPC_MAX + 1]; /* the EPC QR code's; "" when none */
+    char qr_content_id[REMINDER_MESSAGE_ID_MAX + 8];
+    char *qr_png;                         /* its image in the HTML part; NULL when none */
+    size_t qr_png_len;
     char *mail;
     size_t mail_len;
 };

@@ -25,6 +25,7 @@
 #include "lib/template.h"
 #include "remind/reminder.h"
 #include "remind/reminder_content.h"
+#include "remind/reminder_payment.h"
 #include "remind/scheduler_compose.h"
 #include "remind/scheduler_context.h"
 #include "remind/scheduler_copies.h"
@@ -145,10 +146,12 @@ static void split_lines(const char *text, struct strlist *out)
 /* Draws the letter at path: the recipient's name and postal address in
  * the envelope's window (letter.c places them). */
 static bool draw_letter(const char *sender, const char *place_date, const char *object, const char *body,
-                        const char *footer, const char *name, const char *address, const char *path, char *why,
-                        size_t whylen)
+                        const char *footer, const char *name, const char *address, const char *qr_payload,
+                        const char *path, char *why, size_t whylen)
 {
-    struct letter l = {.place_date = place_date, .object = object, .body = body, .footer = footer};
+    struct letter l = {.place_date = place_date, .object = object, .body = body, .footer = footer,
+                       .qr_payload = qr_payload && qr_payload[0] ? qr_payload : NULL,
+                       .qr_mark = reminder_payment_qr_words_in(body)};
     bool ok;
 
     strlist_init(&l.sender);
@@ -200,8 +203,8 @@ char *scheduler_write_letter(const struct scheduler_ctx *x, const struct schedul
     }
     letter_text_make(x, c, &t);
     path = file_path(dir, x, c, id, "pdf");
-    ok = draw_letter(t.sender.data, t.place_date, t.object, t.body, t.footer, c->recipient_name, address, path, why,
-                     sizeof why);
+    ok = draw_letter(t.sender.data, t.place_date, t.object, t.body, t.footer, c->recipient_name, address,
+                     c->qr_payload, path, why, sizeof why);
     letter_text_free(&t);
     if (!ok) {
         log_error(log_id, "no letter for reminder %lld: %s", (long long)id, why);
@@ -239,8 +242,8 @@ static void record_letter(const struct scheduler_ctx *x, const struct scheduler_
     letter_text_make(x, c, &t);
     if (address[0] && ensure_directory(x->cfg->letter_dir, why, sizeof why)) {
         path = file_path(x->cfg->letter_dir, x, c, reminder_id, "pdf");
-        if (!draw_letter(t.sender.data, t.place_date, t.object, t.body, t.footer, c->recipient_name, address, path,
-                         why, sizeof why)) {
+        if (!draw_letter(t.sender.data, t.place_date, t.object, t.body, t.footer, c->recipient_name, address,
+                         c->qr_payload, path, why, sizeof why)) {
             log_error(first->inv.number, "letter of reminder %lld not written: %s", (long long)reminder_id, why);
             free(path);
             path = NULL;
@@ -250,7 +253,7 @@ static void record_letter(const struct scheduler_ctx *x, const struct scheduler_
     }
     rec = (struct letter_record){reminder_id, first->debtor_id, first->id, c->step_number, c->step->name,
                                  c->step->registered, t.sender.data, t.place_date, t.object, t.body, t.footer,
-                                 c->recipient_name, address, path ? path : ""};
+                                 c->recipient_name, address, path ? path : "", c->qr_payload};
     if (store_letter_record(x->run->st, x->run->key, &rec, x->run->actor, &out->id) != STORE_OK) {
         log_error(first->inv.number, "letter of reminder %lld not recorded: %s", (long long)reminder_id,
                   store_last_error(x->run->st));
@@ -268,7 +271,8 @@ static void record_letter(const struct scheduler_ctx *x, const struct scheduler_
     letter_text_free(&t);
 }
 
-/* A held letter whose debtor now has an address: written as recorded. */
+/* A held letter whose debtor now has an address: written as recorded,
+ * with the QR code of its day. */
 static void write_held_letter(const struct scheduler_ctx *x, const struct letter_row *l)
 {
     char number[48], why[300];
@@ -279,7 +283,7 @@ static void write_held_letter(const struct scheduler_ctx *x, const struct letter
                      x->local.date.month, x->local.date.day, number, l->step_name, (long long)l->reminder_id);
     if (!ensure_directory(x->cfg->letter_dir, why, sizeof why) ||
         !draw_letter(l->sender, l->place_date, l->object, l->body, l->footer, l->recipient_name, l->debtor_address,
-                     path, why, sizeof why)) {
+                     l->payment_qr, path, why, sizeof why)) {
         log_error(l->number, "held letter %lld still not written: %s", (long long)l->id, why);
     } else if (store_letter_written(x->run->st, x->run->key, l->id, l->debtor_address, path, x->run->actor) !=
                STORE_OK) {
@@ -326,7 +330,7 @@ static bool render_copy(const struct scheduler_ctx *x, const struct scheduler_co
 {
     enum language lang = scheduler_default_language(x->cfg);
     struct reminder_content rc = {x->cfg, c->step, c->step_number, lang, c->kind, x->local.date,
-                                  c->sender_name, c->reply_address, c->lines, c->count, &c->history};
+                                  c->sender_name, c->reply_address, c->lines, c->count, &c->history, NULL};
     struct template_vars vars;
     struct template t;
     bool ok;

@@ -134,7 +134,7 @@ static bool render(struct insolvency_notice *n, struct rendered *out, char *why,
 {
     const struct config *cfg = n->in->cfg;
     struct reminder_content rc = {cfg, &n->step, 0, n->lang, n->kind, n->until, cfg->agency_name,
-                                  n->reply_to, n->lines, n->count, NULL};
+                                  n->reply_to, n->lines, n->count, NULL, NULL};
     struct template_vars vars;
     struct template t;
     bool ok;

@@ -184,7 +184,7 @@ static bool render(struct notice *n, struct rendered *out, char *why, size_t why
 {
     const struct config *cfg = n->in->cfg;
     struct reminder_content rc = {cfg, &n->step, 0, n->lang, DEBTOR_KIND_BUSINESS, n->in->today, cfg->agency_name,
-                                  n->reply_to, n->lines, n->count, NULL};
+                                  n->reply_to, n->lines, n->count, NULL, NULL};
     struct template_vars vars;
     struct template t;
     bool ok;

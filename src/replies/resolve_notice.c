@@ -78,7 +78,7 @@ static bool render(const struct resolution *r, struct rendered *out, char *why, 
 {
     const struct config *cfg = r->in->cfg;
     struct reminder_content rc = {cfg, &r->step, 0, r->lang, true, r->in->today, cfg->agency_name,
-                                  r->reply_to, &r->line, 1, NULL};
+                                  r->reply_to, &r->line, 1, NULL, NULL};
     bool cancel = r->in->how == RESOLVE_CANCEL;
     struct template_vars vars;
     struct template t;

@@ -345,6 +345,10 @@ static const char *const migrations[] = {
     "ALTER TABLE debtors ADD COLUMN profile TEXT CHECK (profile IN ('forgetful', 'late', 'bad', 'trusted'));"
     "ALTER TABLE debtors ADD COLUMN profile_source TEXT CHECK (profile_source IN ('operator'));"
     "ALTER TABLE invoices ADD COLUMN ladder TEXT;",
+    /* 12: the EPC payment QR code's payload a letter carries, recorded
+     * with its text, so that a letter held for want of an address is
+     * later drawn with the very code (amount, reference) of its day. */
+    "ALTER TABLE letters ADD COLUMN payment_qr TEXT NOT NULL DEFAULT '';",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

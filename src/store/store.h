@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 enum store_result {
     STORE_OK = 0,
@@ -332,6 +332,7 @@ struct letter_record {
     const char *recipient_name;
     const char *address;     /* as printed; "" while held */
     const char *path;        /* the PDF; "" while held */
+    const char *payment_qr;  /* the EPC QR payload drawn on it; NULL or "": none */
 };
 
 struct letter_row {
@@ -354,6 +355,7 @@ struct letter_row {
     char written_at[32];
     char posted_on[16];
     char *sender, *place_date, *object, *body, *footer; /* owned */
+    char *payment_qr;                                   /* owned; "" when none */
 };
 
 struct letter_list {

@@ -131,8 +131,8 @@ static enum store_result insert_letter(struct store *st, const struct letter_rec
 {
     static const char sql[] =
         "INSERT INTO letters (reminder_id, debtor_id, case_id, step, step_name, registered_mail, state, sender,"
-        " place_date, object, body, footer, recipient_name, address, path, created_at, written_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING id";
+        " place_date, object, body, footer, recipient_name, address, path, created_at, written_at, payment_qr)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) RETURNING id";
     bool written = rec->path && rec->path[0];
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
@@ -162,6 +162,7 @@ static enum store_result insert_letter(struct store *st, const struct letter_rec
         store_bind_text(stmt, 17, now);
     else
         sqlite3_bind_null(stmt, 17);
+    store_bind_text(stmt, 18, rec->payment_qr ? rec->payment_qr : "");
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(stmt, 0);
@@ -276,7 +277,7 @@ enum store_result store_letter_posted(struct store *st, const struct audit_key *
     "l.id, l.reminder_id, l.debtor_id, COALESCE(l.case_id, 0), l.step, l.step_name, l.registered_mail,"  \
     " l.state, COALESCE(d.email, ''), COALESCE(d.postal_address, ''), COALESCE(i.number, ''), l.address," \
     " l.recipient_name, l.path, l.registered_number, l.created_at, COALESCE(l.written_at, ''),"      \
-    " COALESCE(l.posted_on, ''), l.sender, l.place_date, l.object, l.body, l.footer"                 \
+    " COALESCE(l.posted_on, ''), l.sender, l.place_date, l.object, l.body, l.footer, l.payment_qr"    \
     " FROM letters l LEFT JOIN debtors d ON d.id = l.debtor_id LEFT JOIN invoices i ON i.id = l.case_id"
 
 static char *column_dup(sqlite3_stmt *stmt, int col)
@@ -315,6 +316,7 @@ static void letter_from_row(sqlite3_stmt *stmt, void *item)
     l->object = column_dup(stmt, 20);
     l->body = column_dup(stmt, 21);
     l->footer = column_dup(stmt, 22);
+    l->payment_qr = column_dup(stmt, 23);
 }
 
 void letter_row_free(struct letter_row *l)
@@ -324,7 +326,8 @@ void letter_row_free(struct letter_row *l)
     free(l->object);
     free(l->body);
     free(l->footer);
-    l->sender = l->place_date = l->object = l->body = l->footer = NULL;
+    free(l->payment_qr);
+    l->sender = l->place_date = l->object = l->body = l->footer = l->payment_qr = NULL;
 }
 
 void letter_list_free(struct letter_list *list)

@@ -118,6 +118,9 @@ write_relance_conf "LogLevel info" \
     "CreditorAddress 4 rue des Artisans, 69003 Lyon" \
     "CreditorEmail compta@creditor.test" \
     "CreditorPaymentInfo virement, IBAN FR76 3000 6000 0112 3456 7890 189" \
+    "CreditorIban FR76 3000 6000 0112 3456 7890 189" \
+    "CreditorBic BNPAFRPPXXX" \
+    "PaymentLink https://pay.example/{number}?amount={amount}" \
     "AgencyName Recouvrement Durand" \
     "AgencyAddress 3 place Bellecour, 69002 Lyon" \
     "AgencySender relances@agency.test" \
@@ -230,6 +233,24 @@ echo
 ctl_run reminders
 echo
 ctl_run list
+
+say "5e'. Paying in one scan: the EPC QR code of that reminder"
+note "Its HTML part shows an inline PNG (multipart/related, <img src=\"cid:...\">): the" \
+     "European Payments Council's SEPA transfer QR code. zbarimg reads it back: a banking" \
+     "app fills in the payee, the IBAN, the amount the reminder asks for and the reference."
+sink_message "$r2" >"$T/r2.eml"
+python3 - "$T/r2.eml" "$T/r2-qr.png" <<'PY' || die "no QR code in the reminder's HTML part"
+import email, re, sys
+from email import policy
+msg = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=policy.default)
+parts = {p['Content-ID'].strip('<>'): p for p in msg.walk() if p['Content-ID']}
+html = next(p.get_content() for p in msg.walk() if p.get_content_type() == 'text/html')
+cid = re.search(r'<img src="cid:([^"]+)"', html).group(1)
+open(sys.argv[2], 'wb').write(parts[cid].get_payload(decode=True))
+PY
+printf '$ zbarimg --raw r2-qr.png\n'
+qr=$(zbarimg --raw -q "$T/r2-qr.png" 2>/dev/null) || die "the QR code does not decode"
+printf '%s\n' "$qr" | sed 's/^/   | /'
 
 say "5f. What comes next for F2026-0042 (relancectl preview, nothing is sent)"
 note "Step 3, the mise en demeure, is due from 2 March (due date + 30 days, and at least" \

@@ -122,7 +122,7 @@ static char *render(const struct config *cfg, int step, enum debtor_kind kind)
     const struct ladder_step *s = &cfg->steps.items[step - 1];
     struct due_case dc;
     struct reminder_line line = {&dc, 0, 0, 0, 0};
-    struct reminder_content rc = {cfg, s, step, LANG_FR, kind, d("2026-03-01"), "x", "r@x.test", &line, 1, NULL};
+    struct reminder_content rc = {cfg, s, step, LANG_FR, kind, d("2026-03-01"), "x", "r@x.test", &line, 1, NULL, NULL};
     struct template_vars vars;
     struct rendered out;
     struct template t;

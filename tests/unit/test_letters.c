@@ -285,7 +285,7 @@ static struct letter_record record(int64_t reminder_id, int64_t debtor_id, int64
     return (struct letter_record){reminder_id, debtor_id, case_id, step, "agence-lettre", registered,
                                   "Recouvrement Durand\n3 place Bellecour", "Le 3 mars 2026", "Objet : relance",
                                   "Madame, Monsieur,", "Recouvrement Durand", "Atelier Dupont",
-                                  path ? "18 rue des Lilas\n33000 Bordeaux" : "", path ? path : ""};
+                                  path ? "18 rue des Lilas\n33000 Bordeaux" : "", path ? path : "", NULL};
 }
 
 static void test_letter_states_and_dispatch(void **state)
@@ -377,7 +377,7 @@ static char *render(const char *name, int step_index, const struct letter_dispat
     str_copy(dc.c.inv.currency, sizeof dc.c.inv.currency, "EUR");
     dc.c.inv.due_date = (struct date){2026, 1, 30};
     rc = (struct reminder_content){cfg, step, step_index + 1, LANG_FR, true, {2026, 3, 16}, "Durand", "r@x.test",
-                                   &line, 1, NULL};
+                                   &line, 1, NULL, NULL};
     if (!template_load(TOP_DIR "/conf/templates", LANG_FR, name, &t, why, sizeof why))
         fail_msg("%s", why);
     template_vars_init(&vars);

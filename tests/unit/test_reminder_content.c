@@ -43,7 +43,16 @@ static struct config *test_config(void)
                             "AgencyName Recouvrement Durand\n"
                             "AgencyAddress 3 place Bellecour, 69002 Lyon\n"
                             "AgencySender relances@agency.test\n"
-                            "ReplyAddress reponses@agency.test\n",
+                            "ReplyAddress reponses@agency.test\n"
+                            /* Every payment and people section rendered. */
+                            "CreditorIban FR76 3000 6000 0112 3456 7890 189\n"
+                            "CreditorBic BNPAFRPPXXX\n"
+                            "CreditorChequeAddress 12 rue de la Paix, 75002 Paris\n"
+                            "PaymentLink https://pay.example/{number}?amount={amount}\n"
+                            "AgencyContactName Claire Durand\n"
+                            "AgencyContactPhone 04 72 00 00 00\n"
+                            "BailiffName Maître Paul Lenoir\n"
+                            "BailiffAddress 8 quai Saint-Antoine, 69002 Lyon\n",
                             &errors);
     if (cfg == NULL)
         fail_msg("%s", errors.count ? errors.items[0] : "config");
@@ -170,7 +179,7 @@ static void test_half_year_rates(void **state)
     ladder_courtesy_step(&step);
     step.claim = true;
     {
-        struct reminder_content rc = {cfg, &step, 1, LANG_FR, true, d("2027-01-31"), "x", "r@x.test", &line, 1, NULL};
+        struct reminder_content rc = {cfg, &step, 1, LANG_FR, true, d("2027-01-31"), "x", "r@x.test", &line, 1, NULL, NULL};
         assert_true(template_parse("t", "Subject: t\n\nR={{penalty_rate}} P={{total_penalties}}\n", &t, why,
                                    sizeof why));
         template_vars_init(&vars);
@@ -222,7 +231,7 @@ static void render_all(const struct config *cfg, enum language lang, bool busine
             const char *name = s <= n ? step->template_name : creditor_templates[s - n - 1];
             struct reminder_content rc = {cfg, step, (int)(s < n ? s + 1 : 0), lang, business ? DEBTOR_KIND_BUSINESS : DEBTOR_KIND_CONSUMER, d("2026-03-02"),
                                           "ACME Industries SAS via Recouvrement Durand",
-                                          "reponses+1-1-abcdefghijklmnop@agency.test", lines, count, NULL};
+                                          "reponses+1-1-abcdefghijklmnop@agency.test", lines, count, NULL, "qr.test@relance"};
             struct template_vars vars;
             struct rendered out;
             struct template t;
@@ -272,7 +281,7 @@ static char *render_step(const struct config *cfg, int step, bool business)
     const struct ladder_step *s = &cfg->steps.items[step - 1];
     struct due_case dc;
     struct reminder_line line = {&dc, 0, 0, 0, 0};
-    struct reminder_content rc = {cfg, s, step, LANG_FR, business ? DEBTOR_KIND_BUSINESS : DEBTOR_KIND_CONSUMER, d("2026-03-16"), "x", "r@x.test", &line, 1, NULL};
+    struct reminder_content rc = {cfg, s, step, LANG_FR, business ? DEBTOR_KIND_BUSINESS : DEBTOR_KIND_CONSUMER, d("2026-03-16"), "x", "r@x.test", &line, 1, NULL, NULL};
     struct template_vars vars;
     struct rendered out;
     struct template t;

@@ -120,7 +120,7 @@ static char *render(const struct render *r)
         s = &r->cfg->steps.items[r->step - 1];
     {
         struct reminder_content rc = {r->cfg, s, r->step, r->lang, r->kind, d("2026-03-16"), "x", "r@x.test",
-                                      &line, 1, NULL};
+                                      &line, 1, NULL, NULL};
         due_case_init(&dc, 42, r->currency ? r->currency : "EUR");
         reminder_line_amounts(r->cfg, s->claim, r->kind, rc.today, NULL, 0, &line);
         if (!template_load(TOP_DIR "/conf/templates", r->lang, s->template_name, &t, why, sizeof why))

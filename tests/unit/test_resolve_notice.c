@@ -54,6 +54,8 @@ static struct config *config_in(const char *language)
                            "CreditorAddress 12 rue de la Paix, 75002 Paris\n"
                            "AgencyAddress 3 place Bellecour, 69002 Lyon\n"
                            "CreditorPaymentInfo virement, IBAN FR76 3000 6000 0112 3456 7890 189\n"
+                           "CreditorIban FR76 3000 6000 0112 3456 7890 189\n"
+                           "PaymentLink https://pay.example/{number}?amount={amount}\n"
                            "AgencyName Recouvrement Durand\n"
                            "AgencySender relances@agency.test\n"
                            "ReplyAddress reponses@agency.test\n"
@@ -212,6 +214,9 @@ static void test_credit_states_credit_and_balance(void **state)
     assert_non_null(strstr(body, "Un avoir de 100,00" NBSP EURO " a été imputé"));
     assert_non_null(strstr(body, "900,00" NBSP EURO));
     assert_null(strstr(body, "reste due."));
+    /* The ways to pay ask for what remains, 900.00, no QR image here. */
+    assert_non_null(strstr(body, "https://pay.example/F-2?amount=900.00"));
+    assert_null(strstr(body, "code QR"));
     free(body);
     reply_notice_free(&n);
     build(f, en, id, RESOLVE_CREDIT, 10000, &n);

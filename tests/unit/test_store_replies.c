@@ -962,6 +962,7 @@ static void assert_current_schema(const char *path)
     assert_true(has_column(db, "debtors", "postal_address"));
     assert_true(has_column(db, "debtors", "postal_address_source"));
     assert_true(has_column(db, "letters", "registered_number"));
+    assert_true(has_column(db, "letters", "payment_qr"));
     assert_true(has_index(db, "letters_by_state"));
     assert_true(has_index(db, "outbox_by_invoice"));
     assert_true(has_column(db, "bank_entries", "entry_key"));
@@ -987,11 +988,11 @@ static void assert_current_schema(const char *path)
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_11(void **state)
+static void test_fresh_schema_is_version_12(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 11);
+    assert_int_equal(STORE_SCHEMA_VERSION, 12);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
     assert_current_schema(f->path);
 }
@@ -1130,7 +1131,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_11, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_12, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 
