@@ -987,7 +987,7 @@ static void test_fresh_schema_is_version_10(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 10);
+    assert_int_equal(STORE_SCHEMA_VERSION, 11);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
     assert_current_schema(f->path);
 }
