@@ -20,6 +20,7 @@
 #include "core/calendar.h"
 #include "core/money.h"
 #include "relancectl/ctl.h"
+#include "store/store_tasks.h"
 #include "remind/scheduler.h"
 
 /* ---- shared ---- */
@@ -47,8 +48,9 @@ static void print_report(const struct ctl_env *env, const struct scheduler_repor
 
     if (!env->json) {
         printf("sent %d, dry runs %d, held %d, failed %d, settled after an interruption %d, skipped %d,"
-               " pauses ended %d, notices about replies sent %d\n",
-               r->sent, r->dry_runs, r->held, r->failed, r->recovered, r->skipped, r->resumed, r->notices);
+               " pauses ended %d, notices about replies sent %d, tasks created %d, tasks timed out %d\n",
+               r->sent, r->dry_runs, r->held, r->failed, r->recovered, r->skipped, r->resumed, r->notices,
+               r->tasks, r->tasks_timed_out);
         return;
     }
     strbuf_init(&sb);
@@ -62,6 +64,8 @@ static void print_report(const struct ctl_env *env, const struct scheduler_repor
     json_kv_int(&j, "skipped", r->skipped);
     json_kv_int(&j, "resumed", r->resumed);
     json_kv_int(&j, "notices", r->notices);
+    json_kv_int(&j, "tasks", r->tasks);
+    json_kv_int(&j, "tasks_timed_out", r->tasks_timed_out);
     json_object_end(&j);
     ctl_print_json(&sb);
     strbuf_free(&sb);
@@ -389,8 +393,9 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
 {
     static const char usage[] =
         "usage: debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'LINE|LINE|POSTCODE CITY']"
-        " [--deliverable]";
+        " [--deliverable] [--phone NUMBER]";
     static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
+                                         {"phone", required_argument, NULL, 'P'},
                                          {"language", required_argument, NULL, 'l'},
                                          {"address", required_argument, NULL, 'a'},
                                          {"deliverable", no_argument, NULL, 'd'},
@@ -400,7 +405,7 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
                                          {"proceeding", required_argument, NULL, 'p'},
                                          {NULL, 0, NULL, 0}};
     struct ctl_insolvent_args ins = {false, {0, 0, 0}, NULL, NULL};
-    const char *kind = NULL, *language = NULL, *address_text = NULL;
+    const char *kind = NULL, *language = NULL, *address_text = NULL, *phone = NULL;
     bool deliverable = false, was_marked = false;
     char address[POSTAL_TEXT_MAX], why[200];
     struct audit_key key;
@@ -414,6 +419,8 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
             kind = optarg;
         else if (ch == 'l')
             language = optarg;
+        else if (ch == 'P')
+            phone = optarg;
         else if (ch == 'a')
             address_text = optarg;
         else if (ch == 'd')
@@ -434,8 +441,11 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
             return ctl_usage_error("%s", CTL_INSOLVENT_USAGE);
         return ctl_debtor_insolvent(env, argv[optind], &ins);
     }
-    if (optind != argc - 1 || (kind == NULL && language == NULL && address_text == NULL && !deliverable))
+    if (optind != argc - 1 || (kind == NULL && language == NULL && address_text == NULL && !deliverable &&
+                               phone == NULL))
         return ctl_usage_error("%s", usage);
+    if (phone && phone[0] && (strlen(phone) >= 48 || !invoice_phone_plausible(phone)))
+        return ctl_usage_error("debtor: --phone is a telephone number (digits, '+', spaces, '-', '.'); '' clears it");
     if (kind && strcmp(kind, "business") != 0 && strcmp(kind, "consumer") != 0)
         return ctl_usage_error("debtor: --kind is business or consumer");
     if (language && !language_parse(language, &lang))
@@ -450,6 +460,8 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
         rc = 1;
     if (rc == 0 && address_text && store_set_debtor_address(st, &key, argv[optind], address, "operator") != STORE_OK)
         rc = 1;
+    if (rc == 0 && phone && store_set_debtor_phone(st, &key, argv[optind], phone, "operator") != STORE_OK)
+        rc = 1;
     if (rc == 0 && deliverable) {
         enum store_result r = store_set_debtor_deliverable(st, &key, argv[optind], "operator", &was_marked);
 
@@ -463,9 +475,10 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
     if (rc != 0)
         fprintf(stderr, "relancectl: %s\n", store_last_error(st));
     else
-        printf("debtor %s:%s%s%s%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
+        printf("debtor %s:%s%s%s%s%s%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
                kind ? " (source operator)" : "", language ? " language " : "", language ? language : "",
                address_text ? " postal address recorded (held letters are written at the next run)" : "",
+               phone ? " phone " : "", phone ? (phone[0] ? phone : "cleared") : "",
                !deliverable ? "" : was_marked ? " deliverable again (e-mail steps resume)" : " was not marked undeliverable");
     ctl_close_all(st, &key);
     return rc;

@@ -50,6 +50,9 @@ static const struct command commands[] = {
     {"stats", ctl_stats, "stats [--now YYYY-MM-DD] [--json]  the book: open balance by age, step and status, recovered, DSO"},
     {"dossier", ctl_dossier, "dossier NUMBER DIR [--seller NAME]  the court file of a case, into a new directory"},
     {"audit", ctl_audit, "audit verify [--json]          check the audit log's keyed hash chain"},
+    {"tasks", ctl_tasks, "tasks [--all] [--json]        open tasks of the steps done by people (--all: every task)"},
+    {"task", ctl_task, "task ID --done NOTE [--promise YYYY-MM-DD | --dispute | --paid] [--on YYYY-MM-DD]"
+                       "  record what the person did and learnt, with a reply's effect"},
     {"outbox", ctl_outbox, "outbox [--state STATE | --uncertain] [--json]  mail about replies and what became of it"},
 };
 
