@@ -372,9 +372,17 @@ static enum sent_outcome submit_and_record(struct scheduler_ctx *x, const struct
 
 static enum sent_outcome send_group(struct scheduler_ctx *x, const struct group *g)
 {
-    /* A step done by people: a task instead of a mail. */
-    if (g->step >= 1 && x->cfg->steps.items[g->step - 1].action == LADDER_TASK)
+    /* A step done by people: a task instead of a mail; a rehearsal
+     * (DryRun) creates none, and its ladder stops there. */
+    if (g->step >= 1 && x->cfg->steps.items[g->step - 1].action == LADDER_TASK) {
+        if (x->cfg->dry_run) {
+            log_notice(g->cases[0]->c.inv.number, "DryRun: step %d (%s) for <%s> would create a task: none created", g->step,
+                       x->cfg->steps.items[g->step - 1].name, g->cases[0]->c.debtor_email);
+            x->report->skipped++;
+            return OUTCOME_SKIPPED;
+        }
         return scheduler_create_task(x, g->cases, g->count, g->step) ? OUTCOME_DONE : OUTCOME_STORE_FAILED;
+    }
     const char *log_id = g->cases[0]->c.inv.number;
     struct scheduler_composed c;
     char why[300];
