@@ -368,18 +368,28 @@ enum store_result store_task_mark_done(struct store *st, const struct audit_key 
     return r;
 }
 
-static enum store_result expired_ids(struct store *st, struct date today, int64_t **ids, size_t *count)
+/* Open tasks past their timeout day (settled: instead, those none of
+ * whose cases is left to collect: paid, closed, cancelled, insolvent). */
+static enum store_result expired_ids(struct store *st, struct date today, bool settled, int64_t **ids,
+                                     size_t *count)
 {
-    static const char sql[] = "SELECT id FROM tasks WHERE state = 'open' AND timeout_on <= ?1 ORDER BY id";
+    char *done = case_status_sql_list(CASE_SETTLED | CASE_SET(CASE_INSOLVENT));
+    char *sql = settled ? xasprintf("SELECT t.id FROM tasks t WHERE t.state = 'open' AND NOT EXISTS (SELECT 1"
+                                    " FROM task_items ti JOIN invoices i ON i.id = ti.invoice_id"
+                                    " WHERE ti.task_id = t.id AND i.status NOT IN (%s)) ORDER BY t.id", done)
+                        : xstrdup("SELECT id FROM tasks WHERE state = 'open' AND timeout_on <= ?1 ORDER BY id");
     sqlite3_stmt *stmt;
     size_t cap = 0;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 
+    free(done);
+    free(sql);
     *ids = NULL;
     *count = 0;
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare expired tasks");
-    store_bind_date(stmt, 1, today);
+    if (!settled)
+        store_bind_date(stmt, 1, today);
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (*count == cap) {
             cap = cap ? cap * 2 : 8;
@@ -391,26 +401,38 @@ static enum store_result expired_ids(struct store *st, struct date today, int64_
     return store_result_of(st, rc, "read expired tasks");
 }
 
-static enum store_result time_out_in_transaction(struct store *st, const struct audit_key *key, struct date today,
-                                                 const char *at, const char *actor, int *count)
+static enum store_result end_tasks(struct store *st, const struct audit_key *key, struct date today, bool settled,
+                                   const char *at, const char *actor, int *count)
 {
+    static const struct task_done nothing_left = {"nothing left to collect: the cases were settled", false,
+                                                  REVIEW_DISPUTE, {0, 0, 0}, {0, 0, 0}, NULL};
     int64_t *ids;
     size_t n;
-    enum store_result r = expired_ids(st, today, &ids, &n);
+    enum store_result r = expired_ids(st, today, settled, &ids, &n);
 
     for (size_t i = 0; i < n && r == STORE_OK; i++) {
         struct task_list one;
         if ((r = store_get_task(st, ids[i], &one)) != STORE_OK)
             break;
-        r = end_task(st, ids[i], "timed-out", NULL, at, actor);
+        r = end_task(st, ids[i], settled ? "done" : "timed-out", settled ? &nothing_left : NULL, at, actor);
         for (size_t k = 0; k < one.items[0].case_count && r == STORE_OK; k++)
-            r = task_event(st, key, one.items[0].cases[k].case_id, "task-timed-out", actor, ids[i], &one.items[0],
-                           NULL);
+            r = task_event(st, key, one.items[0].cases[k].case_id, settled ? "task-done" : "task-timed-out", actor,
+                           ids[i], &one.items[0], settled ? &nothing_left : NULL);
         task_list_free(&one);
-        *count += r == STORE_OK;
+        *count += r == STORE_OK && !settled;
     }
     free(ids);
     return r;
+}
+
+/* A task whose cases were all settled meanwhile needs nobody: it ends as
+ * done (nobody calls about a paid invoice); the others time out. */
+static enum store_result time_out_in_transaction(struct store *st, const struct audit_key *key, struct date today,
+                                                 const char *at, const char *actor, int *count)
+{
+    enum store_result r = end_tasks(st, key, today, true, at, actor, count);
+
+    return r == STORE_OK ? end_tasks(st, key, today, false, at, actor, count) : r;
 }
 
 enum store_result store_time_out_tasks(struct store *st, const struct audit_key *key, struct date today,

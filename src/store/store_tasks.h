@@ -111,7 +111,9 @@ enum store_result store_task_mark_done(struct store *st, const struct audit_key 
                                        const struct task_done *done, const char *actor, size_t *changed);
 
 /* Open tasks whose timeout_on is on or before today become timed-out
- * (ended_at = at), one 'task-timed-out' event per case; *count tasks. */
+ * (ended_at = at), one 'task-timed-out' event per case; *count tasks.
+ * First, open tasks none of whose cases is left to collect (settled or
+ * insolvent) end as done, with a 'task-done' event (not counted). */
 enum store_result store_time_out_tasks(struct store *st, const struct audit_key *key, struct date today,
                                        const char *at, const char *actor, int *count);
 

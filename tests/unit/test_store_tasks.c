@@ -232,6 +232,31 @@ static void test_timeout(void **state)
     assert_int_equal(count, 0);
 }
 
+/* Paid in full while the task waits: nobody calls about a paid invoice;
+ * the next run ends the task as done, not timed out. */
+static void test_settled_case_ends_task(void **state)
+{
+    struct fixture *f = *state;
+    int64_t id = track(f, "F-8", ""), task = 0, balance = -1;
+    struct task_list one;
+    int count = -1;
+
+    assert_int_equal(create(f, id, 0, &task), STORE_OK);
+    assert_int_equal(store_record_payment(f->st, &f->key, id, 100000, day("2026-02-10"), "bank", "operator",
+                                          &balance), STORE_OK);
+    assert_int_equal(balance, 0);
+    assert_int_equal(store_time_out_tasks(f->st, &f->key, day("2026-02-11"), "2026-02-11T08:00:00Z", "scheduler",
+                                          &count), STORE_OK);
+    assert_int_equal(count, 0);
+    assert_int_equal(store_get_task(f->st, task, &one), STORE_OK);
+    assert_string_equal(one.items[0].state, "done");
+    assert_non_null(strstr(one.items[0].note, "nothing left to collect"));
+    task_list_free(&one);
+    assert_int_equal(store_list_tasks(f->st, false, &one), STORE_OK);
+    assert_int_equal(one.count, 0);
+    task_list_free(&one);
+}
+
 static void test_digest_once_a_day(void **state)
 {
     struct fixture *f = *state;
@@ -270,6 +295,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_done_dispute_and_operator_pause, setup, teardown),
         cmocka_unit_test_setup_teardown(test_done_without_verdict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_settled_case_ends_task, setup, teardown),
         cmocka_unit_test_setup_teardown(test_digest_once_a_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_phone, setup, teardown),
     };
