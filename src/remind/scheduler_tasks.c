@@ -115,6 +115,17 @@ bool scheduler_time_out_tasks(struct scheduler_ctx *x)
 
 /* ---- the digest ---- */
 
+/* The task's kind in the creditor's language. */
+static const char *kind_words(const char *kind, enum language lang)
+{
+    static const char *const fr[][2] = {{"call", "appel"}, {"visit", "visite"}, {"letter", "lettre"}, {"sms", "SMS"}};
+
+    for (size_t i = 0; lang == LANG_FR && i < ARRAY_LEN(fr); i++)
+        if (strcmp(kind, fr[i][0]) == 0)
+            return fr[i][1];
+    return kind;
+}
+
 static void digest_table(const struct task_list *tasks, enum language lang, struct template_table *t)
 {
     static const char *const header_fr[] = {"Tâche", "Débiteur", "Téléphone", "Factures", "Montant", "Depuis le"};
@@ -134,7 +145,7 @@ static void digest_table(const struct task_list *tasks, enum language lang, stru
             strbuf_printf(&numbers, "%s%s", c ? ", " : "", k->cases[c].number);
             total += k->cases[c].balance;
         }
-        str_format(id, sizeof id, "#%lld %s", (long long)k->id, k->kind);
+        str_format(id, sizeof id, "#%lld %s", (long long)k->id, kind_words(k->kind, lang));
         money_format_text(total, k->case_count ? k->cases[0].currency : "EUR", lang, amount);
         date_format(k->created_on, since);
         {

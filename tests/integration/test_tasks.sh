@@ -156,6 +156,8 @@ check "--promise and --dispute together refused" not ctl task "$B_TASK" --done "
 echo "== B's task left alone: the digest once a day, then the timeout"
 run_due 2026-02-11 0 1
 check "the day's digest lists B only" says "$(to $CREDITOR)" "1 tâche(s)"
+check "... its call, in French" says "$(to $CREDITOR)" "#$B_TASK appel"
+check "... not A's, done" not says "$(to $CREDITOR)" "#$A_TASK appel"
 run_due 2026-02-11T16:00 0 0
 run_due 2026-02-13 0 1
 check_eq "not timed out before TaskTimeoutDays" open "$(task_of $B .state)"
