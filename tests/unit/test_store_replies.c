@@ -969,6 +969,12 @@ static void assert_current_schema(const char *path)
     assert_true(has_index(db, "message_cases_by_invoice"));
     assert_true(has_column(db, "debtor_insolvency", "representative"));
     assert_true(has_index(db, "debtor_insolvency_by_debtor"));
+    assert_true(has_column(db, "invoices", "buyer_phone"));
+    assert_true(has_column(db, "debtors", "phone"));
+    assert_true(has_column(db, "tasks", "timeout_on"));
+    assert_true(has_column(db, "task_items", "balance"));
+    assert_true(has_column(db, "task_digests", "day"));
+    assert_true(has_index(db, "tasks_by_state"));
     /* Version 8's CHECK takes the insolvent status, and the rebuilt
      * invoices kept the rows that point at it. */
     {
@@ -983,7 +989,7 @@ static void assert_current_schema(const char *path)
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_10(void **state)
+static void test_fresh_schema_is_version_11(void **state)
 {
     struct fixture *f = *state;
 
@@ -1126,7 +1132,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_10, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_11, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 
