@@ -34,7 +34,7 @@ static const struct command commands[] = {
     {"import-payments", ctl_import_payments,
      "import-payments FILE [--dry-run] [--json]  pay cases from a bank statement (camt.053/054, CSV)"},
     {"debtor", ctl_debtor, "debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'L1|L2|CP VILLE']"
-                           " [--deliverable]  set a debtor's profile; clear an undeliverable mark\n"
+                           " [--deliverable] [--phone NUMBER]  set a debtor's profile; clear an undeliverable mark\n"
                            "  debtor EMAIL --insolvent [--since YYYY-MM-DD] [--representative 'NAME, ADDRESS']"
                            " [--proceeding KIND]  a collective proceeding: every case insolvent, the creditor told"},
     {"letters", ctl_letters, "letters [--state held|to-post|posted] [--json]  postal letters and where each stands"},
