@@ -107,6 +107,10 @@ send_invoice B-001 2025-12-31 2026-01-30 500.00 "Garage Dupuis" $B
 check "both invoices delivered" wait_sink 2 60
 take_new
 check_eq "two cases" 2 "$(ctl list --json | jq length)"
+check_eq "inspect reads the buyer's telephone" "+33 4 78 00 00 01" \
+    "$(ctl inspect "$T/A-001.xml" --json | jq -r '.invoices[0].buyer_phone')"
+check_eq "... and none where the invoice gives none" null \
+    "$(ctl inspect "$T/B-001.xml" --json | jq -r '.invoices[0].buyer_phone')"
 check_eq "the operator sets B's telephone" "debtor $B: phone 06 12 34 56 78" "$(ctl debtor $B --phone "06 12 34 56 78")"
 check "a telephone that is not one is refused" not ctl debtor $B --phone "call me maybe"
 check_eq "no task yet" "no open task" "$(ctl tasks)"
