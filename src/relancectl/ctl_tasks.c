@@ -87,7 +87,8 @@ static void print_task(const struct task_row *t, struct date today)
     date_format(t->created_on, day);
     printf("#%lld %-6s %s%s%s%s  phone %s  step %d (%s)  since %s (%lld days)  %s\n", (long long)t->id, t->kind,
            t->debtor_email, t->debtor_name[0] ? " (" : "", t->debtor_name, t->debtor_name[0] ? ")" : "",
-           t->phone[0] ? t->phone : "unknown", t->step, t->step_name, day, (long long)date_diff_days(t->created_on, today),
+           t->phone[0] ? t->phone : "unknown", t->step, t->step_name, day,
+           (long long)date_diff_days(t->created_on, today),
            t->state);
     for (size_t i = 0; i < t->case_count; i++) {
         money_format_text(t->cases[i].balance, t->cases[i].currency, LANG_FR, amount);

@@ -376,8 +376,8 @@ static enum sent_outcome send_group(struct scheduler_ctx *x, const struct group 
      * (DryRun) creates none, and its ladder stops there. */
     if (g->step >= 1 && x->cfg->steps.items[g->step - 1].action == LADDER_TASK) {
         if (x->cfg->dry_run) {
-            log_notice(g->cases[0]->c.inv.number, "DryRun: step %d (%s) for <%s> would create a task: none created", g->step,
-                       x->cfg->steps.items[g->step - 1].name, g->cases[0]->c.debtor_email);
+            log_notice(g->cases[0]->c.inv.number, "DryRun: step %d (%s) for <%s> would create a task: none created",
+                       g->step, x->cfg->steps.items[g->step - 1].name, g->cases[0]->c.debtor_email);
             x->report->skipped++;
             return OUTCOME_SKIPPED;
         }

@@ -295,8 +295,9 @@ bool scheduler_preview(const struct scheduler_run *run, int64_t case_id, int ste
     if (step < 0)
         step = dc.c.level + 1;
     if (step >= 1 && (size_t)step <= run->cfg->steps.count && run->cfg->steps.items[step - 1].action == LADDER_TASK) {
+        const struct ladder_step *s = &run->cfg->steps.items[step - 1];
         str_format(why, whylen, "step %d (%s) is done by people (task=%s): it sends nothing (relancectl tasks)",
-                   step, run->cfg->steps.items[step - 1].name, ladder_task_kind_name(run->cfg->steps.items[step - 1].task));
+                   step, s->name, ladder_task_kind_name(s->task));
         return false;
     }
     one[0] = &dc;

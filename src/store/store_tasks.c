@@ -218,7 +218,8 @@ static void task_case_from_row(sqlite3_stmt *stmt, void *item)
 static enum store_result read_cases(struct store *st, struct task_row *t)
 {
     static const char sql[] = "SELECT ti.invoice_id, i.number, i.currency, ti.balance FROM task_items ti"
-                              " JOIN invoices i ON i.id = ti.invoice_id WHERE ti.task_id = ?1 ORDER BY i.due_date, i.id";
+                              " JOIN invoices i ON i.id = ti.invoice_id WHERE ti.task_id = ?1"
+                              " ORDER BY i.due_date, i.id";
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 

@@ -118,6 +118,8 @@ check_eq "no task yet" "no open task" "$(ctl tasks)"
 echo "== step 1 by e-mail"
 run_due 2026-02-02 2 2
 check "A got step 1" [ -n "$(to $A)" ]
+check "preview of the call step: it sends nothing" grep -q "step 2 (appel) is done by people (task=call)" \
+    <<<"$(ctl preview A-001 --now 2026-02-09 2>&1)"
 
 echo "== the call step: a task each, no mail to the debtors, the digest to the creditor"
 run_due 2026-02-06 0 0
