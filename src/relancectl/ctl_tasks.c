@@ -220,7 +220,16 @@ int ctl_task(struct ctl_env *env, int argc, char **argv)
         return rc;
     if ((st = ctl_open_all(env, &key)) == NULL)
         return 1;
-    today = date_is_set(a.on) ? a.on : ctl_today(env);
+    today = ctl_today(env);
+    /* The day the person did it; a day to come would hold the ladder on a
+     * task not yet done. */
+    if (date_is_set(a.on) && date_compare(a.on, today) > 0) {
+        fprintf(stderr, "relancectl: task: --on is the day it was done, not a day to come\n");
+        ctl_close_all(st, &key);
+        return 1;
+    }
+    if (date_is_set(a.on))
+        today = a.on;
     if (a.done.has_verdict &&
         !ctl_verdict_until(env->cfg, "task", a.done.verdict, a.done.promised, today, &a.done.until)) {
         ctl_close_all(st, &key);

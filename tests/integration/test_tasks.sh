@@ -157,6 +157,8 @@ check_eq "the task is done" "done promise 2026-02-20" "$(task_of $A '"\(.state) 
 check "a done task cannot be done again" not ctl task "$A_TASK" --done "encore"
 check "the audit chain holds the task" grep -q task-done <<<"$(ctl show A-001 --json | jq -r '.history[].kind')"
 check "unknown task refused" not ctl task 999 --done "x"
+check "a day to come refused for --on" not ctl task "$B_TASK" --done "x" --on 2999-01-01
+check_eq "... and the task stays open" open "$(task_of $B .state)"
 check "--promise and --dispute together refused" not ctl task "$B_TASK" --done "x" --promise 2026-03-01 --dispute
 
 echo "== B's task left alone: the digest once a day, then the timeout"
