@@ -123,5 +123,8 @@
     X(INT,      promise_max_days,  "PromiseMaxDays",     "60",                 1, 365, NULL)          \
     X(INT,      max_pauses_per_case, "MaxPausesPerCase", "3",                  1, 20, NULL)           \
     X(BOOL,     acknowledge_disputes, "AcknowledgeDisputes", "yes",            0, 0, NULL)            \
-    X(INT,      review_days,       "ReviewDays",         "5",                  1, 30, NULL)
+    X(INT,      review_days,       "ReviewDays",         "5",                  1, 30, NULL)           \
+    /* Steps done by people (Step ... action=task). */                                                \
+    X(INT,      task_timeout_days, "TaskTimeoutDays",    "5",                  1, 60, NULL)           \
+    X(BOOL,     task_digest,       "TaskDigest",         "no",                 0, 0, NULL)
 /* clang-format on */

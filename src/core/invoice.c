@@ -204,3 +204,16 @@ void invoice_scan_merge(struct invoice_scan *scan, const struct invoice *rec)
     }
     invoice_list_add(&scan->invoices, rec);
 }
+
+bool invoice_phone_plausible(const char *s)
+{
+    int digits = 0;
+
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            digits++;
+        else if (strchr("+ -./()", *s) == NULL)
+            return false;
+    }
+    return digits >= 3;
+}

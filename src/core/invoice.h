@@ -23,6 +23,7 @@
 #define INVOICE_NUMBER_MAX 128
 #define INVOICE_NAME_MAX 256
 #define INVOICE_EMAIL_MAX 256
+#define INVOICE_PHONE_MAX 48
 #define INVOICE_TERMS_MAX 256
 #define INVOICE_ORIGIN_MAX 256
 #define INVOICE_KIND_MAX 32
@@ -63,6 +64,7 @@ struct invoice {
     char currency[4];   /* ISO 4217 */
     char buyer_name[INVOICE_NAME_MAX];
     char buyer_email[INVOICE_EMAIL_MAX]; /* from the document; may be empty */
+    char buyer_phone[INVOICE_PHONE_MAX]; /* the buyer contact's telephone, as written; may be empty */
     char seller_name[INVOICE_NAME_MAX];
     /* Legal and tax ids (SIREN, SIRET, VAT...) the document gives for each
      * party, normalised (company_id_normalise), separated by spaces. */
@@ -85,6 +87,9 @@ struct invoice_list {
 };
 
 void invoice_init(struct invoice *inv);
+/* A telephone number as people write one: at least three digits, and
+ * only '+', spaces, '-', '.', '/', '(' and ')' besides. */
+bool invoice_phone_plausible(const char *s);
 void invoice_list_init(struct invoice_list *list);
 void invoice_list_free(struct invoice_list *list);
 void invoice_list_add(struct invoice_list *list, const struct invoice *inv);

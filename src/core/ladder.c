@@ -138,12 +138,36 @@ static bool set_attribute(struct ladder_step *s, const char *key, const char *v,
         return parse_yes_no(v, &s->bailiff);
     if (strcmp(key, "from") == 0 && (w = parse_word(v, "creditor|agency")) >= 0)
         s->from = (enum ladder_identity)w;
-    else if (strcmp(key, "action") == 0 && (w = parse_word(v, "email|court")) >= 0)
+    else if (strcmp(key, "action") == 0 && (w = parse_word(v, "email|court|task")) >= 0)
         s->action = (enum ladder_action)w;
+    else if (strcmp(key, "task") == 0 && (w = parse_word(v, "call|visit|letter|sms")) >= 0)
+        s->task = (enum ladder_task_kind)(w + 1);
     else if (strcmp(key, "severity") == 0 && (w = parse_word(v, "green|orange|red")) >= 0)
         s->severity = (enum ladder_severity)w;
     else
         return false;
+    return true;
+}
+
+/* A task step is a person's work: it needs to say which, and as it sends
+ * nothing it cannot claim, copy nor print (claim=no is implied: penalties
+ * are claimed by a mail the debtor reads, never by a phone call). */
+static bool task_attributes_agree(struct ladder_step *s, char *why, size_t whylen)
+{
+    if (s->action == LADDER_TASK && s->task == LADDER_TASK_NONE) {
+        str_format(why, whylen, "step %s: action=task needs task=call|visit|letter|sms", s->name);
+        return false;
+    }
+    if (s->action != LADDER_TASK && s->task != LADDER_TASK_NONE) {
+        str_format(why, whylen, "step %s: task= goes with action=task", s->name);
+        return false;
+    }
+    if (s->action == LADDER_TASK && (s->copy || s->letter)) {
+        str_format(why, whylen, "step %s: a task step sends nothing: no copy=yes nor letter=", s->name);
+        return false;
+    }
+    if (s->action == LADDER_TASK)
+        s->claim = false;
     return true;
 }
 
@@ -177,6 +201,8 @@ bool ladder_parse_step(const char *text, struct ladder_step *out, char *why, siz
         str_format(why, whylen, "step %s: after=DAYS is required", out->name);
         ok = false;
     }
+    if (ok)
+        ok = task_attributes_agree(out, why, whylen);
     free(copy);
     return ok;
 }
@@ -188,6 +214,10 @@ bool ladder_check(const struct ladder_steps *steps, char *why, size_t whylen)
         if (i > 0 && s->delay < steps->items[i - 1].delay) {
             str_format(why, whylen, "step %s comes before %s in time: steps are listed in order",
                        s->name, steps->items[i - 1].name);
+            return false;
+        }
+        if (s->action == LADDER_TASK && i == 0) {
+            str_format(why, whylen, "step %s is a task: the first step is a mail the debtor reads", s->name);
             return false;
         }
         if (s->action == LADDER_COURT && i + 1 != steps->count) {
@@ -210,14 +240,22 @@ const char *ladder_severity_name(enum ladder_severity severity)
     return (unsigned)severity < ARRAY_LEN(names) ? names[severity] : "red";
 }
 
+const char *ladder_task_kind_name(enum ladder_task_kind kind)
+{
+    static const char *const names[] = {"", "call", "visit", "letter", "sms"};
+    return (unsigned)kind < ARRAY_LEN(names) ? names[kind] : "";
+}
+
 void ladder_format_step(const struct ladder_step *s, struct strbuf *out)
 {
     strbuf_printf(out, "%s after=%d interval=%d from=%s action=%s severity=%s template=%s copy=%s letter=%s claim=%s bailiff=%s",
                   s->name, s->delay, s->interval, s->from == LADDER_FROM_AGENCY ? "agency" : "creditor",
-                  s->action == LADDER_COURT ? "court" : "email", ladder_severity_name(s->severity),
-                  s->template_name, s->copy ? "yes" : "no",
+                  s->action == LADDER_COURT ? "court" : s->action == LADDER_TASK ? "task" : "email",
+                  ladder_severity_name(s->severity), s->template_name, s->copy ? "yes" : "no",
                   s->registered ? "registered" : s->letter ? "yes" : "no", s->claim ? "yes" : "no",
                   s->bailiff ? "yes" : "no");
+    if (s->action == LADDER_TASK)
+        strbuf_printf(out, " task=%s", ladder_task_kind_name(s->task));
 }
 
 /* ---- which step is due ---- */

@@ -35,6 +35,16 @@ enum ladder_identity {
 enum ladder_action {
     LADDER_EMAIL = 0, /* a reminder to the debtor */
     LADDER_COURT,     /* no more mail to the debtor: the creditor gets the dossier */
+    LADDER_TASK,      /* no mail: a task for the agency's people (task_kind) */
+};
+
+/* What a person does at a task step. */
+enum ladder_task_kind {
+    LADDER_TASK_NONE = 0,
+    LADDER_TASK_CALL,
+    LADDER_TASK_VISIT,
+    LADDER_TASK_LETTER,
+    LADDER_TASK_SMS,
 };
 
 /* The seeds' colour stickers. */
@@ -57,6 +67,7 @@ struct ladder_step {
     bool registered; /* that letter goes by registered mail with acknowledgment of receipt */
     bool claim;  /* penalties and the recovery indemnity are claimed */
     bool bailiff; /* may name BailiffName ({{#bailiff}}): by default only agence-mise-en-demeure */
+    enum ladder_task_kind task; /* action=task: what the person does */
 };
 
 struct ladder_steps {
@@ -71,12 +82,16 @@ void ladder_courtesy_step(struct ladder_step *out);
 
 /*
  * Parses the value of one `Step` line:
- *   NAME after=DAYS [interval=DAYS] [from=creditor|agency] [action=email|court]
+ *   NAME after=DAYS [interval=DAYS] [from=creditor|agency] [action=email|court|task]
+ *        [task=call|visit|letter|sms]
  *        [severity=green|orange|red] [template=NAME] [copy=yes|no]
  *        [letter=yes|no|registered] [claim=yes|no] [bailiff=yes|no]
  * Defaults: interval=0, from=creditor, action=email, severity=red,
  * template=NAME, copy, letter no, claim yes; bailiff yes for a step named
  * agence-mise-en-demeure (the agency's formal notice), no for the others.
+ * action=task needs task= (and task= needs action=task); a task step sends
+ * no mail, so it claims nothing and has neither copy nor letter: claim=no
+ * is implied.
  */
 bool ladder_parse_step(const char *text, struct ladder_step *out, char *why, size_t whylen);
 /* Checks the ladder as a whole: delays never decrease, names unique, a
@@ -85,6 +100,7 @@ bool ladder_check(const struct ladder_steps *steps, char *why, size_t whylen);
 /* Writes a step as a `Step` value (the parser's input). */
 void ladder_format_step(const struct ladder_step *step, struct strbuf *out);
 const char *ladder_severity_name(enum ladder_severity severity); /* "green" ... */
+const char *ladder_task_kind_name(enum ladder_task_kind kind);   /* "call" ... ("" for none) */
 
 /* What the ladder needs to know of a case. */
 struct ladder_case {

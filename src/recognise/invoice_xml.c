@@ -634,6 +634,8 @@ static void cii_read_parties(xmlNode *agreement, struct invoice *out)
     read_text(buyer, "Name", out->buyer_name, sizeof out->buyer_name);
     read_buyer_email(buyer, "DefinedTradeContact/EmailURIUniversalCommunication/URIID",
                      "URIUniversalCommunication/URIID", out);
+    read_text(buyer, "DefinedTradeContact/TelephoneUniversalCommunication/CompleteNumber", out->buyer_phone,
+              sizeof out->buyer_phone);
 }
 
 static void cii_read_settlement(xmlNode *settlement, struct invoice *out)
@@ -702,6 +704,7 @@ static void ubl_read_parties(xmlNode *root, struct invoice *out)
     read_company_ids(buyer, "PartyTaxScheme/CompanyID", vat_id_schemes, out->buyer_ids, sizeof out->buyer_ids);
     read_global_ids(buyer, "PartyIdentification/ID", out->buyer_ids, sizeof out->buyer_ids);
     read_buyer_email(buyer, "Contact/ElectronicMail", "EndpointID", out);
+    read_text(buyer, "Contact/Telephone", out->buyer_phone, sizeof out->buyer_phone);
 }
 
 static void ubl_read_due_date(xmlNode *root, struct invoice *out)
@@ -764,6 +767,8 @@ static enum invoice_xml_result read_root(xmlNode *root, struct invoice *out, cha
         res = cii_read(root, out, why, whylen);
     else
         res = ubl_read(root, kind->syntax == SYNTAX_UBL_CN, out, why, whylen);
+    if (!invoice_phone_plausible(out->buyer_phone)) /* the buyer's telephone; a note is no number */
+        out->buyer_phone[0] = '\0';
     if (res == INVOICE_XML_INVOICE && out->number[0] == '\0') {
         str_format(why, whylen, "%s without an invoice number", (const char *)root->name);
         return INVOICE_XML_ERROR;

@@ -108,6 +108,15 @@ int ctl_dossier(struct ctl_env *env, int argc, char **argv);
 int ctl_audit(struct ctl_env *env, int argc, char **argv);
 /* ctl_replies.c */
 int ctl_resolve(struct ctl_env *env, int argc, char **argv);
+/* The end of the pause a verdict makes, as a reply's would: a promise
+ * until its day plus PromiseGraceDays (false, message printed, when the
+ * day is before today), a payment for PaymentVerificationDays from today,
+ * a dispute none (unset). */
+bool ctl_verdict_until(const struct config *cfg, const char *command, enum review_decision how,
+                       struct date promised, struct date today, struct date *until);
+/* ctl_tasks.c */
+int ctl_tasks(struct ctl_env *env, int argc, char **argv);
+int ctl_task(struct ctl_env *env, int argc, char **argv);
 int ctl_pause(struct ctl_env *env, int argc, char **argv);
 int ctl_resume(struct ctl_env *env, int argc, char **argv);
 int ctl_replies(struct ctl_env *env, int argc, char **argv);

@@ -101,6 +101,7 @@ static void print_json_result(const struct config *cfg, const char *path, const 
         json_kv_string(&j, "debtor_email", debtor);
         json_kv_string(&j, "debtor_name", inv->buyer_name);
         json_kv_string_or_null(&j, "buyer_email", inv->buyer_email);
+        json_kv_string_or_null(&j, "buyer_phone", inv->buyer_phone);
         json_kv_string_or_null(&j, "referenced_number", inv->referenced_number);
         json_kv_string_or_null(&j, "payment_terms", inv->payment_terms);
         json_kv_string(&j, "due_basis", due_basis_name(inv->due_basis));

@@ -21,6 +21,7 @@
 #include "core/money.h"
 #include "relancectl/ctl.h"
 #include "remind/ladder_choice.h"
+#include "store/store_tasks.h"
 #include "remind/scheduler.h"
 
 /* ---- shared ---- */
@@ -48,8 +49,9 @@ static void print_report(const struct ctl_env *env, const struct scheduler_repor
 
     if (!env->json) {
         printf("sent %d, dry runs %d, held %d, failed %d, settled after an interruption %d, skipped %d,"
-               " pauses ended %d, notices about replies sent %d\n",
-               r->sent, r->dry_runs, r->held, r->failed, r->recovered, r->skipped, r->resumed, r->notices);
+               " pauses ended %d, notices about replies sent %d, tasks created %d, tasks timed out %d\n",
+               r->sent, r->dry_runs, r->held, r->failed, r->recovered, r->skipped, r->resumed, r->notices,
+               r->tasks, r->tasks_timed_out);
         return;
     }
     strbuf_init(&sb);
@@ -63,6 +65,8 @@ static void print_report(const struct ctl_env *env, const struct scheduler_repor
     json_kv_int(&j, "skipped", r->skipped);
     json_kv_int(&j, "resumed", r->resumed);
     json_kv_int(&j, "notices", r->notices);
+    json_kv_int(&j, "tasks", r->tasks);
+    json_kv_int(&j, "tasks_timed_out", r->tasks_timed_out);
     json_object_end(&j);
     ctl_print_json(&sb);
     strbuf_free(&sb);
@@ -409,9 +413,10 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
 {
     static const char usage[] =
         "usage: debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'LINE|LINE|POSTCODE CITY']"
-        " [--deliverable] [--profile forgetful|late|bad|trusted|none]";
+        " [--deliverable] [--profile forgetful|late|bad|trusted|none] [--phone NUMBER]";
     static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
                                          {"profile", required_argument, NULL, 'P'},
+                                         {"phone", required_argument, NULL, 'T'},
                                          {"language", required_argument, NULL, 'l'},
                                          {"address", required_argument, NULL, 'a'},
                                          {"deliverable", no_argument, NULL, 'd'},
@@ -421,7 +426,7 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
                                          {"proceeding", required_argument, NULL, 'p'},
                                          {NULL, 0, NULL, 0}};
     struct ctl_insolvent_args ins = {false, {0, 0, 0}, NULL, NULL};
-    const char *kind = NULL, *language = NULL, *address_text = NULL, *profile_text = NULL;
+    const char *kind = NULL, *language = NULL, *address_text = NULL, *profile_text = NULL, *phone = NULL;
     enum debtor_profile profile = PROFILE_NONE;
     bool deliverable = false, was_marked = false;
     char address[POSTAL_TEXT_MAX], why[200];
@@ -438,6 +443,8 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
             language = optarg;
         else if (ch == 'P')
             profile_text = optarg;
+        else if (ch == 'T')
+            phone = optarg;
         else if (ch == 'a')
             address_text = optarg;
         else if (ch == 'd')
@@ -458,11 +465,13 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
             return ctl_usage_error("%s", CTL_INSOLVENT_USAGE);
         return ctl_debtor_insolvent(env, argv[optind], &ins);
     }
-    if (optind != argc - 1 ||
-        (kind == NULL && language == NULL && address_text == NULL && !deliverable && profile_text == NULL))
+    if (optind != argc - 1 || (kind == NULL && language == NULL && address_text == NULL && !deliverable &&
+                               profile_text == NULL && phone == NULL))
         return ctl_usage_error("%s", usage);
     if (profile_text && !debtor_profile_parse(profile_text, &profile))
         return ctl_usage_error("debtor: --profile is forgetful, late, bad, trusted or none");
+    if (phone && phone[0] && (strlen(phone) >= 48 || !invoice_phone_plausible(phone)))
+        return ctl_usage_error("debtor: --phone is a telephone number (digits, '+', spaces, '-', '.'); '' clears it");
     if (kind && strcmp(kind, "business") != 0 && strcmp(kind, "consumer") != 0)
         return ctl_usage_error("debtor: --kind is business or consumer");
     if (language && !language_parse(language, &lang))
@@ -487,6 +496,8 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
     }
     if (rc == 0 && address_text && store_set_debtor_address(st, &key, argv[optind], address, "operator") != STORE_OK)
         rc = 1;
+    if (rc == 0 && phone && store_set_debtor_phone(st, &key, argv[optind], phone, "operator") != STORE_OK)
+        rc = 1;
     if (rc == 0 && deliverable) {
         enum store_result r = store_set_debtor_deliverable(st, &key, argv[optind], "operator", &was_marked);
 
@@ -500,9 +511,10 @@ int ctl_debtor(struct ctl_env *env, int argc, char **argv)
     if (rc != 0)
         fprintf(stderr, "relancectl: %s\n", store_last_error(st));
     else
-        printf("debtor %s:%s%s%s%s%s%s%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
+        printf("debtor %s:%s%s%s%s%s%s%s%s%s%s%s%s\n", argv[optind], kind ? " kind " : "", kind ? kind : "",
                kind ? " (source operator)" : "", language ? " language " : "", language ? language : "",
                address_text ? " postal address recorded (held letters are written at the next run)" : "",
+               phone ? " phone " : "", phone ? (phone[0] ? phone : "cleared") : "",
                !deliverable ? "" : was_marked ? " deliverable again (e-mail steps resume)" : " was not marked undeliverable",
                profile_text ? " profile " : "", profile_text ? debtor_profile_name(profile) : "",
                !profile_text ? "" : profile == PROFILE_NONE ? " (computed from history from now on)" : " (set by the operator)");

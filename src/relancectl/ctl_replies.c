@@ -230,26 +230,36 @@ static int resolve_case(struct ctl_env *env, struct store *st, const struct audi
 /* What the operator read in a reply in review, with the effect the
  * reply's verdict would have had: a dispute; a promise pauses until its
  * day plus PromiseGraceDays; a payment for PaymentVerificationDays. */
+bool ctl_verdict_until(const struct config *cfg, const char *command, enum review_decision how,
+                       struct date promised, struct date today, struct date *until)
+{
+    char day[DATE_STR_MAX];
+
+    *until = (struct date){0, 0, 0};
+    if (how == REVIEW_PROMISE) {
+        if (date_compare(promised, today) < 0) {
+            date_format(promised, day);
+            fprintf(stderr, "relancectl: %s: --promise %s is in the past\n", command, day);
+            return false;
+        }
+        *until = date_add_days(promised, (int)cfg->promise_grace_days);
+    } else if (how == REVIEW_PAID) {
+        *until = date_add_days(today, (int)cfg->payment_verification_days);
+    }
+    return true;
+}
+
 static int decide_review(struct ctl_env *env, struct store *st, const struct audit_key *key,
                          const struct resolve_args *a, const struct case_row *c)
 {
-    const struct config *cfg = env->cfg;
-    struct date today = ctl_today(env), until = {0, 0, 0};
+    struct date until;
     char day[DATE_STR_MAX];
     enum case_status status;
     struct case_row now;
     enum store_result r;
 
-    if (a->decision == REVIEW_PROMISE) {
-        if (date_compare(a->promised, today) < 0) {
-            date_format(a->promised, day);
-            fprintf(stderr, "relancectl: resolve: --promise %s is in the past\n", day);
-            return 1;
-        }
-        until = date_add_days(a->promised, (int)cfg->promise_grace_days);
-    } else if (a->decision == REVIEW_PAID) {
-        until = date_add_days(today, (int)cfg->payment_verification_days);
-    }
+    if (!ctl_verdict_until(env->cfg, "resolve", a->decision, a->promised, ctl_today(env), &until))
+        return 1;
     r = store_decide_review(st, key, c->id, a->decision, until, ACTOR, &status);
     if (r == STORE_CONFLICT) {
         fprintf(stderr, "relancectl: %s is not in review (status %s): --%s records a reply in review\n",

@@ -34,7 +34,8 @@ static const struct command commands[] = {
     {"import-payments", ctl_import_payments,
      "import-payments FILE [--dry-run] [--json]  pay cases from a bank statement (camt.053/054, CSV)"},
     {"debtor", ctl_debtor, "debtor EMAIL [--kind business|consumer] [--language fr|en] [--address 'L1|L2|CP VILLE']"
-                           " [--deliverable] [--profile forgetful|late|bad|trusted|none]  set a debtor's profile; clear an undeliverable mark\n"
+                           " [--deliverable] [--profile forgetful|late|bad|trusted|none] [--phone NUMBER]"
+                           "  set a debtor's profile; clear an undeliverable mark\n"
                            "  debtor EMAIL --insolvent [--since YYYY-MM-DD] [--representative 'NAME, ADDRESS']"
                            " [--proceeding KIND]  a collective proceeding: every case insolvent, the creditor told"},
     {"letters", ctl_letters, "letters [--state held|to-post|posted] [--json]  postal letters and where each stands"},
@@ -50,6 +51,9 @@ static const struct command commands[] = {
     {"stats", ctl_stats, "stats [--now YYYY-MM-DD] [--json]  the book: open balance by age, step and status, recovered, DSO"},
     {"dossier", ctl_dossier, "dossier NUMBER DIR [--seller NAME]  the court file of a case, into a new directory"},
     {"audit", ctl_audit, "audit verify [--json]          check the audit log's keyed hash chain"},
+    {"tasks", ctl_tasks, "tasks [--all] [--json]        open tasks of the steps done by people (--all: every task)"},
+    {"task", ctl_task, "task ID --done NOTE [--promise YYYY-MM-DD | --dispute | --paid] [--on YYYY-MM-DD]"
+                       "  record what the person did and learnt, with a reply's effect"},
     {"outbox", ctl_outbox, "outbox [--state STATE | --uncertain] [--json]  mail about replies and what became of it"},
 };
 

@@ -38,6 +38,7 @@
 #include "remind/scheduler_context.h"
 #include "remind/scheduler_copies.h"
 #include "remind/scheduler_recover.h"
+#include "remind/scheduler_tasks.h"
 #include "store/store_messages.h"
 
 /* ---- readiness ---- */
@@ -214,8 +215,10 @@ static int due_step(const struct scheduler_ctx *x, const struct due_case *dc)
     step = ladder_due_step(ladder_steps_named(x->cfg, dc->c.ladder, NULL), (int)x->cfg->courtesy_days, &lc,
                            x->local.date);
     /* An address that bounced gets no more mail; the court file goes to
-     * the creditor, not to it, and still goes out when due. */
-    if (dc->undeliverable && !step_is_court(ladder_steps_named(x->cfg, dc->c.ladder, NULL), step))
+     * the creditor, not to it, and still goes out when due, as a task
+     * (a person calls or visits: no mail) does. */
+    if (dc->undeliverable && !step_is_court(ladder_steps_named(x->cfg, dc->c.ladder, NULL), step) &&
+        !(step >= 1 && ladder_steps_named(x->cfg, dc->c.ladder, NULL)->items[step - 1].action == LADDER_TASK))
         return LADDER_NONE;
     return step;
 }
@@ -383,6 +386,19 @@ static enum sent_outcome submit_and_record(struct scheduler_ctx *x, const struct
 
 static enum sent_outcome send_group(struct scheduler_ctx *x, const struct group *g)
 {
+    /* A step done by people: a task instead of a mail; a rehearsal
+     * (DryRun) creates none, and its ladder stops there. */
+    const struct ladder_steps *steps = ladder_steps_named(x->cfg, g->cases[0]->c.ladder, NULL);
+
+    if (g->step >= 1 && (size_t)g->step <= steps->count && steps->items[g->step - 1].action == LADDER_TASK) {
+        if (x->cfg->dry_run) {
+            log_notice(g->cases[0]->c.inv.number, "DryRun: step %d (%s) for <%s> would create a task: none created",
+                       g->step, steps->items[g->step - 1].name, g->cases[0]->c.debtor_email);
+            x->report->skipped++;
+            return OUTCOME_SKIPPED;
+        }
+        return scheduler_create_task(x, g->cases, g->count, g->step) ? OUTCOME_DONE : OUTCOME_STORE_FAILED;
+    }
     const char *log_id = g->cases[0]->c.inv.number;
     struct scheduler_composed c;
     char why[300];
@@ -534,6 +550,16 @@ static bool send_outbox(struct scheduler_ctx *x)
     return ok;
 }
 
+/* TaskDigest: queued once a day, after the day's tasks, and sent now. */
+static bool send_task_digest(struct scheduler_ctx *x)
+{
+    bool queued = false;
+
+    if (!scheduler_task_digest(x, &queued))
+        return false;
+    return !queued || send_outbox(x);
+}
+
 bool scheduler_run_due(const struct scheduler_run *run, struct scheduler_report *report)
 {
     struct strbuf missing;
@@ -543,7 +569,7 @@ bool scheduler_run_due(const struct scheduler_run *run, struct scheduler_report 
     if (!scheduler_ctx_init(&x, run, report))
         return true;
     ok = settle_stale_reminders(&x) && resume_expired_pauses(&x) && scheduler_end_lapsed_reviews(&x) &&
-         send_outbox(&x);
+         scheduler_time_out_tasks(&x) && send_outbox(&x);
     /* A dry run changes nothing, held letters included. */
     if (ok && !run->cfg->dry_run)
         scheduler_write_held_letters(&x);
@@ -557,6 +583,8 @@ bool scheduler_run_due(const struct scheduler_run *run, struct scheduler_report 
     } else if (ok) {
         ok = send_due(&x);
     }
+    if (ok && !run->cfg->dry_run)
+        ok = send_task_digest(&x);
     strbuf_free(&missing);
     submit_spec_free(&x.submit);
     return ok;

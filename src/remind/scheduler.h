@@ -39,6 +39,7 @@ struct scheduler_report {
     int sent, dry_runs, held, failed, recovered, skipped;
     int resumed; /* paused cases whose pause ended */
     int notices; /* outbox messages (about replies) sent */
+    int tasks, tasks_timed_out; /* tasks created (Step action=task), tasks that timed out */
 };
 
 /* False when the store failed (the report says how far it got). */

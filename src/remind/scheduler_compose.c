@@ -338,6 +338,13 @@ bool scheduler_preview(const struct scheduler_run *run, int64_t case_id, int ste
     }
     if (step < 0)
         step = dc.c.level + 1;
+    const struct ladder_steps *steps = ladder_steps_named(run->cfg, dc.c.ladder, NULL);
+    if (step >= 1 && (size_t)step <= steps->count && steps->items[step - 1].action == LADDER_TASK) {
+        const struct ladder_step *s = &steps->items[step - 1];
+        str_format(why, whylen, "step %d (%s) is done by people (task=%s): it sends nothing (relancectl tasks)",
+                   step, s->name, ladder_task_kind_name(s->task));
+        return false;
+    }
     one[0] = &dc;
     ok = scheduler_compose(&x, one, 1, step, &c, why, whylen);
     if (ok) {

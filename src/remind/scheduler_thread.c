@@ -75,10 +75,11 @@ static void run_once(struct scheduler_thread *t, const struct config *cfg)
     }
     if (!scheduler_run_due(&run, &report))
         log_error(NULL, "scheduler: the run stopped early on a database error");
-    if (report.sent + report.dry_runs + report.held + report.failed + report.recovered + report.resumed > 0)
+    if (report.sent + report.dry_runs + report.held + report.failed + report.recovered + report.resumed +
+            report.tasks + report.tasks_timed_out > 0)
         log_info(NULL, "scheduler: %d sent, %d dry runs, %d held, %d failed, %d settled after an interruption,"
-                       " %d pause(s) ended", report.sent, report.dry_runs, report.held, report.failed,
-                 report.recovered, report.resumed);
+                       " %d pause(s) ended, %d task(s) created, %d timed out", report.sent, report.dry_runs,
+                 report.held, report.failed, report.recovered, report.resumed, report.tasks, report.tasks_timed_out);
     store_pool_put(t->pool, run.st);
 }
 

@@ -349,6 +349,43 @@ static const char *const migrations[] = {
      * with its text, so that a letter held for want of an address is
      * later drawn with the very code (amount, reference) of its day. */
     "ALTER TABLE letters ADD COLUMN payment_qr TEXT NOT NULL DEFAULT '';",
+    /* 13: steps done by people. The buyer's telephone as the invoice gives
+     * it (BT-57's neighbour), the operator's number for a debtor (never
+     * replaced by an invoice), and the tasks a `Step ... action=task`
+     * creates: one per debtor and step, over that debtor's due cases
+     * (task_items, UNIQUE(invoice_id, step) as for reminders: never
+     * twice). state open -> done | timed-out; ended_at counts as the
+     * step's date for the interval of the next one. */
+    "ALTER TABLE invoices ADD COLUMN buyer_phone TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE debtors ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE tasks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  debtor_id INTEGER NOT NULL REFERENCES debtors(id),"
+    "  step INTEGER NOT NULL,"
+    "  step_name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('call', 'visit', 'letter', 'sms')),"
+    "  phone TEXT NOT NULL DEFAULT '',"
+    "  history TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL,"               /* the run's moment (UTC) */
+    "  created_on TEXT NOT NULL,"               /* its local day, YYYY-MM-DD */
+    "  timeout_on TEXT NOT NULL,"               /* created_on + TaskTimeoutDays */
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done', 'timed-out')),"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  outcome TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'promise', 'dispute', 'paid')),"
+    "  promised TEXT,"
+    "  ended_at TEXT,"                          /* done or timed out (UTC) */
+    "  actor TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX tasks_by_state ON tasks(state);"
+    "CREATE TABLE task_items ("
+    "  task_id INTEGER NOT NULL REFERENCES tasks(id),"
+    "  invoice_id INTEGER NOT NULL REFERENCES invoices(id),"
+    "  step INTEGER NOT NULL,"
+    "  balance INTEGER NOT NULL,"               /* cents owed when the task was created */
+    "  PRIMARY KEY (task_id, invoice_id),"
+    "  UNIQUE (invoice_id, step));"
+    "CREATE TABLE task_digests ("
+    "  day TEXT PRIMARY KEY,"                   /* local day a digest was queued */
+    "  queued_at TEXT NOT NULL);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

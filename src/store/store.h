@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 enum store_result {
     STORE_OK = 0,
@@ -152,11 +152,13 @@ struct due_case {
     char debtor_kind[16];    /* business | consumer | "" (configured default) */
     char debtor_language[4]; /* fr | en | "" (configured default) */
     bool undeliverable;
-    char last_step_at[32];   /* sent_at of the reminder that carried step `level`, or "" */
+    char last_step_at[32];   /* sent_at of the reminder that carried step `level`,
+                                or the end of the task of that step, or "" */
     bool courtesy_done;
     bool busy;               /* a pending or held reminder covers it (or, in a dry
                                 run, the next step was already written), or the
-                                answer to its dispute has not gone out yet */
+                                answer to its dispute has not gone out yet, or
+                                an open task (store_tasks.h) covers it */
     char resumed_at[32];     /* when the answer to its dispute went out (or was
                                 queued, if it never went out), or "": the next
                                 step waits its interval after it */

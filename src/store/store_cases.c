@@ -219,9 +219,9 @@ static enum store_result invoice_insert(struct store *st, const struct invoice *
         "INSERT INTO invoices (seller, seller_key, number, type, type_code, issue_date, due_date,"
         " due_basis, amount_due, balance, currency, debtor_id, buyer_name, buyer_email,"
         " referenced_number, payment_terms, source, confidence, origin, status, message_id,"
-        " queue_id, created_at, updated_at)"
+        " queue_id, created_at, updated_at, buyer_phone)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?19, ?20, ?21, ?22, ?22)"
+        " ?18, ?19, ?20, ?21, ?22, ?22, ?23)"
         " ON CONFLICT(seller_key, number) DO NOTHING RETURNING id";
     char *key = store_seller_key(inv->seller_name);
     sqlite3_stmt *stmt;
@@ -256,6 +256,7 @@ static enum store_result invoice_insert(struct store *st, const struct invoice *
     store_bind_text(stmt, 20, ctx->message_id);
     store_bind_text(stmt, 21, ctx->queue_id);
     store_bind_text(stmt, 22, now);
+    store_bind_text(stmt, 23, inv->buyer_phone);
     rc = sqlite3_step(stmt);
     *created = rc == SQLITE_ROW;
     if (rc == SQLITE_ROW)

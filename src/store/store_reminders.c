@@ -24,15 +24,19 @@
 
 #define DUE_COLUMNS                                                                                \
     STORE_CASE_COLUMNS ", COALESCE(d.kind, ''), COALESCE(d.language, ''), COALESCE(d.undeliverable, 0),"     \
-    " (SELECT r.sent_at FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"         \
+    " COALESCE((SELECT r.sent_at FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"  \
     "   WHERE ri.invoice_id = i.id AND ri.step = i.level AND r.state = 'sent'),"                   \
+    " (SELECT t.ended_at FROM task_items ti JOIN tasks t ON t.id = ti.task_id"                     \
+    "   WHERE ti.invoice_id = i.id AND ti.step = i.level AND t.state <> 'open')),"                 \
     " EXISTS (SELECT 1 FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"           \
     "   WHERE ri.invoice_id = i.id AND ri.step = 0 AND (r.state <> 'dry-run' OR ?1)),"             \
     " EXISTS (SELECT 1 FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"           \
     "   WHERE ri.invoice_id = i.id AND (r.state IN ('pending', 'held')"                            \
     "     OR (?1 AND r.state = 'dry-run' AND ri.step = i.level + 1)))"                               \
     "   OR EXISTS (SELECT 1 FROM outbox o WHERE o.invoice_id = i.id AND o.kind = 'dispute-resumed'"  \
-    "     AND o.state IN ('pending', 'sending')),"                                                   \
+    "     AND o.state IN ('pending', 'sending'))"                                                    \
+    "   OR EXISTS (SELECT 1 FROM task_items ti JOIN tasks t ON t.id = ti.task_id"                    \
+    "     WHERE ti.invoice_id = i.id AND t.state = 'open'),"                                         \
     " COALESCE((SELECT MAX(COALESCE(o.sent_at, o.created_at)) FROM outbox o"                         \
     "   WHERE o.invoice_id = i.id AND o.kind = 'dispute-resumed'), '')"
 

@@ -9,7 +9,9 @@
 # disputes the debt (the creditor is told at once, the debtor gets an
 # acknowledgment, escalation stops until `relancectl resolve`), another
 # promises to pay (paused until the date plus grace, then the ladder
-# resumes by itself).
+# resumes by itself). Last, on a fresh database, a ladder with a call
+# between two e-mails: the call is a task for the agency (no mail, the
+# creditor's digest), recorded as done with a promise.
 # Everything it starts is stopped at the end; the system's own Postfix is
 # never touched. Exits non-zero when something does not happen as shown.
 #
@@ -481,6 +483,47 @@ note "The book as a whole, and the proof that nobody edited its history:"
 ctl_run stats --now "$AFTER" || die "stats failed"
 echo
 ctl_run audit verify || die "the audit chain does not verify"
+say "9. A step done by people: a call between two e-mails"
+note "Agencies put people into the loop. A second setup, on a fresh database: the ladder" \
+     "sends a rappel, asks the agency to call (a task, no mail), then sends the mise en" \
+     "demeure. The ladder waits for the call, or for TaskTimeoutDays."
+stop_relanced
+sed -e "s|^Database .*|Database $T/tasks.db|" "$RELANCE_CONF" >"$T/tasks.conf"
+printf '%s\n' "Step rappel after=1 severity=green claim=no" \
+    "Step appel after=10 interval=5 action=task task=call" \
+    "Step mise-en-demeure after=20 interval=7" "TaskTimeoutDays 5" "TaskDigest yes" >>"$T/tasks.conf"
+RELANCE_CONF=$T/tasks.conf
+grep -E '^(Step|Task)' "$RELANCE_CONF" | sed 's/^/   /'
+start_relanced || exit 1
+# The buyer's telephone on the invoice is the number the task gives.
+make_invoice "$DEMO/invoice-ubl.xml.in" "$T/F2026-0101.xml" F2026-0101 "Garage Lenoir SARL" \
+    atelier@garage-lenoir.example 800.00 960.00 2026-01-02 2026-01-30 812345676
+sed -i 's|<cbc:ElectronicMail>|<cbc:Telephone>+33 4 72 00 00 00</cbc:Telephone><cbc:ElectronicMail>|' "$T/F2026-0101.xml"
+mime_with_attachment "$T/m5.eml" billing@creditor.test atelier@garage-lenoir.example \
+    "Facture F2026-0101" "$T/F2026-0101.xml" application/xml "<invoice-F2026-0101@creditor.test>"
+before=$(sink_count)
+run "$SMTP_SEND" 127.0.0.1 "$SMTPD_PORT" billing@creditor.test atelier@garage-lenoir.example "$T/m5.eml"
+wait_sink $((before + 1)) 30 || die "the invoice did not arrive"
+take_new
+run_due 2026-02-02 1
+note "Monday 9 February (30 January + 10 days): the call is due. Nothing goes to the" \
+     "debtor; the agency gets a task, the creditor the digest of open tasks."
+before=$(sink_count)
+run_due 2026-02-09 0
+ctl_run tasks
+wait_sink $((before + 1)) 30 || die "no digest of open tasks"
+take_new
+digest=$(newest_sink_file)
+grep -q "^X-Rcpt-Args: <compta@creditor.test>" "$digest" || die "the digest did not reach the creditor"
+show_mail "$digest" 16
+note "The call is made on 10 February: Garage Lenoir will pay on the 20th. Recorded with" \
+     "the effect a reply's promise has (paused until the 20th + PromiseGraceDays)."
+ctl_run task 1 --done "Appel : M. Lenoir paiera le 20 février" --promise 2026-02-20 --on 2026-02-10 ||
+    die "task --done failed"
+[ "$(case_field F2026-0101 .status)" = paused ] || die "the promise did not pause F2026-0101"
+run_due 2026-02-23 0
+note "The 20th passed without payment, and the grace with it: the ladder resumes."
+run_due 2026-02-24 1
 
 say "Stopping everything"
 KEEP=

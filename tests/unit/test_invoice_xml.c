@@ -310,6 +310,49 @@ static void test_buyer_email_rules(void **state)
     free(doc);
 }
 
+/* The buyer contact's telephone: CII DefinedTradeContact/
+ * TelephoneUniversalCommunication/CompleteNumber, UBL cac:Contact/
+ * cbc:Telephone, as the corpus files write them (the seller's number in
+ * the same files is never taken); text that is no number is dropped. */
+static void test_buyer_phone(void **state)
+{
+    static const struct {
+        const char *path, *phone;
+    } files[] = {
+        {"cii/ce_CII_example5.xml", "+4598989898"},  /* the seller's is +3198989898 */
+        {"ubl/pp_base-example.xml", "23434234"},
+        {"ubl/ce_ubl-tc434-example5.xml", "+4598989898"}, /* the seller's is +3198989898 */
+    };
+    struct invoice inv;
+    char why[256];
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+        size_t len;
+        char *data = corpus_read(files[i].path, &len);
+        assert_non_null(data);
+        assert_int_equal(invoice_xml_read(data, len, &inv, why, sizeof why), INVOICE_XML_INVOICE);
+        if (files[i].phone)
+            assert_string_equal(inv.buyer_phone, files[i].phone);
+        free(data);
+    }
+    {
+        char *doc = cii_doc("<ram:TypeCode>380</ram:TypeCode>",
+                            "<ram:BuyerTradeParty><ram:Name>B</ram:Name><ram:DefinedTradeContact>"
+                            "<ram:TelephoneUniversalCommunication><ram:CompleteNumber>call &lt;b&gt;me"
+                            "</ram:CompleteNumber></ram:TelephoneUniversalCommunication>"
+                            "</ram:DefinedTradeContact></ram:BuyerTradeParty>",
+                            "");
+        assert_int_equal(read_str(doc, &inv, why, sizeof why), INVOICE_XML_INVOICE);
+        assert_string_equal(inv.buyer_phone, "");
+        free(doc);
+    }
+    assert_true(invoice_phone_plausible("+33 (0)4 78-00.00/01"));
+    assert_false(invoice_phone_plausible("12"));
+    assert_false(invoice_phone_plausible("06 12 34 56 78 ext"));
+    assert_false(invoice_phone_plausible(""));
+}
+
 static void test_credit_note_codes(void **state)
 {
     static const char *const codes[] = {"381", "261", "262", "296", "308",
@@ -595,6 +638,7 @@ int main(void)
         cmocka_unit_test(test_external_entity_refused),
         cmocka_unit_test(test_entity_bomb_refused),
         cmocka_unit_test(test_garbage_refused),
+        cmocka_unit_test(test_buyer_phone),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);

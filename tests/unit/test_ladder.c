@@ -208,6 +208,79 @@ static void test_check(void **state)
     assert_false(ladder_check(&steps, why, sizeof why));
 }
 
+/* A step done by people: parsed, written back, checked; it claims
+ * nothing, and the step after it counts its interval from the task's end
+ * (done, or timed out). */
+static void test_task_step(void **state)
+{
+    struct ladder_steps steps;
+    struct ladder_step s, again;
+    struct ladder_case c;
+    struct strbuf sb;
+    struct date day;
+    char why[200];
+
+    (void)state;
+    assert_true(ladder_parse_step("appel after=10 interval=5 action=task task=call", &s, why, sizeof why));
+    assert_int_equal(s.action, LADDER_TASK);
+    assert_int_equal(s.task, LADDER_TASK_CALL);
+    assert_false(s.claim); /* implied: a call claims no penalty */
+    assert_string_equal(ladder_task_kind_name(s.task), "call");
+    strbuf_init(&sb);
+    ladder_format_step(&s, &sb);
+    assert_non_null(strstr(sb.data, "action=task"));
+    assert_non_null(strstr(sb.data, "task=call"));
+    assert_true(ladder_parse_step(sb.data, &again, why, sizeof why));
+    assert_memory_equal(&s, &again, sizeof s);
+    strbuf_free(&sb);
+    assert_true(ladder_parse_step("visite after=10 action=task task=visit", &s, why, sizeof why));
+    assert_int_equal(s.task, LADDER_TASK_VISIT);
+    assert_true(ladder_parse_step("l after=10 action=task task=letter", &s, why, sizeof why));
+    assert_int_equal(s.task, LADDER_TASK_LETTER);
+    assert_true(ladder_parse_step("t after=10 action=TASK task=SMS", &s, why, sizeof why));
+    assert_int_equal(s.task, LADDER_TASK_SMS);
+    /* Refused: no kind, a kind without action=task, an unknown kind, a
+     * copy or a letter of a mail that is never sent. */
+    assert_false(ladder_parse_step("x after=10 action=task", &s, why, sizeof why));
+    assert_non_null(strstr(why, "task=call|visit|letter|sms"));
+    assert_false(ladder_parse_step("x after=10 task=call", &s, why, sizeof why));
+    assert_false(ladder_parse_step("x after=10 action=task task=fax", &s, why, sizeof why));
+    assert_false(ladder_parse_step("x after=10 action=task task=call copy=yes", &s, why, sizeof why));
+    assert_false(ladder_parse_step("x after=10 action=task task=call letter=yes", &s, why, sizeof why));
+    /* Never the first step: the debtor first reads a mail. */
+    memset(&steps, 0, sizeof steps);
+    assert_true(ladder_parse_step("appel after=1 action=task task=call", &steps.items[0], why, sizeof why));
+    steps.count = 1;
+    assert_false(ladder_check(&steps, why, sizeof why));
+    /* rappel after=1, appel after=10 interval=5, mise-en-demeure after=20
+     * interval=7; due 30 Jan 2026. */
+    memset(&steps, 0, sizeof steps);
+    assert_true(ladder_parse_step("rappel after=1", &steps.items[0], why, sizeof why));
+    assert_true(ladder_parse_step("appel after=10 interval=5 action=task task=call", &steps.items[1], why,
+                                  sizeof why));
+    assert_true(ladder_parse_step("mise-en-demeure after=20 interval=7", &steps.items[2], why, sizeof why));
+    steps.count = 3;
+    assert_true(ladder_check(&steps, why, sizeof why));
+    memset(&c, 0, sizeof c);
+    c.due = d("2026-01-30");
+    c.level = 1;
+    c.last_step = d("2026-02-02");
+    /* The task: max(30 Jan + 10 = 9 Feb, 2 Feb + 5 = 7 Feb) = 9 Feb. */
+    assert_int_equal(ladder_due_step(&steps, 0, &c, d("2026-02-08")), LADDER_NONE);
+    assert_int_equal(ladder_due_step(&steps, 0, &c, d("2026-02-09")), 2);
+    /* Timed out at the run of 16 Feb (created 9 Feb + TaskTimeoutDays 5 =
+     * 14 Feb, a Saturday): max(30 Jan + 20 = 19 Feb, 16 Feb + 7 = 23 Feb). */
+    c.level = 2;
+    c.last_step = d("2026-02-16");
+    assert_true(ladder_next_step_day(&steps, &c, &day));
+    assert_int_equal(date_compare(day, d("2026-02-23")), 0);
+    assert_int_equal(ladder_due_step(&steps, 0, &c, d("2026-02-22")), LADDER_NONE);
+    assert_int_equal(ladder_due_step(&steps, 0, &c, d("2026-02-23")), 3);
+    /* Done on 10 Feb: max(19 Feb, 10 + 7 = 17 Feb) = 19 Feb. */
+    c.last_step = d("2026-02-10");
+    assert_int_equal(ladder_due_step(&steps, 0, &c, d("2026-02-19")), 3);
+}
+
 /* The answer to a dispute restarts the ladder: the next step waits its
  * interval after it, as after a step. */
 static void test_interval_after_dispute_answer(void **state)
@@ -244,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_courtesy),
         cmocka_unit_test(test_parse_step),
         cmocka_unit_test(test_check),
+        cmocka_unit_test(test_task_step),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
