@@ -192,6 +192,9 @@ size_t catchup_drain(const struct config *cfg, struct store_pool *pool, const st
     }
     while ((m = take_oldest()) != NULL) {
         if (!record(cfg, st, key, m)) {
+            log_every("database", CATCHUP_LOG_INTERVAL_S, LOG_LEVEL_ERROR, m->queue_id,
+                      "catch-up: cannot record yet: %s; %zu message(s) with invoices waiting", store_last_error(st),
+                      catchup_pending() + 1);
             put_back(m);
             break;
         }

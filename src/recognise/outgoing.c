@@ -179,8 +179,8 @@ bool outgoing_record_one(struct store *st, const struct audit_key *key, struct i
 static void log_store_failure(const char *queue_id, const char *what)
 {
     log_every("database", CATCHUP_LOG_INTERVAL_S, LOG_LEVEL_ERROR, queue_id,
-              "database error, invoices not recorded now (%s); queued for catch-up, %zu message(s) waiting", what,
-              catchup_pending() + 1);
+              "%s; database errors: invoices queued for catch-up (%zu message(s) waiting), logged at most once"
+              " every %ds", what, catchup_pending() + 1, CATCHUP_LOG_INTERVAL_S);
 }
 
 /* Whether the invoice is the creditor's own; the log says why not. A
@@ -256,13 +256,17 @@ static enum outgoing_result store_invoices(const struct config *cfg, struct stor
     }
     st = store_pool_get(pool, why, sizeof why);
     if (st == NULL) {
+        char unavailable[300];
+
+        str_format(unavailable, sizeof unavailable, "database unavailable: %s", why);
+        str_copy(why, sizeof why, unavailable);
         result = OUTGOING_DB_ERROR;
     } else {
         for (size_t i = 0; i < count && result == OUTGOING_OK; i++) {
             if (!outgoing_record_one(st, key, &items[i].inv, items[i].debtor, env->message_id, env->queue_id,
                                      header, NULL)) {
-                str_format(why, sizeof why, "%s %s: %s", invoice_type_name(items[i].inv.type), items[i].inv.number,
-                           store_last_error(st));
+                str_format(why, sizeof why, "cannot record %s %s: %s", invoice_type_name(items[i].inv.type),
+                           items[i].inv.number, store_last_error(st));
                 result = OUTGOING_DB_ERROR;
             }
         }
