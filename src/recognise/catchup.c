@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "lib/log.h"
-#include "recognise/outgoing.h"
+#include "recognise/invoice_record.h"
 #include "store/store_messages.h"
 
 struct queued {
@@ -163,7 +163,7 @@ static bool record(const struct config *cfg, struct store *st, const struct audi
         for (size_t i = 0; i < m->count; i++) {
             if (m->items[i].inv.type != wanted)
                 continue;
-            if (!outgoing_record_one(st, key, &m->items[i].inv, m->items[i].debtor, m->message_id, m->queue_id,
+            if (!invoice_record_one(st, key, &m->items[i].inv, m->items[i].debtor, m->message_id, m->queue_id,
                                      NULL, note))
                 return false;
         }

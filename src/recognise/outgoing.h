@@ -36,13 +36,6 @@ void outgoing_scan_limits(const struct config *cfg, struct scan_limits *limits);
  * the sender's domain, else the first recipient. Empty when none. */
 void outgoing_choose_debtor(const struct invoice *inv, const struct envelope *env, char *out, size_t size);
 
-/* Records one invoice or credit note whose debtor is chosen, logs it
- * ("tracked ..." with the queue id, note appended when given) and adds it
- * to header (when not NULL); false when the store failed, not logged
- * here: the caller says it once per interval. */
-bool outgoing_record_one(struct store *st, const struct audit_key *key, struct invoice *inv, const char *debtor,
-                         const char *message_id, const char *queue_id, struct strbuf *header, const char *note);
-
 /* Scans data, stores the cases, logs one line per message, and writes the
  * X-Relance header value into header_value (empty when nothing tracked).
  * When the store fails and On-DBError is accept, the message's invoices
