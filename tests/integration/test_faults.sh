@@ -55,7 +55,8 @@ sink_ids() {
     done
 }
 # logged_tracked PREFIX: invoice numbers relanced logged as newly tracked.
-logged_tracked() { grep -o "tracked invoice $1-[0-9]* " "$RELANCE_LOG" | grep -v "already" | awk '{ print $3 }'; }
+# ("QID: tracked invoice N from ...", not "QID: already tracked invoice N").
+logged_tracked() { grep -oE ": tracked invoice $1-[0-9]+ " "$RELANCE_LOG" | awk '{ print $4 }'; }
 store_numbers() { ctl list --json | jq -r ".[].number | select(startswith(\"$1-\"))"; }
 lines() { grep -c -- "$1" "$RELANCE_LOG"; }
 # The store's failures, from the milter or the catch-up: one key, one line a minute.
