@@ -8,6 +8,7 @@
 #   make check      deps, layering, unit tests and fuzz-target replays (ASan+UBSan),
 #                   milter tests (miltertest, no MTA), integration tests (real Postfix)
 #   make milter     relanced driven by miltertest scripts: no MTA, no root
+#   make soak       the fault tests at full size (a few minutes; root, a private Postfix)
 #   make fuzz       coverage-guided fuzzing with clang's libFuzzer
 #   make accuracy   recognition accuracy per source and field (corpus + tests/data)
 #   make man-check  the man pages name every key and command, and render cleanly
@@ -75,7 +76,7 @@ FUZZ_TIME   ?= 60
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
 
-.PHONY: all demo deps check layering unit milter integration fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check model model-check
+.PHONY: all demo deps check layering unit milter integration soak fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check model model-check
 
 all: build/relanced build/relancectl build/relance-pdf man
 
@@ -212,6 +213,14 @@ milter: asan
 
 integration: all asan tools
 	RELANCE_CORPUS="$(CORPUS)" bash tests/integration/run.sh
+
+# The fault tests at full size (1000 mails over 20 sessions, a 30 s lock,
+# a run-due of 1000 reminders killed five times); `make check` runs them
+# scaled down. The optimised binaries: the sanitized ones run the same
+# code in make check, and would make this one take far longer.
+soak: all tools
+	RELANCE_FAULTS_SIZE=soak RELANCED=$(abspath build/relanced) RELANCECTL=$(abspath build/relancectl) \
+	  RELANCE_PDF=$(abspath build/relance-pdf) bash tests/integration/test_faults.sh
 
 # Recognition accuracy per source and field (report only; the thresholds
 # are enforced by test_accuracy in `make unit`).

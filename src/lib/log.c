@@ -14,6 +14,12 @@
  * While a program starts, its errors and warnings may also be copied to
  * stderr (log_copy_to_stderr): with Syslog on a machine without a syslog
  * daemon, a start-up failure must not be silent.
+ *
+ * log_every keeps, per key, when its last line went out and how many
+ * were held back since: a fault that every message meets (a locked
+ * database) is then one line per interval with a count, not a flood that
+ * hides everything else. The clock is CLOCK_MONOTONIC: a jump of the
+ * wall clock neither silences nor repeats it.
  */
 #include "lib/log.h"
 
@@ -122,4 +128,76 @@ void log_msg(enum log_level level, const char *qid, const char *fmt, ...)
     va_start(ap, fmt);
     log_vmsg(level, qid, fmt, ap);
     va_end(ap);
+}
+
+/* ---- rate-limited lines ---- */
+
+struct every_slot {
+    char key[48];
+    bool used;
+    struct timespec last;
+    unsigned long held_back;
+};
+
+static struct every_slot every_slots[LOG_EVERY_KEYS];
+static pthread_mutex_t every_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The key's slot; the last one is shared by every key past the table. */
+static struct every_slot *every_slot_of(const char *key)
+{
+    for (size_t i = 0; i < LOG_EVERY_KEYS; i++) {
+        struct every_slot *s = &every_slots[i];
+
+        if (!s->used) {
+            snprintf(s->key, sizeof s->key, "%s", key);
+            s->used = true;
+            return s;
+        }
+        if (strncmp(s->key, key, sizeof s->key - 1) == 0)
+            return s;
+    }
+    return &every_slots[LOG_EVERY_KEYS - 1];
+}
+
+bool log_every(const char *key, int seconds, enum log_level level, const char *qid, const char *fmt, ...)
+{
+    struct every_slot *s;
+    struct timespec now;
+    unsigned long held_back = 0;
+    bool due;
+    char text[1800];
+    va_list ap;
+
+    if (!log_enabled(level))
+        return false;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    pthread_mutex_lock(&every_lock);
+    s = every_slot_of(key);
+    due = s->last.tv_sec == 0 || now.tv_sec - s->last.tv_sec >= (time_t)seconds;
+    if (due) {
+        held_back = s->held_back;
+        s->held_back = 0;
+        /* Never 0: 0 means "never written". */
+        s->last = now.tv_sec != 0 ? now : (struct timespec){1, 0};
+    } else {
+        s->held_back++;
+    }
+    pthread_mutex_unlock(&every_lock);
+    if (!due)
+        return false;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (held_back > 0)
+        log_msg(level, qid, "%s (%lu more like this since the last such line, not logged)", text, held_back);
+    else
+        log_msg(level, qid, "%s", text);
+    return true;
+}
+
+void log_every_reset(void)
+{
+    pthread_mutex_lock(&every_lock);
+    memset(every_slots, 0, sizeof every_slots);
+    pthread_mutex_unlock(&every_lock);
 }

@@ -36,6 +36,18 @@ void log_msg(enum log_level level, const char *qid, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void log_vmsg(enum log_level level, const char *qid, const char *fmt, va_list ap);
 
+/* Rate-limited lines for a failure that every message would otherwise
+ * report (a locked or full database): at most one line per `seconds` for
+ * one `key` (a static string naming the failure, compared by content).
+ * The line that goes out says how many were held back since the last one.
+ * Returns true when this call wrote its line. Keys beyond LOG_EVERY_KEYS
+ * share one slot: never unlimited, never silent for good. */
+#define LOG_EVERY_KEYS 16
+bool log_every(const char *key, int seconds, enum log_level level, const char *qid, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Forgets every key's last line (tests; a reload may want it too). */
+void log_every_reset(void);
+
 #define log_error(qid, ...) log_msg(LOG_LEVEL_ERROR, (qid), __VA_ARGS__)
 #define log_warning(qid, ...) log_msg(LOG_LEVEL_WARNING, (qid), __VA_ARGS__)
 #define log_notice(qid, ...) log_msg(LOG_LEVEL_NOTICE, (qid), __VA_ARGS__)

@@ -10,6 +10,14 @@
  * sendmail hands the message to postdrop, its child, and a command given
  * up at the deadline must take such helpers with it, not leave them
  * retrying for the daemon's lifetime.
+ *
+ * The message reaches sendmail(1) whole or not at all: it is written to
+ * an anonymous file (memfd) before the command starts, and that file is
+ * the command's stdin. Through a pipe, a runner killed (kill -9) half way
+ * through writing would leave sendmail reading end-of-file after part of
+ * the message, and sendmail queues what it read: a truncated reminder
+ * that the milter would see pass and the next run record as sent. The
+ * offset the command leaves on the shared file says whether it read all.
  */
 #include "lib/submit.h"
 
@@ -22,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -134,7 +143,7 @@ static bool wait_fd(int fd, short events, int64_t deadline)
 
 struct child {
     pid_t pid;
-    int in;   /* its stdin */
+    int in;   /* its stdin: the message, a file read from its start */
     int out;  /* its stdout and stderr */
     int exec; /* closes on exec; carries errno when exec fails */
 };
@@ -155,18 +164,17 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static void run_child(char *const argv[], int in[2], int out[2], int exec_pipe[2])
+static void run_child(char *const argv[], int in, int out[2], int exec_pipe[2])
 {
     int err;
 
     reset_signals();
     /* Its own group, so that the deadline kills whatever it started. */
     setpgid(0, 0);
-    dup2(in[0], STDIN_FILENO);
+    dup2(in, STDIN_FILENO);
     dup2(out[1], STDOUT_FILENO);
     dup2(out[1], STDERR_FILENO);
-    close(in[0]);
-    close(in[1]);
+    close(in);
     close(out[0]);
     close(out[1]);
     close(exec_pipe[0]);
@@ -177,18 +185,57 @@ static void run_child(char *const argv[], int in[2], int out[2], int exec_pipe[2
     _exit(127);
 }
 
-static bool start_child(char *const argv[], struct child *c, char *error, size_t errlen)
+/* The message in an anonymous file, its offset back at the start; -1
+ * when it cannot be made. */
+static int message_file(const char *data, size_t len, char *error, size_t errlen)
 {
-    int in[2], out[2], exec_pipe[2];
+    int fd = memfd_create("relance-message", MFD_CLOEXEC);
 
-    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(exec_pipe, O_CLOEXEC) != 0) {
+    if (fd < 0) {
+        str_format(error, errlen, "memfd_create: %s", strerror(errno));
+        return -1;
+    }
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            str_format(error, errlen, "cannot write the message: %s", strerror(errno));
+            close(fd);
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    if (lseek(fd, 0, SEEK_SET) != 0) {
+        str_format(error, errlen, "lseek: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static bool start_child(char *const argv[], const char *data, size_t len, struct child *c, char *error,
+                        size_t errlen)
+{
+    int in, out[2], exec_pipe[2];
+
+    if ((in = message_file(data, len, error, errlen)) < 0)
+        return false;
+    if (pipe2(out, O_CLOEXEC) != 0) {
         str_format(error, errlen, "pipe: %s", strerror(errno));
+        close(in);
+        return false;
+    }
+    if (pipe2(exec_pipe, O_CLOEXEC) != 0) {
+        str_format(error, errlen, "pipe: %s", strerror(errno));
+        close(in), close(out[0]), close(out[1]);
         return false;
     }
     c->pid = fork();
     if (c->pid < 0) {
         str_format(error, errlen, "fork: %s", strerror(errno));
-        close(in[0]), close(in[1]), close(out[0]), close(out[1]), close(exec_pipe[0]), close(exec_pipe[1]);
+        close(in), close(out[0]), close(out[1]), close(exec_pipe[0]), close(exec_pipe[1]);
         return false;
     }
     if (c->pid == 0)
@@ -197,13 +244,11 @@ static bool start_child(char *const argv[], struct child *c, char *error, size_t
      * deadline may come before the child is scheduled. (EACCES once it has
      * run execv: it made its group itself by then.) */
     setpgid(c->pid, c->pid);
-    close(in[0]);
     close(out[1]);
     close(exec_pipe[1]);
-    c->in = in[1];
+    c->in = in;
     c->out = out[0];
     c->exec = exec_pipe[0];
-    fcntl(c->in, F_SETFL, O_NONBLOCK);
     fcntl(c->out, F_SETFL, O_NONBLOCK);
     return true;
 }
@@ -236,40 +281,6 @@ static void drain(int fd, struct output *o)
             o->closed = true;
         return;
     }
-}
-
-/* Writes everything while reading what the command says (a command that
- * talks a lot must not block on a full pipe while we block on its
- * stdin); stops at the deadline or when the reader left. */
-static bool write_all(int in, int out, const char *data, size_t len, int64_t deadline, struct output *o)
-{
-    while (len > 0) {
-        struct pollfd p[2] = {{in, POLLOUT, 0}, {out, POLLIN, 0}};
-        int ms = left_ms(deadline), rc;
-        ssize_t n;
-
-        if (ms == 0)
-            return false;
-        rc = poll(p, o->closed ? 1 : 2, ms);
-        if (rc < 0 && errno != EINTR)
-            return false;
-        if (rc <= 0)
-            continue;
-        if (!o->closed && (p[1].revents & (POLLIN | POLLHUP)))
-            drain(out, o);
-        if ((p[0].revents & (POLLERR | POLLHUP)) && !(p[0].revents & POLLOUT))
-            return false;
-        if (!(p[0].revents & POLLOUT))
-            continue;
-        n = write(in, data, len);
-        if (n > 0) {
-            data += n;
-            len -= (size_t)n;
-        } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-            return false;
-        }
-    }
-    return true;
 }
 
 /* Reads the rest of what the command says, until EOF or the deadline. */
@@ -307,29 +318,6 @@ static bool reap(pid_t pid, int *status, int64_t deadline)
     }
 }
 
-/* A write to a pipe whose reader died must be an error, not a SIGPIPE
- * that kills the daemon: block it in this thread and drop a pending one. */
-static void block_sigpipe(sigset_t *old)
-{
-    sigset_t set;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &set, old);
-}
-
-static void restore_sigpipe(const sigset_t *old)
-{
-    sigset_t set;
-    struct timespec zero = {0, 0};
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGPIPE);
-    while (sigtimedwait(&set, NULL, &zero) == SIGPIPE)
-        ;
-    pthread_sigmask(SIG_SETMASK, old, NULL);
-}
-
 static enum submit_result classify_exit(bool written, bool reaped, int status, const char *said,
                                         char *error, size_t errlen)
 {
@@ -361,7 +349,6 @@ static enum submit_result submit_sendmail(const struct submit_spec *spec, const 
     char *argv[SUBMIT_MAX_ARGS + 3];
     struct output said = {"", 0, false};
     struct child c;
-    sigset_t old;
     bool written, reaped;
     int status = 0, exec_errno = 0, n = 0;
 
@@ -372,7 +359,7 @@ static enum submit_result submit_sendmail(const struct submit_spec *spec, const 
         argv[n++] = (char *)env->sender;
     }
     argv[n] = NULL;
-    if (!start_child(argv, &c, error, errlen))
+    if (!start_child(argv, data, len, &c, error, errlen))
         return SUBMIT_DEFINITE;
     if (read(c.exec, &exec_errno, sizeof exec_errno) == (ssize_t)sizeof exec_errno) {
         str_format(error, errlen, "cannot run %s: %s", argv[0], strerror(exec_errno));
@@ -381,13 +368,13 @@ static enum submit_result submit_sendmail(const struct submit_spec *spec, const 
         return SUBMIT_DEFINITE;
     }
     close(c.exec);
-    block_sigpipe(&old);
-    written = write_all(c.in, c.out, data, len, deadline, &said);
-    close(c.in);
-    restore_sigpipe(&old);
     read_output(c.out, &said, deadline);
     close(c.out);
     reaped = reap(c.pid, &status, deadline);
+    /* The file's offset is shared with the command's stdin: at the end
+     * when it read the whole message. */
+    written = lseek(c.in, 0, SEEK_CUR) == (off_t)len;
+    close(c.in);
     return classify_exit(written, reaped, status, said.text, error, errlen);
 }
 

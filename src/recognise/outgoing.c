@@ -9,6 +9,11 @@
  * is still logged. Every document read but not tracked gets a log line
  * saying what it was and why.
  *
+ * A store failure is said once per CATCHUP_LOG_INTERVAL_S, not once per
+ * message (a locked database meets every invoice), and the message's
+ * invoices wait in the catch-up queue (catchup.h) to be recorded when the
+ * store is back; with On-DBError tempfail the MTA keeps the mail instead.
+ *
  * A PDF whose reading the worker could not finish (it was killed at
  * PdfMaxTime, overran PdfMaxMemory, crashed) is hostile or broken input,
  * not a failure of relance: one warning, and the message is analysed
@@ -17,16 +22,15 @@
  */
 #include "recognise/outgoing.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/invoice_owner.h"
-#include "core/money.h"
 #include "lib/log.h"
+#include "recognise/catchup.h"
+#include "recognise/invoice_record.h"
 #include "recognise/invoice_scan.h"
 #include "store/store_messages.h"
-
-/* The X-Relance value stays on one line well under the 998-octet limit. */
-#define HEADER_VALUE_MAX 900
 
 void outgoing_scan_limits(const struct config *cfg, struct scan_limits *limits)
 {
@@ -74,31 +78,6 @@ void outgoing_choose_debtor(const struct invoice *inv, const struct envelope *en
         str_copy(out, size, rcpts->items[0]);
 }
 
-static void describe(const struct invoice *inv, struct strbuf *out)
-{
-    char amount[MONEY_STR_MAX], due[DATE_STR_MAX];
-
-    money_format_decimal(inv->amount_due, amount);
-    date_format(inv->due_date, due);
-    strbuf_printf(out, "%s %s %s %s", invoice_type_name(inv->type), inv->number, amount, inv->currency);
-    if (due[0])
-        strbuf_printf(out, " due %s", due);
-}
-
-static void header_add(struct strbuf *header, const char *verb, const struct invoice *inv)
-{
-    struct strbuf one;
-
-    strbuf_init(&one);
-    if (header->len)
-        strbuf_puts(&one, "; ");
-    strbuf_printf(&one, "%s ", verb);
-    describe(inv, &one);
-    if (header->len + one.len <= HEADER_VALUE_MAX)
-        strbuf_append(header, one.data, one.len);
-    strbuf_free(&one);
-}
-
 static void log_notes(const struct envelope *env, const struct invoice_scan *scan)
 {
     for (size_t i = 0; i < scan->notes.count; i++)
@@ -129,48 +108,12 @@ static void fill_seller(struct invoice *inv, const struct envelope *env)
         str_copy(inv->seller_name, sizeof inv->seller_name, domain_of(env->sender));
 }
 
-/* A credit note that names a tracked invoice lowers its balance. */
-static void apply_credit(struct store *st, const struct audit_key *key, const struct invoice *credit,
-                         const struct envelope *env)
+/* The store's failure, once per interval whatever the number of messages. */
+static void log_store_failure(const char *queue_id, const char *what)
 {
-    struct credit_result res;
-    char balance[MONEY_STR_MAX];
-
-    if (store_apply_credit_note(st, key, credit, "milter", &res) != STORE_OK) {
-        log_error(env->queue_id, "cannot apply credit note %s: %s", credit->number, store_last_error(st));
-        return;
-    }
-    money_format_decimal(res.balance_after, balance);
-    if (res.outcome == CREDIT_APPLIED)
-        log_info(env->queue_id, "credit note %s applied to invoice %s: balance %s %s, status %s",
-                 credit->number, credit->referenced_number, balance, credit->currency, case_status_name(res.status));
-    else
-        log_info(env->queue_id, "credit note %s not applied to invoice %s: %s", credit->number,
-                 credit->referenced_number, credit_outcome_name(res.outcome));
-}
-
-/* Records one invoice or credit note; false when the store failed. */
-static bool store_one(struct store *st, const struct audit_key *key, struct invoice *inv,
-                      const struct envelope *env, struct strbuf *header)
-{
-    char debtor[INVOICE_EMAIL_MAX];
-    struct track_context tc = {debtor, env->message_id, env->queue_id, "milter"};
-    bool created = false;
-
-    fill_seller(inv, env);
-    outgoing_choose_debtor(inv, env, debtor, sizeof debtor);
-    if (store_track_invoice(st, key, inv, &tc, NULL, &created) != STORE_OK) {
-        log_error(env->queue_id, "cannot record %s %s: %s", invoice_type_name(inv->type), inv->number,
-                  store_last_error(st));
-        return false;
-    }
-    header_add(header, created ? "tracked" : "already tracked", inv);
-    log_info(env->queue_id, "%s %s %s from %s (%s, confidence %d), debtor=<%s>",
-             created ? "tracked" : "already tracked", invoice_type_name(inv->type), inv->number,
-             invoice_source_name(inv->source), inv->origin, inv->confidence, debtor);
-    if (created && inv->type == INVOICE_TYPE_CREDIT_NOTE && inv->referenced_number[0] != '\0')
-        apply_credit(st, key, inv, env);
-    return true;
+    log_every("database", CATCHUP_LOG_INTERVAL_S, LOG_LEVEL_ERROR, queue_id,
+              "%s; database errors: invoices queued for catch-up (%zu message(s) waiting), logged at most once"
+              " every %ds", what, catchup_pending() + 1, CATCHUP_LOG_INTERVAL_S);
 }
 
 /* Whether the invoice is the creditor's own; the log says why not. A
@@ -204,35 +147,73 @@ static void keep_copy(const struct config *cfg, struct store *st, const struct a
         log_debug(env->queue_id, "invoice mail kept for %zu case(s)", cases);
 }
 
+/* The message's invoices that are the creditor's, debtor chosen, in the
+ * order they are recorded: invoices first, a credit note may correct one
+ * sent alongside. Returns how many (at most cap). */
+static size_t ours_in_order(const struct config *cfg, struct invoice_scan *scan, const struct envelope *env,
+                            struct catchup_invoice *out, size_t cap)
+{
+    size_t n = 0;
+
+    for (int pass = 0; pass < 2; pass++) {
+        enum invoice_type wanted = pass == 0 ? INVOICE_TYPE_INVOICE : INVOICE_TYPE_CREDIT_NOTE;
+
+        for (size_t i = 0; i < scan->invoices.count && n < cap; i++) {
+            struct invoice *inv = &scan->invoices.items[i];
+
+            if (inv->type != wanted || !is_ours(cfg, inv, env))
+                continue;
+            fill_seller(inv, env);
+            out[n].inv = *inv;
+            outgoing_choose_debtor(inv, env, out[n].debtor, sizeof out[n].debtor);
+            n++;
+        }
+    }
+    return n;
+}
+
 static enum outgoing_result store_invoices(const struct config *cfg, struct store_pool *pool,
                                            const struct audit_key *key, struct invoice_scan *scan,
                                            const struct envelope *env, const char *data, size_t len,
                                            struct strbuf *header)
 {
     char why[256];
-    struct store *st = store_pool_get(pool, why, sizeof why);
+    struct store *st;
+    struct catchup_invoice *items = xcalloc(scan->invoices.count, sizeof *items);
+    size_t count = ours_in_order(cfg, scan, env, items, scan->invoices.count);
     enum outgoing_result result = OUTGOING_OK;
 
-    if (st == NULL) {
-        log_error(env->queue_id, "database unavailable: %s", why);
-        return OUTGOING_DB_ERROR;
+    if (count == 0) {
+        free(items);
+        return OUTGOING_OK;
     }
-    /* Invoices first: a credit note may correct one sent alongside. */
-    for (int pass = 0; pass < 2 && result == OUTGOING_OK; pass++) {
-        enum invoice_type wanted = pass == 0 ? INVOICE_TYPE_INVOICE : INVOICE_TYPE_CREDIT_NOTE;
+    st = store_pool_get(pool, why, sizeof why);
+    if (st == NULL) {
+        char unavailable[300];
 
-        for (size_t i = 0; i < scan->invoices.count; i++) {
-            if (scan->invoices.items[i].type != wanted || !is_ours(cfg, &scan->invoices.items[i], env))
-                continue;
-            if (!store_one(st, key, &scan->invoices.items[i], env, header)) {
+        str_format(unavailable, sizeof unavailable, "database unavailable: %s", why);
+        str_copy(why, sizeof why, unavailable);
+        result = OUTGOING_DB_ERROR;
+    } else {
+        for (size_t i = 0; i < count && result == OUTGOING_OK; i++) {
+            if (!invoice_record_one(st, key, &items[i].inv, items[i].debtor, env->message_id, env->queue_id,
+                                     header, NULL)) {
+                str_format(why, sizeof why, "cannot record %s %s: %s", invoice_type_name(items[i].inv.type),
+                           items[i].inv.number, store_last_error(st));
                 result = OUTGOING_DB_ERROR;
-                break;
             }
         }
+        if (result == OUTGOING_OK)
+            keep_copy(cfg, st, key, env, data, len);
+        store_pool_put(pool, st);
     }
-    if (result == OUTGOING_OK)
-        keep_copy(cfg, st, key, env, data, len);
-    store_pool_put(pool, st);
+    if (result == OUTGOING_DB_ERROR) {
+        log_store_failure(env->queue_id, why);
+        /* Whole: what was recorded is recorded again as "already tracked". */
+        if (cfg->on_db_error != ON_ERROR_TEMPFAIL)
+            catchup_add(env->queue_id, env->message_id, items, count, data, len);
+    }
+    free(items);
     return result;
 }
 

@@ -37,7 +37,9 @@ void outgoing_scan_limits(const struct config *cfg, struct scan_limits *limits);
 void outgoing_choose_debtor(const struct invoice *inv, const struct envelope *env, char *out, size_t size);
 
 /* Scans data, stores the cases, logs one line per message, and writes the
- * X-Relance header value into header_value (empty when nothing tracked). */
+ * X-Relance header value into header_value (empty when nothing tracked).
+ * When the store fails and On-DBError is accept, the message's invoices
+ * are queued for catch-up (catchup.h); OUTGOING_DB_ERROR all the same. */
 enum outgoing_result outgoing_process(const struct config *cfg, struct store_pool *pool,
                                       const struct audit_key *key, const char *data, size_t len,
                                       const struct envelope *env, struct strbuf *header_value);

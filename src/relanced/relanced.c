@@ -34,6 +34,7 @@
 #include "lib/audit.h"
 #include "lib/log.h"
 #include "lib/message.h"
+#include "recognise/catchup.h"
 #include "recognise/invoice_xml.h"
 #include "relanced/milter.h"
 #include "relanced/privcheck.h"
@@ -534,12 +535,19 @@ static int run(const struct options *opt, struct config *cfg)
         log_error(NULL, "cannot start the scheduler thread");
         return 1;
     }
+    /* Invoices read while the store failed are recorded when it is back. */
+    if (!catchup_start(milter_get_config, setup.pool, &setup.key)) {
+        log_error(NULL, "cannot start the catch-up thread");
+        return 1;
+    }
     /* Started: from here on, the log alone. */
     log_copy_to_stderr(false);
     rc = smfi_main() == MI_SUCCESS ? 0 : 1;
     log_notice(NULL, "relance stopping");
     /* A run in progress finishes its reminder before the store goes. */
     scheduler_stop(scheduler);
+    /* A last attempt; what still waits is logged, invoice by invoice. */
+    catchup_stop();
     stop_reload_thread(reload);
     milter_shutdown();
     store_pool_free(setup.pool);

@@ -439,6 +439,11 @@ static bool migrate(struct store *st, char *why, size_t whylen)
     int version, rc;
     char sql[64];
 
+    /* Current already (every open but the first of a new version): no
+     * write lock, so that a store locked by another process or on a full
+     * file system can still be opened and read. */
+    if (read_user_version(st) == STORE_SCHEMA_VERSION)
+        return true;
     rc = store_exec(st, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) {
         str_format(why, whylen, "cannot lock the database: %s", sqlite3_errmsg(st->db));

@@ -481,14 +481,20 @@ R4_STATUS=$(case_field R-4 .status)
 
 check "the database's write lock is held" lock_db
 run_mt dberror.lua EXPECT=accept INVOICE=db-accept.eml REPLY=db-reply-accept.eml
-unlock_db
-echo "== On-DBError accept: the store"
+echo "== On-DBError accept: the store (read while still locked)"
 check "no case recorded while locked" not has_case O-DB-1
 check_eq "R-4 unchanged" "$R4_STATUS" "$(case_field R-4 .status)"
 check_eq "no reply recorded for R-4" "$R4_REPLIES" "$(replies_of R-4)"
 check "the failure is logged with the queue id" logged "DB1-accept: cannot record invoice O-DB-1"
-echo "== the lock gone, the same invoice is tracked"
-echo "db-accept.eml O-DB-1 120.00 compta@client-b.test" >"$T/track-db.list"
+check "the invoice is queued for catch-up" logged "DB1-accept: queued invoice O-DB-1 for catch-up"
+unlock_db
+echo "== the lock gone, the queued invoice is recorded without its mail passing again"
+caught_up() { for _ in $(seq 1 30); do has_case O-DB-1 && return 0; sleep 0.5; done; return 1; }
+check "O-DB-1 is a case (catch-up)" caught_up
+check "the catch-up is logged" logged "tracked invoice O-DB-1 .*caught up"
+echo "== and new mail is tracked as it passes"
+invoice_mail db-after.eml O-DB-3 140.00 "Client B SARL" compta@client-b.test
+echo "db-after.eml O-DB-3 140.00 compta@client-b.test" >"$T/track-db.list"
 run_mt track.lua "TRACK_LIST=$T/track-db.list"
 
 echo "== On-DBError tempfail (configuration reloaded)"

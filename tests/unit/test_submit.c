@@ -193,6 +193,50 @@ static void test_killed_or_late_is_ambiguous(void **state)
     free(slow);
 }
 
+/* The whole message is there before the command starts: a runner killed
+ * (kill -9) after starting it cannot leave it reading end-of-file after
+ * part of the message, which sendmail would queue as it is. */
+static void test_message_whole_before_the_command_starts(void **state)
+{
+    char *cmd_path = script("size", "stat -L -c %s /dev/stdin >\"$(dirname \"$0\")/size\"; cat >/dev/null");
+    char *command = xasprintf("sendmail:%s", cmd_path);
+    char error[300], *path, *got, want[32];
+    size_t len;
+    struct strbuf big;
+
+    (void)state;
+    strbuf_init(&big);
+    strbuf_puts(&big, "Subject: test\n\n");
+    for (int i = 0; i < 20000; i++)
+        strbuf_printf(&big, "line %d of a reminder larger than a pipe\n", i);
+    assert_int_equal(run(command, big.data, 10, error, sizeof error), SUBMIT_OK);
+    path = xasprintf("%s/size", dir);
+    got = file_read_all(path, 64, &len);
+    assert_non_null(got);
+    snprintf(want, sizeof want, "%zu\n", big.len);
+    assert_string_equal(got, want);
+    free(got);
+    free(path);
+    strbuf_free(&big);
+    free(command);
+    free(cmd_path);
+}
+
+/* A command that exits 0 having read only part of the message may have
+ * queued that part: not a success. */
+static void test_partly_read_is_ambiguous(void **state)
+{
+    char *cmd_path = script("partial", "read -r first; exit 0");
+    char *command = xasprintf("sendmail:%s", cmd_path);
+    char error[300];
+
+    (void)state;
+    assert_int_equal(run(command, "Subject: x\n\nbody\nmore\n", 10, error, sizeof error), SUBMIT_AMBIGUOUS);
+    assert_non_null(strstr(error, "before reading the whole message"));
+    free(command);
+    free(cmd_path);
+}
+
 /* The daemon runs with HUP, INT, TERM and USR1 blocked in every thread:
  * the command must not inherit that (a blocked TERM would outlive the
  * deadline), nor an ignored signal. */
@@ -345,6 +389,8 @@ int main(void)
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_handed_over),
         cmocka_unit_test(test_chatty_command),
+        cmocka_unit_test(test_message_whole_before_the_command_starts),
+        cmocka_unit_test(test_partly_read_is_ambiguous),
         cmocka_unit_test(test_child_signals_are_reset),
         cmocka_unit_test(test_refused_is_definite),
         cmocka_unit_test(test_killed_or_late_is_ambiguous),
