@@ -175,7 +175,7 @@ static void test_agency_keys_checked_in_named_ladders(void **state)
     expect_error("AgencyName Agence\nAgencyAddress 1 rue A\nCreditorAddress 2 rue B\nStep rappel after=1\n"
                  "Ladder firm\nStep a after=1 from=agency\n",
                  "t.conf:5: CreditorPaymentInfo: required by step a (from=agency): its letters must give CPCE "
-                 "R124-4 4°, how to pay");
+                 "R124-4 4°, how to pay (or CreditorIban)");
 }
 
 static void test_rule_matching(void **state)
