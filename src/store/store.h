@@ -22,7 +22,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 enum store_result {
     STORE_OK = 0,
@@ -91,6 +91,17 @@ enum store_result store_track_invoice(struct store *st, const struct audit_key *
                                       struct case_row *out, bool *created);
 
 enum store_result store_list_cases(struct store *st, struct case_list *out);
+/* Cases in id order after after_id (0: from the first), in one status
+ * (status NULL: all), at most limit (0: no limit), handed one at a time to
+ * fn (the row lives until fn returns); fn returns false to stop. Memory
+ * does not grow with the book. */
+struct case_page {
+    int64_t after_id;
+    size_t limit;
+    const enum case_status *status;
+};
+typedef bool (*store_case_fn)(const struct case_row *c, void *arg);
+enum store_result store_each_case(struct store *st, const struct case_page *page, store_case_fn fn, void *arg);
 enum store_result store_get_case(struct store *st, int64_t id, struct case_row *out);
 /* Every case with this number (one per seller). */
 enum store_result store_find_cases(struct store *st, const char *number, struct case_list *out);
@@ -170,6 +181,20 @@ void due_case_list_free(struct due_case_list *list);
  * and due date. dry_run: dry-run reminders count as done (a rehearsal
  * writes each step once); otherwise they are ignored. */
 enum store_result store_list_due_cases(struct store *st, bool dry_run, struct due_case_list *out);
+/* The same, streamed and narrowed to what may be due: debtors after
+ * after_debtor, due on or before latest_due (YYYY-MM-DD; no case due later
+ * can have a step due), at level max_level or below (past it the ladder is
+ * climbed). Rows come in (debtor, due date, id) order from the partial
+ * index of open cases; each lives until fn returns, which returns false
+ * to stop. */
+struct due_filter {
+    bool dry_run;
+    int64_t after_debtor;
+    char latest_due[16];
+    int max_level;
+};
+typedef bool (*store_due_fn)(const struct due_case *dc, void *arg);
+enum store_result store_each_due_case(struct store *st, const struct due_filter *f, store_due_fn fn, void *arg);
 /* The same view of one case, whatever its status. */
 enum store_result store_get_due_case(struct store *st, int64_t case_id, bool dry_run, struct due_case *out);
 

@@ -80,6 +80,40 @@ enum store_result store_list_due_cases(struct store *st, bool dry_run, struct du
     return read_due_cases(st, stmt, out);
 }
 
+enum store_result store_each_due_case(struct store *st, const struct due_filter *f, store_due_fn fn, void *arg)
+{
+    /* INDEXED BY: the planner, without statistics, may prefer
+     * invoices_by_due and sort every row; this order needs no sort. */
+    static const char sql[] =
+        "SELECT " DUE_COLUMNS " FROM invoices AS i INDEXED BY invoices_open_by_debtor"
+        " JOIN debtors d ON d.id = i.debtor_id"
+        " WHERE i.status = 'open' AND i.debtor_id > ?2 AND i.due_date <= ?3 AND i.level <= ?4"
+        " AND i.type = 'invoice' AND i.balance > 0"
+        " ORDER BY i.debtor_id, i.due_date, i.id";
+    struct due_case *dc = xmalloc(sizeof *dc);
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK) {
+        free(dc);
+        return store_result_of(st, rc, "prepare due cases");
+    }
+    sqlite3_bind_int(stmt, 1, f->dry_run);
+    sqlite3_bind_int64(stmt, 2, f->after_debtor);
+    store_bind_text(stmt, 3, f->latest_due);
+    sqlite3_bind_int(stmt, 4, f->max_level);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        due_from_row(stmt, dc);
+        if (!fn(dc, arg)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(stmt);
+    free(dc);
+    return store_result_of(st, rc, "read due cases");
+}
+
 enum store_result store_get_due_case(struct store *st, int64_t case_id, bool dry_run, struct due_case *out)
 {
     static const char sql[] = "SELECT " DUE_COLUMNS " FROM invoices i JOIN debtors d ON d.id = i.debtor_id"
@@ -520,15 +554,22 @@ static enum store_result read_reminders(struct store *st, sqlite3_stmt *stmt, st
 enum store_result store_list_reminders(struct store *st, const enum reminder_state *state, int64_t case_id,
                                        struct reminder_list *out)
 {
-    static const char sql[] =
+    static const char sql_all[] =
+        "SELECT " REMINDER_COLUMNS REMINDER_FROM " WHERE (?1 IS NULL OR r.state = ?1) AND ?2 = 0"
+        " ORDER BY r.id DESC";
+    /* One case's: found from its items and its events by index (the
+     * scheduler asks this for every case it reminds), never by reading
+     * every reminder. */
+    static const char sql_case[] =
         "SELECT " REMINDER_COLUMNS REMINDER_FROM " WHERE (?1 IS NULL OR r.state = ?1)"
-        " AND (?2 = 0 OR EXISTS (SELECT 1 FROM reminder_items ri WHERE ri.reminder_id = r.id"
-        "   AND ri.invoice_id = ?2)"
-        "   OR (r.state = 'failed' AND EXISTS (SELECT 1 FROM events e WHERE e.invoice_id = ?2"
-        "   AND e.kind = 'reminder-failed' AND json_extract(e.detail, '$.reminder') = r.id)))"
+        " AND r.id IN (SELECT ri.reminder_id FROM reminder_items ri WHERE ri.invoice_id = ?2"
+        "   UNION SELECT json_extract(e.detail, '$.reminder') FROM events e WHERE e.invoice_id = ?2"
+        "   AND e.kind = 'reminder-failed')"
+        " AND (r.state = 'failed' OR EXISTS (SELECT 1 FROM reminder_items ri WHERE ri.reminder_id = r.id"
+        "   AND ri.invoice_id = ?2))"
         " ORDER BY r.id DESC";
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = sqlite3_prepare_v2(st->db, case_id > 0 ? sql_case : sql_all, -1, &stmt, NULL);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare reminders");
