@@ -429,20 +429,24 @@ static enum sent_outcome send_group(struct scheduler_ctx *x, const struct group 
 
 /* ---- the run ---- */
 
-/* The earliest due date that may have anything due today: the courtesy
- * notice goes up to CourtesyDays before it, the first step its delay
- * after. Cases due later are not read. */
+/* For each level, the latest due date that may have a step due today:
+ * the next step's delay before today (its interval after the last step
+ * only comes later); at level 0, the courtesy notice goes up to
+ * CourtesyDays before the due date. Cases due later are not read. */
 static void due_cutoff(const struct scheduler_ctx *x, struct due_filter *f)
 {
-    int ahead = x->cfg->courtesy_days > 0 ? (int)x->cfg->courtesy_days : -x->cfg->steps.items[0].delay;
-
-    date_format(date_add_days(x->local.date, ahead), f->latest_due);
     f->max_level = (int)x->cfg->steps.count - 1;
+    for (int level = 0; level <= f->max_level; level++) {
+        int ahead = -x->cfg->steps.items[level].delay;
+        if (level == 0 && x->cfg->courtesy_days > 0)
+            ahead = (int)x->cfg->courtesy_days;
+        date_format(date_add_days(x->local.date, ahead), f->latest_due[level]);
+    }
 }
 
 static bool send_due(struct scheduler_ctx *x)
 {
-    struct due_filter f = {x->cfg->dry_run, 0, "", 0};
+    struct due_filter f = {x->cfg->dry_run, 0, 0, {""}};
     struct plan *plan;
     bool ok = true;
 

@@ -340,9 +340,10 @@ static const char *const migrations[] = {
     /* 11: the scheduler's due work at any size of book. Only open cases
      * can be reminded; it reads them debtor by debtor, by due date, a page
      * of debtors at a time: this partial index holds only the open ones, in
-     * that order, so that the read neither sorts nor visits the settled
-     * book (tests/unit/test_store_plans.c). */
-    "CREATE INDEX invoices_open_by_debtor ON invoices(debtor_id, due_date, id) WHERE status = 'open';"
+     * that order, with their level, so that the read neither sorts nor
+     * visits the settled book, and passes over the cases not yet due
+     * without reading them (tests/unit/test_store_plans.c). */
+    "CREATE INDEX invoices_open_by_debtor ON invoices(debtor_id, due_date, id, level) WHERE status = 'open';"
     /* And what it asks for each reminder it writes: the debtor's
      * reminders of the day (one a day), the case's payments. */
     "CREATE INDEX reminders_by_debtor ON reminders(debtor_id, sent_at);"

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "core/invoice.h"
+#include "core/ladder.h"
 #include "core/money.h"
 #include "lib/audit.h"
 #include "store/case_state.h"
@@ -182,16 +183,17 @@ void due_case_list_free(struct due_case_list *list);
  * writes each step once); otherwise they are ignored. */
 enum store_result store_list_due_cases(struct store *st, bool dry_run, struct due_case_list *out);
 /* The same, streamed and narrowed to what may be due: debtors after
- * after_debtor, due on or before latest_due (YYYY-MM-DD; no case due later
- * can have a step due), at level max_level or below (past it the ladder is
- * climbed). Rows come in (debtor, due date, id) order from the partial
- * index of open cases; each lives until fn returns, which returns false
- * to stop. */
+ * after_debtor, at a level L no higher than max_level (past it the ladder
+ * is climbed) and due on or before latest_due[L] (YYYY-MM-DD: a case due
+ * later can have no step due today at that level). Rows come in (debtor,
+ * due date, id) order from the partial index of open cases, which holds
+ * the level too, so that cases not yet due are passed over in the index;
+ * each row lives until fn returns, which returns false to stop. */
 struct due_filter {
     bool dry_run;
     int64_t after_debtor;
-    char latest_due[16];
     int max_level;
+    char latest_due[LADDER_MAX_STEPS + 1][16];
 };
 typedef bool (*store_due_fn)(const struct due_case *dc, void *arg);
 enum store_result store_each_due_case(struct store *st, const struct due_filter *f, store_due_fn fn, void *arg);

@@ -80,6 +80,10 @@ enum store_result store_list_due_cases(struct store *st, bool dry_run, struct du
     return read_due_cases(st, stmt, out);
 }
 
+/* The cutoff of each level, ?5 for level 0 to ?17 for LADDER_MAX_STEPS. */
+#define LATEST_DUE_BY_LEVEL "WHEN 0 THEN ?5 WHEN 1 THEN ?6 WHEN 2 THEN ?7 WHEN 3 THEN ?8 WHEN 4 THEN ?9 WHEN 5 THEN ?10 WHEN 6 THEN ?11 WHEN 7 THEN ?12 WHEN 8 THEN ?13 WHEN 9 THEN ?14 WHEN 10 THEN ?15 WHEN 11 THEN ?16 WHEN 12 THEN ?17"
+_Static_assert(LADDER_MAX_STEPS == 12, "one WHEN per level in LATEST_DUE_BY_LEVEL");
+
 enum store_result store_each_due_case(struct store *st, const struct due_filter *f, store_due_fn fn, void *arg)
 {
     /* INDEXED BY: the planner, without statistics, may prefer
@@ -87,7 +91,8 @@ enum store_result store_each_due_case(struct store *st, const struct due_filter 
     static const char sql[] =
         "SELECT " DUE_COLUMNS " FROM invoices AS i INDEXED BY invoices_open_by_debtor"
         " JOIN debtors d ON d.id = i.debtor_id"
-        " WHERE i.status = 'open' AND i.debtor_id > ?2 AND i.due_date <= ?3 AND i.level <= ?4"
+        " WHERE i.status = 'open' AND i.debtor_id > ?2 AND i.level <= ?4"
+        " AND i.due_date <= CASE i.level " LATEST_DUE_BY_LEVEL " END"
         " AND i.type = 'invoice' AND i.balance > 0"
         " ORDER BY i.debtor_id, i.due_date, i.id";
     struct due_case *dc = xmalloc(sizeof *dc);
@@ -100,8 +105,9 @@ enum store_result store_each_due_case(struct store *st, const struct due_filter 
     }
     sqlite3_bind_int(stmt, 1, f->dry_run);
     sqlite3_bind_int64(stmt, 2, f->after_debtor);
-    store_bind_text(stmt, 3, f->latest_due);
     sqlite3_bind_int(stmt, 4, f->max_level);
+    for (int level = 0; level <= LADDER_MAX_STEPS; level++)
+        store_bind_text(stmt, 5 + level, f->latest_due[level]);
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         due_from_row(stmt, dc);
         if (!fn(dc, arg)) {

@@ -160,7 +160,7 @@ static bool count_due(const struct due_case *dc, void *arg)
 static void test_due_selection_walks_the_open_index_in_order(void **state)
 {
     struct fixture *f = *state;
-    struct due_filter filter = {false, 0, "2026-12-31", 6};
+    struct due_filter filter = {false, 0, 6, {"2026-12-31", "2026-12-31", "2026-12-31"}};
     struct strbuf plans;
     int n = 0;
 
@@ -178,14 +178,18 @@ static void test_due_selection_walks_the_open_index_in_order(void **state)
 static void test_due_selection_stops_at_the_cutoff(void **state)
 {
     struct fixture *f = *state;
-    struct due_filter before_due = {false, 0, "2026-01-30", 6};
-    struct due_filter climbed = {false, 0, "2026-12-31", 0};
+    struct due_filter before_due = {false, 0, 6, {"2026-12-31", "2026-01-30", "2026-12-31"}};
+    struct due_filter climbed = {false, 0, 0, {"2026-12-31", "2026-12-31"}};
     int n = 0;
 
     assert_int_equal(store_each_due_case(f->st, &before_due, count_due, &n), STORE_OK);
     assert_int_equal(n, 0);
     assert_int_equal(store_each_due_case(f->st, &climbed, count_due, &n), STORE_OK);
     assert_int_equal(n, 0); /* level 1 is past max_level 0 */
+    /* Found again once its level's cutoff reaches its due date. */
+    before_due.latest_due[1][9] = '1';
+    assert_int_equal(store_each_due_case(f->st, &before_due, count_due, &n), STORE_OK);
+    assert_int_equal(n, 1);
 }
 
 static bool count_case(const struct case_row *c, void *arg)
