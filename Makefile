@@ -11,6 +11,7 @@
 #   make fuzz       coverage-guided fuzzing with clang's libFuzzer
 #   make accuracy   recognition accuracy per source and field (corpus + tests/data)
 #   make man-check  the man pages name every key and command, and render cleanly
+#   make bench      the store at 100k and 1M cases, extraction in process (BENCH.md)
 #   make install    honours PREFIX, DESTDIR, SYSCONFDIR (programs, configuration,
 #                   templates, lexicons, man pages, the systemd unit)
 
