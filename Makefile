@@ -12,6 +12,7 @@
 #   make fuzz       coverage-guided fuzzing with clang's libFuzzer
 #   make accuracy   recognition accuracy per source and field (corpus + tests/data)
 #   make man-check  the man pages name every key and command, and render cleanly
+#   make bench      the store at 100k and 1M cases, extraction in process (BENCH.md)
 #   make install    honours PREFIX, DESTDIR, SYSCONFDIR (programs, configuration,
 #                   templates, lexicons, man pages, the systemd unit)
 
@@ -75,8 +76,12 @@ FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_TIME   ?= 60
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
+# Benchmark programs link the library (bench/*.c): the store generator
+# and the in-process extraction loop.
+BENCH_SRCS  := $(wildcard bench/*.c)
+BENCH_BINS  := $(BENCH_SRCS:bench/%.c=build/bench/%)
 
-.PHONY: all demo deps check layering unit milter integration soak fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check model model-check
+.PHONY: all bench demo deps check layering unit milter integration soak fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check model model-check
 
 all: build/relanced build/relancectl build/relance-pdf man
 
@@ -152,7 +157,7 @@ fuzz: $(FUZZ_BINS)
 	  $$t -max_total_time=$(FUZZ_TIME) -max_len=1048576 build/fuzz/corpus/$${t##*/} || exit 1; \
 	done
 
-tools: $(TOOL_BINS)
+tools: $(TOOL_BINS) $(BENCH_BINS)
 
 # The reply model's trainer (tools/train_replies.c): make model writes
 # conf/replies/model.tsv from the tuning half of tests/data/replies.
@@ -170,6 +175,16 @@ model-check: build/train_replies
 build/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(if $(filter pdf_bomb,$*),-lz)
+
+build/bench/%: bench/%.c build/librelance.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/librelance.a $(PKG_LIBS)
+
+# Figures, not tests: the store at 100k and 1M cases, extraction in
+# process against pdfdetach + xmllint (BENCH.md says what they mean).
+bench: all $(BENCH_BINS)
+	RELANCE_CORPUS="$(CORPUS)" bash bench/store.sh
+	RELANCE_CORPUS="$(CORPUS)" bash bench/extract.sh
 
 # Man pages: the paths and version of this build written in; the keys of
 # relanced.conf(5) made from conf/relanced.conf, the one description of

@@ -7,6 +7,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/money.h"
@@ -32,47 +33,75 @@ static void json_profile(struct json *j, const struct profile_verdict *v)
     json_kv_string(j, "profile_why", v->why);
 }
 
-static void list_table(const struct ctl_env *env, struct store *st, const struct case_list *cases)
+/* A list is printed as the rows come, one case in memory at a time:
+ * the whole book never is. */
+struct list_out {
+    const struct ctl_env *env;
+    struct store *st; /* the debtor's profile is read per row */
+    bool by_kind;
+    enum debtor_kind kind;
+    size_t read, printed;
+    int64_t last_id; /* of the last case read: where the next page starts */
+};
+
+static void list_table_header(void)
 {
     printf("%-20s %-11s %-10s %12s %-3s %-9s %3s  %s  %s\n", "NUMBER", "TYPE", "DUE", "BALANCE", "CUR",
            "STATUS", "LVL", "DEBTOR", "PROFILE");
-    for (size_t i = 0; i < cases->count; i++) {
-        const struct case_row *c = &cases->items[i];
-        char due[DATE_STR_MAX], balance[MONEY_STR_MAX];
-        struct profile_verdict v;
-
-        debtor_profile_of(env, st, c, &v);
-        date_format(c->inv.due_date, due);
-        money_format_decimal(c->balance, balance);
-        printf("%-20s %-11s %-10s %12s %-3s %-9s %3d  %s  %s (%s)\n", c->inv.number, invoice_type_name(c->inv.type),
-               due[0] ? due : "-", balance, c->inv.currency, case_status_name(c->status), c->level,
-               c->debtor_email[0] ? c->debtor_email : "-", debtor_profile_name(v.profile), v.why);
-    }
 }
 
-static void list_json(const struct ctl_env *env, struct store *st, const struct case_list *cases)
+static void list_table_row(const struct list_out *o, const struct case_row *c)
+{
+    char due[DATE_STR_MAX], balance[MONEY_STR_MAX];
+    struct profile_verdict v;
+
+    debtor_profile_of(o->env, o->st, c, &v);
+    date_format(c->inv.due_date, due);
+    money_format_decimal(c->balance, balance);
+    printf("%-20s %-11s %-10s %12s %-3s %-9s %3d  %s  %s (%s)\n", c->inv.number, invoice_type_name(c->inv.type),
+           due[0] ? due : "-", balance, c->inv.currency, case_status_name(c->status), c->level,
+           c->debtor_email[0] ? c->debtor_email : "-", debtor_profile_name(v.profile), v.why);
+}
+
+static void list_json_row(const struct list_out *o, const struct case_row *c)
 {
     struct strbuf sb;
     struct json j;
 
     strbuf_init(&sb);
     json_init(&j, &sb, true);
-    json_array_begin(&j);
-    for (size_t i = 0; i < cases->count; i++) {
-        json_object_begin(&j);
-        ctl_json_case_fields(&j, &cases->items[i]);
-        ctl_json_debtor_kind(&j, env, &cases->items[i]);
-        {
-            struct profile_verdict v;
-            debtor_profile_of(env, st, &cases->items[i], &v);
-            json_profile(&j, &v);
-            json_kv_string(&j, "ladder", cases->items[i].ladder[0] ? cases->items[i].ladder : LADDER_DEFAULT_NAME);
-        }
-        json_object_end(&j);
+    json_object_begin(&j);
+    ctl_json_case_fields(&j, c);
+    ctl_json_debtor_kind(&j, o->env, c);
+    {
+        struct profile_verdict v;
+        debtor_profile_of(o->env, o->st, c, &v);
+        json_profile(&j, &v);
+        json_kv_string(&j, "ladder", c->ladder[0] ? c->ladder : LADDER_DEFAULT_NAME);
     }
-    json_array_end(&j);
-    ctl_print_json(&sb);
+    json_object_end(&j);
+    fputs(o->printed ? ",\n" : "\n", stdout);
+    fwrite(sb.data, 1, sb.len, stdout);
     strbuf_free(&sb);
+}
+
+/* Cases without a debtor have nobody to settle: --kind leaves them out.
+ * --kind is decided here (the configured default applies), after the
+ * page: a page of --limit N may print fewer than N. */
+static bool list_row(const struct case_row *c, void *arg)
+{
+    struct list_out *o = arg;
+
+    o->last_id = c->id;
+    o->read++;
+    if (o->by_kind && (c->debtor_id <= 0 || ctl_debtor_kind(o->env, c) != o->kind))
+        return true;
+    if (o->env->json)
+        list_json_row(o, c);
+    else
+        list_table_row(o, c);
+    o->printed++;
+    return true;
 }
 
 /* Held reminders wait for a decision: say so under the table. */
@@ -88,78 +117,62 @@ static void print_held_hint(struct store *st)
     reminder_list_free(&held);
 }
 
-/* Keeps the cases whose debtor is of this kind (cases without a debtor
- * have nobody to settle, and are left out). */
-static void keep_kind(const struct ctl_env *env, struct case_list *cases, enum debtor_kind kind)
-{
-    size_t w = 0;
-
-    for (size_t i = 0; i < cases->count; i++) {
-        if (cases->items[i].debtor_id > 0 && ctl_debtor_kind(env, &cases->items[i]) == kind)
-            cases->items[w++] = cases->items[i];
-    }
-    cases->count = w;
-}
-
-/* Keeps the cases in this status (list --status review: what waits for
- * the operator). */
-static void keep_status(struct case_list *cases, enum case_status status)
-{
-    size_t w = 0;
-
-    for (size_t i = 0; i < cases->count; i++)
-        if (cases->items[i].status == status)
-            cases->items[w++] = cases->items[i];
-    cases->count = w;
-}
-
 int ctl_list(struct ctl_env *env, int argc, char **argv)
 {
-    static const char usage[] = "usage: list [--kind unknown|business|consumer] [--status STATUS] [--json]";
+    static const char usage[] = "usage: list [--kind unknown|business|consumer] [--status STATUS] [--after ID]"
+                                " [--limit N] [--json]";
     static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
                                          {"status", required_argument, NULL, 's'},
+                                         {"after", required_argument, NULL, 'a'},
+                                         {"limit", required_argument, NULL, 'l'},
                                          {NULL, 0, NULL, 0}};
-    enum debtor_kind kind = DEBTOR_KIND_UNKNOWN;
+    struct list_out out = {env, NULL, false, DEBTOR_KIND_UNKNOWN, 0, 0, 0};
     enum case_status status = CASE_OPEN;
-    bool by_kind = false, by_status = false;
-    struct case_list cases;
+    struct case_page page = {0, 0, NULL};
     struct store *st;
     enum store_result r;
+    char *end;
     int ch;
 
     optind = 1;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (ch == 'k' && !debtor_kind_parse(optarg, &kind))
+        if (ch == 'k' && !debtor_kind_parse(optarg, &out.kind))
             return ctl_usage_error("list: --kind is unknown, business or consumer");
         if (ch == 's' && !case_status_parse(optarg, &status))
             return ctl_usage_error("list: --status is open, paid, paused, disputed, cancelled, closed, court, review"
                                    " or insolvent");
+        if (ch == 'a' && ((page.after_id = strtoll(optarg, &end, 10)) < 0 || *end || end == optarg))
+            return ctl_usage_error("list: --after is a case id (the \"id\" of list --json)");
+        if (ch == 'l' && ((long long)(page.limit = strtoull(optarg, &end, 10)) <= 0 || *end || *optarg == '-'))
+            return ctl_usage_error("list: --limit is a number of cases, at least 1");
         if (ch == '?')
             return ctl_usage_error("%s", usage);
-        by_kind |= ch == 'k';
-        by_status |= ch == 's';
+        out.by_kind |= ch == 'k';
+        if (ch == 's')
+            page.status = &status;
     }
     if (optind != argc)
         return ctl_usage_error("%s", usage);
     if ((st = ctl_open_store(env)) == NULL)
         return 1;
-    r = store_list_cases(st, &cases);
+    out.st = st;
+    if (env->json)
+        fputs("[", stdout);
+    else
+        list_table_header();
+    r = store_each_case(st, &page, list_row, &out);
+    if (env->json)
+        fputs(out.printed ? "\n]\n" : "]\n", stdout);
     if (r != STORE_OK) {
         fprintf(stderr, "relancectl: %s\n", store_last_error(st));
         store_close(st);
         return 1;
     }
-    if (by_kind)
-        keep_kind(env, &cases, kind);
-    if (by_status)
-        keep_status(&cases, status);
-    if (env->json) {
-        list_json(env, st, &cases);
-    } else {
-        list_table(env, st, &cases);
+    if (!env->json) {
+        if (page.limit > 0 && out.read == page.limit)
+            printf("\nnext page: relancectl list --after %lld --limit %zu\n", (long long)out.last_id, page.limit);
         print_held_hint(st);
     }
-    case_list_free(&cases);
     store_close(st);
     return 0;
 }

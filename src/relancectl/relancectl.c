@@ -22,7 +22,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"list", ctl_list, "list [--kind unknown|business|consumer] [--status STATUS] [--json]  every case (of debtors of that kind, in that status)"},
+    {"list", ctl_list, "list [--kind unknown|business|consumer] [--status STATUS] [--after ID] [--limit N] [--json]  every case (of debtors of that kind, in that status), in id order, a page at a time"},
     {"show", ctl_show, "show NUMBER [--seller NAME] [--json]  one case and its history"},
     {"inspect", ctl_inspect, "inspect FILE.eml|FILE.pdf|FILE.xml [--json]  what relance recognises in a message or document"},
     {"keygen", ctl_keygen, "keygen [FILE]                 create the KeyFile secret (mode 0600)"},

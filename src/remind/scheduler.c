@@ -174,18 +174,30 @@ static bool settle_stale_reminders(struct scheduler_ctx *x)
 
 /* ---- selection ---- */
 
+/* A debtor's reminder of the run: the most advanced step due, in the
+ * currency of its first case at that step (one mail per debtor per run).
+ * The cases are copies: the rows they came from are gone. */
 struct group {
     int64_t debtor_id;
     int step;
-    const char *ladder; /* the cases' ladder: one mail follows one ladder */
+    char ladder[LADDER_NAME_MAX]; /* the cases' ladder: one mail follows one ladder */
     char currency[4];
+    struct due_case *copies; /* GROUP_MAX_CASES of them, allocated once */
     const struct due_case *cases[GROUP_MAX_CASES];
     size_t count;
 };
 
+/* The due work is read a page of debtors at a time and sent page by page,
+ * so that neither the daemon nor relancectl ever holds the whole book:
+ * at most PLAN_DEBTORS groups of GROUP_MAX_CASES cases each. */
+#define PLAN_DEBTORS 64
+
 struct plan {
-    struct group *items;
-    size_t count, cap;
+    struct scheduler_ctx *x;
+    struct group items[PLAN_DEBTORS];
+    size_t count;
+    int64_t last_debtor; /* the debtor of the last row taken */
+    bool full;           /* stopped at a debtor the page has no room for */
 };
 
 static struct date local_date_of(const struct calendar_zone *zone, const char *utc_text)
@@ -223,40 +235,62 @@ static int due_step(const struct scheduler_ctx *x, const struct due_case *dc)
     return step;
 }
 
-static void plan_add(struct plan *p, const struct due_case *dc, int step)
+static void group_start(struct group *g, const struct due_case *dc, int step)
 {
-    struct group *g = NULL;
-
-    for (size_t i = 0; i < p->count && g == NULL; i++)
-        if (p->items[i].debtor_id == dc->c.debtor_id && p->items[i].step == step &&
-            strcmp(p->items[i].currency, dc->c.inv.currency) == 0 && strcmp(p->items[i].ladder, dc->c.ladder) == 0)
-            g = &p->items[i];
-    if (g == NULL) {
-        if (p->count == p->cap) {
-            p->cap = p->cap ? p->cap * 2 : 16;
-            p->items = xrealloc(p->items, p->cap * sizeof *p->items);
-        }
-        g = &p->items[p->count++];
-        memset(g, 0, sizeof *g);
-        g->debtor_id = dc->c.debtor_id;
-        g->step = step;
-        g->ladder = dc->c.ladder;
-        str_copy(g->currency, sizeof g->currency, dc->c.inv.currency);
-    }
-    /* A bounded mail: the rest waits for the next day's reminder. */
-    if (g->count < GROUP_MAX_CASES)
-        g->cases[g->count++] = dc;
+    g->debtor_id = dc->c.debtor_id;
+    g->step = step;
+    str_copy(g->ladder, sizeof g->ladder, dc->c.ladder);
+    str_copy(g->currency, sizeof g->currency, dc->c.inv.currency);
+    g->count = 0;
 }
 
-/* The group that goes to this debtor today: the most advanced step. */
-static const struct group *best_group_of(const struct plan *p, int64_t debtor_id)
+/* Keeps what the debtor's mail will carry: a more advanced step replaces
+ * the group; the same step in the same currency joins it (a bounded
+ * mail: the rest waits for the next day's reminder); anything else waits. */
+static void group_take(struct group *g, const struct due_case *dc, int step)
 {
-    const struct group *best = NULL;
+    if (step > g->step)
+        group_start(g, dc, step);
+    else if (step < g->step || strcmp(g->currency, dc->c.inv.currency) != 0 || strcmp(g->ladder, dc->c.ladder) != 0)
+        return;
+    if (g->count < GROUP_MAX_CASES) {
+        g->copies[g->count] = *dc;
+        g->cases[g->count] = &g->copies[g->count];
+        g->count++;
+    }
+}
 
-    for (size_t i = 0; i < p->count; i++)
-        if (p->items[i].debtor_id == debtor_id && (best == NULL || p->items[i].step > best->step))
-            best = &p->items[i];
-    return best;
+static bool follow_ladder(struct scheduler_ctx *x, struct due_case *dc);
+
+/* One row of the due work, in debtor order. The row is read into a copy:
+ * the case's ladder may be chosen (and recorded) on the way. */
+static bool plan_take(const struct due_case *row, void *arg)
+{
+    struct plan *p = arg;
+    struct group *g = p->count > 0 ? &p->items[p->count - 1] : NULL;
+    struct due_case copy = *row;
+    const struct due_case *dc = &copy;
+    int step;
+
+    if (dc->c.debtor_id != p->last_debtor) {
+        if (p->count == PLAN_DEBTORS) {
+            p->full = true;
+            return false;
+        }
+        p->last_debtor = dc->c.debtor_id;
+    }
+    if (!follow_ladder(p->x, &copy))
+        return true;
+    if ((step = due_step(p->x, dc)) == LADDER_NONE)
+        return true;
+    if (g == NULL || g->debtor_id != dc->c.debtor_id) {
+        g = &p->items[p->count++];
+        if (g->copies == NULL)
+            g->copies = xmalloc(GROUP_MAX_CASES * sizeof *g->copies);
+        group_start(g, dc, step);
+    }
+    group_take(g, dc, step);
+    return true;
 }
 
 /* ---- claiming, sending, recording ---- */
@@ -486,36 +520,64 @@ static bool follow_ladder(struct scheduler_ctx *x, struct due_case *dc)
     return true;
 }
 
+/* For each level, the latest due date that may have a step due today in
+ * any ladder: the least delay of the next step among the ladders, before
+ * today (its interval after the last step only comes later); at level 0,
+ * the courtesy notice goes up to CourtesyDays before the due date. Cases
+ * due later are not read. */
+static void due_cutoff(const struct scheduler_ctx *x, struct due_filter *f)
+{
+    const struct ladder_steps *sets[1 + LADDER_MAX_NAMED];
+    size_t nsets = 0;
+
+    sets[nsets++] = &x->cfg->steps;
+    for (size_t i = 0; i < x->cfg->ladders.count && nsets < ARRAY_LEN(sets); i++)
+        sets[nsets++] = &x->cfg->ladders.items[i].steps;
+    f->max_level = -1;
+    for (size_t i = 0; i < nsets; i++)
+        if ((int)sets[i]->count - 1 > f->max_level)
+            f->max_level = (int)sets[i]->count - 1;
+    for (int level = 0; level <= f->max_level; level++) {
+        int delay = LADDER_MAX_DELAY;
+        for (size_t i = 0; i < nsets; i++)
+            if ((size_t)level < sets[i]->count && sets[i]->items[level].delay < delay)
+                delay = sets[i]->items[level].delay;
+        int ahead = -delay;
+        if (level == 0 && x->cfg->courtesy_days > 0)
+            ahead = (int)x->cfg->courtesy_days;
+        date_format(date_add_days(x->local.date, ahead), f->latest_due[level]);
+    }
+}
+
 static bool send_due(struct scheduler_ctx *x)
 {
-    struct due_case_list due;
-    struct plan plan = {NULL, 0, 0};
-    int64_t last_debtor = 0;
+    struct due_filter f = {x->cfg->dry_run, 0, 0, {""}};
+    struct plan *plan;
     bool ok = true;
 
-    if (store_list_due_cases(x->run->st, x->cfg->dry_run, &due) != STORE_OK) {
-        log_error(NULL, "cannot read the cases: %s", store_last_error(x->run->st));
-        return false;
-    }
-    for (size_t i = 0; i < due.count; i++) {
-        int step;
-        if (!follow_ladder(x, &due.items[i]))
-            continue;
-        step = due_step(x, &due.items[i]);
-        if (step != LADDER_NONE)
-            plan_add(&plan, &due.items[i], step);
-    }
-    /* Groups come in debtor order: one mail per debtor per run. */
-    for (size_t i = 0; i < plan.count && ok; i++) {
-        const struct group *g;
-        if (plan.items[i].debtor_id == last_debtor)
-            continue;
-        last_debtor = plan.items[i].debtor_id;
-        g = best_group_of(&plan, last_debtor);
-        ok = send_group(x, g) != OUTCOME_STORE_FAILED;
-    }
-    free(plan.items);
-    due_case_list_free(&due);
+    if (x->cfg->steps.count == 0)
+        return true;
+    due_cutoff(x, &f);
+    plan = xcalloc(1, sizeof *plan);
+    plan->x = x;
+    do {
+        plan->count = 0;
+        plan->full = false;
+        plan->last_debtor = f.after_debtor;
+        if (store_each_due_case(x->run->st, &f, plan_take, plan) != STORE_OK) {
+            log_error(NULL, "cannot read the cases: %s", store_last_error(x->run->st));
+            ok = false;
+            break;
+        }
+        /* A page stops before the first row of a debtor it has no room
+         * for: the next page starts with that debtor. */
+        f.after_debtor = plan->last_debtor;
+        for (size_t i = 0; i < plan->count && ok; i++)
+            ok = send_group(x, &plan->items[i]) != OUTCOME_STORE_FAILED;
+    } while (ok && plan->full);
+    for (size_t i = 0; i < PLAN_DEBTORS; i++)
+        free(plan->items[i].copies);
+    free(plan);
     return ok;
 }
 

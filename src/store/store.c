@@ -386,6 +386,17 @@ static const char *const migrations[] = {
     "CREATE TABLE task_digests ("
     "  day TEXT PRIMARY KEY,"                   /* local day a digest was queued */
     "  queued_at TEXT NOT NULL);",
+    /* 14: the scheduler's due work at any size of book. Only open cases
+     * can be reminded; it reads them debtor by debtor, by due date, a page
+     * of debtors at a time: this partial index holds only the open ones, in
+     * that order, with their level, so that the read neither sorts nor
+     * visits the settled book, and passes over the cases not yet due
+     * without reading them (tests/unit/test_store_plans.c). */
+    "CREATE INDEX invoices_open_by_debtor ON invoices(debtor_id, due_date, id, level) WHERE status = 'open';"
+    /* And what it asks for each reminder it writes: the debtor's
+     * reminders of the day (one a day), the case's payments. */
+    "CREATE INDEX reminders_by_debtor ON reminders(debtor_id, sent_at);"
+    "CREATE INDEX payments_by_invoice ON payments(invoice_id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -512,6 +523,8 @@ void store_close(struct store *st)
 {
     if (st == NULL)
         return;
+    for (size_t i = 0; i < st->cached; i++)
+        sqlite3_finalize(st->cache[i].stmt);
     sqlite3_close_v2(st->db);
     free(st);
 }
@@ -526,6 +539,40 @@ void store_now_text(char out[32])
 }
 
 /* ---- helpers for statements ---- */
+
+int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out)
+{
+    int rc;
+
+    for (size_t i = 0; i < st->cached; i++) {
+        if (st->cache[i].sql == sql && !st->cache[i].busy) {
+            st->cache[i].busy = true;
+            *out = st->cache[i].stmt;
+            return SQLITE_OK;
+        }
+    }
+    rc = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
+    if (rc == SQLITE_OK && st->cached < STORE_STMT_CACHE) {
+        st->cache[st->cached].sql = sql;
+        st->cache[st->cached].stmt = *out;
+        st->cache[st->cached].busy = true;
+        st->cached++;
+    }
+    return rc;
+}
+
+void store_finalize(struct store *st, sqlite3_stmt *stmt)
+{
+    for (size_t i = 0; i < st->cached; i++) {
+        if (st->cache[i].stmt == stmt) {
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+            st->cache[i].busy = false;
+            return;
+        }
+    }
+    sqlite3_finalize(stmt);
+}
 
 void store_bind_text(sqlite3_stmt *stmt, int index, const char *s)
 {
@@ -609,7 +656,7 @@ enum store_result store_read_rows(struct store *st, sqlite3_stmt *stmt, void **i
         from_row(stmt, (char *)*items + *count * item_size);
         (*count)++;
     }
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, what);
 }
 
@@ -617,8 +664,9 @@ enum store_result store_read_rows(struct store *st, sqlite3_stmt *stmt, void **i
 
 static enum store_result last_hash(struct store *st, char out[AUDIT_HASH_HEX])
 {
+    static const char sql[] = "SELECT hash FROM events ORDER BY id DESC LIMIT 1";
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT hash FROM events ORDER BY id DESC LIMIT 1", -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare last hash");
@@ -627,7 +675,7 @@ static enum store_result last_hash(struct store *st, char out[AUDIT_HASH_HEX])
         store_column_copy(stmt, 0, out, AUDIT_HASH_HEX);
     else
         str_copy(out, AUDIT_HASH_HEX, AUDIT_GENESIS);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "read last hash");
 }
 
@@ -652,7 +700,7 @@ enum store_result store_event_insert(struct store *st, const struct audit_key *k
     fields.actor = actor;
     fields.detail = detail;
     audit_chain_hash(key, prev, &fields, hash);
-    rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    rc = store_prepare(st, sql, &stmt);
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare event");
     store_bind_text(stmt, 1, now);
@@ -666,7 +714,7 @@ enum store_result store_event_insert(struct store *st, const struct audit_key *k
     store_bind_text(stmt, 6, prev);
     store_bind_text(stmt, 7, hash);
     rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "insert event");
 }
 

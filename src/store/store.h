@@ -18,11 +18,12 @@
 #include <time.h>
 
 #include "core/invoice.h"
+#include "core/ladder.h"
 #include "core/money.h"
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 enum store_result {
     STORE_OK = 0,
@@ -93,6 +94,17 @@ enum store_result store_track_invoice(struct store *st, const struct audit_key *
                                       struct case_row *out, bool *created);
 
 enum store_result store_list_cases(struct store *st, struct case_list *out);
+/* Cases in id order after after_id (0: from the first), in one status
+ * (status NULL: all), at most limit (0: no limit), handed one at a time to
+ * fn (the row lives until fn returns); fn returns false to stop. Memory
+ * does not grow with the book. */
+struct case_page {
+    int64_t after_id;
+    size_t limit;
+    const enum case_status *status;
+};
+typedef bool (*store_case_fn)(const struct case_row *c, void *arg);
+enum store_result store_each_case(struct store *st, const struct case_page *page, store_case_fn fn, void *arg);
 enum store_result store_get_case(struct store *st, int64_t id, struct case_row *out);
 /* Every case with this number (one per seller). */
 enum store_result store_find_cases(struct store *st, const char *number, struct case_list *out);
@@ -174,6 +186,21 @@ void due_case_list_free(struct due_case_list *list);
  * and due date. dry_run: dry-run reminders count as done (a rehearsal
  * writes each step once); otherwise they are ignored. */
 enum store_result store_list_due_cases(struct store *st, bool dry_run, struct due_case_list *out);
+/* The same, streamed and narrowed to what may be due: debtors after
+ * after_debtor, at a level L no higher than max_level (past it the ladder
+ * is climbed) and due on or before latest_due[L] (YYYY-MM-DD: a case due
+ * later can have no step due today at that level). Rows come in (debtor,
+ * due date, id) order from the partial index of open cases, which holds
+ * the level too, so that cases not yet due are passed over in the index;
+ * each row lives until fn returns, which returns false to stop. */
+struct due_filter {
+    bool dry_run;
+    int64_t after_debtor;
+    int max_level;
+    char latest_due[LADDER_MAX_STEPS + 1][16];
+};
+typedef bool (*store_due_fn)(const struct due_case *dc, void *arg);
+enum store_result store_each_due_case(struct store *st, const struct due_filter *f, store_due_fn fn, void *arg);
 /* The same view of one case, whatever its status. */
 enum store_result store_get_due_case(struct store *st, int64_t case_id, bool dry_run, struct due_case *out);
 

@@ -150,6 +150,36 @@ enum store_result store_list_cases(struct store *st, struct case_list *out)
     return store_query_cases(st, stmt, out);
 }
 
+/* A page of cases in id order: SEARCH by the primary key from after_id,
+ * one row in memory at a time. */
+enum store_result store_each_case(struct store *st, const struct case_page *page, store_case_fn fn, void *arg)
+{
+    static const char sql[] = "SELECT " CASE_COLUMNS CASE_FROM " WHERE i.id > ?1 AND (?2 IS NULL OR i.status = ?2)"
+                              " ORDER BY i.id LIMIT ?3";
+    struct case_row *c = xmalloc(sizeof *c);
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+    if (rc != SQLITE_OK) {
+        free(c);
+        return store_result_of(st, rc, "prepare case page");
+    }
+    sqlite3_bind_int64(stmt, 1, page->after_id);
+    if (page->status)
+        store_bind_text(stmt, 2, case_status_name(*page->status));
+    sqlite3_bind_int64(stmt, 3, page->limit > 0 ? (sqlite3_int64)page->limit : -1);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        store_case_from_row(stmt, c);
+        if (!fn(c, arg)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(stmt);
+    free(c);
+    return store_result_of(st, rc, "read case page");
+}
+
 enum store_result store_find_cases(struct store *st, const char *number, struct case_list *out)
 {
     sqlite3_stmt *stmt;

@@ -10,9 +10,23 @@
 
 #include "store/store.h"
 
+/* Statements the store runs for every reminder are kept prepared: SQLite
+ * parses and plans a statement anew on each sqlite3_prepare_v2, a third
+ * of the scheduler's time when they were not. Keyed by the SQL text's
+ * address (the statements are static strings). */
+#define STORE_STMT_CACHE 48
+
+struct store_cached_stmt {
+    const char *sql;
+    sqlite3_stmt *stmt;
+    bool busy;
+};
+
 struct store {
     sqlite3 *db;
     char error[256];
+    struct store_cached_stmt cache[STORE_STMT_CACHE];
+    size_t cached;
 };
 
 /* Maps an SQLite code to a result, keeping the error text on st. */
@@ -21,6 +35,12 @@ int store_exec(struct store *st, const char *sql);
 /* BEGIN IMMEDIATE; store_finish commits when r is STORE_OK, else rolls back. */
 enum store_result store_begin(struct store *st);
 enum store_result store_finish(struct store *st, enum store_result r);
+
+/* sqlite3_prepare_v2 for a statement whose SQL is a static string: the
+ * same statement, reset, when this connection prepared it before and it is
+ * not in use; store_finalize hands it back (or finalizes any other). */
+int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out);
+void store_finalize(struct store *st, sqlite3_stmt *stmt);
 
 void store_bind_text(sqlite3_stmt *stmt, int index, const char *s);
 /* Binds YYYY-MM-DD, or NULL for an unset date. */

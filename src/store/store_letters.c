@@ -387,7 +387,7 @@ enum store_result store_letter_dispatch(struct store *st, const int64_t *case_id
     memset(out, 0, sizeof *out);
     for (size_t i = 0; i < count && r == STORE_OK; i++) {
         sqlite3_stmt *stmt;
-        int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+        int rc = store_prepare(st, sql, &stmt);
         if (rc != SQLITE_OK)
             return store_result_of(st, rc, "prepare dispatch");
         sqlite3_bind_int64(stmt, 1, case_ids[i]);
@@ -400,7 +400,7 @@ enum store_result store_letter_dispatch(struct store *st, const int64_t *case_id
                 store_column_copy(stmt, 1, out->registered_number, sizeof out->registered_number);
             }
         }
-        sqlite3_finalize(stmt);
+        store_finalize(st, stmt);
         r = store_result_of(st, rc, "read dispatch");
     }
     return r;

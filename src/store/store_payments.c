@@ -132,7 +132,7 @@ enum store_result store_list_payments(struct store *st, int64_t case_id, struct 
                               " WHERE invoice_id = ?1 ORDER BY paid_on, id";
     sqlite3_stmt *stmt;
     size_t cap = 0;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     *out = NULL;
     *count = 0;
@@ -148,7 +148,7 @@ enum store_result store_list_payments(struct store *st, int64_t case_id, struct 
         (*out)[*count].paid_on = store_column_date(stmt, 1);
         (*count)++;
     }
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "read payments");
 }
 

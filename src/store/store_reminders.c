@@ -76,12 +76,52 @@ enum store_result store_list_due_cases(struct store *st, bool dry_run, struct du
         " WHERE i.status = 'open' AND i.type = 'invoice' AND i.balance > 0 AND i.due_date IS NOT NULL"
         " ORDER BY i.debtor_id, i.due_date, i.id";
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare due cases");
     sqlite3_bind_int(stmt, 1, dry_run);
     return read_due_cases(st, stmt, out);
+}
+
+/* The cutoff of each level, ?5 for level 0 to ?17 for LADDER_MAX_STEPS. */
+#define LATEST_DUE_BY_LEVEL "WHEN 0 THEN ?5 WHEN 1 THEN ?6 WHEN 2 THEN ?7 WHEN 3 THEN ?8 WHEN 4 THEN ?9 WHEN 5 THEN ?10 WHEN 6 THEN ?11 WHEN 7 THEN ?12 WHEN 8 THEN ?13 WHEN 9 THEN ?14 WHEN 10 THEN ?15 WHEN 11 THEN ?16 WHEN 12 THEN ?17"
+_Static_assert(LADDER_MAX_STEPS == 12, "one WHEN per level in LATEST_DUE_BY_LEVEL");
+
+enum store_result store_each_due_case(struct store *st, const struct due_filter *f, store_due_fn fn, void *arg)
+{
+    /* INDEXED BY: the planner, without statistics, may prefer
+     * invoices_by_due and sort every row; this order needs no sort. */
+    static const char sql[] =
+        "SELECT " DUE_COLUMNS " FROM invoices AS i INDEXED BY invoices_open_by_debtor"
+        " JOIN debtors d ON d.id = i.debtor_id"
+        " WHERE i.status = 'open' AND i.debtor_id > ?2 AND i.level <= ?4"
+        " AND i.due_date <= CASE i.level " LATEST_DUE_BY_LEVEL " END"
+        " AND i.type = 'invoice' AND i.balance > 0"
+        " ORDER BY i.debtor_id, i.due_date, i.id";
+    struct due_case *dc = xmalloc(sizeof *dc);
+    sqlite3_stmt *stmt;
+    int rc = store_prepare(st, sql, &stmt);
+
+    if (rc != SQLITE_OK) {
+        free(dc);
+        return store_result_of(st, rc, "prepare due cases");
+    }
+    sqlite3_bind_int(stmt, 1, f->dry_run);
+    sqlite3_bind_int64(stmt, 2, f->after_debtor);
+    sqlite3_bind_int(stmt, 4, f->max_level);
+    for (int level = 0; level <= LADDER_MAX_STEPS; level++)
+        store_bind_text(stmt, 5 + level, f->latest_due[level]);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        due_from_row(stmt, dc);
+        if (!fn(dc, arg)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    store_finalize(st, stmt);
+    free(dc);
+    return store_result_of(st, rc, "read due cases");
 }
 
 enum store_result store_get_due_case(struct store *st, int64_t case_id, bool dry_run, struct due_case *out)
@@ -91,7 +131,7 @@ enum store_result store_get_due_case(struct store *st, int64_t case_id, bool dry
     struct due_case_list list;
     sqlite3_stmt *stmt;
     enum store_result r;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare due case");
@@ -114,7 +154,7 @@ static enum store_result query_exists(struct store *st, sqlite3_stmt *stmt, bool
     int rc = sqlite3_step(stmt);
 
     *found = rc == SQLITE_ROW;
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, what);
 }
 
@@ -124,7 +164,7 @@ static enum store_result debtor_reminded_that_day(struct store *st, const struct
     static const char sql[] = "SELECT 1 FROM reminders WHERE debtor_id = ?1 AND sent_at >= ?2 AND sent_at < ?3"
                               " AND (state IN ('pending', 'sent', 'held') OR (?4 AND state = 'dry-run')) LIMIT 1";
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare day check");
@@ -141,7 +181,7 @@ static enum store_result case_unchanged(struct store *st, const struct claim_ite
     static const char sql[] = "SELECT 1 FROM invoices WHERE id = ?1 AND status = 'open' AND balance > 0"
                               " AND level = ?2";
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare case check");
@@ -156,14 +196,14 @@ static enum store_result drop_dry_run_item(struct store *st, int64_t case_id, in
     static const char sql[] = "DELETE FROM reminder_items WHERE invoice_id = ?1 AND step = ?2"
                               " AND reminder_id IN (SELECT id FROM reminders WHERE state = 'dry-run')";
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare dry-run cleanup");
     sqlite3_bind_int64(stmt, 1, case_id);
     sqlite3_bind_int(stmt, 2, step);
     rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "dry-run cleanup");
 }
 
@@ -174,7 +214,7 @@ static enum store_result insert_reminder(struct store *st, const struct reminder
         " created_at, sent_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id";
     char now[32];
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare reminder");
@@ -191,7 +231,7 @@ static enum store_result insert_reminder(struct store *st, const struct reminder
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "insert reminder");
 }
 
@@ -200,7 +240,7 @@ static enum store_result insert_item(struct store *st, int64_t reminder_id, int 
     static const char sql[] = "INSERT INTO reminder_items (reminder_id, invoice_id, step, principal, penalties,"
                               " indemnity) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare reminder item");
@@ -211,7 +251,7 @@ static enum store_result insert_item(struct store *st, int64_t reminder_id, int 
     sqlite3_bind_int64(stmt, 5, item->penalties);
     sqlite3_bind_int64(stmt, 6, item->indemnity);
     rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     /* UNIQUE(invoice_id, step): this step of this case is taken. */
     if (rc == SQLITE_CONSTRAINT) {
         store_result_of(st, rc, "reminder item");
@@ -268,7 +308,7 @@ static enum store_result read_items(struct store *st, int64_t id, struct item_ro
                               " WHERE reminder_id = ?1 ORDER BY invoice_id";
     sqlite3_stmt *stmt;
     size_t cap = 0;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     *items = NULL;
     *count = 0;
@@ -286,7 +326,7 @@ static enum store_result read_items(struct store *st, int64_t id, struct item_ro
         (*items)[*count].indemnity = sqlite3_column_int64(stmt, 3);
         (*count)++;
     }
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "read items");
 }
 
@@ -343,7 +383,7 @@ static enum store_result raise_level(struct store *st, int64_t case_id, int step
     enum store_result r;
     char now[32];
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare level");
@@ -352,7 +392,7 @@ static enum store_result raise_level(struct store *st, int64_t case_id, int step
     sqlite3_bind_int(stmt, 2, step);
     store_bind_text(stmt, 3, now);
     rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     if (rc != SQLITE_DONE || !court)
         return store_result_of(st, rc, "raise level");
     r = store_case_transition(st, case_id, CASE_EVENT_COURT_STEP_SENT, now, NULL);
@@ -372,13 +412,13 @@ struct outcome {
 static enum store_result delete_items(struct store *st, int64_t id)
 {
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, "DELETE FROM reminder_items WHERE reminder_id = ?1", -1, &stmt, NULL);
+    int rc = store_prepare(st, "DELETE FROM reminder_items WHERE reminder_id = ?1", &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare item delete");
     sqlite3_bind_int64(stmt, 1, id);
     rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "delete items");
 }
 
@@ -450,7 +490,7 @@ enum store_result store_reminder_seen(struct store *st, const char *message_id, 
                               " WHERE message_id = ?1 AND token = ?2";
     char now[32];
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare seen");
@@ -459,7 +499,7 @@ enum store_result store_reminder_seen(struct store *st, const char *message_id, 
     store_bind_text(stmt, 2, token);
     store_bind_text(stmt, 3, now);
     rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     if (rc == SQLITE_DONE && sqlite3_changes(st->db) == 0)
         return STORE_NOT_FOUND;
     return store_result_of(st, rc, "record seen");
@@ -524,15 +564,22 @@ static enum store_result read_reminders(struct store *st, sqlite3_stmt *stmt, st
 enum store_result store_list_reminders(struct store *st, const enum reminder_state *state, int64_t case_id,
                                        struct reminder_list *out)
 {
-    static const char sql[] =
+    static const char sql_all[] =
+        "SELECT " REMINDER_COLUMNS REMINDER_FROM " WHERE (?1 IS NULL OR r.state = ?1) AND ?2 = 0"
+        " ORDER BY r.id DESC";
+    /* One case's: found from its items and its events by index (the
+     * scheduler asks this for every case it reminds), never by reading
+     * every reminder. */
+    static const char sql_case[] =
         "SELECT " REMINDER_COLUMNS REMINDER_FROM " WHERE (?1 IS NULL OR r.state = ?1)"
-        " AND (?2 = 0 OR EXISTS (SELECT 1 FROM reminder_items ri WHERE ri.reminder_id = r.id"
-        "   AND ri.invoice_id = ?2)"
-        "   OR (r.state = 'failed' AND EXISTS (SELECT 1 FROM events e WHERE e.invoice_id = ?2"
-        "   AND e.kind = 'reminder-failed' AND json_extract(e.detail, '$.reminder') = r.id)))"
+        " AND r.id IN (SELECT ri.reminder_id FROM reminder_items ri WHERE ri.invoice_id = ?2"
+        "   UNION SELECT json_extract(e.detail, '$.reminder') FROM events e WHERE e.invoice_id = ?2"
+        "   AND e.kind = 'reminder-failed')"
+        " AND (r.state = 'failed' OR EXISTS (SELECT 1 FROM reminder_items ri WHERE ri.reminder_id = r.id"
+        "   AND ri.invoice_id = ?2))"
         " ORDER BY r.id DESC";
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, case_id > 0 ? sql_case : sql_all, &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare reminders");
@@ -549,8 +596,7 @@ enum store_result store_get_reminder(struct store *st, int64_t id, struct remind
     struct reminder_list list;
     sqlite3_stmt *stmt;
     enum store_result r;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT " REMINDER_COLUMNS REMINDER_FROM " WHERE r.id = ?1", -1, &stmt,
-                                NULL);
+    int rc = store_prepare(st, "SELECT " REMINDER_COLUMNS REMINDER_FROM " WHERE r.id = ?1", &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare reminder");
@@ -567,10 +613,9 @@ enum store_result store_get_reminder(struct store *st, int64_t id, struct remind
 enum store_result store_list_stale_reminders(struct store *st, const char *before, struct reminder_list *out)
 {
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT " REMINDER_COLUMNS REMINDER_FROM
-                                " WHERE r.state = 'pending' AND r.created_at < ?1 ORDER BY r.id",
-                                -1, &stmt, NULL);
+    int rc = store_prepare(st, "SELECT " REMINDER_COLUMNS REMINDER_FROM
+                           " WHERE r.state = 'pending' AND r.created_at < ?1 ORDER BY r.id",
+                           &stmt);
 
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare stale reminders");
@@ -582,8 +627,7 @@ enum store_result store_reminder_case_ids(struct store *st, int64_t reminder_id,
                                           size_t *count)
 {
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT invoice_id FROM reminder_items WHERE reminder_id = ?1 ORDER BY rowid",
-                                -1, &stmt, NULL);
+    int rc = store_prepare(st, "SELECT invoice_id FROM reminder_items WHERE reminder_id = ?1 ORDER BY rowid", &stmt);
 
     *count = 0;
     if (rc != SQLITE_OK)
@@ -591,6 +635,6 @@ enum store_result store_reminder_case_ids(struct store *st, int64_t reminder_id,
     sqlite3_bind_int64(stmt, 1, reminder_id);
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *count < max)
         ids[(*count)++] = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : store_result_of(st, rc, "read reminder items");
 }

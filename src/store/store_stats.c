@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * store_stats.c - the book (see store_stats.h for every rule): the cases
- * and the payments are read once, then summed per currency in C, so that
- * each figure has one definition that a test can check by hand.
+ * and the payments are read once, row by row, and summed per currency in
+ * C as they come, so that each figure has one definition that a test can
+ * check by hand and memory does not grow with the book.
  */
 #include "store/store_stats.h"
 #include "store/store_internal.h"
@@ -88,38 +89,54 @@ static void count_case(struct book_currency *bc, const struct case_row *c, struc
     add(&bc->by_step[level], c->balance);
 }
 
-void book_compute(const struct case_list *cases, const struct book_payment *payments, size_t npayments,
-                  struct date today, struct book *out)
+void book_begin(struct book *out, struct date today)
 {
     memset(out, 0, sizeof *out);
     out->today = today;
-    for (size_t i = 0; i < cases->count; i++) {
-        const struct case_row *c = &cases->items[i];
-        struct book_currency *bc;
+}
 
-        if (c->inv.type != INVOICE_TYPE_INVOICE)
-            continue;
-        if ((bc = currency_of(out, c->inv.currency)) == NULL) {
-            out->other_currencies++;
-            continue;
-        }
-        count_case(bc, c, today);
-    }
-    for (size_t i = 0; i < npayments; i++) {
-        const struct book_payment *p = &payments[i];
-        struct book_currency *bc = currency_of(out, p->currency);
-        int step = p->step < 0 ? 0 : p->step > LADDER_MAX_STEPS ? LADDER_MAX_STEPS : p->step;
+void book_add_case(struct book *b, const struct case_row *c)
+{
+    struct book_currency *bc;
 
-        if (bc)
-            add(&bc->recovered[step], p->cents);
+    if (c->inv.type != INVOICE_TYPE_INVOICE)
+        return;
+    if ((bc = currency_of(b, c->inv.currency)) == NULL) {
+        b->other_currencies++;
+        return;
     }
-    for (size_t i = 0; i < out->count; i++) {
-        struct book_currency *bc = &out->items[i];
+    count_case(bc, c, b->today);
+}
+
+void book_add_payment(struct book *b, const struct book_payment *p)
+{
+    struct book_currency *bc = currency_of(b, p->currency);
+    int step = p->step < 0 ? 0 : p->step > LADDER_MAX_STEPS ? LADDER_MAX_STEPS : p->step;
+
+    if (bc)
+        add(&bc->recovered[step], p->cents);
+}
+
+void book_end(struct book *b)
+{
+    for (size_t i = 0; i < b->count; i++) {
+        struct book_currency *bc = &b->items[i];
 
         bc->dso_known = bc->invoiced > 0;
         if (bc->dso_known)
             bc->dso_tenths = (bc->receivables * BOOK_DSO_DAYS * 10 + bc->invoiced / 2) / bc->invoiced;
     }
+}
+
+void book_compute(const struct case_list *cases, const struct book_payment *payments, size_t npayments,
+                  struct date today, struct book *out)
+{
+    book_begin(out, today);
+    for (size_t i = 0; i < cases->count; i++)
+        book_add_case(out, &cases->items[i]);
+    for (size_t i = 0; i < npayments; i++)
+        book_add_payment(out, &payments[i]);
+    book_end(out);
 }
 
 /* Every payment but credit notes, with the last step (1..) sent to its
@@ -131,10 +148,30 @@ static const char payments_sql[] =
     "      AND substr(r.sent_at, 1, 10) <= COALESCE(p.paid_on, substr(p.created_at, 1, 10))), 0)"
     " FROM payments p WHERE p.source <> 'credit_note' ORDER BY p.id";
 
-static void payment_from_row(sqlite3_stmt *stmt, void *item)
-{
-    struct book_payment *p = item;
+/* Only what the book counts of a case: one row at a time, whatever the
+ * size of the book (no case list is held). */
+static const char cases_sql[] =
+    "SELECT type, currency, status, level, balance, amount_due, issue_date, due_date, created_at FROM invoices";
 
+static void book_case_from_row(sqlite3_stmt *stmt, struct case_row *c)
+{
+    char text[16];
+
+    memset(c, 0, sizeof *c);
+    store_column_copy(stmt, 0, text, sizeof text);
+    c->inv.type = strcmp(text, "credit_note") == 0 ? INVOICE_TYPE_CREDIT_NOTE : INVOICE_TYPE_INVOICE;
+    store_column_copy(stmt, 1, c->inv.currency, sizeof c->inv.currency);
+    c->status = store_column_case_status(stmt, 2);
+    c->level = sqlite3_column_int(stmt, 3);
+    c->balance = sqlite3_column_int64(stmt, 4);
+    c->inv.amount_due = sqlite3_column_int64(stmt, 5);
+    c->inv.issue_date = store_column_date(stmt, 6);
+    c->inv.due_date = store_column_date(stmt, 7);
+    store_column_copy(stmt, 8, c->created_at, sizeof c->created_at);
+}
+
+static void payment_from_row(sqlite3_stmt *stmt, struct book_payment *p)
+{
     p->case_id = sqlite3_column_int64(stmt, 0);
     p->cents = sqlite3_column_int64(stmt, 1);
     store_column_copy(stmt, 2, p->currency, sizeof p->currency);
@@ -143,24 +180,30 @@ static void payment_from_row(sqlite3_stmt *stmt, void *item)
 
 enum store_result store_book(struct store *st, struct date today, struct book *out)
 {
-    struct book_payment *payments = NULL;
-    struct case_list cases;
-    size_t npayments = 0;
+    struct case_row c;
+    struct book_payment p;
     sqlite3_stmt *stmt;
-    enum store_result r;
     int rc;
 
-    if ((r = store_list_cases(st, &cases)) != STORE_OK)
-        return r;
-    rc = sqlite3_prepare_v2(st->db, payments_sql, -1, &stmt, NULL);
-    if (rc != SQLITE_OK)
-        r = store_result_of(st, rc, "prepare book payments");
-    else
-        r = store_read_rows(st, stmt, (void **)&payments, &npayments, sizeof *payments, payment_from_row,
-                            "read book payments");
-    if (r == STORE_OK)
-        book_compute(&cases, payments, npayments, today, out);
-    free(payments);
-    case_list_free(&cases);
-    return r;
+    book_begin(out, today);
+    if ((rc = sqlite3_prepare_v2(st->db, cases_sql, -1, &stmt, NULL)) != SQLITE_OK)
+        return store_result_of(st, rc, "prepare book cases");
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        book_case_from_row(stmt, &c);
+        book_add_case(out, &c);
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE)
+        return store_result_of(st, rc, "read book cases");
+    if ((rc = sqlite3_prepare_v2(st->db, payments_sql, -1, &stmt, NULL)) != SQLITE_OK)
+        return store_result_of(st, rc, "prepare book payments");
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        payment_from_row(stmt, &p);
+        book_add_payment(out, &p);
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE)
+        return store_result_of(st, rc, "read book payments");
+    book_end(out);
+    return STORE_OK;
 }

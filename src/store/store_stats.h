@@ -79,10 +79,17 @@ struct book_payment {
 const char *book_age_name(enum book_age age);
 enum book_age book_age_of(struct date due, struct date today);
 
+/* The book, one case or payment at a time (pure: no SQL, no clock):
+ * book_begin, then book_add_case and book_add_payment for each, then
+ * book_end (the DSO). */
+void book_begin(struct book *out, struct date today);
+void book_add_case(struct book *b, const struct case_row *c);
+void book_add_payment(struct book *b, const struct book_payment *p);
+void book_end(struct book *b);
 /* The book from the cases and payments (pure: no SQL, no clock). */
 void book_compute(const struct case_list *cases, const struct book_payment *payments, size_t npayments,
                   struct date today, struct book *out);
-/* Reads the cases and payments and computes the book as of today. */
+/* Reads the cases and payments, streamed, and computes the book as of today. */
 enum store_result store_book(struct store *st, struct date today, struct book *out);
 
 #endif

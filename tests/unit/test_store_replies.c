@@ -980,6 +980,9 @@ static void assert_current_schema(const char *path)
     assert_true(has_column(db, "task_items", "balance"));
     assert_true(has_column(db, "task_digests", "day"));
     assert_true(has_index(db, "tasks_by_state"));
+    assert_true(has_index(db, "invoices_open_by_debtor"));
+    assert_true(has_index(db, "reminders_by_debtor"));
+    assert_true(has_index(db, "payments_by_invoice"));
     /* Version 8's CHECK takes the insolvent status, and the rebuilt
      * invoices kept the rows that point at it. */
     {
@@ -994,11 +997,11 @@ static void assert_current_schema(const char *path)
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_13(void **state)
+static void test_fresh_schema_is_version_14(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 13);
+    assert_int_equal(STORE_SCHEMA_VERSION, 14);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
     assert_current_schema(f->path);
 }
@@ -1137,7 +1140,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_13, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_14, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 
