@@ -48,13 +48,8 @@ static int setup(void **state)
 {
     struct fixture *f = xcalloc(1, sizeof *f);
     struct strlist errors;
-    char why[256];
 
-    str_copy(f->dir, sizeof f->dir, "/tmp/relance-ladder-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/relance.db", f->dir);
-    f->st = store_open(f->path, 2000, why, sizeof why);
-    assert_non_null(f->st);
+    f->st = temp_store_open("ladder", f->dir, sizeof f->dir, f->path, sizeof f->path);
     memset(f->key.bytes, 5, sizeof f->key.bytes);
     strlist_init(&errors);
     f->cfg = config_parse_text("t.conf", conf, &errors);
@@ -68,8 +63,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
-    store_close(f->st);
-    temp_store_remove(f->dir, f->path);
+    temp_store_close(f->st, f->dir, f->path);
     config_unref(f->cfg);
     free(f);
     return 0;

@@ -73,13 +73,8 @@ static int64_t send_reminder(struct fixture *f, int64_t case_id, const char *ema
 static int setup(void **state)
 {
     struct fixture *f = xcalloc(1, sizeof *f);
-    char why[256];
 
-    str_copy(f->dir, sizeof f->dir, "/tmp/relance-limits-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/relance.db", f->dir);
-    f->st = store_open(f->path, 2000, why, sizeof why);
-    assert_non_null(f->st);
+    f->st = temp_store_open("limits", f->dir, sizeof f->dir, f->path, sizeof f->path);
     memset(f->key.bytes, 5, sizeof f->key.bytes);
     f->case_id = track(f, "F-1", DEBTOR);
     f->other_case = track(f, "V-1", OTHER);
@@ -93,8 +88,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
-    store_close(f->st);
-    temp_store_remove(f->dir, f->path);
+    temp_store_close(f->st, f->dir, f->path);
     free(f);
     return 0;
 }

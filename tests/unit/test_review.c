@@ -76,13 +76,8 @@ static struct config *config_in(const char *language, const char *extra)
 static int setup(void **state)
 {
     struct fixture *f = xcalloc(1, sizeof *f);
-    char why[256];
 
-    str_copy(f->dir, sizeof f->dir, "/tmp/relance-review-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/relance.db", f->dir);
-    f->st = store_open(f->path, 2000, why, sizeof why);
-    assert_non_null(f->st);
+    f->st = temp_store_open("review", f->dir, sizeof f->dir, f->path, sizeof f->path);
     memset(f->key.bytes, 9, sizeof f->key.bytes);
     f->cfg = config_in("fr", "");
     *state = f;
@@ -94,8 +89,7 @@ static int teardown(void **state)
     struct fixture *f = *state;
 
     config_unref(f->cfg);
-    store_close(f->st);
-    temp_store_remove(f->dir, f->path);
+    temp_store_close(f->st, f->dir, f->path);
     free(f);
     return 0;
 }

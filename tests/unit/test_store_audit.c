@@ -36,13 +36,9 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = xcalloc(1, sizeof *f);
-    char why[256], detail[64];
+    char detail[64];
 
-    str_copy(f->dir, sizeof f->dir, "/tmp/relance-audit-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/relance.db", f->dir);
-    f->st = store_open(f->path, 2000, why, sizeof why);
-    assert_non_null(f->st);
+    f->st = temp_store_open("audit", f->dir, sizeof f->dir, f->path, sizeof f->path);
     memset(f->key.bytes, 9, sizeof f->key.bytes);
     for (int i = 1; i <= EVENTS; i++) {
         snprintf(detail, sizeof detail, "{\"n\":%d}", i);
@@ -56,8 +52,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
-    store_close(f->st);
-    temp_store_remove(f->dir, f->path);
+    temp_store_close(f->st, f->dir, f->path);
     free(f);
     return 0;
 }

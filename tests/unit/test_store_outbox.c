@@ -35,11 +35,7 @@ static int setup(void **state)
     struct fixture *f = xcalloc(1, sizeof *f);
     char why[256];
 
-    str_copy(f->dir, sizeof f->dir, "/tmp/relance-outbox-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/relance.db", f->dir);
-    f->st = store_open(f->path, 2000, why, sizeof why);
-    assert_non_null(f->st);
+    f->st = temp_store_open("outbox", f->dir, sizeof f->dir, f->path, sizeof f->path);
     f->other = store_open(f->path, 2000, why, sizeof why);
     assert_non_null(f->other);
     *state = f;

@@ -77,13 +77,8 @@ static const char book_sql[] =
 static int setup(void **state)
 {
     struct fixture *f = xcalloc(1, sizeof *f);
-    char why[256];
 
-    str_copy(f->dir, sizeof f->dir, "/tmp/relance-plans-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/relance.db", f->dir);
-    f->st = store_open(f->path, 2000, why, sizeof why);
-    assert_non_null(f->st);
+    f->st = temp_store_open("plans", f->dir, sizeof f->dir, f->path, sizeof f->path);
     assert_int_equal(sqlite3_exec(f->st->db, book_sql, NULL, NULL, NULL), SQLITE_OK);
     strlist_init(&f->traced);
     sqlite3_trace_v2(f->st->db, SQLITE_TRACE_STMT, on_statement, f);
@@ -97,8 +92,7 @@ static int teardown(void **state)
 
     sqlite3_trace_v2(f->st->db, 0, NULL, NULL);
     strlist_free(&f->traced);
-    store_close(f->st);
-    temp_store_remove(f->dir, f->path);
+    temp_store_close(f->st, f->dir, f->path);
     free(f);
     return 0;
 }

@@ -39,13 +39,8 @@ static int setup(void **state)
     struct track_context tc = {"debtor@client.test", "inv-1@creditor.test", "Q1", "test"};
     struct case_row c;
     bool created;
-    char why[256];
 
-    str_copy(f->dir, sizeof f->dir, "/tmp/relance-store-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/relance.db", f->dir);
-    f->st = store_open(f->path, 2000, why, sizeof why);
-    assert_non_null(f->st);
+    f->st = temp_store_open("store", f->dir, sizeof f->dir, f->path, sizeof f->path);
     memset(f->key.bytes, 3, sizeof f->key.bytes);
     invoice_init(&inv);
     str_copy(inv.number, sizeof inv.number, "F-1");
@@ -65,8 +60,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
-    store_close(f->st);
-    temp_store_remove(f->dir, f->path);
+    temp_store_close(f->st, f->dir, f->path);
     free(f);
     return 0;
 }

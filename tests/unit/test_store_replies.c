@@ -40,13 +40,8 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = xcalloc(1, sizeof *f);
-    char why[256];
 
-    str_copy(f->dir, sizeof f->dir, "/tmp/relance-replies-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/relance.db", f->dir);
-    f->st = store_open(f->path, 2000, why, sizeof why);
-    assert_non_null(f->st);
+    f->st = temp_store_open("replies", f->dir, sizeof f->dir, f->path, sizeof f->path);
     memset(f->key.bytes, 5, sizeof f->key.bytes);
     *state = f;
     return 0;
@@ -56,8 +51,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
-    store_close(f->st);
-    temp_store_remove(f->dir, f->path);
+    temp_store_close(f->st, f->dir, f->path);
     free(f);
     return 0;
 }
