@@ -88,15 +88,27 @@ static void log_notes(const struct envelope *env, const struct invoice_scan *sca
         log_error(env->queue_id, "%s", scan->failures.items[i]);
 }
 
-/* One line per document read but not tracked: what, from where, why. */
+/* One line per document read but not tracked: what, from where, why. An
+ * invoice or credit note left untracked is news for the admin (notice); a
+ * quote, an order, a receipt is ordinary mail that says what it is: info,
+ * so that LogLevel notice stays quiet on the company's everyday mail. */
+static enum log_level rejection_level(const struct invoice_rejection *r)
+{
+    return strcmp(r->kind, "invoice") == 0 || strcmp(r->kind, "credit note") == 0 ||
+                   strcmp(r->kind, "credit_note") == 0
+               ? LOG_LEVEL_NOTICE
+               : LOG_LEVEL_INFO;
+}
+
 static void log_rejections(const struct envelope *env, const struct invoice_scan *scan)
 {
     for (size_t i = 0; i < scan->rejected_count; i++) {
         const struct invoice_rejection *r = &scan->rejected[i];
 
-        log_notice(env->queue_id, "not tracked: %s %s from %s (%s), confidence %d: %s", r->kind,
-                   r->inv.number[0] ? r->inv.number : "(no number)", invoice_source_name(r->inv.source),
-                   r->inv.origin, r->inv.confidence, r->why);
+        log_msg(rejection_level(r), env->queue_id,
+                "not tracked: %s %s from %s (%s), confidence %d: %s", r->kind,
+                r->inv.number[0] ? r->inv.number : "(no number)", invoice_source_name(r->inv.source),
+                r->inv.origin, r->inv.confidence, r->why);
     }
 }
 

@@ -56,6 +56,8 @@ before=$(ctl list --json | jq length)
 send "$DATA/non-invoices/fr-devis-pdf.eml"
 check_eq "no case made" "$before" "$(ctl list --json | jq length)"
 check "quote logged as not tracked" logged_with_qid "not tracked: quote D-2026-014"
+check "... at info: a quote is ordinary mail (LogLevel notice stays quiet)" \
+    grep -q "\[info\]: $QID: not tracked: quote D-2026-014" "$RELANCE_LOG"
 
 echo "== credit notes reduce, then close, the invoice they name"
 send "$DATA/text-invoices/fr-pdf-avoir.eml"
@@ -118,6 +120,28 @@ send "$T/weak.eml"
 check_eq "no case made" "$before" "$(ctl list --json | jq length)"
 check "logged with the queue id, what was found and why" \
     logged_with_qid "not tracked: invoice INV-4 from body (body), confidence 45: confidence 45 below MinimumConfidence 60"
+
+check "... at notice: something invoice-like was read" \
+    grep -q "\[notice\]: $QID: not tracked: invoice INV-4" "$RELANCE_LOG"
+
+echo "== ordinary internal mail: nothing for the admin at LogLevel notice"
+cat >"$T/plain.eml" <<EOF
+From: Marie <marie@creditor.test>
+To: Paul <paul@creditor.test>
+Subject: Réunion de jeudi
+Date: Mon, 14 Dec 2026 11:00:00 +0100
+Message-ID: <plain-1@creditor.test>
+Content-Type: text/plain; charset=utf-8
+
+Bonjour Paul, la réunion de jeudi est déplacée à 14 h en salle 2. Bonne journée.
+EOF
+send "$T/plain.eml"
+if grep -q "$QID: not tracked: .*confidence 0" "$RELANCE_LOG"; then
+    check "... its line is at info, not notice" \
+        not grep -q "\[notice\]: $QID: not tracked: .*confidence 0" "$RELANCE_LOG"
+else
+    check "... no line above info at all" not grep -q "\[\(notice\|warning\|error\)\]: $QID:" "$RELANCE_LOG"
+fi
 
 check "relanced still running" relanced_alive
 finish
