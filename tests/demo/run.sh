@@ -121,7 +121,7 @@ write_relance_conf "LogLevel info" \
     "CreditorEmail compta@creditor.test" \
     "CreditorPaymentInfo virement, IBAN FR76 3000 6000 0112 3456 7890 189" \
     "CreditorIban FR76 3000 6000 0112 3456 7890 189" \
-    "CreditorBic BNPAFRPPXXX" \
+    "CreditorBic BNPAFRPPPAR" \
     "PaymentLink https://pay.example/{number}?amount={amount}" \
     "AgencyName Recouvrement Durand" \
     "AgencyAddress 3 place Bellecour, 69002 Lyon" \

@@ -46,7 +46,7 @@ write_relance_conf "SchedulerInterval 0" "TemplateDirectory $TOP/conf/templates"
     "AgencyAddress 3 place Bellecour, 69002 Lyon" \
     "AgencySender relances@agency.test" "ReplyAddress reponses@agency.test" "EcbRate 2.15" \
     "CreditorIban FR76 3000 6000 0112 3456 7890 189" \
-    "CreditorBic BNPAFRPPXXX" \
+    "CreditorBic BNPAFRPPPAR" \
     "CreditorChequeAddress Service encaissement, 12 rue de la Paix, 75002 Paris" \
     "PaymentLink https://pay.example/{number}?amount={amount}" \
     "AgencyContactName Claire Durand" \
@@ -100,7 +100,7 @@ run_due() {
 # version 002: service tag, version, UTF-8, SCT, BIC, name, IBAN, amount,
 # no purpose, no structured reference, the reference; nothing after it).
 epc() {
-    printf 'BCD\n002\n1\nSCT\nBNPAFRPPXXX\nACME Industries SAS\nFR7630006000011234567890189\nEUR%s\n\n\n%s' "$1" "$2"
+    printf 'BCD\n002\n1\nSCT\nBNPAFRPPPAR\nACME Industries SAS\nFR7630006000011234567890189\nEUR%s\n\n\n%s' "$1" "$2"
 }
 # html_qr SINKFILE PNG: the image the HTML part shows, found by the
 # Content-ID its <img src="cid:..."> names, written to PNG; fails when the
@@ -153,7 +153,7 @@ check "C's HTML part shows an inline PNG" html_qr "$C1" "$T/c1.png"
 check_eq "C's QR code: the principal alone, 1000.00" "$(epc 1000.00 C-001)" "$(decode "$T/c1.png")"
 check "P's text asks for the same amount" says "$P1" "Pour régler $(eur "1 045,66"), avec la référence P-001"
 check "C's text: the principal" says "$C1" "Pour régler $(eur "1 000,00"), avec la référence C-001"
-check "the IBAN and the BIC in the text" says "$P1" "IBAN FR76 3000 6000 0112 3456 7890 189, BIC BNPAFRPPXXX, au nom de ACME Industries SAS"
+check "the IBAN and the BIC in the text" says "$P1" "IBAN FR76 3000 6000 0112 3456 7890 189, BIC BNPAFRPPPAR, au nom de ACME Industries SAS"
 check "the cheque address" says "$P1" "adressé à Service encaissement, 12 rue de la Paix, 75002 Paris"
 check "the link, amount as 1045.66" says "$P1" "https://pay.example/P-001?amount=1045.66"
 check "the HTML part links it" grep -qF 'href="https://pay.example/P-001?amount=1045.66"' <(text "$P1")

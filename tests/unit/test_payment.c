@@ -79,12 +79,12 @@ static void test_bic(void **state)
     (void)state;
     assert_true(payment_bic_normalize("BNPAFRPP", out, why, sizeof why));
     assert_string_equal(out, "BNPAFRPP");
-    assert_true(payment_bic_normalize("bnpa fr pp xxx", out, why, sizeof why));
-    assert_string_equal(out, "BNPAFRPPXXX");
+    assert_true(payment_bic_normalize("bnpa fr pp par", out, why, sizeof why));
+    assert_string_equal(out, "BNPAFRPPPAR");
     assert_true(payment_bic_normalize("DEUTDEFF500", out, why, sizeof why));
     assert_false(payment_bic_normalize("BNPAFRP", out, why, sizeof why));      /* 7 */
     assert_false(payment_bic_normalize("BNPAFRPPXX", out, why, sizeof why));   /* 10 */
-    assert_false(payment_bic_normalize("BNPAFRPPXXXX", out, why, sizeof why)); /* 12 */
+    assert_false(payment_bic_normalize("BNPAFRPPPARX", out, why, sizeof why)); /* 12 */
     assert_false(payment_bic_normalize("BNP1FRPP", out, why, sizeof why));     /* a digit in the bank */
     assert_false(payment_bic_normalize("BNPAF1PP", out, why, sizeof why));     /* a digit in the country */
     assert_false(payment_bic_normalize("BNPA-FRPP", out, why, sizeof why));
@@ -95,7 +95,7 @@ static void test_bic(void **state)
 static void test_epc_payload(void **state)
 {
     char out[PAYMENT_EPC_MAX + 1];
-    struct payment_epc epc = {"BNPAFRPPXXX", "ACME Industries SAS", "FR7630006000011234567890189", 104566, "A-001"};
+    struct payment_epc epc = {"BNPAFRPPPAR", "ACME Industries SAS", "FR7630006000011234567890189", 104566, "A-001"};
 
     (void)state;
     assert_true(payment_epc_payload(&epc, out));
@@ -104,7 +104,7 @@ static void test_epc_payload(void **state)
                              "002\n"                          /* version */
                              "1\n"                            /* character set: UTF-8 */
                              "SCT\n"                          /* SEPA credit transfer */
-                             "BNPAFRPPXXX\n"                  /* BIC */
+                             "BNPAFRPPPAR\n"                  /* BIC */
                              "ACME Industries SAS\n"          /* beneficiary */
                              "FR7630006000011234567890189\n"  /* IBAN */
                              "EUR1045.66\n"                   /* amount */
@@ -234,7 +234,7 @@ static void due_case_init(struct due_case *dc, const char *number, const char *c
 static struct config *payment_config(void)
 {
     struct strlist errors;
-    struct config *cfg = parse("CreditorIban FR76 3000 6000 0112 3456 7890 189\nCreditorBic BNPAFRPPXXX\n"
+    struct config *cfg = parse("CreditorIban FR76 3000 6000 0112 3456 7890 189\nCreditorBic BNPAFRPPPAR\n"
                                "CreditorChequeAddress 1 rue des Chèques, 75001 Paris\n"
                                "PaymentLink https://pay.example/{number}?amount={amount}\n"
                                "BailiffName Maître Paul Lenoir\n",
@@ -292,7 +292,7 @@ static void test_qr_amount_is_the_asked_amount(void **state)
     /* Step 3 (mise-en-demeure) claims: a business owes 1045.66 (header). */
     template_vars_init(&vars);
     assert_true(step_qr(cfg, 3, DEBTOR_KIND_BUSINESS, "EUR", out, &vars));
-    assert_string_equal(out, "BCD\n002\n1\nSCT\nBNPAFRPPXXX\nACME Industries SAS\nFR7630006000011234567890189\n"
+    assert_string_equal(out, "BCD\n002\n1\nSCT\nBNPAFRPPPAR\nACME Industries SAS\nFR7630006000011234567890189\n"
                              "EUR1045.66\n\n\nA-001");
     /* The text asks for that very amount, with the same reference. */
     render("{{total}} = {{payment_amount}} ref {{payment_reference}}\n\n{{payment_iban}}\n\n{{payment_link}}", &vars,
@@ -436,7 +436,7 @@ static void test_shipped_agency_letter(void **state)
     assert_true(template_load(TOP_DIR "/conf/templates", LANG_FR, "agence-lettre", &t, why, sizeof why));
     assert_true(template_render(&t, &vars, LANG_FR, TEMPLATE_RED, &r, why, sizeof why));
     assert_non_null(strstr(r.text, "[code QR de paiement]"));
-    assert_non_null(strstr(r.text, "IBAN FR76 3000 6000 0112 3456 7890 189, BIC\n  BNPAFRPPXXX, au nom"));
+    assert_non_null(strstr(r.text, "IBAN FR76 3000 6000 0112 3456 7890 189, BIC\n  BNPAFRPPPAR, au nom"));
     assert_non_null(strstr(r.text, "https://pay.example/A-001?amount=1000.00"));
     assert_null(strstr(r.text, "indiquerons les coordonn"));
     assert_null(strstr(r.text, "commissaire de justice"));

@@ -46,7 +46,7 @@ static struct config *test_config(void)
                             "ReplyAddress reponses@agency.test\n"
                             /* Every payment and people section rendered. */
                             "CreditorIban FR76 3000 6000 0112 3456 7890 189\n"
-                            "CreditorBic BNPAFRPPXXX\n"
+                            "CreditorBic BNPAFRPPPAR\n"
                             "CreditorChequeAddress 12 rue de la Paix, 75002 Paris\n"
                             "PaymentLink https://pay.example/{number}?amount={amount}\n"
                             "AgencyContactName Claire Durand\n"
