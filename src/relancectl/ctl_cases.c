@@ -18,6 +18,15 @@
 static void debtor_profile_of(const struct ctl_env *env, struct store *st, const struct case_row *c,
                               struct profile_verdict *v)
 {
+    /* A profile only chooses a ladder: without Ladder or LadderFor lines
+     * it changes nothing, and reading every debtor's history for each row
+     * would make a large book's list six times slower (show still says it). */
+    if (!ladder_choice_configured(env->cfg)) {
+        v->profile = PROFILE_NONE;
+        v->set_by_operator = false;
+        str_copy(v->why, sizeof v->why, "not read: no ladders configured");
+        return;
+    }
     if (!ladder_debtor_profile(env->cfg, st, c, v)) {
         v->profile = PROFILE_NONE;
         v->set_by_operator = false;
