@@ -224,7 +224,10 @@ static bool read_payload(struct cursor *c, struct auth_results *out)
 {
     bool none = false;
 
-    if (!skip_cfws(c) || !read_value(c, ";", out->authserv_id, sizeof out->authserv_id) || !skip_cfws(c))
+    /* An empty quoted authserv-id ("") is a value to the grammar but names
+     * no server: refused, as it could only ever match by mistake. */
+    if (!skip_cfws(c) || !read_value(c, ";", out->authserv_id, sizeof out->authserv_id) ||
+        out->authserv_id[0] == '\0' || !skip_cfws(c))
         return false;
     out->version = 1;
     if (!at_end(c) && isdigit((unsigned char)*c->p) && (!read_number(c, &out->version) || !skip_cfws(c)))
@@ -270,7 +273,7 @@ bool auth_results_authserv_id(const char *value, char *id, size_t size)
         return false;
     c.p = value;
     c.end = value + strlen(value);
-    if (!skip_cfws(&c) || !read_value(&c, ";", id, size)) {
+    if (!skip_cfws(&c) || !read_value(&c, ";", id, size) || id[0] == '\0') {
         id[0] = '\0';
         return false;
     }

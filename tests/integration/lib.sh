@@ -76,14 +76,25 @@ wait_port() { # wait_port PORT SECONDS
 
 # ---- the sink ----
 
+# start_sink: smtp-sink on a free port. A port found free can be taken
+# before smtp-sink binds it (by another test's connection, say): then
+# smtp-sink exits, and another port is tried.
 start_sink() {
-    SINK_PORT=$(free_port)
+    local pid attempt
     mkdir -p "$SINK"
     chown postfix "$SINK"
-    smtp-sink -u postfix -d "$SINK/%Y%m%d%H%M%S." "127.0.0.1:$SINK_PORT" 128 \
-        >"$T/sink.log" 2>&1 &
-    PIDS+=($!)
-    wait_port "$SINK_PORT" 10 || { echo "smtp-sink did not start"; return 1; }
+    for attempt in 1 2 3; do
+        SINK_PORT=$(free_port)
+        smtp-sink -u postfix -d "$SINK/%Y%m%d%H%M%S." "127.0.0.1:$SINK_PORT" 128 \
+            >"$T/sink.log" 2>&1 &
+        pid=$!
+        if wait_port "$SINK_PORT" 20; then PIDS+=("$pid"); return 0; fi
+        echo "smtp-sink did not start on port $SINK_PORT (attempt $attempt):"
+        cat "$T/sink.log"
+        kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    done
+    FAILURES=$((FAILURES + 1))
+    return 1
 }
 
 sink_count() { find "$SINK" -type f | wc -l; }
@@ -114,6 +125,25 @@ sink_message() {
 }
 
 newest_sink_file() { ls -t "$SINK"/* 2>/dev/null | head -n 1; }
+
+# settle [SECONDS]: waits until the private Postfix has nothing in flight
+# (its maildrop, incoming and active queues empty: every message taken in
+# is delivered to the sink or deferred) and the sink has stopped growing.
+# A fixed sleep after sending is not enough on a loaded machine.
+settle() {
+    local end=$((SECONDS + ${1:-60})) bytes
+    while [ $SECONDS -lt $end ]; do
+        if [ -z "$(find "$PF/spool/maildrop" "$PF/spool/incoming" "$PF/spool/active" \
+            -type f -print -quit 2>/dev/null)" ]; then
+            bytes=$(sink_bytes)
+            sleep 0.3
+            [ "$(sink_bytes)" = "$bytes" ] && return 0
+            continue
+        fi
+        sleep 0.2
+    done
+    return 1
+}
 
 # ---- Postfix ----
 
@@ -182,10 +212,13 @@ EOF
     postfix -c "$PF/conf" set-permissions >"$T/postfix-perms.log" 2>&1 || true
     if ! postfix -c "$PF/conf" start >"$T/postfix-start.log" 2>&1; then
         echo "Postfix did not start:"; cat "$T/postfix-start.log" "$PF/log/maillog" 2>/dev/null
+        FAILURES=$((FAILURES + 1))
         return 1
     fi
     POSTFIX_STARTED=1
-    wait_port "$SMTPD_PORT" 20 || { echo "Postfix smtpd did not listen"; cat "$PF/log/maillog"; return 1; }
+    wait_port "$SMTPD_PORT" 20 || {
+        echo "Postfix smtpd did not listen"; cat "$PF/log/maillog"; FAILURES=$((FAILURES + 1)); return 1
+    }
 }
 
 stop_postfix() {
@@ -230,7 +263,9 @@ start_relanced() {
     [ -f "$RELANCE_CONF" ] || write_relance_conf
     "$RELANCED" -f -c "$RELANCE_CONF" >>"$RELANCE_LOG" 2>&1 &
     RELANCED_PID=$!
-    wait_port "$MILTER_PORT" 20 || { echo "relanced did not listen"; cat "$RELANCE_LOG"; return 1; }
+    wait_port "$MILTER_PORT" 20 || {
+        echo "relanced did not listen"; cat "$RELANCE_LOG"; FAILURES=$((FAILURES + 1)); return 1
+    }
 }
 
 stop_relanced() {

@@ -9,10 +9,11 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 failed=()
+logs=$(mktemp -d /tmp/relance-it-logs.XXXXXX)
 for t in test_*.sh; do
     echo "=== $t"
     start=$SECONDS
-    if bash "$t"; then
+    if bash "$t" 2>&1 | tee "$logs/$t.log"; [ "${PIPESTATUS[0]}" = 0 ]; then
         echo "--- $t passed ($((SECONDS - start)) s)"
     else
         echo "--- $t FAILED ($((SECONDS - start)) s)"
@@ -21,7 +22,17 @@ for t in test_*.sh; do
 done
 echo
 if [ "${#failed[@]}" -ne 0 ]; then
+    # Again at the end, where a reader of the tail of a long log looks:
+    # each failed test's failed checks and its last lines.
+    for t in "${failed[@]}"; do
+        echo "=== $t: what failed"
+        grep -E "^  FAIL|did not|kept in" "$logs/$t.log"
+        echo "--- its last lines:"
+        tail -n 25 "$logs/$t.log"
+    done
+    rm -rf "$logs"
     echo "integration tests FAILED: ${failed[*]}"
     exit 1
 fi
+rm -rf "$logs"
 echo "integration tests: all passed"

@@ -114,7 +114,7 @@ deliver() {
     before=$(sink_count)
     from_outside "$1" "$2" "$3" || fail "message $3 refused"
     wait_sink $((before + $4)) 60
-    sleep 1.5
+    settle
     take_new
 }
 # reply_of NUMBER MSGID: the newest reply recorded for a case with that Message-ID.

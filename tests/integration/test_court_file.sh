@@ -120,7 +120,7 @@ reply_to=$(sink_message "$R2" | "$T/bin/mail_text" | sed '/^$/q' | sed -n 's/^Re
 } >"$T/reply.eml"
 XCLIENT_ADDR=203.0.113.40 smtp $D "$reply_to" "$T/reply.eml" || fail "reply refused"
 check "the reply delivered" wait_sink 4 60
-sleep 1
+settle
 check_eq "the reply was recorded" 1 "$(ctl replies --json | jq length)"
 ctl pay I-001 100.00 --on 2026-03-20 >/dev/null
 

@@ -78,7 +78,7 @@ wait_sink 4 60
 ctl run-due --now 2026-02-16T10:00 --json >"$T/run2.json" 2>>"$T/ctl.err"
 check_eq "step 2 to both" 2 "$(jq .sent "$T/run2.json")"
 wait_sink 6 60
-sleep 1.5
+settle
 mu=$(reminder_to $U)
 mp=$(reminder_to $P)
 check "the unknown debtor's avis d'impayé asks for the principal" says "$mu" "$(eur "1 000,00")"

@@ -76,7 +76,7 @@ says() { text "$1" | sed 's/^> *//' | tr '\n' ' ' | sed 's/  */ /g' | grep -qF -
 case_field() { ctl show "$1" --json | jq -r "$2"; }
 run_due() { # run_due DATE: the number of reminders sent
     ctl run-due --now "${1}T10:00" --json >"$T/run.json" 2>>"$T/ctl.err"
-    sleep 1.5
+    settle
     jq .sent "$T/run.json"
 }
 replyto() { header "$1" Reply-To | sed 's/.*<\(.*\)>.*/\1/; s/^ *//'; }
@@ -122,7 +122,7 @@ dispute $D "$RD"
 dispute $K "$RK"
 dispute $W "$RW"
 wait_sink $((before + 9)) 90 # each: the reply, the creditor's notice, the acknowledgment
-sleep 1
+settle
 take_new
 for n in D-001 K-001 W-001; do check_eq "$n disputed" disputed "$(case_field $n .status)"; done
 ACK=$(to $D)
@@ -142,7 +142,7 @@ before=$(sink_count)
 N1=$(weekday "$(day 1)")
 check_eq "no step on $N1: the answer restarts the interval" 0 "$(run_due "$N1")"
 wait_sink $((before + 3)) 90
-sleep 1
+settle
 take_new
 AD=$(to $D); AK=$(to $K); AW=$(to $W)
 check "D got the answer" [ -n "$AD" ]
@@ -171,7 +171,7 @@ check_eq "D received the answer once: invoice, reminder, acknowledgment, answer"
 echo "== the interval after the answer"
 N7=$(weekday "$(date -d "$N1 + 7 days" +%F)")
 check_eq "step 2 on $N7 for D and K; nothing for W" 2 "$(run_due "$N7")"
-sleep 1
+settle
 take_new
 check "D's step 2" grep -q "Avis d'impayé" <<<"$(header "$(to $D)" Subject)"
 check "K's step 2" [ -n "$(to $K)" ]

@@ -70,7 +70,7 @@ says() { text "$1" | sed 's/^> *//' | tr '\n' ' ' | sed 's/  */ /g' | grep -qF -
 status() { ctl show "$1" --json | jq -r .status; }
 run_due() { # run_due DATE: the number of reminders sent
     ctl run-due --now "${1}T10:00" --json >"$T/run.json" 2>>"$T/ctl.err"
-    sleep 1.5
+    settle
     jq .sent "$T/run.json"
 }
 replyto() { header "$1" Reply-To | sed 's/.*<\(.*\)>.*/\1/; s/^ *//'; }
@@ -127,7 +127,7 @@ EOF
 before=$(sink_count)
 answer $R "$RR" "$T/r.txt" || fail "R's answer refused"
 wait_sink $((before + 2)) 60 # the reply itself, the creditor's notice
-sleep 1
+settle
 take_new
 for n in R-001 R-002 R-003; do check_eq "$n insolvent" insolvent "$(status $n)"; done
 check_eq "the reply is read as insolvency" insolvency "$(ctl replies R-001 --json | jq -r '.[0].verdict')"
@@ -159,7 +159,7 @@ printf 'Bonjour,\n\nNous ne sommes pas en redressement judiciaire, simplement en
 before=$(sink_count)
 answer $N "$RN" "$T/n.txt" || fail "N's answer refused"
 wait_sink $((before + 1)) 60
-sleep 2
+settle
 check_eq "N's reply is not an insolvency" other "$(ctl replies N-001 --json | jq -r '.[0].verdict')"
 # A person's reply relance cannot place goes to review (a person reads
 # it): not insolvent. The operator reads it and lets the ladder go on.
@@ -185,7 +185,7 @@ for d in 2026-02-16 2026-02-23 2026-03-03 2026-03-10 2026-03-17 2026-03-24 2026-
     2026-04-15 2026-04-16 2026-04-30 2026-05-01 2026-05-15 2026-05-18 2026-06-01 2026-06-15 2026-07-01; do
     run_due $d >/dev/null
 done
-sleep 1
+settle
 take_new
 check_eq "nothing more to R" "$rcount" "$(received $R)"
 check_eq "nothing more to M" "$mcount" "$(received $M)"

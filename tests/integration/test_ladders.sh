@@ -88,7 +88,7 @@ run_due() { # run_due WHEN REMINDERS: NEW holds what reached the sink
     ctl run-due --now "$when" --json >"$T/run.json" 2>>"$T/ctl.err"
     check_eq "$when: $reminders reminder(s) sent" "$reminders" "$(jq .sent "$T/run.json")"
     [ "$reminders" -gt 0 ] && wait_sink $((before + reminders)) 60
-    sleep 1.5
+    settle
     check_eq "$when: $reminders message(s) at the sink" $((before + reminders)) "$(sink_count)"
     take_new
 }

@@ -84,7 +84,7 @@ run_due() { # run_due WHEN REMINDERS FILES
     ctl run-due --now "$1" --json >"$T/run.json" 2>>"$T/ctl.err"
     check_eq "$1: $2 reminder(s) sent" "$2" "$(jq .sent "$T/run.json")"
     [ "$3" -gt 0 ] && wait_sink $((before + $3)) 60
-    sleep 1.5
+    settle
     check_eq "$1: $3 message(s) at the sink" $((before + $3)) "$(sink_count)"
     take_new
 }

@@ -93,7 +93,7 @@ run_due() {
     ctl run-due --now "$1" --json >"$T/run.json" 2>>"$T/ctl.err"
     check_eq "$1: $2 reminder(s) sent" "$2" "$(jq .sent "$T/run.json")"
     wait_sink $((before + $2)) 60
-    sleep 1
+    settle
     take_new
 }
 # epc AMOUNT REFERENCE: the payload expected, field by field (EPC069-12

@@ -75,7 +75,7 @@ before=$(sink_count)
 RELANCE_TEST_CRASH_AFTER_SUBMIT=1 ctl run-due --now 2026-02-02 >/dev/null 2>>"$T/ctl.err"
 check_eq "the runner stopped right after submitting" 99 $?
 wait_sink $((before + 1)) 30
-sleep 1.5
+settle
 take_new
 first=$(ctl reminders --json | jq -r '.[0].invoices')
 check_eq "one reminder reached the sink, no copy" 1 "${#NEW[@]}"
@@ -94,7 +94,7 @@ check_eq "run-due exits 0" 0 $?
 check_eq "$crashed recovered" 1 "$(jq .recovered "$T/run.json")"
 check_eq "$other sent" 1 "$(jq .sent "$T/run.json")"
 wait_sink $((before + 3)) 60
-sleep 1.5
+settle
 take_new
 check_eq "three messages: $other's reminder, two creditor's copies" 3 "${#NEW[@]}"
 check_eq "$crashed is sent, not resent" sent "$(case_field "$crashed" '.reminders[0].state')"

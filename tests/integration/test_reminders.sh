@@ -284,7 +284,7 @@ wait $p2; rc2=$?
 check_eq "both runners exit 0" "0 0" "$rc1 $rc2"
 check_eq "three reminders between them" 3 $(($(jq .sent "$T/run1.json") + $(jq .sent "$T/run2.json")))
 wait_sink $((before + 3)) 60
-sleep 1.5
+settle
 check_eq "three messages at the sink" $((before + 3)) "$(sink_count)"
 take_new
 A3=$(to $A)
@@ -308,7 +308,7 @@ before=$(sink_count)
 "$RELANCECTL" -c "$T/dry.conf" run-due --now 2026-03-16 --json >"$T/dry.json" 2>>"$T/ctl.err"
 check_eq "three dry runs" 3 "$(jq .dry_runs "$T/dry.json")"
 check_eq "three .eml files" 3 "$(ls "$T"/dry/*.eml 2>/dev/null | wc -l)"
-sleep 1.5
+settle
 check_eq "nothing reached the sink" "$before" "$(sink_count)"
 check_eq "the cases did not move" 3 "$(case_field A-001 .level)"
 dry_a=$(grep -l "^To: Boulangerie" "$T"/dry/*.eml)
@@ -349,7 +349,7 @@ before=$(sink_count)
 "$RELANCECTL" -c "$T/redirect.conf" run-due --now 2026-03-26 --json >"$T/run.json" 2>>"$T/ctl.err"
 check_eq "three reminders" 3 "$(jq .sent "$T/run.json")"
 wait_sink $((before + 6)) 60
-sleep 1.5
+settle
 check_eq "three reminders and three copies" $((before + 6)) "$(sink_count)"
 take_new
 check_eq "all of them to the test address" 6 "$(grep -l "^X-Rcpt-Args: <test@redirect.test>" "${NEW[@]}" | wc -l)"

@@ -83,7 +83,7 @@ case_field() { ctl show "$1" --json | jq -r "$2"; }
 # run_due DATE: relancectl run-due at 10:00 that day; the number sent.
 run_due() {
     ctl run-due --now "${1}T10:00" --json >"$T/run.json" 2>>"$T/ctl.err"
-    sleep 1.5
+    settle
     jq .sent "$T/run.json"
 }
 
@@ -151,7 +151,7 @@ reply "$T/d.eml" $D "$(replyto "$RD")" "RE: $(header "$RD" Subject)" "$(msgid "$
 before=$(sink_count)
 from_outside $D "$(replyto "$RD")" "$T/d.eml"
 wait_sink $((before + 3)) 60  # the reply, the creditor's notice, the acknowledgment
-sleep 1
+settle
 take_new
 DR=$(to "$(replyto "$RD")")
 check "the reply is delivered" [ -n "$DR" ]
@@ -208,7 +208,7 @@ EOF
 before=$(sink_count)
 from_outside j.martin@client-c.test reponses@agency.test "$T/c.eml"
 wait_sink $((before + 2)) 60  # the reply and the creditor's notice
-sleep 1
+settle
 take_new
 check_eq "matched by number, that invoice only, unverified" "paid (unverified); C-002" \
     "$(header "$(to reponses@agency.test)" X-Relance-Reply)"
@@ -224,7 +224,7 @@ reply "$T/x.eml" $X "$FORGED" "RE: Facture X-001" "" "" "Je conteste cette factu
 before=$(sink_count)
 from_outside $X "$FORGED" "$T/x.eml"
 wait_sink $((before + 1)) 60
-sleep 1
+settle
 take_new
 check "delivered without a verdict header" [ -z "$(header "$(to "$FORGED")" X-Relance-Reply)" ]
 check_eq "the case is still open" open "$(case_field X-001 .status)"
@@ -272,7 +272,7 @@ EOF
 before=$(sink_count)
 from_outside "" "$RB_ENV" "$T/b.eml"
 wait_sink $((before + 2)) 60
-sleep 1
+settle
 take_new
 check_eq "the bounce is recognised" "bounce; B-001" "$(header "$(to "$RB_ENV")" X-Relance-Reply)"
 check "the creditor is told" says "$(to $CREDITOR)" "n'a pas pu être remis"
@@ -284,7 +284,7 @@ sed -i '1i Auto-Submitted: auto-replied' "$T/a.eml"
 before=$(sink_count)
 from_outside $A "$(replyto "$RA")" "$T/a.eml"
 wait_sink $((before + 1)) 60
-sleep 1
+settle
 take_new
 check_eq "auto-reply recorded" "auto-reply; A-001" "$(header "$(to "$(replyto "$RA")")" X-Relance-Reply)"
 check_eq "nothing changes" open "$(case_field A-001 .status)"

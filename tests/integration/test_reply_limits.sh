@@ -74,7 +74,7 @@ says() { text "$1" | sed 's/^> *//' | tr '\n' ' ' | sed 's/  */ /g' | grep -qF -
 case_field() { ctl show "$1" --json | jq -r "$2"; }
 run_due() {
     ctl run-due --now "${1}T10:00" --json >"$T/run.json" 2>>"$T/ctl.err"
-    sleep 1.5
+    settle
     jq .sent "$T/run.json"
 }
 from_outside() { XCLIENT_ADDR=203.0.113.$((RANDOM % 200 + 10)) smtp "$1" "$2" "$3"; }
@@ -107,7 +107,7 @@ send() {
     before=$(sink_count)
     from_outside "$2" "$3" "$1"
     wait_sink $((before + $4)) 60
-    sleep 1
+    settle
     take_new
 }
 

@@ -85,7 +85,7 @@ says() { text "$1" | sed 's/^> *//' | tr '\n' ' ' | sed 's/  */ /g' | grep -qF -
 case_field() { ctl show "$1" --json | jq -r "$2"; }
 run_due() {
     ctl run-due --now "${1}T10:00" --json >"$T/run.json" 2>>"$T/ctl.err"
-    sleep 1.5
+    settle
     jq .sent "$T/run.json"
 }
 reply() { # FILE FROM TO SUBJECT IN-REPLY-TO QUOTED-FILE WORDS...
@@ -136,7 +136,7 @@ reply "$T/r.eml" $R "$(replyto "$RR")" "RE: $(header "$RR" Subject)" "$(msgid "$
 before=$(sink_count)
 from_outside $R "$(replyto "$RR")" "$T/r.eml"
 wait_sink $((before + 2)) 60 # the reply and the creditor's notice, at once
-sleep 1
+settle
 take_new
 check_eq "read as other" "other; R-001" "$(header "$(to "$(replyto "$RR")")" X-Relance-Reply)"
 check_eq "the case is in review" review "$(case_field R-001 .status)"
@@ -164,7 +164,7 @@ reply "$T/m.eml" $M "$(replyto "$RM")" "RE: $(header "$RM" Subject)" "$(msgid "$
 before=$(sink_count)
 from_outside $M "$(replyto "$RM")" "$T/m.eml"
 wait_sink $((before + 2)) 60
-sleep 1
+settle
 take_new
 check_eq "M-001 in review" review "$(case_field M-001 .status)"
 PROMISED=$(day 20)
@@ -183,7 +183,7 @@ STEP2=$(weekday "$(day 8)")
 check "step 2 falls inside the review ($STEP2 <= $UNTIL)" [ "$(date -d "$STEP2" +%s)" -le "$(date -d "$UNTIL" +%s)" ]
 before=$(sink_count)
 check_eq "no reminder on $STEP2" 0 "$(run_due "$STEP2")"
-sleep 1
+settle
 check_eq "nothing reached the sink" "$before" "$(sink_count)"
 check_eq "R-001 still in review" review "$(case_field R-001 .status)"
 
@@ -196,7 +196,7 @@ AFTER=$(weekday "$(date -d "$UNTIL + 1 day" +%F)")
 before=$(sink_count)
 check_eq "R-001's step 2 goes out on $AFTER" 1 "$(run_due "$AFTER")"
 wait_sink $((before + 2)) 60
-sleep 1
+settle
 take_new
 check_eq "R-001 open again" open "$(case_field R-001 .status)"
 check_eq "at level 2" 2 "$(case_field R-001 .level)"
@@ -214,7 +214,7 @@ check_eq "one review-lapsed message in the outbox" 1 \
 NEXT=$(weekday "$(date -d "$AFTER + 1 day" +%F)")
 before=$(sink_count)
 check_eq "the following run ($NEXT) sends no reminder" 0 "$(run_due "$NEXT")"
-sleep 1
+settle
 check_eq "and nothing to the creditor" "$before" "$(sink_count)"
 check_eq "still one review-lapsed message" 1 \
     "$(ctl outbox --json | jq '[.[] | select(.kind == "review-lapsed")] | length')"

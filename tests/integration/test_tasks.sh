@@ -84,7 +84,7 @@ run_due() {
     check_eq "$when: run-due exits 0" 0 "$rc"
     check_eq "$when: $sent reminder(s) sent" "$sent" "$(jq .sent "$T/run.json")"
     [ "$files" -gt 0 ] && wait_sink $((before + files)) 60
-    sleep 1.5
+    settle
     check_eq "$when: $files message(s) at the sink" $((before + files)) "$(sink_count)"
     take_new
 }

@@ -119,6 +119,9 @@ static void test_malformed_refused(void **state)
         "example.com; dkim=pass; none",
         "example.com; dk!m=pass",
         "example.com; dkim/x=pass",
+        /* An empty quoted authserv-id (found by the fuzz campaign). */
+        "\"\"",
+        "\"\"; dkim=pass header.d=example.fr",
     };
     struct auth_results ar;
 
@@ -187,6 +190,8 @@ static void test_authserv_id_alone(void **state)
     assert_true(auth_results_authserv_id("mx.agency.test", id, sizeof id));
     assert_string_equal(id, "mx.agency.test");
     assert_false(auth_results_authserv_id("  ", id, sizeof id));
+    assert_string_equal(id, "");
+    assert_false(auth_results_authserv_id(" \"\" ; dkim=pass", id, sizeof id));
     assert_string_equal(id, "");
     /* Known even when the rest is too long to read. */
     strbuf_init(&sb);
