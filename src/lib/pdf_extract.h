@@ -33,7 +33,9 @@
  * the embedded files cost little. */
 enum pdf_reading {
     PDF_FILES_AND_TEXT,  /* the embedded files, then the text */
-    PDF_TEXT_UNLESS_XML, /* the embedded files; the text only when none looks like XML ('S' else) */
+    PDF_TEXT_UNLESS_XML, /* the embedded files that look like XML (the others, images, PDFs, are
+                            not decoded past their first bytes); the text only when there is none
+                            ('S' else) */
     PDF_TEXT_ONLY,       /* the text, no embedded file: after PDF_TEXT_UNLESS_XML found no XML usable */
 };
 

@@ -170,11 +170,13 @@ static bool put_file(const char *name, const char *data, size_t len, void *ctx)
     return s->ok;
 }
 
-/* The embedded files and the notes on those skipped; true when one of
- * them looks like XML. */
+/* The embedded files (PDF_TEXT_UNLESS_XML: those that look like XML; no
+ * other is decoded past its first bytes) and the notes on those skipped;
+ * true when one of them looks like XML. */
 static bool put_files(struct pdf_doc *doc, const struct pdf_limits *limits, struct sink *s)
 {
-    struct pdf_file_bounds bounds = {limits->max_files, limits->max_file_size, limits->max_decoded};
+    struct pdf_file_bounds bounds = {limits->max_files, limits->max_file_size, limits->max_decoded,
+                                     limits->reading == PDF_TEXT_UNLESS_XML};
     struct files_out out = {s, false};
     struct strlist skipped;
 

@@ -340,7 +340,8 @@ static void read_both(const char *data, size_t len, enum pdf_reading reading, st
 }
 
 /* A Factur-X: its pages are not read (the ICC output intent of a PDF/A
- * makes them the dear part), unless the text alone is asked. */
+ * makes them the dear part), nor its other embedded files, unless the
+ * whole or the text alone is asked. */
 static void test_facturx_text_not_read(void **state)
 {
     size_t len;
@@ -355,10 +356,14 @@ static void test_facturx_text_not_read(void **state)
     /* The PNG, the PDF and factur-x.xml, and text, when all is asked. */
     assert_int_equal(all.file_count, 3);
     assert_true(all.has_text && !all.text_skipped && all.text.len > 100);
-    /* The same files; no text, and it says why. */
-    assert_int_equal(unless_xml.file_count, 3);
-    for (size_t i = 0; i < 3; i++)
-        assert_int_equal(unless_xml.files[i].len, all.files[i].len);
+    /* The XML alone (the PNG and the PDF are dropped at their first
+     * bytes, unnamed); no text, and it says why. */
+    assert_int_equal(unless_xml.file_count, 1);
+    assert_string_equal(unless_xml.files[0].name, "factur-x.xml");
+    assert_string_equal(all.files[2].name, "factur-x.xml");
+    assert_int_equal(unless_xml.files[0].len, all.files[2].len);
+    assert_memory_equal(unless_xml.files[0].data, all.files[2].data, all.files[2].len);
+    assert_int_equal(unless_xml.notes.count, 0);
     assert_false(unless_xml.has_text);
     assert_true(unless_xml.text_skipped);
     assert_int_equal(unless_xml.text.len, 0);
@@ -388,6 +393,40 @@ static void test_plain_pdf_text_read(void **state)
     assert_non_null(strstr(res.text.data, "R0005532486"));
     pdf_extract_free(&res);
     free(data);
+}
+
+/* What looks like XML: a UTF-8 BOM and blanks may come first; anything
+ * else is dropped at its first bytes, and the text is read then. */
+static void test_xml_look(void **state)
+{
+    static const struct {
+        const char *file;
+        bool xml;
+    } cases[] = {
+        {"\xef\xbb\xbf  \r\n\t<?xml version=\"1.0\"?><a/>", true},
+        {"<a/>", true},
+        {"\x89PNG\r\n\x1a\n<not xml>", false},
+        {"\xef\xbb<a/>", false}, /* a BOM cut short */
+        {"text <a/>", false},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        size_t len;
+        char *pdf = textpdf_render_attached(invoice_layout, sizeof invoice_layout - 1, "a.xml", cases[i].file,
+                                            strlen(cases[i].file), &len);
+        struct pdf_extract_result res;
+
+        read_both(pdf, len, PDF_TEXT_UNLESS_XML, &res);
+        assert_int_equal(res.file_count, cases[i].xml ? 1 : 0);
+        assert_int_equal(res.text_skipped, cases[i].xml);
+        assert_int_equal(res.has_text, !cases[i].xml);
+        assert_int_equal(res.notes.count, 0);
+        if (cases[i].xml)
+            assert_memory_equal(res.files[0].data, cases[i].file, strlen(cases[i].file));
+        pdf_extract_free(&res);
+        free(pdf);
+    }
 }
 
 /* The scan: a Factur-X is read from its XML; a PDF whose XML is unusable
@@ -562,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_scan_tells_failures_apart),
         cmocka_unit_test(test_facturx_text_not_read),
         cmocka_unit_test(test_plain_pdf_text_read),
+        cmocka_unit_test(test_xml_look),
         cmocka_unit_test(test_scan_text_behind_unusable_xml),
     };
 
