@@ -57,7 +57,8 @@ static void check_result(const struct pdf_extract_result *res, const struct pdf_
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static bool initialised;
-    struct pdf_limits limits = {NULL, 3, FUZZ_MAX_TEXT, 500, 256u << 20, 20, FUZZ_MAX_FILE, 4u << 20};
+    struct pdf_limits limits = {NULL, 3, FUZZ_MAX_TEXT, 500, 256u << 20, 20, FUZZ_MAX_FILE, 4u << 20,
+                                PDF_FILES_AND_TEXT};
     struct pdf_extract_result res;
 
     if (!initialised) {
