@@ -151,9 +151,10 @@ static void scan_pdf_text_again(struct scan_ctx *sc, const struct pdf_limits *fi
 }
 
 /* A PDF is read once, embedded files first; its pages are read only
- * when no embedded file looks like XML (PDF_TEXT_UNLESS_XML), and again
- * on their own in the rare PDF whose XML-looking files are all
- * unreadable: the text of a PDF with invoice XML is never used. */
+ * when no embedded file looks like XML (PDF_TEXT_UNLESS_XML), or by a
+ * second run of the worker, for them alone, in the rare PDF whose
+ * XML-looking files are all unreadable: the text of a PDF with usable
+ * XML is never used. */
 static void scan_pdf(struct scan_ctx *sc, const struct message_part *part)
 {
     struct pdf_limits limits;
