@@ -85,7 +85,30 @@ struct bounded_buffer {
     struct strbuf sb;
     size_t max;
     size_t seen; /* bytes poppler decoded, kept or not */
+    /* xml_only: the bytes known to be a BOM and blanks; whether the
+     * first other byte was seen ('<'), or was no '<' (not_xml). */
+    bool xml_only, is_xml, not_xml;
+    size_t blank;
 };
+
+static const char utf8_bom[3] = {'\xEF', '\xBB', '\xBF'};
+
+/* Whether the buffer begins as XML does, as far as it goes: a UTF-8
+ * BOM, blanks, then '<'. Undecided (-1) while it holds only those. */
+static int starts_as_xml(struct bounded_buffer *out)
+{
+    const char *d = out->sb.data;
+    size_t len = out->sb.len, i = out->blank;
+
+    if (i == 0 && len < sizeof utf8_bom && memcmp(d, utf8_bom, len) == 0)
+        return -1;
+    if (i == 0 && memcmp(d, utf8_bom, sizeof utf8_bom) == 0)
+        i = sizeof utf8_bom;
+    while (i < len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+        i++;
+    out->blank = i;
+    return i == len ? -1 : d[i] == '<';
+}
 
 /* Declared sizes may lie: the buffer enforces the bound while poppler
  * decodes the stream, and an error stops the decoding. */
@@ -99,6 +122,16 @@ static gboolean append_bounded(const gchar *buf, gsize count, gpointer data, GEr
         return FALSE;
     }
     strbuf_append(&out->sb, buf, count);
+    if (out->xml_only && !out->is_xml && count > 0) {
+        int xml = starts_as_xml(out);
+
+        out->is_xml = xml == 1;
+        out->not_xml = xml == 0;
+        if (out->not_xml) {
+            g_set_error_literal(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "embedded file is no XML");
+            return FALSE;
+        }
+    }
     return TRUE;
 }
 
@@ -147,9 +180,10 @@ static bool visit_attachment(PopplerAttachment *att, struct file_walk *walk, boo
 
     *visited = false;
     name = name != NULL ? name : "";
+    memset(&out, 0, sizeof out);
     strbuf_init(&out.sb);
     out.max = walk->bounds->max_size < room ? walk->bounds->max_size : room;
-    out.seen = 0;
+    out.xml_only = walk->bounds->xml_only;
     /* A declared size over the bound spares the decoding; a missing one
      * ((gsize)-1, also too large) is common, and any may lie: then the
      * bounded buffer decides. */
@@ -160,7 +194,7 @@ static bool visit_attachment(PopplerAttachment *att, struct file_walk *walk, boo
     if (poppler_attachment_save_to_callback(att, append_bounded, &out, NULL)) {
         *visited = true;
         go_on = walk->fn(name, out.sb.data != NULL ? out.sb.data : "", out.sb.len, walk->ctx);
-    } else {
+    } else if (!out.not_xml) {
         skip(walk, name, out.seen > out.max ? SKIP_LARGE : SKIP_BROKEN);
     }
     walk->decoded += out.seen < room ? out.seen : room;
@@ -199,7 +233,7 @@ int pdf_each_embedded_file_bounded(struct pdf_doc *pdf, const struct pdf_file_bo
 
 int pdf_each_embedded_file(struct pdf_doc *pdf, size_t max_size, pdf_file_fn fn, void *ctx)
 {
-    struct pdf_file_bounds bounds = {INT_MAX, max_size, SIZE_MAX};
+    struct pdf_file_bounds bounds = {INT_MAX, max_size, SIZE_MAX, false};
 
     return pdf_each_embedded_file_bounded(pdf, &bounds, fn, ctx, NULL);
 }

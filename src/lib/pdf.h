@@ -37,6 +37,8 @@ struct pdf_file_bounds {
     int max_files;      /* attachments looked at; the rest are skipped */
     size_t max_size;    /* bytes of one file */
     size_t max_total;   /* bytes decoded over the walk */
+    bool xml_only;      /* a file whose first byte past a UTF-8 BOM and blanks is not '<' is
+                           dropped there, undecoded further and unnamed in skipped */
 };
 
 /* The same walk within bounds; each file skipped, and why, is added to

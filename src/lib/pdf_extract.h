@@ -13,6 +13,8 @@
  *   'N' note      an embedded file skipped, and why
  *   'T' text      the layout text
  *   'X' why       no text
+ *   'S'           text not read: an embedded file looks like XML
+ *                 (PDF_TEXT_UNLESS_XML only)
  *   'Z'           the end: anything without it is a worker that died
  */
 #ifndef RELANCE_PDF_EXTRACT_H
@@ -24,6 +26,19 @@
 
 #include "lib/util.h"
 
+/* What the worker reads. A Factur-X PDF's page text is never needed
+ * when its XML is an invoice, and it is the dear part: poppler builds a
+ * colour transform for the ICC output intent every PDF/A-3 carries
+ * before it lays out a page's text (lcms2: 80 % of the reading), while
+ * the embedded files cost little. */
+enum pdf_reading {
+    PDF_FILES_AND_TEXT,  /* the embedded files, then the text */
+    PDF_TEXT_UNLESS_XML, /* the embedded files that look like XML (the others, images, PDFs, are
+                            not decoded past their first bytes); the text only when there is none
+                            ('S' else) */
+    PDF_TEXT_ONLY,       /* the text, no embedded file: after PDF_TEXT_UNLESS_XML found no XML usable */
+};
+
 struct pdf_limits {
     const char *worker;    /* the relance-pdf program; NULL: read in this process (tests) */
     int max_pages;         /* pages of text */
@@ -33,6 +48,7 @@ struct pdf_limits {
     int max_files;         /* embedded files looked at */
     size_t max_file_size;  /* bytes of one embedded file */
     size_t max_decoded;    /* bytes of embedded files decoded in all */
+    enum pdf_reading reading;
 };
 
 struct pdf_file {
@@ -55,6 +71,7 @@ struct pdf_extract_result {
     struct pdf_file *files;
     size_t file_count;
     bool has_text;
+    bool text_skipped;     /* PDF_TEXT_UNLESS_XML found a file that looks like XML: no text read */
     struct strbuf text;    /* when has_text */
     struct strlist notes;  /* embedded files skipped, and why */
     char why[256];         /* refused, unreadable, worker error; or why no text */
@@ -92,6 +109,10 @@ enum pdf_status pdf_frames_decode(const char *buf, size_t len, const struct pdf_
  * the files out of it: a worker's output may hold PdfMaxDecoded bytes. */
 enum pdf_status pdf_frames_take(char *buf, size_t len, const struct pdf_limits *limits,
                                 struct pdf_extract_result *res);
+
+/* The worker's --read= word for a reading, and back (false: no such word). */
+const char *pdf_reading_name(enum pdf_reading reading);
+bool pdf_reading_parse(const char *name, enum pdf_reading *reading);
 
 /* The most output a worker within limits can write. */
 size_t pdf_frames_max(const struct pdf_limits *limits);

@@ -42,6 +42,7 @@ static void free_contents(struct pdf_extract_result *res)
     strbuf_free(&res->text);
     strbuf_init(&res->text);
     res->has_text = false;
+    res->text_skipped = false;
     strlist_free(&res->notes);
     strlist_init(&res->notes);
 }
@@ -51,6 +52,23 @@ void pdf_extract_free(struct pdf_extract_result *res)
     free_contents(res);
     strbuf_free(&res->text);
     strlist_free(&res->notes);
+}
+
+static const char *const reading_names[] = {"all", "unless-xml", "text"};
+
+const char *pdf_reading_name(enum pdf_reading reading)
+{
+    return (size_t)reading < ARRAY_LEN(reading_names) ? reading_names[reading] : "all";
+}
+
+bool pdf_reading_parse(const char *name, enum pdf_reading *reading)
+{
+    for (size_t i = 0; i < ARRAY_LEN(reading_names); i++)
+        if (strcmp(name, reading_names[i]) == 0) {
+            *reading = (enum pdf_reading)i;
+            return true;
+        }
+    return false;
 }
 
 size_t pdf_frames_max(const struct pdf_limits *limits)
@@ -117,9 +135,28 @@ static void put_string(struct sink *s, char type, const char *text, size_t max)
     put_record(s, type, text, len < max ? len : max, NULL, 0);
 }
 
+/* Whether an embedded file may be XML: what invoice_xml_looks_like_xml
+ * asks (a UTF-8 BOM, blanks, then '<'). The two need not agree: a file
+ * taken for XML here that the parent cannot use costs one more reading
+ * for the text (PDF_TEXT_ONLY), never the text itself. */
+static bool looks_like_xml(const char *data, size_t len)
+{
+    size_t i = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+
+    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+        i++;
+    return i < len && data[i] == '<';
+}
+
+struct files_out {
+    struct sink *sink;
+    bool xml; /* a file looked like XML */
+};
+
 static bool put_file(const char *name, const char *data, size_t len, void *ctx)
 {
-    struct sink *s = ctx;
+    struct files_out *out = ctx;
+    struct sink *s = out->sink;
     size_t name_len = strlen(name);
     unsigned char head[2 + FRAME_NAME_MAX];
 
@@ -129,33 +166,59 @@ static bool put_file(const char *name, const char *data, size_t len, void *ctx)
     head[1] = (unsigned char)name_len;
     memcpy(head + 2, name, name_len);
     put_record(s, 'F', head, 2 + name_len, data, len);
+    out->xml = out->xml || looks_like_xml(data, len);
     return s->ok;
 }
 
-static void serve(const char *data, size_t len, const struct pdf_limits *limits, struct sink *s)
+/* The embedded files (PDF_TEXT_UNLESS_XML: those that look like XML; no
+ * other is decoded past its first bytes) and the notes on those skipped;
+ * true when one of them looks like XML. */
+static bool put_files(struct pdf_doc *doc, const struct pdf_limits *limits, struct sink *s)
 {
-    struct pdf_file_bounds bounds = {limits->max_files, limits->max_file_size, limits->max_decoded};
+    struct pdf_file_bounds bounds = {limits->max_files, limits->max_file_size, limits->max_decoded,
+                                     limits->reading == PDF_TEXT_UNLESS_XML};
+    struct files_out out = {s, false};
     struct strlist skipped;
-    struct strbuf text;
-    char why[256];
-    struct pdf_doc *doc = pdf_open(data, len, why, sizeof why);
 
-    if (doc == NULL) {
-        put_string(s, 'R', why, sizeof why - 1);
-        put_record(s, 'Z', NULL, 0, NULL, 0);
-        return;
-    }
     strlist_init(&skipped);
-    pdf_each_embedded_file_bounded(doc, &bounds, put_file, s, &skipped);
+    pdf_each_embedded_file_bounded(doc, &bounds, put_file, &out, &skipped);
     for (size_t i = 0; i < skipped.count && i < FRAME_NOTES_MAX; i++)
         put_string(s, 'N', skipped.items[i], FRAME_NOTE_MAX);
     strlist_free(&skipped);
+    return out.xml;
+}
+
+static void put_text(struct pdf_doc *doc, const struct pdf_limits *limits, struct sink *s)
+{
+    struct strbuf text;
+    char why[256];
+
     strbuf_init(&text);
     if (pdf_read_layout_text(doc, limits->max_pages, limits->max_text, limits->max_ms, &text, why, sizeof why))
         put_record(s, 'T', text.data, text.len, NULL, 0);
     else
         put_string(s, 'X', why, sizeof why - 1);
     strbuf_free(&text);
+}
+
+static void serve(const char *data, size_t len, const struct pdf_limits *limits, struct sink *s)
+{
+    char why[256];
+    struct pdf_doc *doc = pdf_open(data, len, why, sizeof why);
+    bool xml = false;
+
+    if (doc == NULL) {
+        put_string(s, 'R', why, sizeof why - 1);
+        put_record(s, 'Z', NULL, 0, NULL, 0);
+        return;
+    }
+    if (limits->reading != PDF_TEXT_ONLY)
+        xml = put_files(doc, limits, s);
+    /* Files first: when one is XML, the pages are not even opened. */
+    if (xml && limits->reading == PDF_TEXT_UNLESS_XML)
+        put_record(s, 'S', NULL, 0, NULL, 0);
+    else
+        put_text(doc, limits, s);
     pdf_close(doc);
     put_record(s, 'Z', NULL, 0, NULL, 0);
 }
@@ -201,7 +264,8 @@ static const char *take_file(struct reader *r, const char *p, size_t len)
     size_t name_len, data_len;
     struct pdf_file *f;
 
-    if (r->text_seen || res->file_count >= (size_t)r->limits->max_files || len < 2)
+    if (r->text_seen || r->limits->reading == PDF_TEXT_ONLY || res->file_count >= (size_t)r->limits->max_files ||
+        len < 2)
         return "unexpected file";
     name_len = (size_t)((unsigned char)p[0] << 8 | (unsigned char)p[1]);
     if (name_len > FRAME_NAME_MAX || name_len > len - 2 || memchr(p + 2, '\0', name_len) != NULL)
@@ -232,7 +296,8 @@ static const char *take_record(struct reader *r, char type, const char *p, size_
     case 'F':
         return r->refused ? "unexpected file" : take_file(r, p, len);
     case 'N':
-        if (r->refused || r->res->notes.count >= FRAME_NOTES_MAX || !take_string(p, len, note, sizeof note))
+        if (r->refused || r->limits->reading == PDF_TEXT_ONLY || r->res->notes.count >= FRAME_NOTES_MAX ||
+            !take_string(p, len, note, sizeof note))
             return "bad note";
         strlist_add(&r->res->notes, note);
         return NULL;
@@ -246,6 +311,13 @@ static const char *take_record(struct reader *r, char type, const char *p, size_
         if (r->refused || r->text_seen || !take_string(p, len, r->res->why, sizeof r->res->why))
             return "bad reason";
         r->text_seen = true;
+        return NULL;
+    case 'S':
+        /* Only when asked, and only after a file that may be XML. */
+        if (r->refused || r->text_seen || len != 0 || r->limits->reading != PDF_TEXT_UNLESS_XML ||
+            r->res->file_count == 0)
+            return "unexpected skip";
+        r->text_seen = r->res->text_skipped = true;
         return NULL;
     case 'Z':
         r->ended = true;

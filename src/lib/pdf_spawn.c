@@ -79,8 +79,8 @@ static void limit_arg(char *buf, size_t size, const char *name, unsigned long lo
 static bool start(const char *data, size_t len, const struct pdf_limits *limits, struct worker *w, char *why,
                   size_t whylen)
 {
-    char args[8][48];
-    char *argv[10];
+    char args[9][48];
+    char *argv[11];
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
     sigset_t none, all;
@@ -105,10 +105,11 @@ static bool start(const char *data, size_t len, const struct pdf_limits *limits,
     limit_arg(args[5], sizeof args[5], "files", (unsigned long long)limits->max_files);
     limit_arg(args[6], sizeof args[6], "file-size", limits->max_file_size);
     limit_arg(args[7], sizeof args[7], "decoded", limits->max_decoded);
+    str_format(args[8], sizeof args[8], "--read=%s", pdf_reading_name(limits->reading));
     argv[0] = (char *)limits->worker;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 9; i++)
         argv[i + 1] = args[i];
-    argv[9] = NULL;
+    argv[10] = NULL;
 
     /* stdin the PDF, stdout the pipe, stderr nowhere (poppler talks);
      * signals as a fresh process has them, whatever the caller's threads

@@ -5,7 +5,11 @@
  * on stdout, nothing else.
  *
  *   relance-pdf --size=N --pages=N --text=N --ms=N --memory=N
- *               --files=N --file-size=N --decoded=N
+ *               --files=N --file-size=N --decoded=N --read=all|unless-xml|text
+ *
+ * --read says what to read (enum pdf_reading): the embedded files and
+ * the text; the files, and the text only when none looks like XML; the
+ * text alone.
  *
  * Before it reads a byte of the PDF it closes every other descriptor and
  * sets its limits: address space (--memory), CPU time (--ms, rounded up,
@@ -65,7 +69,7 @@ static bool parse_args(int argc, char **argv, struct worker_args *a)
     unsigned long long v[8];
     static const char *const names[8] = {"size", "pages", "text", "ms", "memory", "files", "file-size", "decoded"};
 
-    if (argc != 9)
+    if (argc != 10 || strncmp(argv[9], "--read=", 7) != 0 || !pdf_reading_parse(argv[9] + 7, &a->limits.reading))
         return false;
     for (int i = 0; i < 8; i++)
         if (!number_arg(argv[i + 1], names[i], (unsigned long long)SIZE_MAX / 2, &v[i]))
@@ -137,7 +141,7 @@ int main(int argc, char **argv)
     closefrom(3);
     if (!parse_args(argc, argv, &a)) {
         fprintf(stderr, "usage: relance-pdf --size=N --pages=N --text=N --ms=N --memory=N --files=N "
-                        "--file-size=N --decoded=N <PDF\n");
+                        "--file-size=N --decoded=N --read=all|unless-xml|text <PDF\n");
         return 2;
     }
     if (!set_limits(&a.limits)) {

@@ -14,9 +14,11 @@
  * word.
  *
  * A PDF is read by the PDF worker (lib/pdf_extract.h), once, for its
- * embedded files and its text; a PDF the worker was stopped on (deadline,
- * memory, output) is recorded as unreadable, one the worker died on as a
- * failure (On-InternalError); the rest of the message is still read.
+ * embedded files and, when none of them is XML, its text (a second time,
+ * for the text, when all its XML is unreadable: see scan_pdf); a PDF the
+ * worker was stopped on (deadline, memory, output) is recorded as
+ * unreadable, one the worker died on as a failure (On-InternalError);
+ * the rest of the message is still read.
  */
 #include "recognise/invoice_scan.h"
 
@@ -88,6 +90,7 @@ static void pdf_limits_of(const struct scan_limits *limits, struct pdf_limits *p
     pl->max_files = limits->pdf_max_files;
     pl->max_file_size = limits->max_part_size;
     pl->max_decoded = limits->pdf_max_decoded;
+    pl->reading = PDF_TEXT_UNLESS_XML;
 }
 
 /* A PDF without invoice XML: its visual text, within the PDF bounds. */
@@ -126,6 +129,32 @@ static bool pdf_was_read(struct scan_ctx *sc, enum pdf_status status, const stru
     return false;
 }
 
+/* The text the first reading skipped, since a file looked like XML that
+ * turned out unusable: a second reading, in what is left of PdfMaxTime. */
+static void scan_pdf_text_again(struct scan_ctx *sc, const struct pdf_limits *first, unsigned first_ms,
+                                 const struct message_part *part)
+{
+    struct pdf_limits limits = *first;
+    struct pdf_extract_result pdf;
+
+    if (first_ms >= first->max_ms) {
+        strlist_addf(&sc->scan->notes, "%s: PDF text not read: PdfMaxTime spent on its embedded files",
+                     part_label(part));
+        return;
+    }
+    limits.reading = PDF_TEXT_ONLY;
+    limits.max_ms = first->max_ms - first_ms;
+    pdf_extract_init(&pdf);
+    if (pdf_was_read(sc, pdf_extract(part->data, part->len, &limits, &pdf), &pdf, part))
+        scan_pdf_text(sc, &pdf, part);
+    pdf_extract_free(&pdf);
+}
+
+/* A PDF is read once, embedded files first; its pages are read only
+ * when no embedded file looks like XML (PDF_TEXT_UNLESS_XML), or by a
+ * second run of the worker, for them alone, in the rare PDF whose
+ * XML-looking files are all unreadable: the text of a PDF with usable
+ * XML is never used. */
 static void scan_pdf(struct scan_ctx *sc, const struct message_part *part)
 {
     struct pdf_limits limits;
@@ -147,7 +176,10 @@ static void scan_pdf(struct scan_ctx *sc, const struct message_part *part)
             strlist_addf(&sc->scan->notes, "%s: its XML is no invoice: text not read", part_label(part));
         } else {
             strlist_addf(&sc->scan->notes, "%s: PDF without invoice XML: reading its text", part_label(part));
-            scan_pdf_text(sc, &pdf, part);
+            if (pdf.text_skipped)
+                scan_pdf_text_again(sc, &limits, pdf.elapsed_ms, part);
+            else
+                scan_pdf_text(sc, &pdf, part);
         }
     }
     pdf_extract_free(&pdf);

@@ -2,8 +2,9 @@
 /*
  * fuzz_pdf.c - libFuzzer entry point for the PDF path: the input read as
  * a PDF by pdf_extract (embedded files, through the XML reader, and the
- * text by lines), then read as a worker's records by the parent's
- * decoder, which must take any bytes.
+ * text by lines, in one of the three readings of enum pdf_reading), then
+ * read as a worker's records by the parent's decoder, which must take any
+ * bytes.
  *
  * With RELANCE_PDF_WORKER set (tests/fuzz/run-replay.sh sets the
  * sanitized build/asan/relance-pdf), the PDF is read by that worker under
@@ -35,6 +36,10 @@ static void check_result(const struct pdf_extract_result *res, const struct pdf_
 
     if (res->file_count > (size_t)limits->max_files || res->text.len > limits->max_text)
         abort();
+    /* No file when the text alone was asked; the text skipped only for a file, never beside text. */
+    if ((limits->reading == PDF_TEXT_ONLY && res->file_count > 0) ||
+        (res->text_skipped && (res->has_text || res->file_count == 0 || limits->reading != PDF_TEXT_UNLESS_XML)))
+        abort();
     for (size_t i = 0; i < res->file_count; i++) {
         struct invoice inv;
         char why[256];
@@ -52,7 +57,8 @@ static void check_result(const struct pdf_extract_result *res, const struct pdf_
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static bool initialised;
-    struct pdf_limits limits = {NULL, 3, FUZZ_MAX_TEXT, 500, 256u << 20, 20, FUZZ_MAX_FILE, 4u << 20};
+    struct pdf_limits limits = {NULL, 3, FUZZ_MAX_TEXT, 500, 256u << 20, 20, FUZZ_MAX_FILE, 4u << 20,
+                                PDF_FILES_AND_TEXT};
     struct pdf_extract_result res;
 
     if (!initialised) {
@@ -60,6 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         initialised = true;
     }
     limits.worker = getenv("RELANCE_PDF_WORKER");
+    /* Each reading (files and text; text unless XML; text alone), chosen
+     * by the input's length so that a seed always takes the same one. */
+    limits.reading = (enum pdf_reading)(size % 3);
     pdf_extract_init(&res);
     if (pdf_extract((const char *)data, size, &limits, &res) == PDF_READ)
         check_result(&res, &limits);

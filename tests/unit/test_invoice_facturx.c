@@ -80,6 +80,7 @@ static void default_pdf_limits(struct pdf_limits *pl)
     pl->max_files = limits.pdf_max_files;
     pl->max_file_size = limits.max_part_size;
     pl->max_decoded = limits.pdf_max_decoded;
+    pl->reading = PDF_FILES_AND_TEXT;
 }
 
 /* Reads one corpus PDF into scan; false when it was refused. */

@@ -3,8 +3,8 @@
  * textpdf.c - test support: PDFs from text layouts, and .eml files with
  * such PDFs (see textpdf.h). Uses libc only, so that a tool can include
  * it whole; it writes PDF 1.4 by hand: a catalog, the pages, two
- * standard fonts, one uncompressed content stream per page, the
- * cross-reference table.
+ * standard fonts, one uncompressed content stream per page, an embedded
+ * file when asked, the cross-reference table.
  */
 #include "textpdf.h"
 
@@ -204,7 +204,22 @@ static int layout_pages(const char *layout, size_t len, struct buf *pages)
     return count;
 }
 
-char *textpdf_render(const char *layout, size_t len, size_t *out_len)
+/* One embedded file, as objects first and first + 1: the stream, then
+ * its file specification. */
+static void put_attachment(struct buf *pdf, size_t *offsets, int first, const char *name, const char *data,
+                           size_t len)
+{
+    offsets[first] = pdf->len;
+    buf_printf(pdf, "%d 0 obj\n<< /Type /EmbeddedFile /Subtype /text#2Fxml /Length %zu >>\nstream\n", first, len);
+    buf_put(pdf, data, len);
+    buf_printf(pdf, "\nendstream\nendobj\n");
+    offsets[first + 1] = pdf->len;
+    buf_printf(pdf, "%d 0 obj\n<< /Type /Filespec /F (%s) /UF (%s) /EF << /F %d 0 R >> >>\nendobj\n", first + 1,
+               name, name, first);
+}
+
+static char *render(const char *layout, size_t len, const char *name, const char *file, size_t file_len,
+                    size_t *out_len)
 {
     struct buf pages[MAX_PAGES], pdf = {0};
     size_t offsets[MAX_OBJECTS];
@@ -212,7 +227,12 @@ char *textpdf_render(const char *layout, size_t len, size_t *out_len)
 
     buf_printf(&pdf, "%%PDF-1.4\n%%\342\343\317\323\n");
     offsets[1] = pdf.len;
-    buf_printf(&pdf, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    if (name != NULL)
+        buf_printf(&pdf, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(%s) %d 0 R] "
+                         ">> >> >>\nendobj\n",
+                   name, nobj + 2);
+    else
+        buf_printf(&pdf, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
     offsets[2] = pdf.len;
     buf_printf(&pdf, "2 0 obj\n<< /Type /Pages /Count %d /Kids [", npages);
     for (int i = 0; i < npages; i++)
@@ -239,6 +259,10 @@ char *textpdf_render(const char *layout, size_t len, size_t *out_len)
         buf_printf(&pdf, "\nendstream\nendobj\n");
         free(pages[i].data);
     }
+    if (name != NULL) {
+        put_attachment(&pdf, offsets, nobj + 1, name, file, file_len);
+        nobj += 2;
+    }
     {
         size_t xref = pdf.len;
 
@@ -250,6 +274,17 @@ char *textpdf_render(const char *layout, size_t len, size_t *out_len)
     }
     *out_len = pdf.len;
     return pdf.data;
+}
+
+char *textpdf_render(const char *layout, size_t len, size_t *out_len)
+{
+    return render(layout, len, NULL, NULL, 0, out_len);
+}
+
+char *textpdf_render_attached(const char *layout, size_t len, const char *name, const char *file, size_t file_len,
+                              size_t *out_len)
+{
+    return render(layout, len, name, file, file_len, out_len);
 }
 
 /* ------------------------------------------------------------------ */

@@ -27,6 +27,12 @@
 /* The PDF for a layout; malloc'ed, its size in *out_len. */
 char *textpdf_render(const char *layout, size_t len, size_t *out_len);
 
+/* The same PDF carrying one embedded file (uncompressed), as a Factur-X
+ * carries its XML: name is written as a PDF literal string, so it holds
+ * no parenthesis or backslash. */
+char *textpdf_render_attached(const char *layout, size_t len, const char *name, const char *file, size_t file_len,
+                              size_t *out_len);
+
 /* The .eml with every layout block rendered; malloc'ed, NUL-terminated,
  * its size in *out_len. NULL when a block is not closed. */
 char *textpdf_expand_eml(const char *eml, size_t len, size_t *out_len);
