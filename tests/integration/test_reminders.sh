@@ -93,7 +93,7 @@ run_due() {
     check_eq "$when: run-due exits 0" 0 "$rc"
     check_eq "$when: $reminders reminder(s) sent" "$reminders" "$(jq .sent "$T/run.json")"
     [ "$files" -gt 0 ] && wait_sink $((before + files)) 60
-    sleep 1.5 # anything more would have arrived by now
+    settle # anything more would have arrived by now
     check_eq "$when: $files message(s) at the sink" $((before + files)) "$(sink_count)"
     take_new
 }
@@ -177,12 +177,16 @@ A1=$(to $A)
 check "the reminder reached the MTA and the sink" [ -f "$A1" ]
 check_eq "it is recorded as pending, not sent" pending "$(ctl reminders --json | jq -r '.[0].state')"
 run_due 2026-02-02 3 3
+# On a loaded machine this run may already come PendingTimeout after the
+# crash and settle the claim itself; either way it must not resend it.
+recovered_first=$(jq .recovered "$T/run.json")
 check "no second reminder for the interrupted case" [ -z "$(to $A)" ]
 B1=$(to $B); D1=$(to $D); G1=$(to $G)
 check "nothing for the paid case" [ -z "$(to $C)" ]
 sleep 3.5 # PendingTimeout 2s, on whole seconds
 run_due 2026-02-02 0 0
-check_eq "the interrupted reminder is settled, not resent" 1 "$(jq .recovered "$T/run.json")"
+check_eq "the interrupted reminder is settled once, not resent" 1 \
+    "$((recovered_first + $(jq .recovered "$T/run.json")))"
 check_eq "A-001 at level 1" 1 "$(case_field A-001 .level)"
 check_eq "its reminder is sent" sent "$(case_field A-001 '.reminders[0].state')"
 check "the milter saw it pass" [ "$(case_field A-001 '.reminders[0].mta_seen_at')" != null ]
