@@ -31,6 +31,12 @@
 #define POSTFIX_WINDOW 64
 /* How far back the clause of such an amount is read ("un acompte de"). */
 #define CLAUSE_MAX 96
+/* How far along its line a label's value, or a table header's other
+ * labels, are looked for; and how many labels of each kind one text may
+ * have. Both far beyond any invoice: they keep a text of nothing but
+ * labels (64 KB of "TTC TTC ...", found by fuzzing) linear, not minutes. */
+#define LABEL_LINE_MAX 1024
+#define LABELS_MAX 256
 /* Lines from the top where an unlabelled date may be the issue date. */
 #define GUESS_ZONE_LINES 20
 
@@ -252,13 +258,6 @@ static const char *const tax_excluded_marks[] = {
 /* ------------------------------------------------------------------ */
 /* Lines and their labels                                              */
 
-static const char *line_start_of(const char *start, const char *s)
-{
-    while (s > start && s[-1] != '\n')
-        s--;
-    return s;
-}
-
 /* The start of s's line, or s - max when the line starts further back:
  * a bounded walk, for what is looked for near s on a line of any length. */
 static const char *line_start_near(const char *start, const char *s, size_t max)
@@ -268,6 +267,26 @@ static const char *line_start_near(const char *start, const char *s, size_t max)
     while (s > stop && s[-1] != '\n')
         s--;
     return s;
+}
+
+/* s's line, walked at most LABEL_LINE_MAX bytes ahead; cut when longer. */
+static const char *label_line_end(const char *s)
+{
+    const char *e = s;
+
+    while (*e != '\0' && *e != '\n' && e - s < LABEL_LINE_MAX)
+        e++;
+    return e;
+}
+
+static bool label_line_cut(const char *e) { return *e != '\0' && *e != '\n'; }
+
+/* The start of s's line within LABEL_LINE_MAX bytes back, or NULL. */
+static const char *label_line_start(const char *start, const char *s)
+{
+    const char *line = line_start_near(start, s, LABEL_LINE_MAX);
+
+    return line > start && line[-1] != '\n' ? NULL : line;
 }
 
 static bool range_has_any(const char *s, const char *end, const char *const *words)
@@ -356,15 +375,16 @@ static bool only_labels(const char *s, const char *end)
 /* ------------------------------------------------------------------ */
 /* Dates                                                               */
 
-/* Rank of the date label at s among the date labels of its line. */
-static int date_label_rank(const char *line, const char *s)
+/* Rank of the (date or amount) label at s among those of its line. */
+static int label_rank(const char *line, const char *s, bool dates)
 {
     int rank = 0;
 
     for (const char *p = line; p < s; p++) {
         size_t len;
 
-        if (text_word_start(line, p) && date_label_at(p, &len) != NULL) {
+        if (text_word_start(line, p) && text_is_alpha(*p) &&
+            (dates ? date_label_at(p, &len) != NULL : amount_label_at(p, &len) != NULL)) {
             rank++;
             p += len - 1;
         }
@@ -392,7 +412,7 @@ static bool nth_date_on_line(const char *line, int rank, enum date_order order, 
 static bool date_of_label(const char *start, const char *end, const char *s, size_t len,
                           const struct date_label *label, enum date_order order, struct date *out)
 {
-    const char *line_end = text_line_end(s), *at, *values;
+    const char *line_end = label_line_end(s), *at, *values, *line;
     size_t n;
 
     if (label->adjacent)
@@ -407,9 +427,10 @@ static bool date_of_label(const char *start, const char *end, const char *s, siz
         }
         return true;
     }
-    if (!only_labels(s + len, line_end) || (values = next_values_line(s, end)) == NULL)
+    if (label_line_cut(line_end) || (line = label_line_start(start, s)) == NULL ||
+        !only_labels(s + len, line_end) || (values = next_values_line(s, end)) == NULL)
         return false;
-    return nth_date_on_line(values, date_label_rank(line_start_of(start, s), s), order, out);
+    return nth_date_on_line(values, label_rank(line, s, true), order, out);
 }
 
 /* "Paris, le 15 décembre 2026": the date a letter is written on. */
@@ -432,7 +453,9 @@ static void set_issue(struct text_fields *out, struct date d, enum date_basis ba
 
 static void read_dates(const char *start, const char *end, enum date_order order, struct text_fields *out)
 {
-    for (const char *s = start; s < end && *s != '\0'; s++) {
+    int labels = 0;
+
+    for (const char *s = start; s < end && *s != '\0' && labels < LABELS_MAX; s++) {
         const struct date_label *label;
         struct date d;
         size_t len;
@@ -445,6 +468,7 @@ static void read_dates(const char *start, const char *end, enum date_order order
         }
         if ((label = date_label_at(s, &len)) == NULL)
             continue;
+        labels++;
         if (date_of_label(start, end, s, len, label, order, &d)) {
             if (label->role == DATE_ROLE_ISSUE)
                 set_issue(out, d, DATE_BASIS_LABEL);
@@ -487,8 +511,7 @@ static void guess_issue_date(const char *start, const char *end, enum date_order
 static bool label_excluded(const char *start, const char *label, const char *value,
                            const struct amount_label *al)
 {
-    const char *from = label - LABEL_LOOKBEHIND > line_start_of(start, label) ? label - LABEL_LOOKBEHIND
-                                                                              : line_start_of(start, label);
+    const char *from = line_start_near(start, label, LABEL_LOOKBEHIND);
 
     if (al->rank == AMOUNT_RANK_PAYABLE)
         return false;
@@ -586,21 +609,6 @@ static const char *amount_after(const char *s, const char *line_end, bool pre_ta
     return first;
 }
 
-static int amount_label_rank_on_line(const char *line, const char *s)
-{
-    int rank = 0;
-
-    for (const char *p = line; p < s; p++) {
-        size_t len;
-
-        if (text_word_start(line, p) && text_is_alpha(*p) && amount_label_at(p, &len) != NULL) {
-            rank++;
-            p += len - 1;
-        }
-    }
-    return rank;
-}
-
 static const char *nth_amount_on_line(const char *line, int rank, struct text_amount *out)
 {
     const char *end = text_line_end(line), *at = line;
@@ -620,13 +628,14 @@ static const char *nth_amount_on_line(const char *line, int rank, struct text_am
 static const char *amount_of_label(const char *start, const char *end, const char *s, size_t len,
                                    const struct amount_label *al, struct text_amount *out)
 {
-    const char *line_end = text_line_end(s), *values, *at;
+    const char *line_end = label_line_end(s), *values, *at, *line;
 
     if ((at = amount_after(s + len, line_end, al->rank == AMOUNT_RANK_PAYABLE, out)) != NULL)
         return at;
-    if (!only_labels(s + len, line_end) || (values = next_values_line(s, end)) == NULL)
+    if (label_line_cut(line_end) || (line = label_line_start(start, s)) == NULL ||
+        !only_labels(s + len, line_end) || (values = next_values_line(s, end)) == NULL)
         return NULL;
-    return nth_amount_on_line(values, amount_label_rank_on_line(line_start_of(start, s), s), out);
+    return nth_amount_on_line(values, label_rank(line, s, false), out);
 }
 
 /* Keeps the better of two labelled amounts: the lower rank; between
@@ -667,7 +676,7 @@ static void consider_amount(struct text_fields *out, const struct amount_label *
  * total, not a rival to the invoice's "Total TTC". */
 static bool plain_inline_value(const char *label, const char *value)
 {
-    return value < text_line_end(label) && memchr(label, '%', (size_t)(value - label)) == NULL;
+    return value < label_line_end(label) && memchr(label, '%', (size_t)(value - label)) == NULL;
 }
 
 /* Where the clause holding s starts: after the last ',', ';' or
@@ -697,7 +706,9 @@ static void read_amounts(const char *start, const char *end, struct text_fields 
 {
     bool best_inline = false;
 
-    for (const char *s = start; s < end && *s != '\0'; s++) {
+    int labels = 0;
+
+    for (const char *s = start; s < end && *s != '\0' && labels < LABELS_MAX; s++) {
         const struct amount_label *al;
         struct text_amount a;
         const char *at;
@@ -705,6 +716,7 @@ static void read_amounts(const char *start, const char *end, struct text_fields 
 
         if (!text_word_start(start, s) || !text_is_alpha(*s) || (al = amount_label_at(s, &len)) == NULL)
             continue;
+        labels++;
         if (is_tax_mark_label(s) && (at = amount_just_before(start, s, &a)) != NULL) {
             /* "d'un montant de 1 250,00 euros TTC, payable a 30 jours":
              * the mark qualifies the amount before it, not what follows;
