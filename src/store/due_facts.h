@@ -18,7 +18,9 @@
  *
  * The one definition of the facts is the INSTEAD OF trigger on the view
  * due_facts_refresh: inserting a case's id into the view recomputes that
- * case's facts with the very expressions the scheduler used to run.
+ * case's facts, as the scheduler used to derive them (the reminders'
+ * facts in one pass over the case's items; the open tasks found from the
+ * case's items, not by scanning every open task).
  * due_flags holds the facts that differ in a dry run (a rehearsal's
  * reminders count as done only in a dry run), one bit each:
  *   1  the courtesy notice is recorded, not as a rehearsal
@@ -47,19 +49,14 @@
     "     WHERE ri.invoice_id = invoices.id AND ri.step = invoices.level AND r.state = 'sent'),"               \
     "   (SELECT t.ended_at FROM task_items ti JOIN tasks t ON t.id = ti.task_id"                               \
     "     WHERE ti.invoice_id = invoices.id AND ti.step = invoices.level AND t.state <> 'open')),"              \
-    "  due_flags ="                                                                                            \
-    "   EXISTS (SELECT 1 FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"                     \
-    "     WHERE ri.invoice_id = invoices.id AND ri.step = 0 AND r.state <> 'dry-run')"                         \
-    "   + 2 * EXISTS (SELECT 1 FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"               \
-    "     WHERE ri.invoice_id = invoices.id AND ri.step = 0 AND r.state = 'dry-run')"                          \
-    "   + 4 * (EXISTS (SELECT 1 FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"                  \
-    "       WHERE ri.invoice_id = invoices.id AND r.state IN ('pending', 'held'))"                             \
-    "     OR EXISTS (SELECT 1 FROM outbox o WHERE o.invoice_id = invoices.id AND o.kind = 'dispute-resumed'"    \
+    "  due_flags = COALESCE((SELECT MAX(ri.step = 0 AND r.state <> 'dry-run')"                                 \
+    "     + 2 * MAX(ri.step = 0 AND r.state = 'dry-run') + 4 * MAX(r.state IN ('pending', 'held'))"             \
+    "     + 8 * MAX(r.state = 'dry-run' AND ri.step = invoices.level + 1)"                                      \
+    "    FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id WHERE ri.invoice_id = invoices.id), 0)" \
+    "   | 4 * (EXISTS (SELECT 1 FROM outbox o WHERE o.invoice_id = invoices.id AND o.kind = 'dispute-resumed'"  \
     "       AND o.state IN ('pending', 'sending'))"                                                            \
-    "     OR EXISTS (SELECT 1 FROM task_items ti JOIN tasks t ON t.id = ti.task_id"                            \
-    "       WHERE ti.invoice_id = invoices.id AND t.state = 'open'))"                                          \
-    "   + 8 * EXISTS (SELECT 1 FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"               \
-    "     WHERE ri.invoice_id = invoices.id AND r.state = 'dry-run' AND ri.step = invoices.level + 1),"        \
+    "     OR EXISTS (SELECT 1 FROM task_items ti CROSS JOIN tasks t ON t.id = ti.task_id"                      \
+    "       WHERE ti.invoice_id = invoices.id AND t.state = 'open')),"                                          \
     "  due_resumed_at = (SELECT MAX(COALESCE(o.sent_at, o.created_at)) FROM outbox o"                         \
     "   WHERE o.invoice_id = invoices.id AND o.kind = 'dispute-resumed')"                                      \
     " WHERE id = NEW.invoice_id;"                                                                              \
