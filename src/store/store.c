@@ -14,6 +14,7 @@
  * concern live in store_<concern>.c (cases, reminders, replies, ...).
  */
 #include "store/store.h"
+#include "store/due_facts.h"
 #include "store/store_internal.h"
 
 #include <errno.h>
@@ -397,6 +398,9 @@ static const char *const migrations[] = {
      * reminders of the day (one a day), the case's payments. */
     "CREATE INDEX reminders_by_debtor ON reminders(debtor_id, sent_at);"
     "CREATE INDEX payments_by_invoice ON payments(invoice_id);",
+    /* 15: the facts that decide which step is due, kept on the case's row
+     * by triggers rather than derived per case on every run (due_facts.h). */
+    DUE_FACTS_MIGRATION,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

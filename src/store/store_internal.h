@@ -13,8 +13,10 @@
 /* Statements the store runs for every reminder are kept prepared: SQLite
  * parses and plans a statement anew on each sqlite3_prepare_v2, a third
  * of the scheduler's time when they were not. Keyed by the SQL text's
- * address (the statements are static strings). */
-#define STORE_STMT_CACHE 48
+ * address (the statements are static strings, or built once: the
+ * transitions). Room for every statement a run asks, those of its start
+ * included, which come first. */
+#define STORE_STMT_CACHE 128
 
 struct store_cached_stmt {
     const char *sql;

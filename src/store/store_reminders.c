@@ -17,28 +17,21 @@
 #include "core/money.h"
 #include "lib/json.h"
 #include "store/store.h"
+#include "store/due_facts.h"
 #include "store/store_internal.h"
 #include "store/store_transitions.h"
 
 /* ---- the scheduler's view of cases ---- */
 
+/* The facts that decide the step are kept on the case's row (due_facts.h);
+ * ?1 says whether this is a dry run, in which a rehearsal's reminders count. */
+#define FACT_BIT_(bit) #bit
+#define FACT_BIT(bit) FACT_BIT_(bit)
 #define DUE_COLUMNS                                                                                \
     STORE_CASE_COLUMNS ", COALESCE(d.kind, ''), COALESCE(d.language, ''), COALESCE(d.undeliverable, 0),"     \
-    " COALESCE((SELECT r.sent_at FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"  \
-    "   WHERE ri.invoice_id = i.id AND ri.step = i.level AND r.state = 'sent'),"                   \
-    " (SELECT t.ended_at FROM task_items ti JOIN tasks t ON t.id = ti.task_id"                     \
-    "   WHERE ti.invoice_id = i.id AND ti.step = i.level AND t.state <> 'open')),"                 \
-    " EXISTS (SELECT 1 FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"           \
-    "   WHERE ri.invoice_id = i.id AND ri.step = 0 AND (r.state <> 'dry-run' OR ?1)),"             \
-    " EXISTS (SELECT 1 FROM reminder_items ri JOIN reminders r ON r.id = ri.reminder_id"           \
-    "   WHERE ri.invoice_id = i.id AND (r.state IN ('pending', 'held')"                            \
-    "     OR (?1 AND r.state = 'dry-run' AND ri.step = i.level + 1)))"                               \
-    "   OR EXISTS (SELECT 1 FROM outbox o WHERE o.invoice_id = i.id AND o.kind = 'dispute-resumed'"  \
-    "     AND o.state IN ('pending', 'sending'))"                                                    \
-    "   OR EXISTS (SELECT 1 FROM task_items ti JOIN tasks t ON t.id = ti.task_id"                    \
-    "     WHERE ti.invoice_id = i.id AND t.state = 'open'),"                                         \
-    " COALESCE((SELECT MAX(COALESCE(o.sent_at, o.created_at)) FROM outbox o"                         \
-    "   WHERE o.invoice_id = i.id AND o.kind = 'dispute-resumed'), '')"
+    " i.due_last_step_at, i.due_flags & " FACT_BIT(DUE_FACT_COURTESY) " OR (?1 AND i.due_flags & "            \
+    FACT_BIT(DUE_FACT_COURTESY_DRY) "), i.due_flags & " FACT_BIT(DUE_FACT_BUSY) " OR (?1 AND i.due_flags & "       \
+    FACT_BIT(DUE_FACT_NEXT_DRY) "), COALESCE(i.due_resumed_at, '')"
 
 static void due_from_row(sqlite3_stmt *stmt, void *item)
 {

@@ -17,7 +17,9 @@
  * Columns that are not about the status (balance, level) are the callers',
  * in the same transaction.
  */
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "lib/util.h"
@@ -132,20 +134,41 @@ char *case_transition_sql(const struct case_transition *t)
     return sql;
 }
 
+/* Each row's statement, built once for the process: the same text at the
+ * same address every time, so that the store keeps it prepared (a
+ * statement that fires the triggers of store/due_facts.h costs far more
+ * to prepare than to run). */
+static char *case_sqls[ARRAY_LEN(case_transitions)];
+static char *reminder_sqls[ARRAY_LEN(reminder_transitions)];
+static pthread_once_t sqls_once = PTHREAD_ONCE_INIT;
+
+static void build_transition_sqls(void)
+{
+    for (size_t i = 0; i < ARRAY_LEN(case_transitions); i++)
+        case_sqls[i] = case_transition_sql(&case_transitions[i]);
+    for (size_t i = 0; i < ARRAY_LEN(reminder_transitions); i++)
+        reminder_sqls[i] = reminder_transition_sql(&reminder_transitions[i]);
+}
+
+static const char *transition_sql_of(ptrdiff_t row, bool of_case)
+{
+    pthread_once(&sqls_once, build_transition_sqls);
+    return of_case ? case_sqls[row] : reminder_sqls[row];
+}
+
 enum store_result store_case_transition(struct store *st, int64_t case_id, enum case_event event,
                                         const char *now, const struct case_pause *pause)
 {
     const struct case_transition *t = case_transition_of(event);
     bool sets_pause = t != NULL && (t->pause == CASE_PAUSE_SET || t->pause == CASE_PAUSE_SET_BY_OPERATOR);
     sqlite3_stmt *stmt;
-    char *sql;
+    const char *sql;
     int rc;
 
     if (t == NULL || (sets_pause && pause == NULL))
         return STORE_CONFLICT;
-    sql = case_transition_sql(t);
-    rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-    free(sql);
+    sql = transition_sql_of(t - case_transitions, true);
+    rc = store_prepare(st, sql, &stmt);
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare case transition");
     sqlite3_bind_int64(stmt, 1, case_id);
@@ -155,7 +178,7 @@ enum store_result store_case_transition(struct store *st, int64_t case_id, enum 
     if (t->pause == CASE_PAUSE_SET)
         store_bind_text(stmt, 4, pause->reason);
     rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     if (rc == SQLITE_DONE && sqlite3_changes(st->db) == 0)
         return STORE_CONFLICT;
     return store_result_of(st, rc, "case transition");
@@ -187,14 +210,13 @@ enum store_result store_reminder_transition(struct store *st, int64_t reminder_i
 {
     const struct reminder_transition *t = reminder_transition_of(event);
     sqlite3_stmt *stmt;
-    char *sql;
+    const char *sql;
     int rc;
 
     if (t == NULL)
         return STORE_CONFLICT;
-    sql = reminder_transition_sql(t);
-    rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-    free(sql);
+    sql = transition_sql_of(t - reminder_transitions, false);
+    rc = store_prepare(st, sql, &stmt);
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare reminder transition");
     sqlite3_bind_int64(stmt, 1, reminder_id);
@@ -205,7 +227,7 @@ enum store_result store_reminder_transition(struct store *st, int64_t reminder_i
             sqlite3_bind_null(stmt, 2);
     }
     rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     if (rc == SQLITE_DONE && sqlite3_changes(st->db) == 0)
         return STORE_CONFLICT;
     return store_result_of(st, rc, "reminder transition");

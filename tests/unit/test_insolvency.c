@@ -37,6 +37,7 @@
 #include "replies/insolvency_notice.h"
 #include "store/store.h"
 #include "store/store_insolvency.h"
+#include "due_facts_check.h"
 #include "temp_store.h"
 
 #ifndef TOP_DIR
@@ -100,6 +101,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
+    due_facts_check(f->st); /* the facts the triggers kept, after each scenario */
     config_unref(f->cfg);
     temp_store_close(f->st, f->dir, f->path);
     free(f);

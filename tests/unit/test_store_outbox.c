@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "due_facts_check.h"
 #include "temp_store.h"
 #include "store/store.h"
 
@@ -46,6 +47,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
+    due_facts_check(f->st); /* the facts the triggers kept, after each scenario */
     store_close(f->st);
     store_close(f->other);
     temp_store_remove(f->dir, f->path);

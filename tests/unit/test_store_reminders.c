@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "due_facts_check.h"
 #include "temp_store.h"
 #include "store/store.h"
 
@@ -60,6 +61,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
+    due_facts_check(f->st); /* the facts the triggers kept, after each scenario */
     temp_store_close(f->st, f->dir, f->path);
     free(f);
     return 0;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "due_facts_check.h"
 #include "temp_store.h"
 #include "store/store.h"
 
@@ -51,6 +52,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
+    due_facts_check(f->st); /* the facts the triggers kept, after each scenario */
     temp_store_close(f->st, f->dir, f->path);
     free(f);
     return 0;
@@ -923,18 +925,25 @@ static bool has_column(sqlite3 *db, const char *table, const char *column)
     return found;
 }
 
-static bool has_index(sqlite3 *db, const char *name)
+/* Whether the schema has an object of that type (index, view, trigger). */
+static bool has_object(sqlite3 *db, const char *type, const char *name)
 {
     sqlite3_stmt *stmt;
     bool found;
 
     assert_int_equal(
-        sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1", -1, &stmt, NULL),
+        sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = ?1 AND name = ?2", -1, &stmt, NULL),
         SQLITE_OK);
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
     found = sqlite3_step(stmt) == SQLITE_ROW;
     sqlite3_finalize(stmt);
     return found;
+}
+
+static bool has_index(sqlite3 *db, const char *name)
+{
+    return has_object(db, "index", name);
 }
 
 static void assert_current_schema(const char *path)
@@ -977,6 +986,23 @@ static void assert_current_schema(const char *path)
     assert_true(has_index(db, "invoices_open_by_debtor"));
     assert_true(has_index(db, "reminders_by_debtor"));
     assert_true(has_index(db, "payments_by_invoice"));
+    /* Version 15: the facts that decide the step, on the case's row, and
+     * the triggers that keep them (store/due_facts.h). */
+    assert_true(has_column(db, "invoices", "due_last_step_at"));
+    assert_true(has_column(db, "invoices", "due_flags"));
+    assert_true(has_column(db, "invoices", "due_resumed_at"));
+    assert_true(has_object(db, "view", "due_facts_refresh"));
+    {
+        static const char *const triggers[] = {
+            "due_facts_recompute", "due_facts_item_insert", "due_facts_item_delete", "due_facts_item_update",
+            "due_facts_reminder_update", "due_facts_reminder_insert", "due_facts_reminder_delete",
+            "due_facts_task_item_insert", "due_facts_task_item_delete", "due_facts_task_item_update",
+            "due_facts_task_update", "due_facts_task_insert", "due_facts_task_delete", "due_facts_outbox_insert",
+            "due_facts_outbox_delete", "due_facts_outbox_update", "due_facts_level",
+        };
+        for (size_t i = 0; i < sizeof triggers / sizeof triggers[0]; i++)
+            assert_true(has_object(db, "trigger", triggers[i]));
+    }
     /* Version 8's CHECK takes the insolvent status, and the rebuilt
      * invoices kept the rows that point at it. */
     {
@@ -991,11 +1017,11 @@ static void assert_current_schema(const char *path)
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_14(void **state)
+static void test_fresh_schema_is_version_15(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 14);
+    assert_int_equal(STORE_SCHEMA_VERSION, 15);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
     assert_current_schema(f->path);
 }
@@ -1056,6 +1082,10 @@ static const char schema_v1[] =
     "  '2026-02-01', 'old-inv@creditor.test', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
     "INSERT INTO replies (invoice_id, message_id, sender, verdict, promised_date, received_at)"
     "  VALUES (1, 'old-reply@client.test', 'old@client.test', 'promise', '2026-02-01', '2026-01-05T00:00:00Z');"
+    "INSERT INTO reminders (id, debtor_id, step, step_name, state, message_id, created_at, sent_at) VALUES"
+    "  (1, 1, 0, 'courtoisie', 'sent', 'old-r1@relance.test', '2026-01-02T08:00:00Z', '2026-01-02T08:00:00Z'),"
+    "  (2, 1, 1, 'rappel', 'pending', 'old-r2@relance.test', '2026-01-03T08:00:00Z', NULL);"
+    "INSERT INTO reminder_items (reminder_id, invoice_id, step, principal) VALUES (1, 1, 0, 50000), (2, 1, 1, 50000);"
     "PRAGMA user_version = 1;";
 
 static void test_version_1_migrates(void **state)
@@ -1093,6 +1123,15 @@ static void test_version_1_migrates(void **state)
     assert_string_equal(list.items[0].action, "");
     assert_string_equal(list.items[0].reason, "");
     reply_list_free(&list);
+    /* Version 15 computed the facts of the cases that had reminders. */
+    {
+        struct due_case dc;
+        assert_int_equal(store_get_due_case(st, 1, false, &dc), STORE_OK);
+        assert_true(dc.courtesy_done);
+        assert_true(dc.busy);
+        assert_string_equal(dc.last_step_at, "2026-01-02T08:00:00Z");
+        due_facts_check(st);
+    }
     /* And the new queries work on it. */
     assert_int_equal(store_cases_of_correspondent(st, "colleague@CLIENT.test", true, &found), STORE_OK);
     assert_int_equal(found.count, 1);
@@ -1103,6 +1142,7 @@ static void test_version_1_migrates(void **state)
     assert_int_equal(out.changed, 1);
     assert_int_equal(store_resolve_case(st, &f->key, 1, RESOLVE_RESUME, 0, "operator", &status), STORE_OK);
     assert_string_equal(case_status_name(status), "open");
+    due_facts_check(st);
     store_close(st);
     unlink(path);
     unlink(wal);
@@ -1134,7 +1174,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_14, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_15, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 

@@ -24,6 +24,7 @@
 #include "lib/util.h"
 #include "store/store.h"
 #include "store/store_tasks.h"
+#include "due_facts_check.h"
 #include "temp_store.h"
 
 #define DEBTOR "debtor@client.test"
@@ -49,6 +50,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
+    due_facts_check(f->st); /* the facts the triggers kept, after each scenario */
     temp_store_close(f->st, f->dir, f->path);
     free(f);
     return 0;
