@@ -68,11 +68,16 @@ cleanup() {
 trap cleanup EXIT
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
+TAKEN=" "
+free_port() { # sets PORT: free, and not given before
     local p
     for _ in $(seq 1 200); do
         p=$((20000 + RANDOM % 30000))
-        port_free "$p" && { echo "$p"; return 0; }
+        if port_free "$p" && [ "${TAKEN/ $p /}" = "$TAKEN" ]; then
+            TAKEN="$TAKEN$p "
+            PORT=$p
+            return 0
+        fi
     done
     return 1
 }
@@ -80,6 +85,7 @@ wait_port() { # PORT SECONDS
     local end=$((SECONDS + $2))
     while [ $SECONDS -lt $end ]; do port_free "$1" || return 0; sleep 0.1; done
     echo "nothing listens on port $1" >&2
+    tail -n 20 "$work"/*.log "$PF/log/maillog" >&2
     return 1
 }
 weekday() {
@@ -90,8 +96,10 @@ weekday() {
 
 # ---- servers ----
 
-SINK_PORT=$(free_port); NOTICE_PORT=$(free_port); NOOP_PORT=$(free_port); MILTER_PORT=$(free_port)
-PORT_BARE=$(free_port); PORT_NOOP=$(free_port); PORT_RELANCED=$(free_port)
+for name in SINK_PORT NOTICE_PORT NOOP_PORT MILTER_PORT PORT_BARE PORT_NOOP PORT_RELANCED; do
+    free_port
+    printf -v "$name" '%s' "$PORT"
+done
 mkdir -p "$SINK" "$NOTICES" "$PF/conf" "$PF/spool" "$PF/data" "$PF/log"
 chown postfix "$SINK" "$NOTICES"
 smtp-sink -u postfix -d "$SINK/%Y%m%d%H%M%S." "127.0.0.1:$SINK_PORT" 256 >"$work/sink.log" 2>&1 &
@@ -100,6 +108,7 @@ smtp-sink -u postfix -d "$NOTICES/%Y%m%d%H%M%S." "127.0.0.1:$NOTICE_PORT" 64 >"$
 PIDS+=($!)
 "$ROOT/build/bench/noop_milter" "inet:$NOOP_PORT@127.0.0.1" >"$work/noop.log" 2>&1 &
 PIDS+=($!)
+NOOP_PID=$!
 
 "$ROOT/build/relancectl" keygen "$work/key" >/dev/null
 cat >"$work/relanced.conf" <<CONF
@@ -187,7 +196,7 @@ EOF
 postfix -c "$PF/conf" set-permissions >"$work/postfix-perms.log" 2>&1 || true
 postfix -c "$PF/conf" start >"$work/postfix-start.log" 2>&1 || { cat "$PF/log/maillog" >&2; exit 1; }
 POSTFIX_UP=1
-for p in $SINK_PORT $NOTICE_PORT $NOOP_PORT $MILTER_PORT $PORT_BARE $PORT_NOOP $PORT_RELANCED; do wait_port "$p" 20; done
+for p in $SINK_PORT $NOTICE_PORT $NOOP_PORT $MILTER_PORT $PORT_BARE $PORT_NOOP $PORT_RELANCED; do wait_port "$p" 60; done
 
 sink_count() { find "$1" -type f | wc -l; }
 wait_count() { # DIR N SECONDS
@@ -296,16 +305,31 @@ envelope() {
     esac
 }
 
-# one_run KIND CONFIG KEY: messages per second, end to end.
+# milter_ticks CONFIG: CPU ticks used so far by that milter (and its
+# reaped children: relanced's PDF workers).
+milter_ticks() {
+    local pid
+    case $1 in noop) pid=$NOOP_PID ;; relanced) pid=$RELANCED_PID ;; *) echo 0; return ;; esac
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$pid/stat"
+}
+# cpu_times: busy and total jiffies of the whole machine.
+cpu_times() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
+
+# one_run KIND CONFIG KEY: messages per second, end to end, and how busy
+# the machine was meanwhile (%).
 one_run() {
-    local kind=$1 config=$2 key=$3 n=$MSGS from to bind t0 t1 newest
+    local kind=$1 config=$2 key=$3 n=$MSGS from to bind t0 t1 newest b0 c0 b1 c1 m0 m1
     [ "$kind" = invoice ] && n=$MSGS_INVOICE
     read -r from to bind < <(envelope "$kind")
     rm -f "$SINK"/*
+    read -r b0 c0 < <(cpu_times)
+    m0=$(milter_ticks "$config")
     t0=$(date +%s.%N)
     "$LOAD" -s "$SESSIONS" -m "$n" -f "$from" -t "$to" -b "$bind" -k "$key" -F "$work/$kind.eml" \
         127.0.0.1 "$(port_of "$config")" >"$work/load.out" || { cat "$work/load.out" >&2; return 1; }
     wait_count "$SINK" "$n" 600
+    read -r b1 c1 < <(cpu_times)
+    m1=$(milter_ticks "$config")
     sleep 0.3 # the last file may still be growing
     newest=$(find "$SINK" -type f -printf '%T@\n' | sort -n | tail -n 1)
     if [ "$config" = relanced ] && [ "${kind#reply}" != "$kind" ] &&
@@ -313,28 +337,32 @@ one_run() {
         echo "relanced did not read the $kind replies" >&2
         return 1
     fi
-    awk -v n="$n" -v a="$t0" -v b="$newest" 'BEGIN { printf "%.1f", n / (b - a) }'
+    awk -v n="$n" -v a="$t0" -v b="$newest" -v busy=$((b1 - b0)) -v all=$((c1 - c0)) \
+        -v hz="$(getconf CLK_TCK)" -v milter=$((m1 - m0)) \
+        'BEGIN { printf "%.1f %.0f %.2f\n", n / (b - a), 100 * busy / all, 1000 * milter / hz / n }'
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 target_of() { case $1 in plain-out) echo 0.97 ;; plain-int) echo 0.95 ;; *) echo 0.90 ;; esac; }
 
-declare -A RATES
+declare -A RATES BUSY CPU
 echo "load: $SESSIONS sessions; $MSGS messages per run ($MSGS_INVOICE for invoice); $RUNS runs each, interleaved;" \
     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for kind in $KINDS; do
     for run in $(seq 1 "$RUNS"); do
         for config in $CONFIGS; do
-            rate=$(one_run "$kind" "$config" "r$run$config")
+            read -r rate busy cpu < <(one_run "$kind" "$config" "r$run$config")
             RATES[$kind.$config]="${RATES[$kind.$config]:-} $rate"
-            echo "  $kind run $run $config: $rate msgs/s" >&2
+            BUSY[$kind.$config]="${BUSY[$kind.$config]:-} $busy"
+            CPU[$kind.$config]="${CPU[$kind.$config]:-} $cpu"
+            echo "  $kind run $run $config: $rate msgs/s, machine $busy % busy, milter $cpu ms CPU/msg" >&2
         done
     done
 done
 
 printf '\n%-13s' "kind"
 for config in $CONFIGS; do printf ' %16s' "$config msgs/s"; done
-printf ' %9s %9s %7s\n' "bare/noop" "rel/noop" "target"
+printf ' %9s %9s %7s %13s %16s\n' "bare/noop" "rel/noop" "target" "busy % n/r" "CPU ms/msg n/r"
 for kind in $KINDS; do
     printf '%-13s' "$kind"
     declare -A med=()
@@ -344,7 +372,11 @@ for kind in $KINDS; do
         printf ' %16s' "${med[$config]}"
     done
     ratio() { [ -n "${med[$1]:-}" ] && [ -n "${med[noop]:-}" ] && awk -v a="${med[$1]}" -v b="${med[noop]}" 'BEGIN { printf "%.2f", a / b }' || echo -; }
-    printf ' %9s %9s %7s\n' "$(ratio bare)" "$(ratio relanced)" "≥$(target_of "$kind")"
+    # shellcheck disable=SC2086
+    printf ' %9s %9s %7s %6s/%-6s %7s/%-8s\n' "$(ratio bare)" "$(ratio relanced)" "≥$(target_of "$kind")" \
+        "$(median ${BUSY[$kind.noop]:-0})" "$(median ${BUSY[$kind.relanced]:-0})" \
+        "$(median ${CPU[$kind.noop]:-0})" "$(median ${CPU[$kind.relanced]:-0})"
     unset med
 done
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg);" \
+    "relanced peak resident size $(awk '/VmHWM/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$RELANCED_PID/status")"

@@ -178,11 +178,18 @@ static enum store_result keep(struct store *st, const struct audit_key *key, con
                               int64_t n, size_t *cases)
 {
     int64_t ids[CASES_MAX];
-    enum store_result r = store_begin(st);
+    enum store_result r;
 
-    *cases = 0;
-    if (r != STORE_OK)
+    /* Most often there is nothing to keep (a duplicate reply, a copy
+     * kept already): asked first without the write lock, which every
+     * other writer would wait for, then again under it. */
+    r = case_ids(st, sql, k->reminder_id > 0 ? NULL : k->message_id, k->queue_id, n, ids, cases);
+    if (r != STORE_OK || *cases == 0)
         return r;
+    if ((r = store_begin(st)) != STORE_OK) {
+        *cases = 0;
+        return r;
+    }
     r = case_ids(st, sql, k->reminder_id > 0 ? NULL : k->message_id, k->queue_id, n, ids, cases);
     if (r == STORE_OK && *cases > 0)
         r = keep_in_transaction(st, key, k, ids, *cases);

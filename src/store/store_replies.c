@@ -202,19 +202,29 @@ static enum store_result reply_seen_before(struct store *st, const char *message
  * with the replies themselves. */
 enum store_result store_reply_pauses(struct store *st, int64_t case_id, int *count)
 {
+    return store_reply_pauses_upto(st, case_id, 0, count);
+}
+
+/* The replies of a case are read row by row (their action is no index
+ * column): counting stops at the limit, the only figure callers compare
+ * with, so that a case with thousands of replies costs no more than one
+ * with a few. */
+enum store_result store_reply_pauses_upto(struct store *st, int64_t case_id, int limit, int *count)
+{
+    static const char sql[] = "SELECT COUNT(*) FROM (SELECT 1 FROM replies WHERE invoice_id = ?1"
+                              " AND (action LIKE 'paused%' OR action LIKE 'review%') LIMIT ?2)";
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT COUNT(*) FROM replies WHERE invoice_id = ?1 AND (action LIKE 'paused%' OR action LIKE 'review%')",
-                                -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     *count = 0;
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare reply pauses");
     sqlite3_bind_int64(stmt, 1, case_id);
+    sqlite3_bind_int(stmt, 2, limit > 0 ? limit : -1);
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
         *count = sqlite3_column_int(stmt, 0);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "read reply pauses");
 }
 
@@ -268,7 +278,7 @@ static enum store_result apply_effect(struct store *st, const struct reply_recor
         rec->effect != REPLY_EFFECT_REVIEW)
         return STORE_OK;
     if (rec->effect != REPLY_EFFECT_DISPUTE && rec->max_pauses > 0) {
-        if ((r = store_reply_pauses(st, case_id, &pauses)) != STORE_OK)
+        if ((r = store_reply_pauses_upto(st, case_id, rec->max_pauses, &pauses)) != STORE_OK)
             return r;
         if (pauses >= rec->max_pauses) {
             recorded(rec, "pause limit reached", action, size);
@@ -434,13 +444,36 @@ static enum store_result record_in_transaction(struct store *st, const struct au
     return STORE_OK;
 }
 
+/* Whether every case already has this reply: a reply is never taken
+ * back, so what is seen here is seen under the write lock too. */
+static enum store_result seen_for_all(struct store *st, const struct reply_record *rec, bool *all)
+{
+    enum store_result r = STORE_OK;
+    bool seen = rec->case_count > 0;
+
+    for (size_t i = 0; seen && r == STORE_OK && i < rec->case_count; i++)
+        r = reply_seen_before(st, rec->message_id, rec->case_ids[i], &seen);
+    *all = r == STORE_OK && seen;
+    return r;
+}
+
 enum store_result store_record_reply(struct store *st, const struct audit_key *key,
                                      const struct reply_record *rec, const char *actor,
                                      struct reply_outcome *out)
 {
     enum store_result r;
+    bool duplicate;
 
     memset(out, 0, sizeof *out);
+    /* A duplicate (the same message again, a copy to several of our
+     * addresses) changes nothing: known without the write lock, for
+     * which every other writer would wait, and with nothing to commit. */
+    if ((r = seen_for_all(st, rec, &duplicate)) != STORE_OK)
+        return r;
+    if (duplicate) {
+        out->duplicate = true;
+        return STORE_OK;
+    }
     if ((r = store_begin(st)) != STORE_OK)
         return r;
     r = store_finish(st, record_in_transaction(st, key, rec, actor, out));

@@ -504,6 +504,10 @@ static void test_pause_limit(void **state)
     }
     assert_int_equal(store_reply_pauses(f->st, id, &pauses), STORE_OK);
     assert_int_equal(pauses, 3);
+    assert_int_equal(store_reply_pauses_upto(f->st, id, 2, &pauses), STORE_OK);
+    assert_int_equal(pauses, 2);
+    assert_int_equal(store_reply_pauses_upto(f->st, id, 5, &pauses), STORE_OK);
+    assert_int_equal(pauses, 3);
     assert_string_equal(get(f, id).paused_until, "2026-03-12"); /* the fourth changed nothing */
     assert_int_equal(store_list_replies(f->st, id, &list), STORE_OK);
     assert_int_equal(list.count, 4);
