@@ -63,7 +63,7 @@ static enum store_result case_ids(struct store *st, const char *sql, const char 
                                   int64_t *ids, size_t *count)
 {
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt); /* sql: each caller's static string */
 
     *count = 0;
     if (rc != SQLITE_OK)
@@ -76,7 +76,7 @@ static enum store_result case_ids(struct store *st, const char *sql, const char 
     }
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *count < CASES_MAX)
         ids[(*count)++] = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return rc == SQLITE_ROW ? STORE_OK : store_result_of(st, rc, "read message cases");
 }
 

@@ -115,14 +115,15 @@ enum store_result store_message_id_known(struct store *st, const char *message_i
     *known = false;
     if (message_id == NULL || message_id[0] == '\0')
         return STORE_OK;
-    rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    /* Kept prepared, as the two below: asked for every message from outside. */
+    rc = store_prepare(st, sql, &stmt);
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare message lookup");
     store_bind_text(stmt, 1, message_id);
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
         *known = sqlite3_column_int(stmt, 0) != 0;
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "read message lookup");
 }
 
@@ -154,10 +155,10 @@ enum store_result store_cases_of_correspondent(struct store *st, const char *add
 enum store_result store_correspondent_known(struct store *st, const char *address, bool domain_too,
                                             bool *known)
 {
+    static const char sql[] = "SELECT EXISTS (SELECT 1 FROM debtors WHERE " DEBTOR_MATCH ")";
     char *domain = domain_key(address);
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT EXISTS (SELECT 1 FROM debtors WHERE " DEBTOR_MATCH ")", -1,
-                                &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     *known = false;
     if (rc != SQLITE_OK) {
@@ -170,7 +171,7 @@ enum store_result store_correspondent_known(struct store *st, const char *addres
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
         *known = sqlite3_column_int(stmt, 0) != 0;
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     free(domain);
     return store_result_of(st, rc, "read debtor lookup");
 }
@@ -179,21 +180,21 @@ enum store_result store_correspondent_known(struct store *st, const char *addres
 
 static enum store_result reply_seen_before(struct store *st, const char *message_id, int64_t case_id, bool *seen)
 {
+    static const char sql[] = "SELECT 1 FROM replies WHERE message_id = ?1 AND invoice_id = ?2";
     sqlite3_stmt *stmt;
     int rc;
 
     *seen = false;
     if (message_id == NULL || message_id[0] == '\0')
         return STORE_OK;
-    rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM replies WHERE message_id = ?1 AND invoice_id = ?2", -1,
-                            &stmt, NULL);
+    rc = store_prepare(st, sql, &stmt);
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare reply lookup");
     store_bind_text(stmt, 1, message_id);
     sqlite3_bind_int64(stmt, 2, case_id);
     rc = sqlite3_step(stmt);
     *seen = rc == SQLITE_ROW;
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "read reply lookup");
 }
 
