@@ -32,7 +32,8 @@
 #
 # Environment: BENCH_MSGS (messages per run, plain and reply kinds),
 # BENCH_MSGS_INVOICE, BENCH_RUNS (3), BENCH_SESSIONS (20), BENCH_KINDS,
-# BENCH_CONFIGS ("bare noop relanced"). Needs root (Postfix).
+# BENCH_CONFIGS ("bare noop relanced"), BENCH_RELANCED (another build of
+# relanced, for a comparison). Needs root (Postfix).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -135,7 +136,7 @@ AgencySender relances@agency.test
 ReplyAddress reponses@agency.test
 Submit smtp:127.0.0.1:$NOTICE_PORT
 CONF
-"$ROOT/build/relanced" -f -c "$work/relanced.conf" >"$work/relanced.log" 2>&1 &
+"${BENCH_RELANCED:-$ROOT/build/relanced}" -f -c "$work/relanced.conf" >"$work/relanced.log" 2>&1 &
 RELANCED_PID=$!
 
 cat >"$PF/conf/main.cf" <<EOF

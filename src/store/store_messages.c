@@ -173,19 +173,23 @@ static enum store_result keep_in_transaction(struct store *st, const struct audi
     return r;
 }
 
-/* Finds the cases (sql with ?1 ?2 text, or ?1 a number) and keeps the copy for them, in one transaction. */
+/* Finds the cases (sql with ?1 ?2 text, or ?1 a number) and keeps the
+ * copy for them, in one transaction. candidates (or NULL): a cheap query
+ * of the same parameters whose rows include every case sql can find. */
 static enum store_result keep(struct store *st, const struct audit_key *key, const struct keep *k, const char *sql,
-                              int64_t n, size_t *cases)
+                              const char *candidates, int64_t n, size_t *cases)
 {
     int64_t ids[CASES_MAX];
     enum store_result r;
 
-    /* Most often there is nothing to keep (a duplicate reply, a copy
-     * kept already): asked first without the write lock, which every
-     * other writer would wait for, then again under it. */
-    r = case_ids(st, sql, k->reminder_id > 0 ? NULL : k->message_id, k->queue_id, n, ids, cases);
-    if (r != STORE_OK || *cases == 0)
-        return r;
+    /* Often there is nothing to keep (a duplicate reply, an invoice sent
+     * again): known first without the write lock, which every other
+     * writer would wait for. */
+    if (candidates != NULL) {
+        r = case_ids(st, candidates, k->message_id, k->queue_id, n, ids, cases);
+        if (r != STORE_OK || *cases == 0)
+            return r;
+    }
     if ((r = store_begin(st)) != STORE_OK) {
         *cases = 0;
         return r;
@@ -206,9 +210,10 @@ enum store_result store_keep_invoice_message(struct store *st, const struct audi
         "SELECT i.id FROM invoices i WHERE i.message_id = ?1 AND i.queue_id = ?2 AND NOT EXISTS"
         " (SELECT 1 FROM message_cases mc JOIN messages m ON m.id = mc.message_row"
         "  WHERE mc.invoice_id = i.id AND m.kind = 'invoice') ORDER BY i.id";
+    static const char candidates[] = "SELECT i.id FROM invoices i WHERE i.message_id = ?1 AND i.queue_id = ?2 LIMIT 1";
     struct keep k = {"invoice", message_id ? message_id : "", queue_id ? queue_id : "", 0, raw, len, max};
 
-    return keep(st, key, &k, sql, 0, cases);
+    return keep(st, key, &k, sql, candidates, 0, cases);
 }
 
 enum store_result store_keep_reply_message(struct store *st, const struct audit_key *key, const char *message_id,
@@ -220,9 +225,11 @@ enum store_result store_keep_reply_message(struct store *st, const struct audit_
         " AND r.invoice_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM message_cases mc JOIN messages m"
         "  ON m.id = mc.message_row WHERE mc.invoice_id = r.invoice_id AND m.kind = 'reply'"
         "  AND m.message_id = ?1 AND m.queue_id = ?2) ORDER BY r.invoice_id";
+    static const char candidates[] = "SELECT r.invoice_id FROM replies r WHERE r.message_id = ?1 AND r.queue_id = ?2"
+                                     " AND r.invoice_id IS NOT NULL LIMIT 1";
     struct keep k = {"reply", message_id ? message_id : "", queue_id ? queue_id : "", 0, raw, len, max};
 
-    return keep(st, key, &k, sql, 0, cases);
+    return keep(st, key, &k, sql, candidates, 0, cases);
 }
 
 enum store_result store_keep_reminder_message(struct store *st, const struct audit_key *key, int64_t reminder_id,
@@ -237,7 +244,7 @@ enum store_result store_keep_reminder_message(struct store *st, const struct aud
 
     if (store_get_reminder(st, reminder_id, &r) == STORE_OK)
         str_copy(message_id, sizeof message_id, r.message_id);
-    return keep(st, key, &k, sql, reminder_id, cases);
+    return keep(st, key, &k, sql, NULL, reminder_id, cases);
 }
 
 /* ---- read side ---- */
