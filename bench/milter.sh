@@ -170,6 +170,9 @@ maillog_file_prefixes = $PF/log
 maillog_file = $PF/log/maillog
 message_size_limit = 52428800
 EOF
+# Another program may take a listener's port between the check and
+# Postfix's bind: then new ports, up to three times.
+write_master() {
 cat >"$PF/conf/master.cf" <<EOF
 127.0.0.1:$PORT_BARE inet n - n - - smtpd
 127.0.0.1:$PORT_NOOP inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$NOOP_PORT
@@ -195,7 +198,18 @@ scache    unix - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 EOF
 postfix -c "$PF/conf" set-permissions >"$work/postfix-perms.log" 2>&1 || true
-postfix -c "$PF/conf" start >"$work/postfix-start.log" 2>&1 || { cat "$PF/log/maillog" >&2; exit 1; }
+}
+started=0
+for attempt in 1 2 3; do
+    write_master
+    if postfix -c "$PF/conf" start >"$work/postfix-start.log" 2>&1; then started=1; break; fi
+    postfix -c "$PF/conf" stop >/dev/null 2>&1 || true
+    for name in PORT_BARE PORT_NOOP PORT_RELANCED; do
+        free_port
+        printf -v "$name" '%s' "$PORT"
+    done
+done
+[ "$started" = 1 ] || { cat "$PF/log/maillog" >&2; exit 1; }
 POSTFIX_UP=1
 for p in $SINK_PORT $NOTICE_PORT $NOOP_PORT $MILTER_PORT $PORT_BARE $PORT_NOOP $PORT_RELANCED; do wait_port "$p" 60; done
 
