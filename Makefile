@@ -12,7 +12,9 @@
 #   make fuzz       coverage-guided fuzzing with clang's libFuzzer
 #   make accuracy   recognition accuracy per source and field (corpus + tests/data)
 #   make man-check  the man pages name every key and command, and render cleanly
-#   make bench      the store at 100k and 1M cases, extraction in process (BENCH.md)
+#   make bench      the store at 100k and 1M cases, extraction in process, mail
+#                   through Postfix with relanced against a no-op milter (BENCH.md)
+#   make bench-milter  the last alone (root, a private Postfix)
 #   make install    honours PREFIX, DESTDIR, SYSCONFDIR (programs, configuration,
 #                   templates, lexicons, man pages, the systemd unit)
 
@@ -81,7 +83,7 @@ TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
 BENCH_SRCS  := $(wildcard bench/*.c)
 BENCH_BINS  := $(BENCH_SRCS:bench/%.c=build/bench/%)
 
-.PHONY: all bench demo deps check layering unit milter integration soak fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check model model-check
+.PHONY: all bench bench-milter demo deps check layering unit milter integration soak fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check model model-check
 
 all: build/relanced build/relancectl build/relance-pdf man
 
@@ -182,6 +184,12 @@ build/bench/%: bench/%.c build/librelance.a
 bench: all $(BENCH_BINS)
 	RELANCE_CORPUS="$(CORPUS)" bash bench/store.sh
 	RELANCE_CORPUS="$(CORPUS)" bash bench/extract.sh
+	RELANCE_CORPUS="$(CORPUS)" bash bench/milter.sh
+
+# Mail through a private Postfix: relanced against the cheapest possible
+# milter (bench/noop_milter.c) and no milter, per kind of mail.
+bench-milter: all $(BENCH_BINS)
+	RELANCE_CORPUS="$(CORPUS)" bash bench/milter.sh
 
 # Man pages: the paths and version of this build written in; the keys of
 # relanced.conf(5) made from conf/relanced.conf, the one description of

@@ -616,7 +616,8 @@ static enum store_result act(struct acting *a, struct reply_outcome *outcome)
 {
     const struct reply_reading *r = &a->rm->reading;
     struct reply_history hist;
-    enum store_result hr = reply_history_read(a->st, r, a->m->by, a->m->reminder_id, &a->m->cases, &hist);
+    enum store_result hr = reply_history_read(a->st, r, a->m->by, a->m->reminder_id, &a->m->cases,
+                                              (int)a->cfg->max_pauses_per_case, &hist);
     enum store_result res;
     bool ack = false;
 

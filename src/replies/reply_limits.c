@@ -95,7 +95,8 @@ static enum store_result bounce_history(struct store *st, const char *by, int64_
 }
 
 enum store_result reply_history_read(struct store *st, const struct reply_reading *reading, const char *by,
-                                     int64_t reminder_id, const struct case_list *cases, struct reply_history *out)
+                                     int64_t reminder_id, const struct case_list *cases, int max_pauses,
+                                     struct reply_history *out)
 {
     enum store_result r = STORE_OK;
 
@@ -104,7 +105,7 @@ enum store_result reply_history_read(struct store *st, const struct reply_readin
         return bounce_history(st, by, reminder_id, &reading->bounce, out);
     for (size_t i = 0; r == STORE_OK && i < cases->count; i++) {
         int n = 0;
-        r = store_reply_pauses(st, cases->items[i].id, &n);
+        r = store_reply_pauses_upto(st, cases->items[i].id, max_pauses, &n);
         if (n > out->pauses)
             out->pauses = n;
     }

@@ -22,8 +22,10 @@ struct reply_history {
 };
 
 /* by and reminder_id: how the cases were matched ("token", "thread",
- * "bounce", "number"; the reminder that named them, 0 when none). */
+ * "bounce", "number"; the reminder that named them, 0 when none).
+ * Pauses are counted up to max_pauses (MaxPausesPerCase; 0: all). */
 enum store_result reply_history_read(struct store *st, const struct reply_reading *reading, const char *by,
-                                     int64_t reminder_id, const struct case_list *cases, struct reply_history *out);
+                                     int64_t reminder_id, const struct case_list *cases, int max_pauses,
+                                     struct reply_history *out);
 
 #endif

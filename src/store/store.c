@@ -487,6 +487,33 @@ static bool migrate(struct store *st, char *why, size_t whylen)
     return true;
 }
 
+/* Waits for a lock another connection holds, up to DatabaseTimeout.
+ * SQLite's own sqlite3_busy_timeout sleeps 1, 2, 5, 10 ... up to 100 ms
+ * between tries: with many milter threads each waiting for a writer that
+ * holds the lock a few milliseconds (one fsync), the waiters sleep past
+ * its release and the lock stays idle. Short, slowly growing sleeps
+ * (0.1 to 2 ms) take it soon after it is free; the limit is the same. */
+static int busy_wait(void *arg, int tries)
+{
+    struct store *st = arg;
+    struct timespec now, nap;
+    long waited_ms;
+    long nap_us = tries < 5 ? 100L << tries : 2000L;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (tries == 0)
+        st->busy_since = now;
+    waited_ms = (now.tv_sec - st->busy_since.tv_sec) * 1000 + (now.tv_nsec - st->busy_since.tv_nsec) / 1000000;
+    if (waited_ms >= st->busy_timeout_ms)
+        return 0;
+    if (nap_us > 2000)
+        nap_us = 2000;
+    nap.tv_sec = 0;
+    nap.tv_nsec = nap_us * 1000;
+    nanosleep(&nap, NULL);
+    return 1;
+}
+
 struct store *store_open(const char *path, int timeout_ms, char *why, size_t whylen)
 {
     struct store *st = xcalloc(1, sizeof *st);
@@ -498,7 +525,8 @@ struct store *store_open(const char *path, int timeout_ms, char *why, size_t why
         store_close(st);
         return NULL;
     }
-    sqlite3_busy_timeout(st->db, timeout_ms);
+    st->busy_timeout_ms = timeout_ms;
+    sqlite3_busy_handler(st->db, busy_wait, st);
     sqlite3_extended_result_codes(st->db, 0);
     /* WAL: readers never block the writer; FULL: a commit survives power
      * loss, which the "sent exactly once" promise needs. */
@@ -797,7 +825,11 @@ enum store_result store_list_events(struct store *st, int64_t case_id, struct ev
 
 /* ---- pool ---- */
 
-#define POOL_MAX_IDLE 8
+/* Connections kept open between uses: at least as many as the MTA's
+ * concurrent sessions in a busy moment (Postfix sends 20 and more), or
+ * each message past the count opens the store afresh (open, schema read,
+ * statements prepared again). Each holds at most its page cache. */
+#define POOL_MAX_IDLE 32
 
 struct store_pool {
     pthread_mutex_t lock;

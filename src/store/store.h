@@ -539,6 +539,8 @@ struct reply_outcome {
  * does, so that a debtor writing nonsense every few days cannot hold a
  * case longer than MaxPausesPerCase reviews. */
 enum store_result store_reply_pauses(struct store *st, int64_t case_id, int *count);
+/* The same, counted up to limit at most (0: no limit). */
+enum store_result store_reply_pauses_upto(struct store *st, int64_t case_id, int limit, int *count);
 
 /* The address a reminder was sent to (its debtor's at the time), "" when
  * there is no such reminder. */

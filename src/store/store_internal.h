@@ -7,6 +7,7 @@
 #define RELANCE_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "store/store.h"
 
@@ -27,6 +28,8 @@ struct store_cached_stmt {
 struct store {
     sqlite3 *db;
     char error[256];
+    int busy_timeout_ms;       /* DatabaseTimeout: how long a lock is waited for */
+    struct timespec busy_since; /* when the current wait began */
     struct store_cached_stmt cache[STORE_STMT_CACHE];
     size_t cached;
 };

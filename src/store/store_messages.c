@@ -63,7 +63,7 @@ static enum store_result case_ids(struct store *st, const char *sql, const char 
                                   int64_t *ids, size_t *count)
 {
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt); /* sql: each caller's static string */
 
     *count = 0;
     if (rc != SQLITE_OK)
@@ -76,7 +76,7 @@ static enum store_result case_ids(struct store *st, const char *sql, const char 
     }
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *count < CASES_MAX)
         ids[(*count)++] = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return rc == SQLITE_ROW ? STORE_OK : store_result_of(st, rc, "read message cases");
 }
 
@@ -173,16 +173,27 @@ static enum store_result keep_in_transaction(struct store *st, const struct audi
     return r;
 }
 
-/* Finds the cases (sql with ?1 ?2 text, or ?1 a number) and keeps the copy for them, in one transaction. */
+/* Finds the cases (sql with ?1 ?2 text, or ?1 a number) and keeps the
+ * copy for them, in one transaction. candidates (or NULL): a cheap query
+ * of the same parameters whose rows include every case sql can find. */
 static enum store_result keep(struct store *st, const struct audit_key *key, const struct keep *k, const char *sql,
-                              int64_t n, size_t *cases)
+                              const char *candidates, int64_t n, size_t *cases)
 {
     int64_t ids[CASES_MAX];
-    enum store_result r = store_begin(st);
+    enum store_result r;
 
-    *cases = 0;
-    if (r != STORE_OK)
+    /* Often there is nothing to keep (a duplicate reply, an invoice sent
+     * again): known first without the write lock, which every other
+     * writer would wait for. */
+    if (candidates != NULL) {
+        r = case_ids(st, candidates, k->message_id, k->queue_id, n, ids, cases);
+        if (r != STORE_OK || *cases == 0)
+            return r;
+    }
+    if ((r = store_begin(st)) != STORE_OK) {
+        *cases = 0;
         return r;
+    }
     r = case_ids(st, sql, k->reminder_id > 0 ? NULL : k->message_id, k->queue_id, n, ids, cases);
     if (r == STORE_OK && *cases > 0)
         r = keep_in_transaction(st, key, k, ids, *cases);
@@ -199,9 +210,10 @@ enum store_result store_keep_invoice_message(struct store *st, const struct audi
         "SELECT i.id FROM invoices i WHERE i.message_id = ?1 AND i.queue_id = ?2 AND NOT EXISTS"
         " (SELECT 1 FROM message_cases mc JOIN messages m ON m.id = mc.message_row"
         "  WHERE mc.invoice_id = i.id AND m.kind = 'invoice') ORDER BY i.id";
+    static const char candidates[] = "SELECT i.id FROM invoices i WHERE i.message_id = ?1 AND i.queue_id = ?2 LIMIT 1";
     struct keep k = {"invoice", message_id ? message_id : "", queue_id ? queue_id : "", 0, raw, len, max};
 
-    return keep(st, key, &k, sql, 0, cases);
+    return keep(st, key, &k, sql, candidates, 0, cases);
 }
 
 enum store_result store_keep_reply_message(struct store *st, const struct audit_key *key, const char *message_id,
@@ -213,9 +225,11 @@ enum store_result store_keep_reply_message(struct store *st, const struct audit_
         " AND r.invoice_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM message_cases mc JOIN messages m"
         "  ON m.id = mc.message_row WHERE mc.invoice_id = r.invoice_id AND m.kind = 'reply'"
         "  AND m.message_id = ?1 AND m.queue_id = ?2) ORDER BY r.invoice_id";
+    static const char candidates[] = "SELECT r.invoice_id FROM replies r WHERE r.message_id = ?1 AND r.queue_id = ?2"
+                                     " AND r.invoice_id IS NOT NULL LIMIT 1";
     struct keep k = {"reply", message_id ? message_id : "", queue_id ? queue_id : "", 0, raw, len, max};
 
-    return keep(st, key, &k, sql, 0, cases);
+    return keep(st, key, &k, sql, candidates, 0, cases);
 }
 
 enum store_result store_keep_reminder_message(struct store *st, const struct audit_key *key, int64_t reminder_id,
@@ -230,7 +244,7 @@ enum store_result store_keep_reminder_message(struct store *st, const struct aud
 
     if (store_get_reminder(st, reminder_id, &r) == STORE_OK)
         str_copy(message_id, sizeof message_id, r.message_id);
-    return keep(st, key, &k, sql, reminder_id, cases);
+    return keep(st, key, &k, sql, NULL, reminder_id, cases);
 }
 
 /* ---- read side ---- */

@@ -115,14 +115,15 @@ enum store_result store_message_id_known(struct store *st, const char *message_i
     *known = false;
     if (message_id == NULL || message_id[0] == '\0')
         return STORE_OK;
-    rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    /* Kept prepared, as the two below: asked for every message from outside. */
+    rc = store_prepare(st, sql, &stmt);
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare message lookup");
     store_bind_text(stmt, 1, message_id);
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
         *known = sqlite3_column_int(stmt, 0) != 0;
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "read message lookup");
 }
 
@@ -154,10 +155,10 @@ enum store_result store_cases_of_correspondent(struct store *st, const char *add
 enum store_result store_correspondent_known(struct store *st, const char *address, bool domain_too,
                                             bool *known)
 {
+    static const char sql[] = "SELECT EXISTS (SELECT 1 FROM debtors WHERE " DEBTOR_MATCH ")";
     char *domain = domain_key(address);
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT EXISTS (SELECT 1 FROM debtors WHERE " DEBTOR_MATCH ")", -1,
-                                &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     *known = false;
     if (rc != SQLITE_OK) {
@@ -170,7 +171,7 @@ enum store_result store_correspondent_known(struct store *st, const char *addres
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
         *known = sqlite3_column_int(stmt, 0) != 0;
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     free(domain);
     return store_result_of(st, rc, "read debtor lookup");
 }
@@ -179,21 +180,21 @@ enum store_result store_correspondent_known(struct store *st, const char *addres
 
 static enum store_result reply_seen_before(struct store *st, const char *message_id, int64_t case_id, bool *seen)
 {
+    static const char sql[] = "SELECT 1 FROM replies WHERE message_id = ?1 AND invoice_id = ?2";
     sqlite3_stmt *stmt;
     int rc;
 
     *seen = false;
     if (message_id == NULL || message_id[0] == '\0')
         return STORE_OK;
-    rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM replies WHERE message_id = ?1 AND invoice_id = ?2", -1,
-                            &stmt, NULL);
+    rc = store_prepare(st, sql, &stmt);
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare reply lookup");
     store_bind_text(stmt, 1, message_id);
     sqlite3_bind_int64(stmt, 2, case_id);
     rc = sqlite3_step(stmt);
     *seen = rc == SQLITE_ROW;
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "read reply lookup");
 }
 
@@ -202,19 +203,29 @@ static enum store_result reply_seen_before(struct store *st, const char *message
  * with the replies themselves. */
 enum store_result store_reply_pauses(struct store *st, int64_t case_id, int *count)
 {
+    return store_reply_pauses_upto(st, case_id, 0, count);
+}
+
+/* The replies of a case are read row by row (their action is no index
+ * column): counting stops at the limit, the only figure callers compare
+ * with, so that a case with thousands of replies costs no more than one
+ * with a few. */
+enum store_result store_reply_pauses_upto(struct store *st, int64_t case_id, int limit, int *count)
+{
+    static const char sql[] = "SELECT COUNT(*) FROM (SELECT 1 FROM replies WHERE invoice_id = ?1"
+                              " AND (action LIKE 'paused%' OR action LIKE 'review%') LIMIT ?2)";
     sqlite3_stmt *stmt;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT COUNT(*) FROM replies WHERE invoice_id = ?1 AND (action LIKE 'paused%' OR action LIKE 'review%')",
-                                -1, &stmt, NULL);
+    int rc = store_prepare(st, sql, &stmt);
 
     *count = 0;
     if (rc != SQLITE_OK)
         return store_result_of(st, rc, "prepare reply pauses");
     sqlite3_bind_int64(stmt, 1, case_id);
+    sqlite3_bind_int(stmt, 2, limit > 0 ? limit : -1);
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
         *count = sqlite3_column_int(stmt, 0);
-    sqlite3_finalize(stmt);
+    store_finalize(st, stmt);
     return store_result_of(st, rc, "read reply pauses");
 }
 
@@ -268,7 +279,7 @@ static enum store_result apply_effect(struct store *st, const struct reply_recor
         rec->effect != REPLY_EFFECT_REVIEW)
         return STORE_OK;
     if (rec->effect != REPLY_EFFECT_DISPUTE && rec->max_pauses > 0) {
-        if ((r = store_reply_pauses(st, case_id, &pauses)) != STORE_OK)
+        if ((r = store_reply_pauses_upto(st, case_id, rec->max_pauses, &pauses)) != STORE_OK)
             return r;
         if (pauses >= rec->max_pauses) {
             recorded(rec, "pause limit reached", action, size);
@@ -434,13 +445,36 @@ static enum store_result record_in_transaction(struct store *st, const struct au
     return STORE_OK;
 }
 
+/* Whether every case already has this reply: a reply is never taken
+ * back, so what is seen here is seen under the write lock too. */
+static enum store_result seen_for_all(struct store *st, const struct reply_record *rec, bool *all)
+{
+    enum store_result r = STORE_OK;
+    bool seen = rec->case_count > 0;
+
+    for (size_t i = 0; seen && r == STORE_OK && i < rec->case_count; i++)
+        r = reply_seen_before(st, rec->message_id, rec->case_ids[i], &seen);
+    *all = r == STORE_OK && seen;
+    return r;
+}
+
 enum store_result store_record_reply(struct store *st, const struct audit_key *key,
                                      const struct reply_record *rec, const char *actor,
                                      struct reply_outcome *out)
 {
     enum store_result r;
+    bool duplicate;
 
     memset(out, 0, sizeof *out);
+    /* A duplicate (the same message again, a copy to several of our
+     * addresses) changes nothing: known without the write lock, for
+     * which every other writer would wait, and with nothing to commit. */
+    if ((r = seen_for_all(st, rec, &duplicate)) != STORE_OK)
+        return r;
+    if (duplicate) {
+        out->duplicate = true;
+        return STORE_OK;
+    }
     if ((r = store_begin(st)) != STORE_OK)
         return r;
     r = store_finish(st, record_in_transaction(st, key, rec, actor, out));

@@ -114,7 +114,7 @@ static const char *marks(struct fixture *f, const struct reply_reading *r, const
     static struct reply_history h;
     struct case_list cases = {NULL, 0};
 
-    assert_int_equal(reply_history_read(f->st, r, by, reminder_id, &cases, &h), STORE_OK);
+    assert_int_equal(reply_history_read(f->st, r, by, reminder_id, &cases, 0, &h), STORE_OK);
     assert_true(h.bounced[0] != '\0' || h.unmarked != NULL);
     return h.bounced;
 }
@@ -177,7 +177,7 @@ static void test_pauses_counted(void **state)
     r.verdict = REPLY_PAID;
     assert_int_equal(store_get_case(f->st, f->case_id, &rows[0]), STORE_OK);
     assert_int_equal(store_get_case(f->st, f->other_case, &rows[1]), STORE_OK);
-    assert_int_equal(reply_history_read(f->st, &r, "token", f->reminder, &cases, &h), STORE_OK);
+    assert_int_equal(reply_history_read(f->st, &r, "token", f->reminder, &cases, 0, &h), STORE_OK);
     assert_int_equal(h.pauses, 0);
     for (int i = 0; i < 2; i++) {
         char message_id[32];
@@ -195,7 +195,12 @@ static void test_pauses_counted(void **state)
         assert_int_equal(store_record_reply(f->st, &f->key, &rec, "milter", &out), STORE_OK);
     }
     /* The most of any of the cases. */
-    assert_int_equal(reply_history_read(f->st, &r, "token", f->reminder, &cases, &h), STORE_OK);
+    assert_int_equal(reply_history_read(f->st, &r, "token", f->reminder, &cases, 0, &h), STORE_OK);
+    assert_int_equal(h.pauses, 2);
+    /* Counted up to MaxPausesPerCase: the limit is reached, no more is asked. */
+    assert_int_equal(reply_history_read(f->st, &r, "token", f->reminder, &cases, 1, &h), STORE_OK);
+    assert_int_equal(h.pauses, 1);
+    assert_int_equal(reply_history_read(f->st, &r, "token", f->reminder, &cases, 3, &h), STORE_OK);
     assert_int_equal(h.pauses, 2);
 }
 

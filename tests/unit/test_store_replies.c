@@ -25,6 +25,7 @@
 #include "due_facts_check.h"
 #include "temp_store.h"
 #include "store/store.h"
+#include "store/store_messages.h"
 
 #define DEBTOR "debtor@client.test"
 #define COLLEAGUE "compta@client.test"
@@ -506,6 +507,10 @@ static void test_pause_limit(void **state)
     }
     assert_int_equal(store_reply_pauses(f->st, id, &pauses), STORE_OK);
     assert_int_equal(pauses, 3);
+    assert_int_equal(store_reply_pauses_upto(f->st, id, 2, &pauses), STORE_OK);
+    assert_int_equal(pauses, 2);
+    assert_int_equal(store_reply_pauses_upto(f->st, id, 5, &pauses), STORE_OK);
+    assert_int_equal(pauses, 3);
     assert_string_equal(get(f, id).paused_until, "2026-03-12"); /* the fourth changed nothing */
     assert_int_equal(store_list_replies(f->st, id, &list), STORE_OK);
     assert_int_equal(list.count, 4);
@@ -715,6 +720,37 @@ static void test_same_message_twice(void **state)
     assert_string_equal(case_status_name(get(f, b).status), "paused");
     assert_int_equal(count_replies(f, a), 1);
     assert_int_equal(count_replies(f, b), 1);
+}
+
+/* A duplicate changes nothing, and is known without the write lock: while
+ * another connection holds it (a writer busy with its fsync), the same
+ * reply again, and its copy for the court file (nothing left to keep),
+ * come back at once instead of waiting for the lock or failing on it. */
+static void test_duplicate_takes_no_lock(void **state)
+{
+    struct fixture *f = *state;
+    int64_t a = track(f, "F-1", DEBTOR, "inv-1@creditor.test");
+    struct reply_record rec = reply_about(&a, 1, "again@client.test");
+    struct reply_outcome out;
+    const char raw[] = "Message-ID: <again@client.test>\r\n\r\nBonjour\r\n";
+    size_t kept = 99;
+    sqlite3 *writer;
+
+    record(f, &rec, &out);
+    assert_false(out.duplicate);
+    assert_int_equal(sqlite3_open(f->path, &writer), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(writer, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    rec.queue_id = "QR2";
+    assert_int_equal(store_record_reply(f->st, &f->key, &rec, "milter", &out), STORE_OK);
+    assert_true(out.duplicate);
+    assert_int_equal(out.changed, 0);
+    assert_int_equal(store_keep_reply_message(f->st, &f->key, "again@client.test", "QR2", raw, strlen(raw), 4096,
+                                              &kept),
+                     STORE_OK);
+    assert_int_equal(kept, 0);
+    assert_int_equal(sqlite3_exec(writer, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(writer);
+    assert_int_equal(count_replies(f, a), 1);
 }
 
 /* A transaction: a reply that fails half-way leaves nothing behind. */
@@ -1174,6 +1210,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_takes_no_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_15, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
