@@ -83,7 +83,7 @@ TOOL_BINS   := $(TOOL_SRCS:tests/tools/%.c=build/tools/%)
 BENCH_SRCS  := $(wildcard bench/*.c)
 BENCH_BINS  := $(BENCH_SRCS:bench/%.c=build/bench/%)
 
-.PHONY: all bench bench-milter demo deps check layering unit milter integration soak fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check model model-check
+.PHONY: fuzz-deps all bench bench-milter demo deps check layering unit milter integration soak fuzz-replay fuzz accuracy install uninstall clean asan tools man man-check model model-check
 
 all: build/relanced build/relancectl build/relance-pdf man
 
@@ -145,7 +145,11 @@ fuzz-replay: $(FUZZ_REPLAY) build/asan/relance-pdf
 # per target (default 600); figures in build/fuzz/summary.tsv, crashes
 # kept in build/fuzz/crashes (tests/fuzz/campaign.sh).
 FUZZ_CC     ?= clang
-build/fuzz/obj/%.o: src/%.c
+# clang is needed by this target alone, so make check does not install it.
+fuzz-deps:
+	@command -v $(FUZZ_CC) >/dev/null || apt-get install -y --no-install-recommends clang
+
+build/fuzz/obj/%.o: src/%.c | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 $(DEFS) -Isrc -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
 

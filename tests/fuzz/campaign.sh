@@ -20,7 +20,7 @@ source "$top/tests/fuzz/seeds.sh"
 
 out=$top/build/fuzz
 mkdir -p "$out/crashes" "$out/logs"
-summary=$out/summary.tsv
+summary=${FUZZ_SUMMARY:-$out/summary.tsv}
 [ -f "$summary" ] || printf 'target\tseconds\texecutions\texec/s\tcoverage\tfeatures\tcorpus\tcrashes\n' >"$summary"
 
 if [ "$#" -gt 0 ]; then targets=("$@"); else
