@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu_time.h"
 #include "core/invoice.h"
 #include "lib/date.h"
 #include "lib/util.h"
@@ -522,11 +523,11 @@ static void test_hostile_text_is_bounded(void **state)
     strbuf_init(&text);
     for (int i = 0; text.len < 400000; i++)
         strbuf_printf(&text, "Facture n° F-%d\nNet à payer : %d,00 €\n", i, i + 1);
-    start = clock_ms();
+    start = cpu_ms();
     read_text(text.data, INVOICE_SOURCE_BODY, NULL, &r);
     /* At most TEXT_SEGMENTS_MAX invoices come out of one text. */
     assert_true(r.scan.invoices.count <= 16);
-    assert_true(clock_ms() - start < 20000);
+    assert_true(cpu_ms() - start < 20000);
     invoice_scan_free(&r.scan);
     strbuf_reset(&text);
     for (int i = 0; i < 100000; i++)

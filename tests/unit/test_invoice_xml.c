@@ -30,6 +30,7 @@
 
 #include <libxml/parser.h>
 
+#include "cpu_time.h"
 #include "core/invoice.h"
 #include "core/money.h"
 #include "lib/date.h"
@@ -491,10 +492,10 @@ static void expect_refused(const char *data, size_t len, const char *why_part)
 {
     struct invoice inv;
     char why[256];
-    uint64_t start = clock_ms();
+    uint64_t start = cpu_ms();
 
     assert_int_equal(invoice_xml_read(data, len, &inv, why, sizeof why), INVOICE_XML_ERROR);
-    assert_true(clock_ms() - start < 1000);
+    assert_true(cpu_ms() - start < 1000);
     assert_true(why[0] != '\0');
     if (why_part != NULL && strstr(why, why_part) == NULL)
         fail_msg("reason '%s' does not say '%s'", why, why_part);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu_time.h"
 #include "corpus.h"
 #include "lib/message.h"
 #include "lib/util.h"
@@ -264,14 +265,14 @@ static void test_bounded_work(void **state)
     strbuf_init(&words);
     while (words.len < 30000)
         strbuf_puts(&words, "ne pas conteste mais paierai virement le 15 ");
-    start = clock_ms();
+    start = cpu_ms();
     reply_classify_text(lexicon, NULL, words.data, day("2026-12-07"), &r);
     /* Every "conteste" is negated, every "paierai" stands. */
     assert_int_equal(r.verdict, REPLY_PROMISE);
     print_message("%zu bytes classified in %llu ms\n", words.len,
-                  (unsigned long long)(clock_ms() - start));
+                  (unsigned long long)(cpu_ms() - start));
     /* Generous, for sanitizer builds on a busy machine. */
-    assert_true(clock_ms() - start < 5000);
+    assert_true(cpu_ms() - start < 5000);
     reply_reading_free(&r);
     strbuf_free(&words);
 }
