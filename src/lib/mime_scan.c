@@ -59,14 +59,20 @@ static void header_block_start(struct scanner *s)
     s->ct_fields = 0;
 }
 
+/* Appends to the Content-Type kept, without its carriage returns: GMime
+ * drops every CR of a field value before reading its parameters, so that
+ * "bounda<CR>ry=b" names the boundary b. */
 static void ct_append(struct scanner *s, const char *text, size_t len)
 {
-    if (s->ct_len + len >= sizeof s->ct) {
-        s->ct_overflow = true;
-        len = sizeof s->ct - 1 - s->ct_len;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\r')
+            continue;
+        if (s->ct_len + 1 >= sizeof s->ct) {
+            s->ct_overflow = true;
+            break;
+        }
+        s->ct[s->ct_len++] = text[i];
     }
-    memcpy(s->ct + s->ct_len, text, len);
-    s->ct_len += len;
     s->ct[s->ct_len] = '\0';
 }
 
@@ -214,8 +220,27 @@ static void header_block_end(struct scanner *s, size_t body_start)
     }
 }
 
-/* The frame whose boundary starts the line, innermost first, or -1;
- * *closing for "--boundary--". */
+/* Whether line is "--" boundary, then "--" when final, then only white
+ * space: GMime's test (is_boundary), no looser. A looser one would be no
+ * safer: taking "--b--x" or "--bx" for a delimiter of b closes the frames
+ * inside b, whose later delimiters GMime still counts. */
+static bool is_delimiter(const char *line, size_t len, const struct frame *f, bool final)
+{
+    size_t head = 2 + f->len + (final ? 2 : 0);
+
+    if (len < head || line[0] != '-' || line[1] != '-' || memcmp(line + 2, f->boundary, f->len) != 0)
+        return false;
+    if (final && (line[2 + f->len] != '-' || line[3 + f->len] != '-'))
+        return false;
+    for (size_t i = head; i < len; i++)
+        if (!is_space(line[i]))
+            return false;
+    return true;
+}
+
+/* The frame whose delimiter the line is, innermost first and the close
+ * delimiter before the other at each level, as GMime checks them; -1 for
+ * none; *closing for "--boundary--". */
 static int delimiter_frame(const struct scanner *s, const char *line, size_t len, bool *closing)
 {
     if (len < 2 || line[0] != '-' || line[1] != '-')
@@ -223,10 +248,11 @@ static int delimiter_frame(const struct scanner *s, const char *line, size_t len
     for (int i = s->count - 1; i >= 0; i--) {
         const struct frame *f = &s->stack[i];
 
-        if (!f->multipart || len - 2 < f->len || memcmp(line + 2, f->boundary, f->len) != 0)
+        if (!f->multipart)
             continue;
-        *closing = len - 2 >= f->len + 2 && line[2 + f->len] == '-' && line[3 + f->len] == '-';
-        return i;
+        *closing = is_delimiter(line, len, f, true);
+        if (*closing || is_delimiter(line, len, f, false))
+            return i;
     }
     return -1;
 }
@@ -277,10 +303,14 @@ static void header_line(struct scanner *s, const char *line, size_t len, size_t 
     }
 }
 
-/* A delimiter of the multipart this very block declares, before any blank
- * line: a parser that ends the block at a line of spaces would already be
- * in the body, so the count takes the block as ended. Each such line is a
- * field for MIME_SCAN_MAX_FIELDS, which bounds the work. */
+/* A delimiter (not the close one) of the multipart this very block
+ * declares, before any blank line. GMime reads such a line as one more
+ * (invalid) header field, but a parser that ends the block at a line of
+ * spaces would already be in the body, so the count takes the block as
+ * ended: one part more, never fewer. A close delimiter there is only a
+ * field, as for GMime: taking it for one would close the multipart whose
+ * parts GMime goes on to build. Each such line is a field for
+ * MIME_SCAN_MAX_FIELDS, which bounds the work. */
 static bool opens_declared_multipart(const struct scanner *s, const char *line, size_t len)
 {
     struct frame f;
@@ -289,7 +319,7 @@ static bool opens_declared_multipart(const struct scanner *s, const char *line, 
         return false;
     if (content_kind(s, &f) != CT_MULTIPART)
         return false;
-    return len - 2 >= f.len && memcmp(line + 2, f.boundary, f.len) == 0;
+    return is_delimiter(line, len, &f, false);
 }
 
 static void scan_line(struct scanner *s, const char *line, size_t len, size_t line_start, size_t next)
@@ -308,14 +338,16 @@ static void scan_line(struct scanner *s, const char *line, size_t len, size_t li
             header_block_end(s, len == 0 ? next : line_start);
             if (s->out->stop != MIME_SCAN_WHOLE || len == 0)
                 return;
-            /* The block may have opened a frame that this line belongs to. */
+            /* The block may have opened a frame that this line belongs to.
+             * When it opened an attached message, the delimiter still ends
+             * it at once (GMime then builds no message there). */
             frame = delimiter_frame(s, line, len, &closing);
         } else {
             header_line(s, line, len, line_start);
             return;
         }
     }
-    if (frame >= 0 && !s->in_headers)
+    if (frame >= 0)
         on_delimiter(s, frame, closing, line_start);
 }
 

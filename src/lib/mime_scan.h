@@ -11,10 +11,15 @@
  * cut so that what is left holds no more parts and no deeper nesting than
  * the limits: the headers and the parts before the first one over them.
  *
- * It errs on the side of counting too much: a line that starts with a
- * known delimiter counts as one even when GMime would not take it, and
- * whatever it cannot read for certain (a boundary in RFC 2231 form, two
- * Content-Type fields, an overlong Content-Type) ends the scan there.
+ * Delimiters are recognised as GMime recognises them (the boundary, "--"
+ * for the close one, then only white space; innermost multipart first):
+ * a looser test would close frames whose parts GMime goes on to build.
+ * Elsewhere it errs on the side of counting too much (an attached message
+ * counts its body even when GMime builds none; a delimiter of the
+ * multipart a header block declares ends that block), and whatever it
+ * cannot read for certain (a boundary in RFC 2231 form, two Content-Type
+ * fields, an overlong Content-Type) ends the scan there: a cut only
+ * shortens what relance reads, the mail is passed on whole.
  */
 #ifndef RELANCE_MIME_SCAN_H
 #define RELANCE_MIME_SCAN_H

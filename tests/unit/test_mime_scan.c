@@ -240,6 +240,90 @@ static void test_delimiter_without_blank_line(void **state)
     strbuf_free(&sb);
 }
 
+/* Inputs on which GMime once built more entities than the scan counted
+ * (found by fuzz_mime_scan): each names what GMime does that the scan must
+ * follow. The walk's count is the reference; the scan may exceed it. */
+static void test_never_fewer_than_gmime(void **state)
+{
+    static const struct {
+        const char *what;
+        const char *text;
+        int walked;
+    } cases[] = {
+        {"a close delimiter followed by more than white space is no delimiter",
+         "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--x\r\n"
+         "--b\r\n\r\ny\r\n--b\r\n\r\nz\r\n--b--\r\n", 4},
+        {"a close delimiter in the declaring header block is a field",
+         "Content-Type: multipart/mixed; boundary=b\r\n--b--\r\n\r\n--b\r\n\r\nx\r\n--b\r\n\r\ny\r\n--b--\r\n", 3},
+        {"a CR inside a parameter name is dropped",
+         "Content-Type: multipart/mixed; bounda\rry=b\r\n\r\n--b\r\n\r\nx\r\n--b\r\n\r\ny\r\n--b--\r\n", 3},
+        {"an inner boundary the outer one prefixes: --b--x closes nothing",
+         "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: multipart/mixed; boundary=bb\r\n\r\n"
+         "--bb\r\n\r\nx\r\n--b--x\r\n--bb\r\n\r\ny\r\n--bb\r\n\r\nz\r\n--bb--\r\n--b--\r\n", 5},
+        {"an outer boundary the inner one prefixes: --b---x is neither's",
+         "Content-Type: multipart/mixed; boundary=b-\r\n\r\n--b-\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+         "--b\r\n\r\nx\r\n--b---x\r\n--b\r\n\r\ny\r\n--b\r\n\r\nz\r\n--b--\r\n--b---\r\n", 5},
+        {"an attached message's header block ended by a delimiter",
+         "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n"
+         "--b\r\n\r\nx\r\n--b\r\n\r\ny\r\n--b--\r\n", 4},
+        {"white space and CR CR LF after delimiters",
+         "Content-Type: multipart/mixed; boundary=b\r\r\n\r\n--b \t\r\r\n\r\nx\r\n--b\r\r\n\r\ny\r\n--b-- \r\n", 3},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        const char *text = cases[i].text;
+        struct mime_scan_result r;
+        struct strlist texts;
+        struct message *msg;
+        int visited;
+
+        mime_scan(text, strlen(text), 200, 12, &r);
+        msg = message_parse(text, strlen(text));
+        assert_non_null(msg);
+        strlist_init(&texts);
+        visited = message_walk(msg, &generous, count_part, &texts, &texts);
+        if (visited != cases[i].walked)
+            fail_msg("%s: GMime built %d entities, not %d", cases[i].what, visited, cases[i].walked);
+        if (r.stop != MIME_SCAN_WHOLE || r.parts < visited)
+            fail_msg("%s: scan stop %d, %d entities, GMime %d", cases[i].what, (int)r.stop, r.parts, visited);
+        strlist_free(&texts);
+        message_free(msg);
+    }
+}
+
+/* The crash inputs kept as fuzz seeds, bounded as the fuzz target bounds
+ * them: what GMime builds from the bytes kept never exceeds the count. */
+static void test_fuzz_seeds_never_undercount(void **state)
+{
+    static const char *seeds[] = {"crash-close-in-header.eml", "crash-cr-in-param.eml",
+                                  "crash-digest-message-delimiter.eml"};
+    const struct message_walk_limits limits = {20, 4, 1u << 20};
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(seeds); i++) {
+        char *path = xasprintf("tests/data/fuzz/fuzz_mime_scan/%s", seeds[i]);
+        struct mime_scan_result r;
+        struct strlist texts;
+        struct message *msg;
+        size_t len;
+        char *data = file_read_all(path, 1u << 20, &len);
+        int visited;
+
+        assert_non_null(data);
+        msg = message_parse_bounded(data, len, &limits, &r);
+        assert_non_null(msg);
+        strlist_init(&texts);
+        visited = message_walk(msg, &generous, count_part, &texts, &texts);
+        if (r.parts < visited)
+            fail_msg("%s: scanned %d entities, GMime built %d", seeds[i], r.parts, visited);
+        strlist_free(&texts);
+        message_free(msg);
+        free(data);
+        free(path);
+    }
+}
+
 static void test_boundary_too_long_stops(void **state)
 {
     struct strbuf sb;
@@ -333,6 +417,8 @@ int main(void)
         cmocka_unit_test(test_attached_message_followed),
         cmocka_unit_test(test_odd_content_types_stop),
         cmocka_unit_test(test_delimiter_without_blank_line),
+        cmocka_unit_test(test_never_fewer_than_gmime),
+        cmocka_unit_test(test_fuzz_seeds_never_undercount),
         cmocka_unit_test(test_boundary_too_long_stops),
         cmocka_unit_test(test_header_field_flood_stops),
         cmocka_unit_test(test_corpus_never_undercounts),
