@@ -1039,6 +1039,10 @@ static void assert_current_schema(const char *path)
         for (size_t i = 0; i < sizeof triggers / sizeof triggers[0]; i++)
             assert_true(has_object(db, "trigger", triggers[i]));
     }
+    /* Version 16: the court file's copies found by Message-ID and by
+     * reminder. */
+    assert_true(has_index(db, "messages_by_message"));
+    assert_true(has_index(db, "messages_by_reminder"));
     /* Version 8's CHECK takes the insolvent status, and the rebuilt
      * invoices kept the rows that point at it. */
     {
@@ -1053,11 +1057,11 @@ static void assert_current_schema(const char *path)
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_15(void **state)
+static void test_fresh_schema_is_version_16(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 15);
+    assert_int_equal(STORE_SCHEMA_VERSION, 16);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
     assert_current_schema(f->path);
 }
@@ -1211,7 +1215,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_takes_no_lock, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_15, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_16, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 
