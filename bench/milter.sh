@@ -24,13 +24,17 @@
 #   reply-dup    a debtor's promise in the thread of a reminder, the same
 #                message (same Message-ID) every time: recorded once, then
 #                the duplicate path
-#   reply-thread distinct replies (own Message-IDs) in the reminder's thread
-#   reply-token  distinct replies to the reminder's tagged Reply-To
-# The reminder is made before the runs: an invoice sent through this
-# Postfix, then `relancectl run-due`; relanced's own mail (the reminder,
-# notices to the creditor) goes to a second smtp-sink, outside the count.
+#   reply-thread distinct replies (own Message-IDs) in a reminder's thread
+#   reply-token  distinct replies to a reminder's tagged Reply-To
+# The reminders are made before the runs: CASES invoices to as many debtors
+# sent through this Postfix, then `relancectl run-due`; the distinct
+# replies answer them round robin (each from its debtor), so that no case
+# gathers more replies than a run's messages over CASES. relanced's own
+# mail (the reminders, notices to the creditor) goes to a second
+# smtp-sink, outside the count.
 #
 # Environment: BENCH_MSGS (messages per run, plain and reply kinds),
+# BENCH_CASES (200: the reminders the replies answer),
 # BENCH_MSGS_INVOICE, BENCH_RUNS (3), BENCH_SESSIONS (20), BENCH_KINDS,
 # BENCH_CONFIGS ("bare noop relanced"), BENCH_RELANCED (another build of
 # relanced, for a comparison). Needs root (Postfix).
@@ -42,6 +46,7 @@ MSGS=${BENCH_MSGS:-2000}
 MSGS_INVOICE=${BENCH_MSGS_INVOICE:-600}
 RUNS=${BENCH_RUNS:-3}
 SESSIONS=${BENCH_SESSIONS:-20}
+CASES=${BENCH_CASES:-200}
 KINDS=${BENCH_KINDS:-plain-out plain-int invoice reply-dup reply-thread reply-token}
 CONFIGS=${BENCH_CONFIGS:-bare noop relanced}
 LOAD=$ROOT/build/bench/smtp_load
@@ -253,10 +258,10 @@ with_attachment() { # FROM TO SUBJECT FILE CONTENT-TYPE MESSAGE-ID
     base64 "$4"
     printf -- '--=-bench--\n'
 }
-reply() { # TO MESSAGE-ID IN-REPLY-TO
-    printf 'From: <compta@client-r.test>\nTo: <%s>\nSubject: RE: Relance facture R-001\nDate: %s\n' "$1" "$(date -R)"
-    printf 'Message-ID: <%s>\n' "$2"
-    [ -n "$3" ] && printf 'In-Reply-To: <%s>\nReferences: <%s>\n' "$3" "$3"
+reply() { # FROM TO MESSAGE-ID IN-REPLY-TO
+    printf 'From: <%s>\nTo: <%s>\nSubject: RE: Relance facture\nDate: %s\n' "$1" "$2" "$(date -R)"
+    printf 'Message-ID: <%s>\n' "$3"
+    [ -n "$4" ] && printf 'In-Reply-To: <%s>\nReferences: <%s>\n' "$4" "$4"
     printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n'
     printf 'Bonjour,\n\nNous vous réglerons cette facture le %s.\n\nBien à vous,\nM. Durand\n' "$PROMISED"
 }
@@ -266,14 +271,38 @@ plain equipe@creditor.test partenaire@example.test >"$work/plain-int.eml"
 with_attachment billing@creditor.test achats@buyer.test "Facture" "$PDF" application/pdf \
     "<invoice-@SEQ@@creditor.test>" >"$work/invoice.eml"
 
-# The reminder: one invoice (UBL) due 20 days before W0, then run-due on W0.
-cat >"$work/R-001.xml" <<EOF
+# The reminders: CASES invoices (UBL, sent as 8bit text so that @V1@ and
+# @V2@ make each one its own number and debtor), due 20 days before W0,
+# then run-due on W0: one reminder per debtor. The distinct replies answer
+# them round robin (smtp_load -V), as replies spread over many cases do;
+# reply-dup answers the first one again and again.
+cat >"$work/invoice-r.eml" <<EOF
+From: Service facturation <billing@creditor.test>
+To: <@V2@>
+Subject: Facture @V1@
+Date: $(date -R)
+Message-ID: <invoice-@V1@@creditor.test>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="=-bench"
+
+--=-bench
+Content-Type: text/plain; charset=utf-8
+
+Bonjour,
+
+Veuillez trouver ci-joint notre facture.
+
+--=-bench
+Content-Type: application/xml; name="@V1@.xml"
+Content-Disposition: attachment; filename="@V1@.xml"
+Content-Transfer-Encoding: 8bit
+
 <?xml version="1.0" encoding="UTF-8"?>
 <Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
     xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
     xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
   <cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>
-  <cbc:ID>R-001</cbc:ID>
+  <cbc:ID>@V1@</cbc:ID>
   <cbc:IssueDate>$ISSUE</cbc:IssueDate>
   <cbc:DueDate>$DUE</cbc:DueDate>
   <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
@@ -282,29 +311,36 @@ cat >"$work/R-001.xml" <<EOF
     <cbc:RegistrationName>ACME Industries SAS</cbc:RegistrationName>
   </cac:PartyLegalEntity></cac:Party></cac:AccountingSupplierParty>
   <cac:AccountingCustomerParty><cac:Party>
-    <cac:PartyLegalEntity><cbc:RegistrationName>Client Relancé SARL</cbc:RegistrationName></cac:PartyLegalEntity>
-    <cac:Contact><cbc:ElectronicMail>compta@client-r.test</cbc:ElectronicMail></cac:Contact>
+    <cac:PartyLegalEntity><cbc:RegistrationName>Client @V1@ SARL</cbc:RegistrationName></cac:PartyLegalEntity>
+    <cac:Contact><cbc:ElectronicMail>@V2@</cbc:ElectronicMail></cac:Contact>
   </cac:Party></cac:AccountingCustomerParty>
   <cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">1200.00</cbc:PayableAmount></cac:LegalMonetaryTotal>
 </Invoice>
+--=-bench--
 EOF
-with_attachment billing@creditor.test compta@client-r.test "Facture R-001" "$work/R-001.xml" application/xml \
-    "<invoice-R-001@creditor.test>" >"$work/setup-invoice.eml"
-"$LOAD" -s 1 -m 1 -f billing@creditor.test -t compta@client-r.test -F "$work/setup-invoice.eml" \
+for i in $(seq 1 "$CASES"); do printf 'R-%03d compta@client-%03d.test\n' "$i" "$i"; done >"$work/invoices.txt"
+"$LOAD" -s 4 -m "$CASES" -f billing@creditor.test -t @V2@ -V "$work/invoices.txt" -F "$work/invoice-r.eml" \
     127.0.0.1 "$PORT_RELANCED" >/dev/null
-wait_count "$SINK" 1 30
+wait_count "$SINK" "$CASES" 120
 cases=$("$ROOT/build/relancectl" -c "$work/relanced.conf" --json list | jq length)
-[ "$cases" = 1 ] || { echo "the setup invoice made $cases cases" >&2; cat "$work/relanced.log" >&2; exit 1; }
+[ "$cases" = "$CASES" ] || { echo "the setup invoices made $cases cases, not $CASES" >&2; cat "$work/relanced.log" >&2; exit 1; }
 sent=$("$ROOT/build/relancectl" -c "$work/relanced.conf" run-due --now "${W0}T10:00" --json | jq .sent)
-[ "$sent" = 1 ] || { echo "run-due sent $sent reminders" >&2; exit 1; }
-wait_count "$NOTICES" 1 30
-reminder=$(find "$NOTICES" -type f | head -n 1)
-REMINDER_ID=$(sed -n 's/^Message-I[Dd]: *<\(.*\)>.*/\1/p' "$reminder" | head -n 1)
-TAGGED=$(grep -o 'reponses+[^@<> ]*@agency.test' "$reminder" | head -n 1)
-[ -n "$REMINDER_ID" ] && [ -n "$TAGGED" ] || { echo "no Message-ID or tagged Reply-To in the reminder" >&2; exit 1; }
-reply reponses@agency.test "reply-dup@client-r.test" "$REMINDER_ID" >"$work/reply-dup.eml"
-reply reponses@agency.test "reply-@SEQ@@client-r.test" "$REMINDER_ID" >"$work/reply-thread.eml"
-reply "$TAGGED" "reply-@SEQ@@client-r.test" "" >"$work/reply-token.eml"
+[ "$sent" = "$CASES" ] || { echo "run-due sent $sent reminders, not $CASES" >&2; exit 1; }
+wait_count "$NOTICES" "$CASES" 120
+# One line per reminder: the debtor, the reminder's Message-ID, its tagged Reply-To.
+for reminder in "$NOTICES"/*; do
+    to=$(sed -n 's/^To:.*<\([^>]*\)>.*/\1/p; s/^To: *\([^<> ]*@[^<> ]*\) *$/\1/p' "$reminder" | head -n 1)
+    id=$(sed -n 's/^Message-I[Dd]: *<\(.*\)>.*/\1/p' "$reminder" | head -n 1)
+    tagged=$(grep -o 'reponses+[^@<> ]*@agency.test' "$reminder" | head -n 1)
+    [ -n "$to" ] && [ -n "$id" ] && [ -n "$tagged" ] ||
+        { echo "no To, Message-ID or tagged Reply-To in $reminder" >&2; exit 1; }
+    echo "$to $id $tagged"
+done >"$work/reminders.txt"
+[ "$(wc -l <"$work/reminders.txt")" = "$CASES" ] || { echo "not $CASES reminders in the sink" >&2; exit 1; }
+read -r DEBTOR REMINDER_ID TAGGED <"$work/reminders.txt"
+reply "$DEBTOR" reponses@agency.test "reply-dup@client-r.test" "$REMINDER_ID" >"$work/reply-dup.eml"
+reply @V1@ reponses@agency.test "reply-thread-@SEQ@@client-r.test" @V2@ >"$work/reply-thread.eml"
+reply @V1@ @V3@ "reply-token-@SEQ@@client-r.test" "" >"$work/reply-token.eml"
 rm -f "$SINK"/*
 
 # ---- runs ----
@@ -315,8 +351,9 @@ envelope() {
     plain-out) echo "compta@stranger.test compta@creditor.test 127.0.0.2" ;;
     plain-int) echo "equipe@creditor.test partenaire@example.test 127.0.0.1" ;;
     invoice) echo "billing@creditor.test achats@buyer.test 127.0.0.1" ;;
-    reply-token) echo "compta@client-r.test $TAGGED 127.0.0.2" ;;
-    reply-*) echo "compta@client-r.test reponses@agency.test 127.0.0.2" ;;
+    reply-dup) echo "$DEBTOR reponses@agency.test 127.0.0.2" ;;
+    reply-thread) echo "@V1@ reponses@agency.test 127.0.0.2" ;;
+    reply-token) echo "@V1@ @V3@ 127.0.0.2" ;;
     esac
 }
 
@@ -341,6 +378,7 @@ one_run() {
     m0=$(milter_ticks "$config")
     t0=$(date +%s.%N)
     "$LOAD" -s "$SESSIONS" -m "$n" -f "$from" -t "$to" -b "$bind" -k "$key" -F "$work/$kind.eml" \
+        -V "$work/reminders.txt" \
         127.0.0.1 "$(port_of "$config")" >"$work/load.out" || { cat "$work/load.out" >&2; return 1; }
     wait_count "$SINK" "$n" 600
     read -r b1 c1 < <(cpu_times)

@@ -4,11 +4,14 @@
  * clients send COUNT messages in all, one message per connection (as
  * Postfix's smtp-source does), each made from a template file in which
  * every "@SEQ@" becomes KEY-N (N the message's number), so that each
- * message may carry its own Message-ID. Lines are sent with CRLF and
+ * message may carry its own Message-ID. -V names a file of lines of
+ * whitespace-separated fields: message N takes line N modulo their number,
+ * and "@V1@" to "@V9@" in the template, FROM and TO become its fields (so
+ * that replies may answer many reminders, round robin). Lines are sent with CRLF and
  * dot-stuffed. -b binds the client side to an address (127.0.0.2 stands
  * for a host outside InternalHosts while staying on loopback).
  *
- *   smtp_load -s SESSIONS -m COUNT -f FROM -t TO -F TEMPLATE [-k KEY] [-b ADDR] HOST PORT
+ *   smtp_load -s SESSIONS -m COUNT -f FROM -t TO -F TEMPLATE [-k KEY] [-b ADDR] [-V FIELDS] HOST PORT
  *
  * Prints "sent N failed F seconds S"; exits 1 when a message failed.
  */
@@ -24,14 +27,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_PIECES 64
+#define MAX_FIELDS 9
 
 struct load {
     const char *from, *to, *key, *bind_addr;
     struct sockaddr_in server;
-    char *pieces[MAX_PIECES]; /* the template, CRLF and dot-stuffed, cut at each @SEQ@ */
-    size_t piece_len[MAX_PIECES];
-    int piece_count;
+    char *wire; /* the template, CRLF and dot-stuffed, markers unexpanded */
+    size_t wire_len;
+    char *(*rows)[MAX_FIELDS]; /* the -V lines' fields */
+    int row_count;
     int count;
     atomic_int next, sent, failed;
 };
@@ -99,18 +103,40 @@ static int command(struct conn *c, const char *text, int expect)
     return reply_code(c) / 100 == expect ? 0 : -1;
 }
 
+/* src with @SEQ@ and @V1@..@V9@ expanded for message seq. Owned. */
+static char *expand(const struct load *ld, const char *src, size_t len, int seq, size_t *out_len)
+{
+    char *out = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&out, &size);
+
+    for (size_t i = 0; i < len; i++) {
+        if (src[i] == '@' && i + 5 <= len && memcmp(src + i, "@SEQ@", 5) == 0) {
+            fprintf(mem, "%s-%d", ld->key, seq);
+            i += 4;
+        } else if (src[i] == '@' && i + 4 <= len && src[i + 1] == 'V' && src[i + 2] >= '1' && src[i + 2] <= '9' &&
+                   src[i + 3] == '@' && ld->row_count > 0) {
+            const char *field = ld->rows[seq % ld->row_count][src[i + 2] - '1'];
+            fputs(field ? field : "", mem);
+            i += 3;
+        } else {
+            fputc(src[i], mem);
+        }
+    }
+    fclose(mem);
+    if (out_len)
+        *out_len = size;
+    return out;
+}
+
 static int send_body(struct conn *c, const struct load *ld, int seq)
 {
-    char tag[128];
-    int tag_len = snprintf(tag, sizeof tag, "%s-%d", ld->key, seq);
+    size_t n;
+    char *body = expand(ld, ld->wire, ld->wire_len, seq, &n);
+    int rc = write_all(c->fd, body, n);
 
-    for (int i = 0; i < ld->piece_count; i++) {
-        if (write_all(c->fd, ld->pieces[i], ld->piece_len[i]) < 0)
-            return -1;
-        if (i + 1 < ld->piece_count && write_all(c->fd, tag, (size_t)tag_len) < 0)
-            return -1;
-    }
-    return write_all(c->fd, ".\r\n", 3);
+    free(body);
+    return rc < 0 ? -1 : write_all(c->fd, ".\r\n", 3);
 }
 
 static int send_one(struct load *ld, int seq)
@@ -131,11 +157,14 @@ static int send_one(struct load *ld, int seq)
         goto out;
     if (command(&c, "EHLO load.bench.test\r\n", 2) < 0)
         goto out;
-    snprintf(cmd, sizeof cmd, "MAIL FROM:<%s>\r\n", ld->from);
-    if (command(&c, cmd, 2) < 0)
-        goto out;
-    snprintf(cmd, sizeof cmd, "RCPT TO:<%s>\r\n", ld->to);
-    if (command(&c, cmd, 2) < 0 || command(&c, "DATA\r\n", 3) < 0)
+    char *from = expand(ld, ld->from, strlen(ld->from), seq, NULL);
+    char *to = expand(ld, ld->to, strlen(ld->to), seq, NULL);
+    snprintf(cmd, sizeof cmd, "MAIL FROM:<%s>\r\n", from);
+    int mail = command(&c, cmd, 2);
+    snprintf(cmd, sizeof cmd, "RCPT TO:<%s>\r\n", to);
+    free(from);
+    free(to);
+    if (mail < 0 || command(&c, cmd, 2) < 0 || command(&c, "DATA\r\n", 3) < 0)
         goto out;
     if (send_body(&c, ld, seq) < 0 || reply_code(&c) / 100 != 2)
         goto out;
@@ -165,7 +194,7 @@ static int load_template(struct load *ld, const char *path)
 {
     FILE *f = fopen(path, "r");
     char *line = NULL, *out = NULL;
-    size_t cap = 0, len = 0, size = 0;
+    size_t cap = 0, size = 0;
     ssize_t n;
 
     if (f == NULL)
@@ -182,31 +211,45 @@ static int load_template(struct load *ld, const char *path)
     fclose(mem);
     fclose(f);
     free(line);
-    len = size;
-    char *p = out;
-    for (;;) {
-        char *at = memmem(p, len - (size_t)(p - out), "@SEQ@", 5);
-        if (ld->piece_count == MAX_PIECES - 1)
-            at = NULL;
-        size_t piece = at ? (size_t)(at - p) : len - (size_t)(p - out);
-        ld->pieces[ld->piece_count] = p;
-        ld->piece_len[ld->piece_count++] = piece;
-        if (at == NULL)
-            break;
-        p = at + 5;
-    }
+    ld->wire = out;
+    ld->wire_len = size;
     return 0;
+}
+
+/* The -V file: one row of fields a line. */
+static int load_fields(struct load *ld, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+
+    if (f == NULL)
+        return -1;
+    while (getline(&line, &cap, f) > 0) {
+        char *save = NULL, *tok = strtok_r(line, " \t\r\n", &save);
+        if (tok == NULL)
+            continue;
+        ld->rows = realloc(ld->rows, (size_t)(ld->row_count + 1) * sizeof *ld->rows);
+        for (int i = 0; i < MAX_FIELDS; i++) {
+            ld->rows[ld->row_count][i] = tok ? strdup(tok) : NULL;
+            tok = tok ? strtok_r(NULL, " \t\r\n", &save) : NULL;
+        }
+        ld->row_count++;
+    }
+    free(line);
+    fclose(f);
+    return ld->row_count > 0 ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
     struct load ld = {.from = "load@bench.test", .to = "sink@bench.test", .key = "m"};
     int sessions = 20, opt;
-    const char *file = NULL;
+    const char *file = NULL, *fields = NULL;
     struct timespec t0, t1;
 
     ld.count = 100;
-    while ((opt = getopt(argc, argv, "s:m:f:t:F:k:b:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:m:f:t:F:k:b:V:")) != -1) {
         switch (opt) {
         case 's': sessions = atoi(optarg); break;
         case 'm': ld.count = atoi(optarg); break;
@@ -215,6 +258,7 @@ int main(int argc, char **argv)
         case 'F': file = optarg; break;
         case 'k': ld.key = optarg; break;
         case 'b': ld.bind_addr = optarg; break;
+        case 'V': fields = optarg; break;
         default: goto usage;
         }
     }
@@ -222,8 +266,9 @@ int main(int argc, char **argv)
         goto usage;
     ld.server.sin_family = AF_INET;
     ld.server.sin_port = htons((unsigned short)atoi(argv[optind + 1]));
-    if (inet_pton(AF_INET, argv[optind], &ld.server.sin_addr) != 1 || load_template(&ld, file) < 0) {
-        fprintf(stderr, "smtp_load: bad address or unreadable %s\n", file);
+    if (inet_pton(AF_INET, argv[optind], &ld.server.sin_addr) != 1 || load_template(&ld, file) < 0 ||
+        (fields != NULL && load_fields(&ld, fields) < 0)) {
+        fprintf(stderr, "smtp_load: bad address, unreadable %s or no fields\n", file);
         return 2;
     }
     pthread_t *threads = calloc((size_t)sessions, sizeof *threads);
@@ -238,6 +283,6 @@ int main(int argc, char **argv)
     free(threads);
     return atomic_load(&ld.failed) > 0;
 usage:
-    fprintf(stderr, "usage: smtp_load -s SESSIONS -m COUNT -f FROM -t TO -F TEMPLATE [-k KEY] [-b ADDR] HOST PORT\n");
+    fprintf(stderr, "usage: smtp_load -s SESSIONS -m COUNT -f FROM -t TO -F TEMPLATE [-k KEY] [-b ADDR] [-V FIELDS] HOST PORT\n");
     return 2;
 }

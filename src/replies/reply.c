@@ -505,6 +505,8 @@ struct acting {
     size_t case_count;
     struct reply_notice notices[REPLY_MAX_NOTICES];
     struct outbox_message outbox[REPLY_MAX_NOTICES];
+    const char *raw; /* the message, kept for the court file with the reply */
+    size_t raw_len;
     size_t notice_count;
     time_t now;
 };
@@ -664,6 +666,9 @@ static enum store_result act(struct acting *a, struct reply_outcome *outcome)
         .insolvency = &proceeding,
         .outbox = a->outbox,
         .outbox_count = a->notice_count,
+        .copy = a->raw,
+        .copy_len = a->raw_len,
+        .copy_max = (size_t)a->cfg->archive_max_size,
     };
     return store_record_reply(a->st, a->key, &rec, "milter", outcome);
 }
@@ -716,7 +721,8 @@ static void header_value_of(const struct reply_reading *r, const struct match *m
 
 static enum outgoing_result process_with_store(const struct config *cfg, struct store *st, const struct audit_key *key,
                                                const struct reply_envelope *env, const struct reply_hints *h,
-                                               struct reply_msg *rm, time_t now, struct strbuf *header_value)
+                                               struct reply_msg *rm, const char *data, size_t len, time_t now,
+                                               struct strbuf *header_value, bool *kept)
 {
     struct match m = {{NULL, 0}, 0, "", false};
     struct acting *a;
@@ -732,9 +738,11 @@ static enum outgoing_result process_with_store(const struct config *cfg, struct 
         return r == STORE_OK ? OUTGOING_OK : OUTGOING_DB_ERROR;
     }
     a = xcalloc(1, sizeof *a);
-    *a = (struct acting){.cfg = cfg, .key = key, .st = st, .env = env, .rm = rm, .m = &m, .now = now};
+    *a = (struct acting){.cfg = cfg, .key = key, .st = st, .env = env, .rm = rm, .m = &m, .now = now,
+                         .raw = data, .raw_len = len};
     r = act(a, &outcome);
     if (r == STORE_OK) {
+        *kept = outcome.kept;
         log_outcome(a, &outcome);
         header_value_of(&rm->reading, &m, header_value);
         if (a->notice_count > 0 && !outcome.duplicate)
@@ -758,6 +766,7 @@ enum outgoing_result reply_process(const struct config *cfg, struct store_pool *
     char why[256];
     enum outgoing_result res;
     size_t kept;
+    bool kept_with_reply = false;
 
     if (cfg->lexicon == NULL) {
         log_error(env->queue_id, "no reply lexicon loaded (ReplyLexicon): reply not read");
@@ -773,9 +782,11 @@ enum outgoing_result reply_process(const struct config *cfg, struct store_pool *
         reply_msg_free(&rm);
         return OUTGOING_DB_ERROR;
     }
-    res = process_with_store(cfg, st, key, env, h, &rm, now, header_value);
-    /* A copy for the court file, for the cases the reply was recorded against. */
-    if (res == OUTGOING_OK && store_keep_reply_message(st, key, env->message_id, env->queue_id, data, len,
+    res = process_with_store(cfg, st, key, env, h, &rm, data, len, now, header_value, &kept_with_reply);
+    /* A copy for the court file, for the cases the reply was recorded
+     * against, when not kept with the reply (a duplicate whose copy was
+     * lost, a copy that failed there). */
+    if (res == OUTGOING_OK && !kept_with_reply && store_keep_reply_message(st, key, env->message_id, env->queue_id, data, len,
                                                        (size_t)cfg->archive_max_size, &kept) != STORE_OK)
         log_error(env->queue_id, "reply not kept for the court file: %s", store_last_error(st));
     store_pool_put(pool, st);

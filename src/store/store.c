@@ -401,6 +401,13 @@ static const char *const migrations[] = {
     /* 15: the facts that decide which step is due, kept on the case's row
      * by triggers rather than derived per case on every run (due_facts.h). */
     DUE_FACTS_MIGRATION,
+    /* 16: the court file's "kept already" checks. A reply's copy is looked
+     * for by its Message-ID and queue id, a reminder's by its id; without
+     * these, the first walked every copy kept for the case (a case that
+     * gathered many replies made each new one slower) and the second every
+     * copy in the store (tests/unit/test_store_plans.c). */
+    "CREATE INDEX messages_by_message ON messages(message_id, queue_id);"
+    "CREATE INDEX messages_by_reminder ON messages(reminder_id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

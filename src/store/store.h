@@ -23,7 +23,7 @@
 #include "lib/audit.h"
 #include "store/case_state.h"
 
-#define STORE_SCHEMA_VERSION 15
+#define STORE_SCHEMA_VERSION 16
 
 enum store_result {
     STORE_OK = 0,
@@ -526,11 +526,16 @@ struct reply_record {
     const struct debtor_insolvency *insolvency; /* REPLY_EFFECT_INSOLVENT */
     const struct outbox_message *outbox;
     size_t outbox_count;
+    const char *copy;          /* the message as received, kept for the court file in the same
+                                  transaction (store_keep_reply_message); NULL: not kept here */
+    size_t copy_len;
+    size_t copy_max;           /* ArchiveMaxSize */
 };
 
 struct reply_outcome {
     bool duplicate;  /* this Message-ID was already recorded for these cases: nothing done */
     size_t changed;  /* cases whose status changed */
+    bool kept;       /* the copy was kept with the reply (reply_record.copy) */
 };
 
 /* How many times replies paused this case or put it in review (replies

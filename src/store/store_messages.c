@@ -216,20 +216,36 @@ enum store_result store_keep_invoice_message(struct store *st, const struct audi
     return keep(st, key, &k, sql, candidates, 0, cases);
 }
 
+static const char reply_cases_sql[] =
+    "SELECT DISTINCT r.invoice_id FROM replies r WHERE r.message_id = ?1 AND r.queue_id = ?2"
+    " AND r.invoice_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM message_cases mc JOIN messages m"
+    "  ON m.id = mc.message_row WHERE mc.invoice_id = r.invoice_id AND m.kind = 'reply'"
+    "  AND m.message_id = ?1 AND m.queue_id = ?2) ORDER BY r.invoice_id";
+
 enum store_result store_keep_reply_message(struct store *st, const struct audit_key *key, const char *message_id,
                                            const char *queue_id, const char *raw, size_t len, size_t max,
                                            size_t *cases)
 {
-    static const char sql[] =
-        "SELECT DISTINCT r.invoice_id FROM replies r WHERE r.message_id = ?1 AND r.queue_id = ?2"
-        " AND r.invoice_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM message_cases mc JOIN messages m"
-        "  ON m.id = mc.message_row WHERE mc.invoice_id = r.invoice_id AND m.kind = 'reply'"
-        "  AND m.message_id = ?1 AND m.queue_id = ?2) ORDER BY r.invoice_id";
     static const char candidates[] = "SELECT r.invoice_id FROM replies r WHERE r.message_id = ?1 AND r.queue_id = ?2"
                                      " AND r.invoice_id IS NOT NULL LIMIT 1";
     struct keep k = {"reply", message_id ? message_id : "", queue_id ? queue_id : "", 0, raw, len, max};
 
-    return keep(st, key, &k, sql, candidates, 0, cases);
+    return keep(st, key, &k, reply_cases_sql, candidates, 0, cases);
+}
+
+enum store_result store_keep_reply_message_here(struct store *st, const struct audit_key *key,
+                                                const char *message_id, const char *queue_id, const char *raw,
+                                                size_t len, size_t max, size_t *cases)
+{
+    struct keep k = {"reply", message_id ? message_id : "", queue_id ? queue_id : "", 0, raw, len, max};
+    int64_t ids[CASES_MAX];
+    enum store_result r = case_ids(st, reply_cases_sql, k.message_id, k.queue_id, 0, ids, cases);
+
+    if (r == STORE_OK && *cases > 0)
+        r = keep_in_transaction(st, key, &k, ids, *cases);
+    if (r != STORE_OK)
+        *cases = 0;
+    return r;
 }
 
 enum store_result store_keep_reminder_message(struct store *st, const struct audit_key *key, int64_t reminder_id,

@@ -29,6 +29,10 @@ enum store_result store_keep_invoice_message(struct store *st, const struct audi
 enum store_result store_keep_reply_message(struct store *st, const struct audit_key *key, const char *message_id,
                                            const char *queue_id, const char *raw, size_t len, size_t max,
                                            size_t *cases);
+/* The same inside the caller's transaction (store_record_reply). */
+enum store_result store_keep_reply_message_here(struct store *st, const struct audit_key *key,
+                                                const char *message_id, const char *queue_id, const char *raw,
+                                                size_t len, size_t max, size_t *cases);
 /* A reminder as submitted, for the cases it covered. */
 enum store_result store_keep_reminder_message(struct store *st, const struct audit_key *key, int64_t reminder_id,
                                               const char *raw, size_t len, size_t max, size_t *cases);

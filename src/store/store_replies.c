@@ -21,6 +21,7 @@
 #include "store/store.h"
 #include "store/store_insolvency.h"
 #include "store/store_internal.h"
+#include "store/store_messages.h"
 #include "store/store_transitions.h"
 
 /* ---- finding the cases ---- */
@@ -458,6 +459,29 @@ static enum store_result seen_for_all(struct store *st, const struct reply_recor
     return r;
 }
 
+/* The copy for the court file in the reply's transaction: one commit, so
+ * one fsync, for both. Under a savepoint, so that a copy that fails leaves
+ * the reply recorded, as when the copy had a transaction of its own.
+ * False when SQLite rolled back the whole transaction meanwhile. */
+static bool keep_copy(struct store *st, const struct audit_key *key, const struct reply_record *rec,
+                      struct reply_outcome *out)
+{
+    size_t cases = 0;
+
+    if (store_exec(st, "SAVEPOINT reply_copy") != SQLITE_OK)
+        return !sqlite3_get_autocommit(st->db);
+    if (store_keep_reply_message_here(st, key, rec->message_id, rec->queue_id, rec->copy, rec->copy_len,
+                                      rec->copy_max, &cases) == STORE_OK) {
+        out->kept = store_exec(st, "RELEASE reply_copy") == SQLITE_OK;
+        return !sqlite3_get_autocommit(st->db);
+    }
+    if (sqlite3_get_autocommit(st->db))
+        return false;
+    store_exec(st, "ROLLBACK TO reply_copy");
+    store_exec(st, "RELEASE reply_copy");
+    return !sqlite3_get_autocommit(st->db);
+}
+
 enum store_result store_record_reply(struct store *st, const struct audit_key *key,
                                      const struct reply_record *rec, const char *actor,
                                      struct reply_outcome *out)
@@ -477,7 +501,17 @@ enum store_result store_record_reply(struct store *st, const struct audit_key *k
     }
     if ((r = store_begin(st)) != STORE_OK)
         return r;
-    r = store_finish(st, record_in_transaction(st, key, rec, actor, out));
+    r = record_in_transaction(st, key, rec, actor, out);
+    if (r == STORE_OK && !out->duplicate && rec->copy != NULL && !keep_copy(st, key, rec, out)) {
+        /* SQLite ended the whole transaction (a full disk, an I/O error):
+         * the reply alone, as before the copy; the caller keeps the copy
+         * on its own (out->kept false). */
+        memset(out, 0, sizeof *out);
+        if ((r = store_begin(st)) != STORE_OK)
+            return r;
+        r = record_in_transaction(st, key, rec, actor, out);
+    }
+    r = store_finish(st, r);
     if (r != STORE_OK)
         memset(out, 0, sizeof *out);
     return r;

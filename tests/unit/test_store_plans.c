@@ -3,7 +3,8 @@
  * test_store_plans.c - the queries that must stay fast on a book of a
  * million cases read what they need through an index: the scheduler's due
  * work (no sort either: it is streamed), a page of `list`, a reply matched
- * by Message-ID or token, a case's reminders and payments, the debtor's
+ * by Message-ID or token, the court file's "kept already" checks, a case's
+ * reminders and payments, the debtor's
  * reminders of the day, the outbox's due messages. The book (stats) reads
  * every case once by nature, but nothing more per case than an index
  * search.
@@ -28,6 +29,7 @@
 #include "lib/util.h"
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "store/store_messages.h"
 #include "store/store_stats.h"
 #include "temp_store.h"
 
@@ -241,6 +243,47 @@ static void test_reply_matching_uses_indexes(void **state)
     strbuf_free(&plans);
 }
 
+/* The court file's copies: a reply's is looked for by its Message-ID and
+ * queue id, a reminder's by its id, never by walking the copies of the
+ * case (a case with many replies) or of the store. */
+static void test_court_file_copies_use_indexes(void **state)
+{
+    static const struct audit_key key;
+    static const char replies_sql[] =
+        "INSERT INTO replies (invoice_id, reminder_id, message_id, verdict, queue_id, received_at) VALUES"
+        " (1, 1, 'rep1@client.test', 'promise', 'Q1', '2026-02-02T00:00:00Z'),"
+        " (1, 1, 'rep2@client.test', 'promise', 'Q2', '2026-02-03T00:00:00Z');";
+    struct fixture *f = *state;
+    struct strbuf plans;
+    size_t cases = 0;
+
+    assert_int_equal(sqlite3_exec(f->st->db, replies_sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_keep_reply_message(f->st, &key, "rep1@client.test", "Q1", "a\r\n\r\nb", 7, 1000, &cases),
+                     STORE_OK);
+    assert_int_equal(cases, 1);
+    assert_int_equal(store_keep_reply_message(f->st, &key, "rep2@client.test", "Q2", "c\r\n\r\nd", 7, 1000, &cases),
+                     STORE_OK);
+    assert_int_equal(cases, 1);
+    /* Kept already: nothing more. */
+    assert_int_equal(store_keep_reply_message(f->st, &key, "rep1@client.test", "Q1", "a\r\n\r\nb", 7, 1000, &cases),
+                     STORE_OK);
+    assert_int_equal(cases, 0);
+    assert_int_equal(store_keep_reminder_message(f->st, &key, 1, "r\r\n\r\ns", 7, 1000, &cases), STORE_OK);
+    assert_int_equal(cases, 1);
+    assert_int_equal(store_keep_reminder_message(f->st, &key, 1, "r\r\n\r\ns", 7, 1000, &cases), STORE_OK);
+    assert_int_equal(cases, 0);
+    strbuf_init(&plans);
+    plans_of(f, &plans);
+    assert_non_null(strstr(plans.data, "messages_by_message"));
+    assert_non_null(strstr(plans.data, "messages_by_reminder"));
+    assert_null(strstr(plans.data, "message_cases_by_invoice"));
+    /* The audit chain's last hash: the newest row of events, read backwards
+     * by rowid and stopped at the first (LIMIT 1). */
+    assert_non_null(strstr(plans.data, "SELECT hash FROM events ORDER BY id DESC LIMIT 1"));
+    assert_no_scan(&plans, "events");
+    strbuf_free(&plans);
+}
+
 /* What the scheduler asks for each reminder it writes. */
 static void test_per_reminder_queries_use_indexes(void **state)
 {
@@ -312,6 +355,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_due_selection_stops_at_the_cutoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_page_searches_by_primary_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reply_matching_uses_indexes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_court_file_copies_use_indexes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_per_reminder_queries_use_indexes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_due_uses_its_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats_scan_only_the_book, setup, teardown),

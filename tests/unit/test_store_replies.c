@@ -26,6 +26,7 @@
 #include "temp_store.h"
 #include "store/store.h"
 #include "store/store_messages.h"
+#include "store/store_internal.h"
 
 #define DEBTOR "debtor@client.test"
 #define COLLEAGUE "compta@client.test"
@@ -771,6 +772,76 @@ static void test_failed_reply_leaves_nothing(void **state)
     assert_int_equal(count_events(f, a, "reply-received"), 0);
 }
 
+/* The copy for the court file goes with the reply, in its transaction,
+ * after its reply-received event. */
+static void test_copy_kept_with_the_reply(void **state)
+{
+    struct fixture *f = *state;
+    int64_t a = track(f, "F-1", DEBTOR, "inv-1@creditor.test");
+    struct reply_record rec = reply_about(&a, 1, "copy@client.test");
+    const char raw[] = "Message-ID: <copy@client.test>\r\n\r\nBonjour\r\n";
+    struct reply_outcome out;
+    struct kept_message_list kept;
+    struct event_list events;
+    size_t n = 99;
+
+    rec.copy = raw;
+    rec.copy_len = strlen(raw);
+    rec.copy_max = 4096;
+    record(f, &rec, &out);
+    assert_false(out.duplicate);
+    assert_true(out.kept);
+    assert_int_equal(store_case_messages(f->st, a, &kept), STORE_OK);
+    assert_int_equal(kept.count, 1);
+    assert_string_equal(kept.items[0].kind, "reply");
+    assert_string_equal(kept.items[0].message_id, "copy@client.test");
+    assert_string_equal(kept.items[0].raw, raw);
+    kept_message_list_free(&kept);
+    assert_int_equal(store_list_events(f->st, a, &events), STORE_OK);
+    assert_true(events.count >= 2);
+    assert_string_equal(events.items[events.count - 2].kind, "reply-received");
+    assert_string_equal(events.items[events.count - 1].kind, "message-kept");
+    event_list_free(&events);
+    /* Kept already: the caller's own keeping finds nothing to do. */
+    assert_int_equal(store_keep_reply_message(f->st, &f->key, "copy@client.test", "QR1", raw, strlen(raw), 4096, &n),
+                     STORE_OK);
+    assert_int_equal(n, 0);
+}
+
+/* A copy that fails leaves the reply recorded, as when the copy had its
+ * own transaction (a savepoint undoes the copy alone). */
+static void test_failed_copy_leaves_the_reply(void **state)
+{
+    struct fixture *f = *state;
+    int64_t a = track(f, "F-1", DEBTOR, "inv-1@creditor.test");
+    struct reply_record rec = reply_about(&a, 1, "nocopy@client.test");
+    const char raw[] = "Message-ID: <nocopy@client.test>\r\n\r\nBonjour\r\n";
+    struct reply_outcome out;
+    struct kept_message_list kept;
+
+    assert_int_equal(sqlite3_exec(f->st->db,
+                                  "CREATE TEMP TRIGGER no_copy BEFORE INSERT ON messages"
+                                  " BEGIN SELECT RAISE(ABORT, 'no room for the copy'); END",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    rec.effect = REPLY_EFFECT_DISPUTE;
+    rec.copy = raw;
+    rec.copy_len = strlen(raw);
+    rec.copy_max = 4096;
+    record(f, &rec, &out);
+    assert_false(out.duplicate);
+    assert_false(out.kept);
+    assert_int_equal(out.changed, 1);
+    assert_string_equal(case_status_name(get(f, a).status), "disputed");
+    assert_int_equal(count_replies(f, a), 1);
+    assert_int_equal(count_events(f, a, "reply-received"), 1);
+    assert_int_equal(count_events(f, a, "message-kept"), 0);
+    assert_int_equal(store_case_messages(f->st, a, &kept), STORE_OK);
+    assert_int_equal(kept.count, 0);
+    kept_message_list_free(&kept);
+    assert_int_equal(sqlite3_exec(f->st->db, "DROP TRIGGER no_copy", NULL, NULL, NULL), SQLITE_OK);
+}
+
 /* ---- pauses and disputes ---- */
 
 static void test_expired_pauses_resume(void **state)
@@ -1039,6 +1110,10 @@ static void assert_current_schema(const char *path)
         for (size_t i = 0; i < sizeof triggers / sizeof triggers[0]; i++)
             assert_true(has_object(db, "trigger", triggers[i]));
     }
+    /* Version 16: the court file's copies found by Message-ID and by
+     * reminder. */
+    assert_true(has_index(db, "messages_by_message"));
+    assert_true(has_index(db, "messages_by_reminder"));
     /* Version 8's CHECK takes the insolvent status, and the rebuilt
      * invoices kept the rows that point at it. */
     {
@@ -1053,11 +1128,11 @@ static void assert_current_schema(const char *path)
     sqlite3_close(db);
 }
 
-static void test_fresh_schema_is_version_15(void **state)
+static void test_fresh_schema_is_version_16(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_equal(STORE_SCHEMA_VERSION, 15);
+    assert_int_equal(STORE_SCHEMA_VERSION, 16);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
     assert_current_schema(f->path);
 }
@@ -1205,13 +1280,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_acknowledged_since, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_message_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_reply_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_kept_with_the_reply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_copy_leaves_the_reply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expired_pauses_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_resume_and_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_credit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_case, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_takes_no_lock, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_15, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_schema_is_version_16, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_migrates, setup, teardown),
     };
 
