@@ -109,17 +109,14 @@ static bool identity_encoding(const char *s, const char *end)
                         sizeof identity_encodings / sizeof identity_encodings[0]);
 }
 
-/* A Subject GMime would hand over as it stands: printable ASCII, no
- * encoded word. */
+/* The Subject, unfolded on one line: GMime decodes it (encoded words,
+ * 8-bit text), which the caller must do as well before reading it. */
 static bool plain_subject(const char *s, const char *end, struct plain_message *out)
 {
     trim(&s, &end);
-    for (const char *p = s; p < end; p++) {
-        if (!is_blank(*p) && (*p < 32 || *p > 126))
+    for (const char *p = s; p < end; p++)
+        if ((unsigned char)*p < 32 && *p != '\t')
             return false;
-        if (*p == '=' && p + 1 < end && p[1] == '?')
-            return false;
-    }
     out->subject = s;
     out->subject_len = (size_t)(end - s);
     return true;

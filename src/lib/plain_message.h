@@ -9,8 +9,8 @@
  * bytes are the text GMime would hand over (no transfer encoding, a
  * charset that keeps every ASCII byte where it was). Whatever the
  * recogniser cannot be sure of (a folded or duplicated Content-* field or
- * Subject, a parameter other than charset, an encoded word, a line that
- * is not a header field) makes it say no, and the caller parses the
+ * Subject, a parameter other than charset, a line that is not a header
+ * field) makes it say no, and the caller parses the
  * message as usual.
  */
 #ifndef RELANCE_PLAIN_MESSAGE_H
@@ -22,7 +22,8 @@
 struct plain_message {
     const char *body; /* into the raw bytes: the text after the blank line */
     size_t body_len;
-    const char *subject; /* the Subject field's value, printable ASCII, or NULL */
+    const char *subject; /* the Subject field's value as written (encoded words and
+                            8-bit bytes left as they are), or NULL */
     size_t subject_len;
 };
 

@@ -23,6 +23,10 @@ void invoice_scan_message(const char *data, size_t len, const struct scan_limits
 void invoice_scan_message_parsed(const char *data, size_t len, const struct scan_limits *limits,
                                  struct invoice_scan *scan);
 
+/* Whether a Subject as written in the raw message (encoded words, 8-bit
+ * bytes) uses an invoice word once decoded as the parser would. */
+bool invoice_subject_worth_reading(const char *raw, size_t len);
+
 /* Scans one file (a PDF or an XML document) as if it were the only
  * attachment of a message; for relancectl inspect and the accuracy
  * tools. Ends with invoice_scan_finish. */
