@@ -67,6 +67,17 @@ char *message_header(struct message *msg, const char *name)
     return copy;
 }
 
+char *message_decode_header_text(const char *value, size_t len)
+{
+    char *raw = xstrndup(value, len);
+    char *decoded = g_mime_utils_header_decode_text(NULL, raw);
+    char *copy = xstrdup(decoded ? decoded : raw);
+
+    g_free(decoded);
+    free(raw);
+    return copy;
+}
+
 char *message_id(struct message *msg)
 {
     const char *id = g_mime_message_get_message_id(msg->gm);

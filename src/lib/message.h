@@ -24,6 +24,9 @@ struct message;
 /* A top-level header, decoded to UTF-8 (RFC 2047), or NULL. Owned by the
  * caller. */
 char *message_header(struct message *msg, const char *name);
+/* A header value as message_header decodes it (RFC 2047 words, 8-bit
+ * text to UTF-8), for a value read from the raw bytes. Owned by the caller. */
+char *message_decode_header_text(const char *value, size_t len);
 /* The Message-ID without angle brackets, or NULL. Owned by the caller. */
 char *message_id(struct message *msg);
 /* Appends the addr-specs of an address header (From, To, Cc, ...) to out. */

@@ -28,6 +28,7 @@
 
 #include "lib/message.h"
 #include "lib/pdf_extract.h"
+#include "lib/plain_message.h"
 #include "recognise/invoice_facturx.h"
 #include "recognise/invoice_text.h"
 #include "recognise/invoice_xml.h"
@@ -259,8 +260,59 @@ static struct date header_date(struct message *msg)
     return d;
 }
 
+/* Whether a Subject read from the raw bytes uses an invoice word as
+ * written or once or twice decoded: GMime decodes the field when it reads
+ * it, and message_header decodes that value again (a word encoded twice
+ * is found both ways). Plain ASCII needs no decoding. */
+bool invoice_subject_worth_reading(const char *raw, size_t len)
+{
+    bool plain = true, worth;
+    char *once, *twice;
+
+    for (size_t i = 0; i < len && plain; i++)
+        plain = (unsigned char)raw[i] < 0x80 && !(raw[i] == '=' && i + 1 < len && raw[i + 1] == '?');
+    if (invoice_text_worth_reading(raw, len))
+        return true;
+    if (plain)
+        return false;
+    once = message_decode_header_text(raw, len);
+    twice = message_decode_header_text(once, strlen(once));
+    worth = invoice_text_worth_reading(once, strlen(once)) || invoice_text_worth_reading(twice, strlen(twice));
+    free(once);
+    free(twice);
+    return worth;
+}
+
+/* A lone text/plain body with nothing to decode (plain_message.h), in
+ * which neither the text nor the Subject uses an invoice word: what the
+ * walk below would find too (scan_body reads nothing), known without
+ * building the MIME tree. GMime would hand over the same bytes, charset
+ * converted: the conversion keeps every ASCII byte in place and makes no
+ * other byte an ASCII letter, and the words are ASCII. Most mail from
+ * internal hosts is of this kind. */
+static bool plain_and_not_worth_reading(const char *data, size_t len, const struct scan_limits *limits)
+{
+    struct plain_message pm;
+
+    if (limits->max_parts < 1 || limits->max_depth < 0 || !plain_message_read(data, len, &pm) ||
+        pm.body_len > limits->max_part_size)
+        return false;
+    return !invoice_text_worth_reading(pm.body, pm.body_len) &&
+           (pm.subject == NULL || !invoice_subject_worth_reading(pm.subject, pm.subject_len));
+}
+
 void invoice_scan_message(const char *data, size_t len, const struct scan_limits *limits,
                           struct invoice_scan *scan)
+{
+    if (plain_and_not_worth_reading(data, len, limits)) {
+        invoice_scan_finish(scan, limits);
+        return;
+    }
+    invoice_scan_message_parsed(data, len, limits, scan);
+}
+
+void invoice_scan_message_parsed(const char *data, size_t len, const struct scan_limits *limits,
+                                 struct invoice_scan *scan)
 {
     struct message_walk_limits walk_limits;
     struct mime_scan_result cut;

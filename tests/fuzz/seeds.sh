@@ -9,6 +9,7 @@ seeds() { # TARGET: the seed files of one target
     fuzz_invoice_xml) ls "$corpus"/cii/* "$corpus"/ubl/* "$corpus"/facturx/embedded/*.xml "$top"/tests/data/fuzz/fuzz_invoice_xml/* ;;
     fuzz_pdf) ls "$corpus"/facturx/*.pdf "$corpus"/pdf-plain/*.pdf "$top"/tests/data/fuzz/fuzz_pdf/* ;;
     fuzz_message) ls "$corpus"/mime/*.eml "$top"/tests/data/*/*.eml 2>/dev/null ;;
+    fuzz_plain_message) ls "$corpus"/mime/*.eml "$top"/tests/data/*/*.eml "$top"/tests/data/fuzz/fuzz_plain_message/* 2>/dev/null ;;
     fuzz_reply) ls "$top"/tests/data/replies/*.eml "$top"/tests/data/fuzz/fuzz_reply/* 2>/dev/null ;;
     fuzz_camt) ls "$corpus"/payments/*.xml "$top"/tests/data/fuzz/fuzz_camt/* ;;
     fuzz_bank_csv) ls "$top"/tests/data/payments/*.csv "$top"/tests/data/fuzz/fuzz_bank_csv/* ;;

@@ -544,6 +544,65 @@ static void test_worth_reading(void **state)
     assert_true(invoice_text_worth_reading("Voici la FACTURE", 16));
     assert_true(invoice_text_worth_reading("your Invoice", 12));
     assert_false(invoice_text_worth_reading("Lunch on Friday?", 16));
+    /* A word cut by the length, or by a NUL, is no word. */
+    assert_false(invoice_text_worth_reading("credit", 5));
+    assert_true(invoice_text_worth_reading("xxcredit", 8));
+    assert_false(invoice_text_worth_reading("fact\0ure", 9));
+    assert_true(invoice_text_worth_reading("GUTSCHRIFT", 10));
+    assert_false(invoice_text_worth_reading("r\xc3\xa9" "chnung avoi", 14));
+}
+
+/* The words as the first version looked for them: one strncasecmp per
+ * word and per position (C locale: ASCII case folding only). */
+static bool worth_reading_reference(const char *text, size_t len)
+{
+    static const char *const words[] = {"factur", "invoice", "avoir", "credit", "rechnung", "gutschrift"};
+
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+
+        for (size_t at = 0; at + n <= len; at++)
+            if (strncasecmp(text + at, words[i], n) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* The one-pass test answers as the reference on texts made of pieces of
+ * the words, their case changed, NUL and 8-bit bytes between them. */
+static void test_worth_reading_same_answers(void **state)
+{
+    static const char *const pieces[] = {"fact", "ur", "FACTUR", "Invo", "ice", "avo", "ir", "CREDIT", "cred",
+                                         "Rech", "nung", "gutschr", "ift", " ", "\xc3\xa9", "\xff", "a", "g"};
+    unsigned seed = 12345;
+    int yes = 0, no = 0;
+
+    (void)state;
+    for (int round = 0; round < 20000; round++) {
+        char text[64];
+        size_t len = 0;
+
+        while (len < 40) {
+            const char *piece;
+
+            seed = seed * 1103515245u + 12345u;
+            piece = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+            if ((seed >> 8) % 17 == 0) {
+                text[len++] = '\0';
+                continue;
+            }
+            memcpy(text + len, piece, strlen(piece));
+            len += strlen(piece);
+        }
+        for (size_t cut = len - 12; cut <= len; cut++) {
+            bool want = worth_reading_reference(text, cut);
+
+            assert_int_equal(invoice_text_worth_reading(text, cut), want);
+            yes += want;
+            no += !want;
+        }
+    }
+    assert_true(yes > 1000 && no > 1000); /* both answers were tried */
 }
 
 int main(void)
@@ -566,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_body_refuted_by_pdf),
         cmocka_unit_test(test_hostile_text_is_bounded),
         cmocka_unit_test(test_worth_reading),
+        cmocka_unit_test(test_worth_reading_same_answers),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
