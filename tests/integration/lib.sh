@@ -107,22 +107,34 @@ start_sink() {
 sink_count() { find "$SINK" -type f | wc -l; }
 sink_bytes() { find "$SINK" -type f -printf '%s\n' | awk '{ n += $1 } END { print n + 0 }'; }
 
-# wait_sink N SECONDS: waits until the sink holds at least N messages.
-wait_sink() {
-    local end=$((SECONDS + $2)) bytes
+# sink_still: the sink's bytes did not grow over 0.3 s. smtp-sink writes a
+# file while its message arrives: a big one is whole once they stop.
+sink_still() {
+    local bytes
+    bytes=$(sink_bytes)
+    sleep 0.3
+    [ "$(sink_bytes)" = "$bytes" ]
+}
+
+# until_still SECONDS COMMAND...: waits until COMMAND holds and the sink is
+# still; false when SECONDS pass first.
+until_still() {
+    local end=$((SECONDS + $1))
+    shift
     while [ $SECONDS -lt $end ]; do
-        if [ "$(sink_count)" -ge "$1" ]; then
-            # smtp-sink writes a file while the message arrives: a big one
-            # is whole once the sink's bytes stop growing.
-            bytes=$(sink_bytes)
-            sleep 0.3
-            [ "$(sink_bytes)" = "$bytes" ] && return 0
+        if "$@"; then
+            sink_still && return 0
             continue
         fi
         sleep 0.2
     done
     return 1
 }
+
+sink_holds() { [ "$(sink_count)" -ge "$1" ]; }
+
+# wait_sink N SECONDS: waits until the sink holds at least N messages.
+wait_sink() { until_still "$2" sink_holds "$1"; }
 
 # sink_message FILE: the message part of a sink dump: smtp-sink writes
 # envelope lines first and one empty line after the message.
@@ -137,20 +149,11 @@ newest_sink_file() { ls -t "$SINK"/* 2>/dev/null | head -n 1; }
 # (its maildrop, incoming and active queues empty: every message taken in
 # is delivered to the sink or deferred) and the sink has stopped growing.
 # A fixed sleep after sending is not enough on a loaded machine.
-settle() {
-    local end=$((SECONDS + ${1:-60})) bytes
-    while [ $SECONDS -lt $end ]; do
-        if [ -z "$(find "$PF/spool/maildrop" "$PF/spool/incoming" "$PF/spool/active" \
-            -type f -print -quit 2>/dev/null)" ]; then
-            bytes=$(sink_bytes)
-            sleep 0.3
-            [ "$(sink_bytes)" = "$bytes" ] && return 0
-            continue
-        fi
-        sleep 0.2
-    done
-    return 1
+postfix_idle() {
+    [ -z "$(find "$PF/spool/maildrop" "$PF/spool/incoming" "$PF/spool/active" \
+        -type f -print -quit 2>/dev/null)" ]
 }
+settle() { until_still "${1:-60}" postfix_idle; }
 
 # ---- Postfix ----
 
