@@ -69,7 +69,7 @@ send_bomb forms "$T/forms.pdf"
 # Stopped at the deadline, or sooner by PdfMaxMemory (the sanitized
 # worker grows faster, and only the parent's watch bounds its memory).
 check "one warning with the queue id: PDF not readable" \
-    grep -Eq "$QID: forms.pdf: PDF not readable: worker stopped (after|: over PdfMaxMemory)" "$RELANCE_LOG"
+    grep -Eq "$QID: forms.pdf: PDF not readable: worker stopped( after|: over PdfMaxMemory)" "$RELANCE_LOG"
 check_eq "logged once" 1 "$(grep -c "$QID: forms.pdf: PDF not readable" "$RELANCE_LOG")"
 check "not an internal error" not grep -q "$QID: .*internal" "$RELANCE_LOG"
 
