@@ -9,7 +9,7 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 failed=()
-logs=$(mktemp -d /tmp/relance-it-logs.XXXXXX)
+logs=$(mktemp -d)
 for t in test_*.sh; do
     echo "=== $t"
     start=$SECONDS

